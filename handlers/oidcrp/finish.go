@@ -1,0 +1,190 @@
+package oidcrp
+
+import (
+	"context"
+	"crypto/subtle"
+	"net/url"
+	"time"
+
+	"github.com/coreos/go-oidc/v3/oidc"
+	"golang.org/x/oauth2"
+)
+
+// Result is a verified sign-in. Identity is (Issuer, Subject); Email and
+// EmailVerified are only for linking on the first sign-in (see VerifiedEmail).
+type Result struct {
+	Issuer        string
+	Subject       string
+	Email         string
+	EmailVerified bool
+	Name          string
+	// EmailFromUserInfo is true when the ID token lacked the e-mail claims
+	// and they were read from the UserInfo endpoint.
+	EmailFromUserInfo bool
+	IDTokenClaims     map[string]any
+	UserInfoClaims    map[string]any
+	Provider          ProviderInfo
+}
+
+// VerifiedEmail returns the e-mail for linking, or a *Failure when the
+// provider sent none or does not vouch for it.
+func (r *Result) VerifiedEmail() (string, error) {
+	if r.Email == "" {
+		return "", &Failure{Kind: KindEmailMissing, Detail: "no email claim in the ID token or UserInfo",
+			IDTokenClaims: r.IDTokenClaims, UserInfoClaims: r.UserInfoClaims}
+	}
+	if !r.EmailVerified {
+		return "", &Failure{Kind: KindEmailUnverified, Detail: "email_verified is not true for " + r.Email,
+			IDTokenClaims: r.IDTokenClaims, UserInfoClaims: r.UserInfoClaims}
+	}
+	return r.Email, nil
+}
+
+// Finish completes a sign-in from the callback's query parameters and the
+// Pending stored by Start. Every refusal is a *Failure.
+func (rp *RP) Finish(ctx context.Context, cfg Config, query url.Values, p Pending) (*Result, error) {
+	if err := checkPending(cfg, query, p); err != nil {
+		return nil, err
+	}
+	e, err := rp.entry(ctx, cfg)
+	if err != nil {
+		return nil, &Failure{Kind: KindUnreachable, Detail: err.Error(), Err: err}
+	}
+	if err := checkIssParameter(e.info, query); err != nil {
+		return nil, err
+	}
+	if code := query.Get("error"); code != "" {
+		return nil, errorResponseFailure(code, query.Get("error_description"))
+	}
+	code := query.Get("code")
+	if code == "" {
+		return nil, fail(KindMalformedResponse, "callback has neither code nor error")
+	}
+	cctx := oidc.ClientContext(ctx, rp.client)
+	tok, err := e.oauth2Config(cfg, p.RedirectURI).Exchange(cctx, code, oauth2.VerifierOption(p.Verifier))
+	if err != nil {
+		return nil, exchangeFailure(err)
+	}
+	raw, ok := tok.Extra("id_token").(string)
+	if !ok || raw == "" {
+		return nil, fail(KindMalformedResponse, "token response has no id_token")
+	}
+	idt, err := e.verifier.Verify(cctx, raw)
+	if err != nil {
+		return nil, verifyFailure(raw, err)
+	}
+	claims, err := tokenClaims(idt)
+	if err != nil {
+		return nil, err
+	}
+	if err := rp.checkIDToken(cfg, p, idt, claims); err != nil {
+		err.IDTokenClaims = claims
+		return nil, err
+	}
+	// at_hash is optional in the code flow; when present it must match.
+	if idt.AccessTokenHash != "" {
+		if err := idt.VerifyAccessToken(tok.AccessToken); err != nil {
+			return nil, &Failure{Kind: KindInvalidToken, Detail: err.Error(), Err: err, IDTokenClaims: claims}
+		}
+	}
+	res := newResult(idt, claims, e.info)
+	if !hasEmailClaims(claims) {
+		if err := rp.addUserInfo(cctx, e, tok, res); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+// checkPending compares the callback's state with the stored one (the caller
+// found the Pending by state; this guards against a mix-up) and checks that
+// the configuration is still the one the sign-in started with.
+func checkPending(cfg Config, query url.Values, p Pending) error {
+	got := query.Get("state")
+	if got == "" || p.State == "" || subtle.ConstantTimeCompare([]byte(got), []byte(p.State)) != 1 {
+		return fail(KindState, "state on the callback does not match the pending sign-in")
+	}
+	if p.ProviderID != cfg.ProviderID || p.Issuer != cfg.Issuer || p.ClientID != cfg.ClientID {
+		return fail(KindState, "the provider's configuration changed since the sign-in started")
+	}
+	return nil
+}
+
+// checkIssParameter applies RFC 9207: an iss response parameter must equal
+// the issuer, and it must be present when the provider promised it.
+func checkIssParameter(info ProviderInfo, query url.Values) error {
+	iss, present := query["iss"]
+	if !present {
+		if info.IssParameter {
+			return fail(KindIssuerMismatch, "the provider promises the iss response parameter but sent none")
+		}
+		return nil
+	}
+	if len(iss) != 1 || iss[0] != info.Issuer {
+		return fail(KindIssuerMismatch, "iss response parameter is %q, expected %q", iss, info.Issuer)
+	}
+	return nil
+}
+
+// checkIDToken applies the rules go-oidc's verifier leaves to its caller.
+func (rp *RP) checkIDToken(cfg Config, p Pending, idt *oidc.IDToken, claims map[string]any) *Failure {
+	if idt.Nonce == "" {
+		return fail(KindNonceMismatch, "the ID token has no nonce")
+	}
+	if subtle.ConstantTimeCompare([]byte(idt.Nonce), []byte(p.Nonce)) != 1 {
+		return fail(KindNonceMismatch, "the ID token's nonce differs from the one sent")
+	}
+	if idt.Subject == "" {
+		return fail(KindMissingSub, "the ID token has no sub")
+	}
+	if idt.IssuedAt.IsZero() {
+		return fail(KindMissingIat, "the ID token has no iat")
+	}
+	if limit := rp.now().Add(Leeway); idt.IssuedAt.After(limit) {
+		return fail(KindNotYetValid, "the ID token is issued at %s, in the future (now %s)",
+			idt.IssuedAt.UTC().Format(time.RFC3339), rp.now().UTC().Format(time.RFC3339))
+	}
+	azp, hasAZP := claims["azp"].(string)
+	if len(idt.Audience) > 1 && (!hasAZP || azp != cfg.ClientID) {
+		return fail(KindAZPMismatch, "the ID token has audiences %q and azp %q, expected azp %q", idt.Audience, azp, cfg.ClientID)
+	}
+	if _, present := claims["azp"]; present && azp != cfg.ClientID {
+		return fail(KindAZPMismatch, "the ID token's azp is %v, expected %q", claims["azp"], cfg.ClientID)
+	}
+	return nil
+}
+
+func newResult(idt *oidc.IDToken, claims map[string]any, info ProviderInfo) *Result {
+	email, _ := claims["email"].(string)
+	verified, _ := boolClaim(claims, "email_verified")
+	return &Result{
+		Issuer: idt.Issuer, Subject: idt.Subject, Email: email, EmailVerified: verified,
+		Name: nameClaim(claims), IDTokenClaims: claims, Provider: info,
+	}
+}
+
+// addUserInfo reads the e-mail claims from UserInfo (OIDC Core 5.4) when
+// the ID token lacks them; UserInfo must describe the same subject.
+func (rp *RP) addUserInfo(ctx context.Context, e *entry, tok *oauth2.Token, res *Result) error {
+	if e.info.UserInfoEndpoint == "" {
+		return nil
+	}
+	ui, err := e.provider.UserInfo(ctx, oauth2.StaticTokenSource(tok))
+	if err != nil {
+		return &Failure{Kind: KindUserInfo, Detail: "userinfo: " + err.Error(), Err: err, IDTokenClaims: res.IDTokenClaims}
+	}
+	uiClaims, err := userInfoClaims(ui)
+	if err != nil {
+		return err
+	}
+	if ui.Subject != res.Subject {
+		return &Failure{Kind: KindUserInfoSubMismatch, IDTokenClaims: res.IDTokenClaims, UserInfoClaims: uiClaims,
+			Detail: "userinfo sub " + quote(ui.Subject) + " differs from the ID token's " + quote(res.Subject)}
+	}
+	res.UserInfoClaims = uiClaims
+	res.Email, res.EmailVerified, res.EmailFromUserInfo = ui.Email, ui.EmailVerified, true
+	if res.Name == "" {
+		res.Name = nameClaim(uiClaims)
+	}
+	return nil
+}

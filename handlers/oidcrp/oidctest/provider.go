@@ -1,0 +1,194 @@
+// Package oidctest is a real OpenID provider for tests. It listens on
+// 127.0.0.1, serves discovery, JWKS, authorization, token and UserInfo
+// endpoints, and signs real ID tokens with keys generated at start, so that
+// go-oidc verifies them exactly as it would a production provider's.
+//
+// The authorization endpoint has no user interface: it immediately redirects
+// back to the redirect URI with a code for the current user (see SetUser), or
+// with an error. Misbehave makes the provider break one rule at a time.
+package oidctest
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	jose "github.com/go-jose/go-jose/v4"
+)
+
+// User is the person the provider signs in.
+type User struct {
+	Subject       string
+	Email         string
+	EmailVerified bool
+	Name          string
+}
+
+// Provider is a running OpenID provider. It is safe for concurrent use.
+type Provider struct {
+	srv          *httptest.Server
+	clientID     string
+	clientSecret string
+
+	mu           sync.Mutex
+	user         User
+	bad          map[Misbehaviour]bool
+	authErr      [2]string
+	redirectURIs []string
+	current      jose.JSONWebKey // RSA, RS256
+	ec           jose.JSONWebKey // EC P-256, ES256
+	rogue        jose.JSONWebKey // never published
+	published    []jose.JSONWebKey
+	codes        map[string]*grant
+	tokens       map[string]User
+	counts       Counts
+	lastAuth     url.Values
+	kidSerial    int
+}
+
+// Counts says how often each endpoint was called.
+type Counts struct {
+	Discovery, JWKS, Authorize, Token, UserInfo int
+}
+
+type grant struct {
+	clientID, redirectURI, challenge, nonce string
+	user                                    User
+	expires                                 time.Time
+}
+
+// New starts a provider on 127.0.0.1 and stops it when the test ends. Its
+// client id is "portvakt-test" and its client secret is random; any
+// redirect URI is accepted until RegisterRedirectURI is called.
+func New(tb testing.TB) *Provider {
+	tb.Helper()
+	p := &Provider{
+		clientID:     "portvakt-test",
+		clientSecret: randomString(),
+		bad:          map[Misbehaviour]bool{},
+		codes:        map[string]*grant{},
+		tokens:       map[string]User{},
+		user:         User{Subject: "subject-1", Email: "anna@example.com", EmailVerified: true, Name: "Anna Andersson"},
+	}
+	p.current = p.newRSAKey()
+	p.rogue = p.newRSAKey()
+	ec, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		tb.Fatalf("oidctest: generating EC key: %v", err)
+	}
+	p.ec = jose.JSONWebKey{Key: ec, KeyID: "ec-1", Algorithm: string(jose.ES256), Use: "sig"}
+	p.published = []jose.JSONWebKey{p.current, p.ec}
+	p.srv = httptest.NewServer(p.routes())
+	tb.Cleanup(p.srv.Close)
+	return p
+}
+
+func (p *Provider) newRSAKey() jose.JSONWebKey {
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		panic(fmt.Sprintf("oidctest: generating RSA key: %v", err))
+	}
+	p.kidSerial++
+	return jose.JSONWebKey{Key: k, KeyID: fmt.Sprintf("rsa-%d", p.kidSerial), Algorithm: string(jose.RS256), Use: "sig"}
+}
+
+func (p *Provider) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /.well-known/openid-configuration", p.handleDiscovery)
+	mux.HandleFunc("GET /jwks", p.handleJWKS)
+	mux.HandleFunc("GET /authorize", p.handleAuthorize)
+	mux.HandleFunc("POST /token", p.handleToken)
+	mux.HandleFunc("GET /userinfo", p.handleUserInfo)
+	return mux
+}
+
+// Issuer returns the provider's issuer URL (http://127.0.0.1:port).
+func (p *Provider) Issuer() string { return p.srv.URL }
+
+// ClientID returns the client id the provider accepts.
+func (p *Provider) ClientID() string { return p.clientID }
+
+// ClientSecret returns the client secret the provider accepts.
+func (p *Provider) ClientSecret() string { return p.clientSecret }
+
+// SetUser sets the person signed in by the next authorization request.
+func (p *Provider) SetUser(u User) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.user = u
+}
+
+// RegisterRedirectURI adds a redirect URI to the client's registered list.
+// Once the list is not empty, authorization requests naming another
+// redirect URI are refused.
+func (p *Provider) RegisterRedirectURI(uri string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.redirectURIs = append(p.redirectURIs, uri)
+}
+
+// Misbehave replaces the set of rules the provider breaks; with no
+// arguments it behaves again.
+func (p *Provider) Misbehave(ms ...Misbehaviour) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.bad = map[Misbehaviour]bool{}
+	for _, m := range ms {
+		p.bad[m] = true
+	}
+}
+
+// FailAuthorization makes the authorization endpoint answer every request
+// with this error code and description; empty code stops it.
+func (p *Provider) FailAuthorization(code, description string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.authErr = [2]string{code, description}
+}
+
+// RotateKeys replaces the RSA signing key by a new one with a new kid and
+// removes the old key from the JWKS.
+func (p *Provider) RotateKeys() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.current = p.newRSAKey()
+	p.published = []jose.JSONWebKey{p.current, p.ec}
+}
+
+// Counts returns how often each endpoint was called.
+func (p *Provider) Counts() Counts {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.counts
+}
+
+// LastAuthorization returns the query of the latest authorization request.
+func (p *Provider) LastAuthorization() url.Values {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.lastAuth
+}
+
+func (p *Provider) misbehaves(m Misbehaviour) bool {
+	return p.bad[m]
+}
+
+func (p *Provider) redirectAllowed(uri string) bool {
+	return len(p.redirectURIs) == 0 || slices.Contains(p.redirectURIs, uri)
+}
+
+func randomString() string {
+	b := make([]byte, 24)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}

@@ -1,0 +1,181 @@
+package oidcrp
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/coreos/go-oidc/v3/oidc"
+	"golang.org/x/oauth2"
+)
+
+// SigningAlgs are the only ID token signature algorithms accepted: never
+// none, never HS256 (which would make the client secret a signing key).
+var SigningAlgs = []string{
+	oidc.RS256, oidc.RS384, oidc.RS512, oidc.ES256, oidc.ES384, oidc.PS256, oidc.EdDSA,
+}
+
+// Leeway is the clock difference tolerated between portvakt and a provider.
+// go-oidc compares exp with its Config.Now without leeway, so the verifier's
+// clock runs Leeway behind: a token is refused Leeway after its exp. go-oidc
+// itself allows five minutes on nbf, which the shifted clock narrows to
+// three; iat is checked here with Leeway.
+const Leeway = 2 * time.Minute
+
+// discoveryTTL is how long a discovered provider (and with it the JWKS
+// cache of its verifier) is reused before the discovery document is read again.
+const discoveryTTL = time.Hour
+
+// Config is an identity provider's configuration as the relying party needs it.
+type Config struct {
+	ProviderID   int64
+	Issuer       string
+	ClientID     string
+	ClientSecret string
+	Scopes       []string
+}
+
+// Pending is a started sign-in. The caller keeps it on the server (single
+// use, expiring, bound to the browser session) and hands it back to Finish
+// when the callback with the same state arrives.
+type Pending struct {
+	State       string
+	Nonce       string
+	Verifier    string // PKCE code verifier
+	RedirectURI string
+	ProviderID  int64
+	// Issuer and ClientID bind the pending sign-in to the configuration it
+	// was started with.
+	Issuer   string
+	ClientID string
+}
+
+// RP is the relying party. It caches each provider's discovery and verifier
+// (keyed by issuer and client id) so that the JWKS cache survives between
+// sign-ins. It is safe for concurrent use.
+type RP struct {
+	client *http.Client
+	now    func() time.Time
+
+	mu    sync.Mutex
+	cache map[cacheKey]*entry
+}
+
+type cacheKey struct{ issuer, clientID string }
+
+type entry struct {
+	info     ProviderInfo
+	provider *oidc.Provider
+	verifier *oidc.IDTokenVerifier
+	fetched  time.Time
+}
+
+// New returns a relying party that talks to providers with client (see
+// NewHTTPClient; nil means a fresh one) and reads the time from now (nil
+// means time.Now).
+func New(client *http.Client, now func() time.Time) *RP {
+	if client == nil {
+		client = NewHTTPClient()
+	}
+	if now == nil {
+		now = time.Now
+	}
+	return &RP{client: client, now: now, cache: map[cacheKey]*entry{}}
+}
+
+// HTTPClient returns the client used for requests to providers.
+func (rp *RP) HTTPClient() *http.Client { return rp.client }
+
+// Forget drops the cached discovery of a configuration, e.g. after it was edited.
+func (rp *RP) Forget(issuer, clientID string) {
+	rp.mu.Lock()
+	defer rp.mu.Unlock()
+	delete(rp.cache, cacheKey{issuer, clientID})
+}
+
+// Provider returns the cached discovery of cfg, fetching it when needed.
+func (rp *RP) Provider(ctx context.Context, cfg Config) (ProviderInfo, error) {
+	e, err := rp.entry(ctx, cfg)
+	if err != nil {
+		return ProviderInfo{}, err
+	}
+	return e.info, nil
+}
+
+func (rp *RP) entry(ctx context.Context, cfg Config) (*entry, error) {
+	key := cacheKey{cfg.Issuer, cfg.ClientID}
+	rp.mu.Lock()
+	e, ok := rp.cache[key]
+	rp.mu.Unlock()
+	if ok && rp.now().Sub(e.fetched) < discoveryTTL {
+		return e, nil
+	}
+	info, p, err := discover(ctx, rp.client, cfg.Issuer)
+	if err != nil {
+		return nil, err
+	}
+	e = &entry{info: info, provider: p, fetched: rp.now()}
+	e.verifier = p.Verifier(&oidc.Config{
+		ClientID:             cfg.ClientID,
+		SupportedSigningAlgs: SigningAlgs,
+		Now:                  func() time.Time { return rp.now().Add(-Leeway) },
+	})
+	rp.mu.Lock()
+	rp.cache[key] = e
+	rp.mu.Unlock()
+	return e, nil
+}
+
+func (e *entry) oauth2Config(cfg Config, redirectURI string) *oauth2.Config {
+	ep := e.provider.Endpoint()
+	ep.AuthStyle = oauth2.AuthStyleInHeader
+	if len(e.info.TokenAuthMethods) > 0 &&
+		!slices.Contains(e.info.TokenAuthMethods, "client_secret_basic") &&
+		slices.Contains(e.info.TokenAuthMethods, "client_secret_post") {
+		ep.AuthStyle = oauth2.AuthStyleInParams
+	}
+	return &oauth2.Config{
+		ClientID:     cfg.ClientID,
+		ClientSecret: cfg.ClientSecret,
+		Endpoint:     ep,
+		RedirectURL:  redirectURI,
+		Scopes:       withOpenID(cfg.Scopes),
+	}
+}
+
+func withOpenID(scopes []string) []string {
+	if slices.Contains(scopes, oidc.ScopeOpenID) {
+		return scopes
+	}
+	return append([]string{oidc.ScopeOpenID}, scopes...)
+}
+
+// Start begins a sign-in: it returns the provider's authorization URL and
+// the Pending the caller must store. loginHint, when not empty, is passed
+// on so that the person need not type their e-mail twice.
+func (rp *RP) Start(ctx context.Context, cfg Config, redirectURI, loginHint string) (string, Pending, error) {
+	e, err := rp.entry(ctx, cfg)
+	if err != nil {
+		return "", Pending{}, err
+	}
+	p := Pending{
+		State: randomToken(), Nonce: randomToken(), Verifier: oauth2.GenerateVerifier(),
+		RedirectURI: redirectURI, ProviderID: cfg.ProviderID, Issuer: cfg.Issuer, ClientID: cfg.ClientID,
+	}
+	opts := []oauth2.AuthCodeOption{oidc.Nonce(p.Nonce), oauth2.S256ChallengeOption(p.Verifier)}
+	if loginHint != "" {
+		opts = append(opts, oauth2.SetAuthURLParam("login_hint", loginHint))
+	}
+	return e.oauth2Config(cfg, redirectURI).AuthCodeURL(p.State, opts...), p, nil
+}
+
+// randomToken returns 256 random bits, base64url encoded.
+func randomToken() string {
+	b := make([]byte, 32)
+	rand.Read(b) // never fails since Go 1.24; it crashes the program instead
+	return base64.RawURLEncoding.EncodeToString(b)
+}
