@@ -135,3 +135,14 @@ func TestCheckDocumentRefusesInsecureEndpoint(t *testing.T) {
 		t.Errorf("got %v, want insecure token_endpoint", err)
 	}
 }
+
+func TestHTTPClientRefusesOtherSchemes(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "file:///etc/passwd", http.StatusFound)
+	}))
+	defer srv.Close()
+	_, err := NewHTTPClient().Get(srv.URL)
+	if err == nil || !strings.Contains(err.Error(), `refusing redirect to scheme "file"`) {
+		t.Errorf("got %v, want the file redirect refused", err)
+	}
+}

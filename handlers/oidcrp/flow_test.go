@@ -257,3 +257,32 @@ func TestSignInUnknownKeyRefetchesOnce(t *testing.T) {
 		t.Errorf("JWKS fetched %d times, want 2 (one re-fetch for the unknown kid)", got)
 	}
 }
+
+func TestSignInConcurrently(t *testing.T) {
+	op := oidctest.New(t)
+	rp := New(nil, nil)
+	cfg := testConfig(op)
+	errs := make(chan error, 5)
+	for range 5 {
+		go func() {
+			ctx := context.Background()
+			authURL, p, err := rp.Start(ctx, cfg, redirectURI, "")
+			if err != nil {
+				errs <- err
+				return
+			}
+			q, err := oidctest.Callback(ctx, authURL, redirectURI)
+			if err != nil {
+				errs <- err
+				return
+			}
+			_, err = rp.Finish(ctx, cfg, q, p)
+			errs <- err
+		}()
+	}
+	for range 5 {
+		if err := <-errs; err != nil {
+			t.Errorf("concurrent sign-in: %v", err)
+		}
+	}
+}
