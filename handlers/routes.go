@@ -12,11 +12,11 @@ import (
 type access int
 
 const (
-	public                 access = iota // anybody, signed in or not
-	signedIn                             // any signed-in person
-	adminOnly                            // administrators
-	authSettings                         // people granted Authentication Settings
-	adminOrAuthSettings                  // either of the two
+	public              access = iota // anybody, signed in or not
+	signedIn                          // any signed-in person
+	adminOnly                         // administrators
+	authSettings                      // people granted Authentication Settings
+	adminOrAuthSettings               // either of the two
 )
 
 // route is one row of the route table.

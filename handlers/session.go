@@ -12,6 +12,13 @@ import (
 	"portvakt/views"
 )
 
+// CookieName is the session cookie's name, and CookieTokenKey the key of the session token in
+// it; tests use them to make a signed-in client without the sign-in pages.
+const (
+	CookieName     = cookieName
+	CookieTokenKey = keyToken
+)
+
 const (
 	cookieName  = "portvakt"
 	ctxSession  = "portvakt.session"
