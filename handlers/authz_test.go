@@ -50,6 +50,16 @@ var matrix = map[string][]role{
 	"GET /":                signedInRoles,
 	"GET /profile":         signedInRoles,
 	"GET /auth-settings":   authRoles,
+
+	// General > Security.
+
+	// Users.
+
+	// Audit log.
+
+	// Authentication Settings > Domains.
+
+	// Authentication Settings > Single sign-on.
 }
 
 var _ = adminRoles
