@@ -1,0 +1,196 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+func openTestStore(t *testing.T) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "portvakt.db"))
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// addDomain inserts a domain row as the domains area would.
+func addDomain(t *testing.T, s *Store, name, status string) int64 {
+	t.Helper()
+	res, err := s.write.Exec("INSERT INTO domains (name, token, status, created_at) VALUES (?, 'tok', ?, 0)", name, status)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, _ := res.LastInsertId()
+	return id
+}
+
+func TestIdPDomains(t *testing.T) {
+	ctx := context.Background()
+	s := openTestStore(t)
+	se := addDomain(t, s, "example.se", "verified")
+	pending := addDomain(t, s, "pending.se", "pending")
+	in := IdPInput{Name: "Entra", Preset: "entra", Issuer: "https://idp.example", ClientID: "c", SecretEnc: []byte{1},
+		Scopes: "openid email", Enabled: true, DomainIDs: []int64{se}}
+	id, err := s.CreateIdP(ctx, CLIActor, in)
+	if err != nil {
+		t.Fatalf("CreateIdP: %v", err)
+	}
+	t.Run("serves its verified domain", func(t *testing.T) {
+		got, err := s.IdPServesDomain(ctx, id, "example.se")
+		if err != nil || !got {
+			t.Errorf("got %v, %v, want true", got, err)
+		}
+	})
+	t.Run("refuses a domain that is not verified", func(t *testing.T) {
+		in2 := in
+		in2.Name, in2.DomainIDs = "Other", []int64{pending}
+		if _, err := s.CreateIdP(ctx, CLIActor, in2); !errors.Is(err, ErrNotFound) {
+			t.Errorf("got %v, want ErrNotFound", err)
+		}
+	})
+	t.Run("refuses a domain served by another enabled provider", func(t *testing.T) {
+		in2 := in
+		in2.Name = "Okta"
+		if _, err := s.CreateIdP(ctx, CLIActor, in2); !errors.Is(err, ErrDomainServed) {
+			t.Errorf("got %v, want ErrDomainServed", err)
+		}
+	})
+	t.Run("a disabled provider may list a served domain", func(t *testing.T) {
+		in2 := in
+		in2.Name, in2.Enabled = "Okta", false
+		id2, err := s.CreateIdP(ctx, CLIActor, in2)
+		if err != nil {
+			t.Fatalf("got %v", err)
+		}
+		ps, _ := s.IdPsForDomain(ctx, "example.se")
+		if len(ps) != 1 || ps[0].ID != id {
+			t.Errorf("providers for the domain: %+v, want only the enabled one", ps)
+		}
+		in2.Enabled = true
+		if err := s.UpdateIdP(ctx, CLIActor, id2, in2); !errors.Is(err, ErrDomainServed) {
+			t.Errorf("enabling it: got %v, want ErrDomainServed", err)
+		}
+	})
+}
+
+func TestIdPTestedMark(t *testing.T) {
+	ctx := context.Background()
+	s := openTestStore(t)
+	u, err := s.CreateUser(ctx, CLIActor, NewUser{Email: "it@example.se", Name: "IT"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	me := Actor{UserID: u.ID, Label: u.Email}
+	in := IdPInput{Name: "Keycloak", Preset: "keycloak", Issuer: "https://kc/realms/x", ClientID: "c", SecretEnc: []byte{1}, Scopes: "openid", Enabled: true}
+	id, err := s.CreateIdP(ctx, me, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mark := func(t *testing.T) IdP {
+		t.Helper()
+		p, _ := s.IdP(ctx, id)
+		if err := s.SaveIdPTest(ctx, me, id, p.Revision, true, `{"ok":true}`, ""); err != nil {
+			t.Fatal(err)
+		}
+		p, _ = s.IdP(ctx, id)
+		if p.TestedAt.IsZero() || p.TestedBy != "it@example.se" || p.LastTest != `{"ok":true}` {
+			t.Fatalf("not marked tested: %+v", p)
+		}
+		return p
+	}
+	changes := []struct {
+		name   string
+		change func(*IdPInput)
+		clears bool
+	}{
+		{"renaming keeps the mark", func(in *IdPInput) { in.Name = "Keycloak staff" }, false},
+		{"keeping the secret keeps the mark", func(in *IdPInput) { in.SecretEnc = nil }, false},
+		{"a new issuer clears it", func(in *IdPInput) { in.Issuer = "https://kc/realms/y" }, true},
+		{"a new client id clears it", func(in *IdPInput) { in.ClientID = "d" }, true},
+		{"a new secret clears it", func(in *IdPInput) { in.SecretEnc = []byte{2} }, true},
+		{"new scopes clear it", func(in *IdPInput) { in.Scopes = "openid email" }, true},
+	}
+	for _, c := range changes {
+		t.Run(c.name, func(t *testing.T) {
+			mark(t)
+			next := in
+			c.change(&next)
+			if err := s.UpdateIdP(ctx, me, id, next); err != nil {
+				t.Fatal(err)
+			}
+			p, _ := s.IdP(ctx, id)
+			if got := p.TestedAt.IsZero(); got != c.clears {
+				t.Errorf("mark cleared = %v, want %v", got, c.clears)
+			}
+			if next.SecretEnc != nil {
+				in.SecretEnc = next.SecretEnc
+			}
+			in.Issuer, in.ClientID, in.Scopes = next.Issuer, next.ClientID, next.Scopes
+		})
+	}
+	t.Run("a test started before a change does not mark", func(t *testing.T) {
+		p, _ := s.IdP(ctx, id)
+		in.Scopes = "openid profile"
+		if err := s.UpdateIdP(ctx, me, id, in); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SaveIdPTest(ctx, me, id, p.Revision, true, "{}", ""); err != nil {
+			t.Fatal(err)
+		}
+		if p, _ := s.IdP(ctx, id); !p.TestedAt.IsZero() {
+			t.Error("marked tested with an old revision")
+		}
+	})
+}
+
+func TestOIDCStates(t *testing.T) {
+	ctx := context.Background()
+	s := openTestStore(t)
+	id, err := s.CreateIdP(ctx, CLIActor, IdPInput{Name: "P", Preset: "other", Issuer: "https://p", ClientID: "c", SecretEnc: []byte{1}, Scopes: "openid"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Unix(1_800_000_000, 0)
+	s.Now = func() time.Time { return now }
+	save := func(state string) {
+		st := OIDCState{State: state, Binding: "browser-1", IdPID: id, Purpose: PurposeLogin, Nonce: "n", Verifier: "v",
+			RedirectURI: "http://127.0.0.1/cb", Issuer: "https://p", ClientID: "c", Next: "/"}
+		if err := s.SaveOIDCState(ctx, st, 10*time.Minute); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Run("is used once", func(t *testing.T) {
+		save("s1")
+		got, err := s.TakeOIDCState(ctx, "s1", "browser-1")
+		if err != nil || got.Nonce != "n" || got.IdPID != id {
+			t.Fatalf("first take: %+v, %v", got, err)
+		}
+		if _, err := s.TakeOIDCState(ctx, "s1", "browser-1"); !errors.Is(err, ErrNotFound) {
+			t.Errorf("replay: got %v, want ErrNotFound", err)
+		}
+	})
+	t.Run("belongs to its browser", func(t *testing.T) {
+		save("s2")
+		if _, err := s.TakeOIDCState(ctx, "s2", "browser-2"); !errors.Is(err, ErrNotFound) {
+			t.Errorf("other browser: got %v, want ErrNotFound", err)
+		}
+		if _, err := s.TakeOIDCState(ctx, "s2", "browser-1"); err != nil {
+			t.Errorf("own browser after a foreign attempt: %v", err)
+		}
+	})
+	t.Run("expires and is gone", func(t *testing.T) {
+		save("s3")
+		now = now.Add(11 * time.Minute)
+		if _, err := s.TakeOIDCState(ctx, "s3", "browser-1"); !errors.Is(err, ErrExpired) {
+			t.Errorf("got %v, want ErrExpired", err)
+		}
+		if _, err := s.TakeOIDCState(ctx, "s3", "browser-1"); !errors.Is(err, ErrNotFound) {
+			t.Errorf("after expiry: got %v, want ErrNotFound", err)
+		}
+	})
+}

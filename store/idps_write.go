@@ -1,0 +1,156 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// CreateIdP adds an identity provider with its domains and audit row.
+func (s *Store) CreateIdP(ctx context.Context, a Actor, in IdPInput) (int64, error) {
+	var id int64
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		now := s.now()
+		res, err := tx.ExecContext(ctx, `INSERT INTO identity_providers
+			(name, preset, preset_json, issuer, client_id, secret_enc, scopes, enabled, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			in.Name, in.Preset, in.PresetJSON, in.Issuer, in.ClientID, in.SecretEnc, in.Scopes, in.Enabled, now, now)
+		if err != nil {
+			return fmt.Errorf("store: create identity provider %q: %w", in.Name, err)
+		}
+		if id, err = res.LastInsertId(); err != nil {
+			return fmt.Errorf("store: create identity provider %q: %w", in.Name, err)
+		}
+		domains, err := s.setIdPDomains(ctx, tx, id, in)
+		if err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, a, AuditEntry{Action: "idp.create", Target: in.Name,
+			After: describeIdP(in, domains)})
+	})
+	return id, err
+}
+
+// UpdateIdP changes an identity provider. A change of issuer, client id, secret or scopes
+// clears its tested mark and raises its revision, so that a test started before cannot mark it.
+func (s *Store) UpdateIdP(ctx context.Context, a Actor, id int64, in IdPInput) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		old, err := scanIdP(tx.QueryRowContext(ctx, "SELECT "+idpColumns+idpFrom+" WHERE p.id = ?", id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("store: update identity provider %d: %w", id, ErrNotFound)
+		}
+		if err != nil {
+			return fmt.Errorf("store: update identity provider %d: %w", id, err)
+		}
+		secretChanged := in.SecretEnc != nil && !bytes.Equal(in.SecretEnc, old.SecretEnc)
+		if in.SecretEnc == nil {
+			in.SecretEnc = old.SecretEnc
+		}
+		configChanged := secretChanged || in.Issuer != old.Issuer || in.ClientID != old.ClientID || in.Scopes != old.Scopes
+		q := `UPDATE identity_providers SET name = ?, preset = ?, preset_json = ?, issuer = ?, client_id = ?,
+			secret_enc = ?, scopes = ?, enabled = ?, updated_at = ?`
+		if configChanged {
+			q += ", revision = revision + 1, tested_at = NULL, tested_by = NULL"
+		}
+		_, err = tx.ExecContext(ctx, q+" WHERE id = ?", in.Name, in.Preset, in.PresetJSON, in.Issuer, in.ClientID,
+			in.SecretEnc, in.Scopes, in.Enabled, s.now(), id)
+		if err != nil {
+			return fmt.Errorf("store: update identity provider %d: %w", id, err)
+		}
+		oldDomains, err := s.idpDomains(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		domains, err := s.setIdPDomains(ctx, tx, id, in)
+		if err != nil {
+			return err
+		}
+		oldIn := IdPInput{Name: old.Name, Issuer: old.Issuer, ClientID: old.ClientID, Scopes: old.Scopes, Enabled: old.Enabled}
+		e := AuditEntry{Action: "idp.update", Target: in.Name, Before: describeIdP(oldIn, oldDomains), After: describeIdP(in, domains)}
+		if secretChanged {
+			e.Detail = "client secret replaced"
+		}
+		if configChanged && !old.TestedAt.IsZero() {
+			e.Detail = strings.TrimPrefix(e.Detail+"; tested mark cleared", "; ")
+		}
+		return s.audit(ctx, tx, a, e)
+	})
+}
+
+// setIdPDomains replaces the provider's domains, checking inside the transaction that each is
+// verified and, when the provider is enabled, served by no other enabled provider.
+func (s *Store) setIdPDomains(ctx context.Context, tx *sql.Tx, id int64, in IdPInput) ([]Domain, error) {
+	if _, err := tx.ExecContext(ctx, "DELETE FROM identity_provider_domains WHERE idp_id = ?", id); err != nil {
+		return nil, fmt.Errorf("store: domains of identity provider %d: %w", id, err)
+	}
+	var out []Domain
+	for _, did := range in.DomainIDs {
+		var d Domain
+		err := tx.QueryRowContext(ctx, "SELECT id, name FROM domains WHERE id = ? AND status IN "+verifiedStatuses, did).Scan(&d.ID, &d.Name)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, fmt.Errorf("store: domain %d is not verified: %w", did, ErrNotFound)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("store: domain %d: %w", did, err)
+		}
+		if in.Enabled {
+			var other string
+			err = tx.QueryRowContext(ctx, `SELECT p.name FROM identity_provider_domains x JOIN identity_providers p ON p.id = x.idp_id
+				WHERE x.domain_id = ? AND p.enabled = 1 AND p.id != ?`, did, id).Scan(&other)
+			if err == nil {
+				return nil, fmt.Errorf("store: %s is served by %q: %w", d.Name, other, ErrDomainServed)
+			}
+			if !errors.Is(err, sql.ErrNoRows) {
+				return nil, fmt.Errorf("store: domain %d: %w", did, err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT OR IGNORE INTO identity_provider_domains (idp_id, domain_id) VALUES (?, ?)", id, did); err != nil {
+			return nil, fmt.Errorf("store: domains of identity provider %d: %w", id, err)
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+func describeIdP(in IdPInput, domains []Domain) string {
+	names := make([]string, len(domains))
+	for i, d := range domains {
+		names[i] = d.Name
+	}
+	return fmt.Sprintf("name=%q issuer=%q client_id=%q scopes=%q enabled=%t domains=%q",
+		in.Name, in.Issuer, in.ClientID, in.Scopes, in.Enabled, strings.Join(names, ","))
+}
+
+// SaveIdPTest records the result of a test sign-in (JSON for the result page) and its audit
+// row. When passed is true and the test ran with the provider's current revision, the provider
+// is marked tested by the actor.
+func (s *Store) SaveIdPTest(ctx context.Context, a Actor, id, revision int64, passed bool, resultJSON, detail string) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		var name string
+		var current int64
+		err := tx.QueryRowContext(ctx, "SELECT name, revision FROM identity_providers WHERE id = ?", id).Scan(&name, &current)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("store: test of identity provider %d: %w", id, ErrNotFound)
+		}
+		if err != nil {
+			return fmt.Errorf("store: test of identity provider %d: %w", id, err)
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE identity_providers SET last_test = ? WHERE id = ?", resultJSON, id); err != nil {
+			return fmt.Errorf("store: test of identity provider %d: %w", id, err)
+		}
+		e := AuditEntry{Action: "idp.test.failure", Target: name, Detail: detail}
+		if passed && revision == current && a.UserID != 0 {
+			_, err := tx.ExecContext(ctx, "UPDATE identity_providers SET tested_at = ?, tested_by = ? WHERE id = ?", s.now(), a.UserID, id)
+			if err != nil {
+				return fmt.Errorf("store: mark identity provider %d tested: %w", id, err)
+			}
+			e.Action, e.After = "idp.test.success", "tested"
+		} else if passed {
+			e.Action, e.Detail = "idp.test.success", strings.TrimPrefix(detail+"; configuration changed during the test, not marked tested", "; ")
+		}
+		return s.audit(ctx, tx, a, e)
+	})
+}
