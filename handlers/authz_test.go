@@ -60,6 +60,15 @@ var matrix = map[string][]role{
 	// Authentication Settings > Domains.
 
 	// Authentication Settings > Single sign-on.
+	"GET /auth-settings/sso":           authRoles,
+	"GET /auth-settings/sso/new":       authRoles,
+	"POST /auth-settings/sso":          authRoles,
+	"GET /auth-settings/sso/:id":       authRoles,
+	"POST /auth-settings/sso/:id":      authRoles,
+	"POST /auth-settings/sso/:id/test": authRoles,
+	"GET /auth-settings/sso/:id/test":  authRoles,
+	"POST /login/sso/:id":              everyone,
+	"GET /auth/oidc/callback":          everyone,
 }
 
 var _ = adminRoles

@@ -32,6 +32,9 @@ func (s *Server) handleProfile(c echo.Context) error {
 	if err == nil {
 		v.Link = &views.LinkView{Issuer: link.Issuer, Subject: link.Subject, LinkedAt: link.LinkedAt}
 	}
+	if sess.Method == store.MethodSSO {
+		v.ProviderName = s.idpName(c.Request().Context(), sess.IdPID)
+	}
 	p := s.page(c, "profile.title", "profile", crumb(c, "nav.profile", ""))
 	return render(c, http.StatusOK, views.ProfilePage(p, v))
 }
@@ -43,13 +46,17 @@ func (s *Server) handleAuthSettings(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	sso, err := s.ssoProgress(ctx)
+	if err != nil {
+		return err
+	}
 	v := views.AuthSettingsView{
 		PasswordOn:      st.PasswordOn,
 		VerifiedDomains: st.VerifiedDomains,
 		Steps: []views.Step{
 			{TitleKey: "authsettings.step.domain", BodyKey: "authsettings.step.domain.about", Done: st.VerifiedDomains > 0},
-			{TitleKey: "authsettings.step.idp", BodyKey: "authsettings.step.idp.about"},
-			{TitleKey: "authsettings.step.test", BodyKey: "authsettings.step.test.about"},
+			{TitleKey: "authsettings.step.idp", BodyKey: "authsettings.step.idp.about", Href: "/auth-settings/sso", Done: sso.serving},
+			{TitleKey: "authsettings.step.test", BodyKey: "authsettings.step.test.about", Href: "/auth-settings/sso", Done: sso.tested},
 			{TitleKey: "authsettings.step.policy", BodyKey: "authsettings.step.policy.about", Done: !st.PasswordOn},
 		},
 	}

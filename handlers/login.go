@@ -38,6 +38,7 @@ func (s *Server) handleLoginEmailForm(c echo.Context) error {
 	p := s.page(c, "login.title", "")
 	msg := p.Flash
 	p.Flash = ""
+	allowFormTargets(c, s.allIdPOrigins(c.Request().Context())...)
 	return render(c, http.StatusOK, views.LoginEmailPage(p, views.LoginEmailView{Email: s.emailField(c, typed, ""), Message: msg}))
 }
 
@@ -59,6 +60,9 @@ func (s *Server) handleLoginEmailSubmit(c echo.Context) error {
 	cs := cookie(c)
 	cs.Values[keyLoginEmail] = email
 	cs.Values[keyLoginAt] = s.store.Now().Unix()
+	if direct, err := s.ssoDirect(c, email); err != nil || direct {
+		return err
+	}
 	if err := s.saveCookie(c); err != nil {
 		return err
 	}
@@ -106,8 +110,12 @@ func (s *Server) signInOptions(ctx context.Context, email string) (views.LoginMe
 	if on {
 		v.Password = &views.Field{}
 	}
+	origins, err := s.ssoOptions(ctx, email, &v)
+	if err != nil {
+		return v, nil, err
+	}
 	v.NoMethod = v.Password == nil && len(v.Providers) == 0
-	return v, nil, nil
+	return v, origins, nil
 }
 
 func (s *Server) passwordField(c echo.Context, errKey string) views.Field {

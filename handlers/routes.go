@@ -63,6 +63,15 @@ func (s *Server) routes() []route {
 		// Authentication Settings > Domains.
 
 		// Authentication Settings > Single sign-on.
+		{http.MethodGet, "/auth-settings/sso", authSettings, s.handleIdPList},
+		{http.MethodGet, "/auth-settings/sso/new", authSettings, s.handleIdPNew},
+		{http.MethodPost, "/auth-settings/sso", authSettings, s.handleIdPCreate},
+		{http.MethodGet, "/auth-settings/sso/:id", authSettings, s.handleIdPEdit},
+		{http.MethodPost, "/auth-settings/sso/:id", authSettings, s.handleIdPUpdate},
+		{http.MethodPost, "/auth-settings/sso/:id/test", authSettings, s.handleIdPTestStart},
+		{http.MethodGet, "/auth-settings/sso/:id/test", authSettings, s.handleIdPTestResult},
+		{http.MethodPost, "/login/sso/:id", public, s.handleLoginSSO},
+		{http.MethodGet, "/auth/oidc/callback", public, s.handleOIDCCallback},
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
 
+	"portvakt/handlers/oidcrp"
 	"portvakt/store"
 	"portvakt/views"
 )
@@ -29,6 +30,11 @@ type Config struct {
 	// long after sign-in, whatever happens.
 	SessionIdle   time.Duration
 	SessionMaxAge time.Duration
+
+	// OIDCClient makes every request to identity providers (nil: oidcrp.NewHTTPClient()).
+	// AllowInsecureIssuers accepts http:// issuers on hosts that are not loopback, for tests.
+	OIDCClient           *http.Client
+	AllowInsecureIssuers bool
 }
 
 // Server holds the dependencies of every handler.
@@ -41,6 +47,7 @@ type Server struct {
 	log      *slog.Logger
 	secure   bool // the base URL is https
 	dummyPwd string
+	rp       *oidcrp.RP
 }
 
 // New builds the echo instance with every route and middleware.
@@ -69,6 +76,7 @@ func New(cfg Config, st *store.Store) (*echo.Echo, *Server, error) {
 		secure:  cfg.BaseURL.Scheme == "https",
 	}
 	s.cookies = s.newCookieStore()
+	s.rp = oidcrp.New(cfg.OIDCClient, nil)
 	var err error
 	if s.dummyPwd, err = s.hasher.Hash("portvakt-timing-equaliser"); err != nil {
 		return nil, nil, err

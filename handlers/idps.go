@@ -1,0 +1,209 @@
+package handlers
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"slices"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"portvakt/handlers/oidcrp"
+	"portvakt/store"
+	"portvakt/views"
+)
+
+// Authentication Settings > Single sign-on: the identity providers, added from a preset, with
+// the redirect URI to register, a discovery check on save, and the test sign-in.
+
+// idpParam loads the provider named by the :id path parameter (404 when there is none).
+func (s *Server) idpParam(c echo.Context) (store.IdP, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		return store.IdP{}, echo.NewHTTPError(http.StatusNotFound)
+	}
+	return s.store.IdP(c.Request().Context(), id)
+}
+
+func (s *Server) ssoCrumbs(c echo.Context, last ...views.Crumb) []views.Crumb {
+	return append([]views.Crumb{crumb(c, "nav.authsettings", "/auth-settings"), crumb(c, "nav.sso", "/auth-settings/sso")}, last...)
+}
+
+// handleIdPList shows the providers and the redirect URI to register.
+func (s *Server) handleIdPList(c echo.Context) error {
+	ps, err := s.store.IdPs(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	l := lang(c)
+	v := views.IdPListView{RedirectURI: s.RedirectURI()}
+	for _, p := range ps {
+		row := views.IdPRow{ID: p.ID, Name: p.Name, Preset: l.T("sso.preset." + p.Preset), Issuer: p.Issuer,
+			Enabled: p.Enabled, Tested: !p.TestedAt.IsZero()}
+		for _, d := range p.Domains {
+			row.Domains = append(row.Domains, d.Name)
+		}
+		if row.Tested {
+			row.TestedText = l.T("sso.tested.by", p.TestedBy, l.Time(p.TestedAt))
+		}
+		v.Providers = append(v.Providers, row)
+	}
+	pg := s.page(c, "sso.title", "sso", s.ssoCrumbs(c)...)
+	pg.Crumbs[len(pg.Crumbs)-1].Href = ""
+	return render(c, http.StatusOK, views.IdPListPage(pg, v))
+}
+
+// handleIdPNew shows the preset choice, then the form for the chosen preset.
+func (s *Server) handleIdPNew(c echo.Context) error {
+	preset := oidcrp.Preset(c.QueryParam("preset"))
+	if !slices.Contains(oidcrp.Presets, preset) {
+		pg := s.page(c, "sso.new.title", "sso", s.ssoCrumbs(c, crumb(c, "sso.new.title", ""))...)
+		return render(c, http.StatusOK, views.IdPPresetPage(pg, views.IdPPresetView{Presets: presetChoices(c)}))
+	}
+	f := idpForm{preset: preset, scopes: defaultScopes, enabled: true}
+	v, err := s.idpFormView(c, nil, f)
+	if err != nil {
+		return err
+	}
+	pg := s.page(c, "sso.new.title", "sso", s.ssoCrumbs(c, crumb(c, "sso.new.title", ""))...)
+	return render(c, http.StatusOK, views.IdPFormPage(pg, v))
+}
+
+func presetChoices(c echo.Context) []views.PresetChoice {
+	l := lang(c)
+	var out []views.PresetChoice
+	for _, p := range oidcrp.Presets {
+		out = append(out, views.PresetChoice{Name: l.T("sso.preset." + string(p)), About: l.T("sso.preset." + string(p) + ".about"),
+			Href: "/auth-settings/sso/new?preset=" + string(p)})
+	}
+	return out
+}
+
+// handleIdPCreate saves a new provider after checking its discovery document.
+func (s *Server) handleIdPCreate(c echo.Context) error {
+	return s.saveIdP(c, nil)
+}
+
+// handleIdPEdit shows a provider's form; the client secret is never shown again.
+func (s *Server) handleIdPEdit(c echo.Context) error {
+	p, err := s.idpParam(c)
+	if err != nil {
+		return err
+	}
+	f := idpForm{preset: oidcrp.Preset(p.Preset), name: p.Name, clientID: p.ClientID, scopes: p.Scopes, enabled: p.Enabled}
+	_ = json.Unmarshal([]byte(p.PresetJSON), &f.in)
+	for _, d := range p.Domains {
+		f.domainIDs = append(f.domainIDs, d.ID)
+	}
+	v, err := s.idpFormView(c, &p, f)
+	if err != nil {
+		return err
+	}
+	pg := s.page(c, "sso.edit.title", "sso", s.ssoCrumbs(c, views.Crumb{Label: p.Name})...)
+	allowFormTargets(c, s.idpOrigins(c.Request().Context(), p)...)
+	return render(c, http.StatusOK, views.IdPFormPage(pg, v))
+}
+
+// handleIdPUpdate saves changes to a provider.
+func (s *Server) handleIdPUpdate(c echo.Context) error {
+	p, err := s.idpParam(c)
+	if err != nil {
+		return err
+	}
+	return s.saveIdP(c, &p)
+}
+
+// saveIdP validates the form, checks discovery, and creates or updates the provider. Refused
+// input shows the form again (422) with a message per field and every value but the secret.
+func (s *Server) saveIdP(c echo.Context, old *store.IdP) error {
+	f := readIdPForm(c)
+	if old != nil {
+		f.preset = oidcrp.Preset(old.Preset) // the kind of provider is fixed once added
+	} else if !slices.Contains(oidcrp.Presets, f.preset) {
+		return badRequest("unknown preset")
+	}
+	v, err := s.idpFormView(c, old, f)
+	if err != nil {
+		return err
+	}
+	in, ok := s.validateIdP(c, &v, f, old)
+	if ok {
+		ok = s.checkDiscovery(c, &v, f.preset, in.Issuer)
+	}
+	if ok {
+		id, err := s.storeIdP(c, old, in)
+		if err == nil {
+			s.forgetIdP(old, in)
+			s.setFlash(c, "sso.saved", in.Name)
+			return redirect(c, idpPath(id, ""))
+		}
+		if !s.domainProblem(c, &v, err) {
+			return err
+		}
+	}
+	titleKey, crumbs := "sso.new.title", s.ssoCrumbs(c, crumb(c, "sso.new.title", ""))
+	if old != nil {
+		titleKey, crumbs = "sso.edit.title", s.ssoCrumbs(c, views.Crumb{Label: old.Name})
+	}
+	pg := s.page(c, titleKey, "sso", crumbs...)
+	pg.Errors = v.Problems()
+	return unprocessable(c, views.IdPFormPage(pg, v))
+}
+
+func (s *Server) storeIdP(c echo.Context, old *store.IdP, in store.IdPInput) (int64, error) {
+	ctx := c.Request().Context()
+	if old == nil {
+		return s.store.CreateIdP(ctx, s.actor(c), in)
+	}
+	return old.ID, s.store.UpdateIdP(ctx, s.actor(c), old.ID, in)
+}
+
+// forgetIdP drops cached discoveries so that the next sign-in reads the new configuration.
+func (s *Server) forgetIdP(old *store.IdP, in store.IdPInput) {
+	if old != nil {
+		s.rp.Forget(old.Issuer, old.ClientID)
+	}
+	s.rp.Forget(in.Issuer, in.ClientID)
+}
+
+// domainProblem turns the store's refusal of a domain into a message on the domains field.
+func (s *Server) domainProblem(c echo.Context, v *views.IdPFormView, err error) bool {
+	switch {
+	case errors.Is(err, store.ErrDomainServed):
+		v.DomainsError = lang(c).T("sso.err.domains.served")
+	case errors.Is(err, store.ErrNotFound):
+		v.DomainsError = lang(c).T("sso.err.domains.unverified")
+	default:
+		return false
+	}
+	return true
+}
+
+// ssoSummary says how far single sign-on is set up, for the overview's steps.
+type ssoSummary struct{ serving, tested bool }
+
+func (s *Server) ssoProgress(ctx context.Context) (ssoSummary, error) {
+	ps, err := s.store.IdPs(ctx)
+	if err != nil {
+		return ssoSummary{}, err
+	}
+	var sum ssoSummary
+	for _, p := range ps {
+		if p.Enabled && len(p.Domains) > 0 {
+			sum.serving = true
+			sum.tested = sum.tested || !p.TestedAt.IsZero()
+		}
+	}
+	return sum, nil
+}
+
+// idpName is a provider's name for the profile page ("" when it is gone).
+func (s *Server) idpName(ctx context.Context, id int64) string {
+	p, err := s.store.IdP(ctx, id)
+	if err != nil {
+		return ""
+	}
+	return p.Name
+}

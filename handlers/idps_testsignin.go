@@ -1,0 +1,155 @@
+package handlers
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"portvakt/handlers/oidcrp"
+	"portvakt/store"
+	"portvakt/views"
+)
+
+// Test sign-in: a real sign-in through a provider with its saved configuration, ending on a
+// page that reports what came back. A success by the person testing, matched to their own
+// account, marks the provider as tested and counts as their SSO sign-in.
+
+// testResult is what the result page shows; it is kept on the provider as JSON.
+type testResult struct {
+	At                time.Time
+	By                string
+	OK                bool
+	Marked            bool
+	Kind              string
+	Detail            string
+	Code              string
+	Description       string
+	Endpoints         *oidcrp.ProviderInfo
+	Issuer            string
+	Subject           string
+	Email             string
+	EmailVerified     bool
+	EmailFromUserInfo bool
+	IDTokenClaims     map[string]any
+	UserInfoClaims    map[string]any
+	UserEmail         string
+	UserName          string
+	ByLink            bool
+}
+
+func idpPath(id int64, rest string) string {
+	return "/auth-settings/sso/" + strconv.FormatInt(id, 10) + rest
+}
+
+// handleIdPTestStart starts a test sign-in with the saved configuration.
+func (s *Server) handleIdPTestStart(c echo.Context) error {
+	p, err := s.idpParam(c)
+	if err != nil {
+		return err
+	}
+	sess := currentSession(c)
+	err = s.startOIDC(c, p, store.PurposeTest, sess.UserID, sess.User.Email, idpPath(p.ID, "/test"))
+	if err == nil {
+		return nil
+	}
+	r := refusalOf(err)
+	tr := testResult{At: s.store.Now(), By: sess.User.Email, Kind: r.Kind, Detail: r.Detail}
+	if err := s.saveTest(c, p, p.Revision, tr); err != nil {
+		return err
+	}
+	return redirect(c, idpPath(p.ID, "/test"))
+}
+
+// finishTest records the result of a test sign-in and shows it.
+func (s *Server) finishTest(c echo.Context, p store.IdP, st store.OIDCState, res *oidcrp.Result, ferr error) error {
+	ctx := c.Request().Context()
+	sess := currentSession(c)
+	if sess == nil || sess.UserID != st.UserID || !sess.AuthSettings {
+		_ = s.auditLoginFailure(c, "", "sso test of "+p.Name+": callback in a session other than the one that started it")
+		return echo.NewHTTPError(http.StatusForbidden)
+	}
+	tr := testResult{At: s.store.Now(), By: sess.User.Email}
+	if ferr != nil {
+		r := refusalOf(ferr)
+		tr.Kind, tr.Detail, tr.Code, tr.Description = r.Kind, r.Detail, r.Code, r.Description
+		if f, ok := oidcrp.AsFailure(ferr); ok {
+			tr.IDTokenClaims, tr.UserInfoClaims = f.IDTokenClaims, f.UserInfoClaims
+		}
+		if cfg, err := s.rpConfig(p); err == nil {
+			if info, err := s.rp.Provider(ctx, cfg); err == nil {
+				tr.Endpoints = &info
+			}
+		}
+		return s.endTest(c, p, st, tr, store.User{})
+	}
+	tr.Endpoints = &res.Provider
+	tr.Issuer, tr.Subject, tr.Email, tr.EmailVerified = res.Issuer, res.Subject, res.Email, res.EmailVerified
+	tr.EmailFromUserInfo, tr.IDTokenClaims, tr.UserInfoClaims = res.EmailFromUserInfo, res.IDTokenClaims, res.UserInfoClaims
+	m, err := s.matchIdentity(ctx, p, res)
+	if err != nil {
+		return err
+	}
+	tr.UserEmail, tr.UserName, tr.ByLink = m.User.Email, m.User.Name, m.Linked
+	switch {
+	case m.Refusal.Kind != "":
+		tr.Kind, tr.Detail = m.Refusal.Kind, m.Refusal.Detail
+	case m.User.ID != sess.UserID:
+		tr.Kind, tr.Detail = kindOtherUser, "the identity maps to "+m.User.Email+", not to "+sess.User.Email
+	case !m.Linked:
+		if r := s.link(c, p, res, m.User); r.Kind != "" {
+			tr.Kind, tr.Detail = r.Kind, r.Detail
+		}
+	}
+	tr.OK = tr.Kind == ""
+	return s.endTest(c, p, st, tr, m.User)
+}
+
+// endTest saves the result; a success signs the person in again through SSO.
+func (s *Server) endTest(c echo.Context, p store.IdP, st store.OIDCState, tr testResult, u store.User) error {
+	tr.Marked = tr.OK && st.Revision == p.Revision
+	if err := s.saveTest(c, p, st.Revision, tr); err != nil {
+		return err
+	}
+	if tr.OK {
+		if err := s.startSession(c, u, store.MethodSSO, p.ID); err != nil {
+			return err
+		}
+		s.setFlash(c, "sso.test.flash.ok")
+	}
+	return redirect(c, idpPath(p.ID, "/test"))
+}
+
+func (s *Server) saveTest(c echo.Context, p store.IdP, revision int64, tr testResult) error {
+	b, err := json.Marshal(tr)
+	if err != nil {
+		return err
+	}
+	detail := tr.Kind
+	if tr.Detail != "" {
+		detail += ": " + tr.Detail
+	}
+	return s.store.SaveIdPTest(c.Request().Context(), s.actor(c), p.ID, revision, tr.OK, string(b), detail)
+}
+
+// handleIdPTestResult shows the latest test sign-in of a provider.
+func (s *Server) handleIdPTestResult(c echo.Context) error {
+	p, err := s.idpParam(c)
+	if err != nil {
+		return err
+	}
+	pg := s.page(c, "sso.test.title", "sso", crumb(c, "nav.authsettings", "/auth-settings"),
+		crumb(c, "nav.sso", "/auth-settings/sso"), views.Crumb{Label: p.Name, Href: idpPath(p.ID, "")},
+		crumb(c, "sso.test.title", ""))
+	v := views.SSOTestView{ID: p.ID, Name: p.Name, Tested: !p.TestedAt.IsZero()}
+	if p.LastTest != "" {
+		var tr testResult
+		if err := json.Unmarshal([]byte(p.LastTest), &tr); err == nil {
+			v.Result = testView(pg, tr)
+		}
+	}
+	allowFormTargets(c, s.idpOrigins(c.Request().Context(), p)...)
+	return render(c, http.StatusOK, views.SSOTestPage(pg, v))
+}

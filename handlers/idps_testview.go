@@ -1,0 +1,62 @@
+package handlers
+
+import (
+	"encoding/json"
+	"sort"
+	"strconv"
+
+	"portvakt/views"
+)
+
+// testView turns a stored test result into what the page shows.
+func testView(pg views.Page, tr testResult) *views.SSOTestResult {
+	l := pg.Lang
+	v := &views.SSOTestResult{
+		At: l.Time(tr.At), By: tr.By, OK: tr.OK, Marked: tr.Marked, Kind: tr.Kind, Detail: tr.Detail,
+		Code: tr.Code, Description: tr.Description, IDToken: claimRows(tr.IDTokenClaims), UserInfo: claimRows(tr.UserInfoClaims),
+	}
+	if !tr.OK {
+		v.Message = l.T(refusalTextKey(tr.Kind))
+	}
+	if tr.UserEmail != "" {
+		how := l.T("sso.test.mapping.email")
+		if tr.ByLink {
+			how = l.T("sso.test.mapping.link")
+		}
+		v.Mapping = l.T("sso.test.mapping", tr.UserName, tr.UserEmail, how)
+	}
+	if e := tr.Endpoints; e != nil {
+		v.Endpoints = []views.KV{{Key: "issuer", Value: e.Issuer}, {Key: "authorization_endpoint", Value: e.AuthorizationEndpoint},
+			{Key: "token_endpoint", Value: e.TokenEndpoint}, {Key: "userinfo_endpoint", Value: e.UserInfoEndpoint},
+			{Key: "jwks_uri", Value: e.JWKSURI}}
+	}
+	if tr.Subject != "" {
+		from := l.T("sso.test.from.idtoken")
+		if tr.EmailFromUserInfo {
+			from = l.T("sso.test.from.userinfo")
+		}
+		v.Identity = []views.KV{{Key: "iss", Value: tr.Issuer}, {Key: "sub", Value: tr.Subject},
+			{Key: "email", Value: tr.Email + " (" + from + ")"}, {Key: "email_verified", Value: strconv.FormatBool(tr.EmailVerified)}}
+	}
+	return v
+}
+
+// claimRows lists claims by name, each value as JSON (strings without quotes).
+func claimRows(claims map[string]any) []views.KV {
+	keys := make([]string, 0, len(claims))
+	for k := range claims {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var out []views.KV
+	for _, k := range keys {
+		val := ""
+		if s, ok := claims[k].(string); ok {
+			val = s
+		} else if b, err := json.Marshal(claims[k]); err == nil {
+			val = string(b)
+		}
+		out = append(out, views.KV{Key: k, Value: truncate(val, 2000)})
+	}
+	return out
+}

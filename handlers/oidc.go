@@ -1,0 +1,273 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"portvakt/handlers/oidcrp"
+	"portvakt/store"
+	"portvakt/views"
+)
+
+// Single sign-on through OpenID Connect: starting a sign-in at a provider and taking the
+// callback. Both sign-in from the e-mail step and the test sign-in of Authentication Settings
+// come through here; the state row says which.
+
+// oidcStateTTL is how long a started sign-in waits for its callback.
+const oidcStateTTL = 10 * time.Minute
+
+// keyOIDCBinding is the cookie value that binds started sign-ins to this browser.
+const keyOIDCBinding = "ob"
+
+// callbackPath is where every provider sends the browser back.
+const callbackPath = "/auth/oidc/callback"
+
+// RedirectURI is the address to register at identity providers.
+func (s *Server) RedirectURI() string {
+	return strings.TrimSuffix(s.cfg.BaseURL.String(), "/") + callbackPath
+}
+
+// rpConfig is a provider's configuration for the relying party, with the secret opened.
+func (s *Server) rpConfig(p store.IdP) (oidcrp.Config, error) {
+	secret, err := s.openSecret(p.SecretEnc)
+	if err != nil {
+		return oidcrp.Config{}, err
+	}
+	return oidcrp.Config{ProviderID: p.ID, Issuer: p.Issuer, ClientID: p.ClientID, ClientSecret: secret,
+		Scopes: strings.Fields(p.Scopes)}, nil
+}
+
+// oidcBinding returns this browser's binding value, making one when needed.
+func oidcBinding(c echo.Context) string {
+	cs := cookie(c)
+	b, _ := cs.Values[keyOIDCBinding].(string)
+	if b == "" {
+		b = store.NewToken()
+		cs.Values[keyOIDCBinding] = b
+	}
+	return b
+}
+
+// startOIDC begins a sign-in at p and sends the browser there. The state, nonce and PKCE
+// verifier stay on the server, bound to this browser, the provider and the redirect URI.
+func (s *Server) startOIDC(c echo.Context, p store.IdP, purpose string, userID int64, loginHint, next string) error {
+	ctx := c.Request().Context()
+	cfg, err := s.rpConfig(p)
+	if err != nil {
+		return err
+	}
+	authURL, pending, err := s.rp.Start(ctx, cfg, s.RedirectURI(), loginHint)
+	if err != nil {
+		return err
+	}
+	st := store.OIDCState{
+		State: pending.State, Binding: oidcBinding(c), IdPID: p.ID, Revision: p.Revision, Purpose: purpose,
+		UserID: userID, Nonce: pending.Nonce, Verifier: pending.Verifier, RedirectURI: pending.RedirectURI,
+		Issuer: pending.Issuer, ClientID: pending.ClientID, Next: next,
+	}
+	if err := s.store.SaveOIDCState(ctx, st, oidcStateTTL); err != nil {
+		return err
+	}
+	if err := s.saveCookie(c); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, authURL)
+}
+
+// idpOrigins returns the origins of the providers' authorization endpoints, which the pages
+// that start a sign-in must allow as form targets (browsers apply form-action to the redirect
+// that follows the POST).
+func (s *Server) idpOrigins(ctx context.Context, ps ...store.IdP) []string {
+	var out []string
+	for _, p := range ps {
+		target := p.Issuer
+		if info, err := s.rp.Provider(ctx, oidcrp.Config{Issuer: p.Issuer, ClientID: p.ClientID}); err == nil {
+			target = info.AuthorizationEndpoint
+		}
+		if u, err := url.Parse(target); err == nil && u.Host != "" {
+			out = append(out, u.Scheme+"://"+u.Host)
+		}
+	}
+	return out
+}
+
+// ssoOptions adds the providers serving the address's domain to the sign-in choices.
+func (s *Server) ssoOptions(ctx context.Context, email string, v *views.LoginMethodView) ([]string, error) {
+	ps, err := s.store.IdPsForDomain(ctx, EmailDomain(email))
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range ps {
+		v.Providers = append(v.Providers, views.ProviderChoice{Name: p.Name, StartURL: "/login/sso/" + strconv.FormatInt(p.ID, 10)})
+	}
+	return s.idpOrigins(ctx, ps...), nil
+}
+
+// allIdPOrigins lists the origins of every enabled provider, for the e-mail step, which goes
+// straight to the provider when password sign-in is off.
+func (s *Server) allIdPOrigins(ctx context.Context) []string {
+	ps, err := s.store.IdPs(ctx)
+	if err != nil {
+		return nil
+	}
+	var enabled []store.IdP
+	for _, p := range ps {
+		if p.Enabled {
+			enabled = append(enabled, p)
+		}
+	}
+	return s.idpOrigins(ctx, enabled...)
+}
+
+// ssoDirect starts the sign-in at once when password sign-in is off and exactly one provider
+// serves the address. It reports whether it did.
+func (s *Server) ssoDirect(c echo.Context, email string) (bool, error) {
+	ctx := c.Request().Context()
+	on, err := s.store.PasswordLoginEnabled(ctx)
+	if err != nil || on {
+		return false, err
+	}
+	ps, err := s.store.IdPsForDomain(ctx, EmailDomain(email))
+	if err != nil || len(ps) != 1 {
+		return false, err
+	}
+	if err := s.startOIDC(c, ps[0], store.PurposeLogin, 0, email, ""); err != nil {
+		s.log.WarnContext(ctx, "start sign-in", "idp", ps[0].Name, "error", err)
+		return false, nil // the method page explains
+	}
+	return true, nil
+}
+
+// handleLoginSSO starts the sign-in at the chosen provider for the address typed in the first
+// step; the provider must serve that address's domain.
+func (s *Server) handleLoginSSO(c echo.Context) error {
+	ctx := c.Request().Context()
+	email, ok := s.pendingLoginEmail(c)
+	if !ok {
+		s.setFlash(c, "login.err.expired")
+		return redirect(c, "/login")
+	}
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		return echo.NewHTTPError(http.StatusNotFound)
+	}
+	serves, err := s.store.IdPServesDomain(ctx, id, EmailDomain(email))
+	if err != nil {
+		return err
+	}
+	if !serves {
+		return redirect(c, "/login/method")
+	}
+	p, err := s.store.IdP(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := s.startOIDC(c, p, store.PurposeLogin, 0, email, ""); err != nil {
+		_ = s.auditLoginFailure(c, email, "sso "+p.Name+": provider unreachable: "+err.Error())
+		return s.refusePassword(c, email, http.StatusBadGateway, "sso.login.unreachable", "")
+	}
+	return nil
+}
+
+// handleOIDCCallback takes the provider's answer. The state must be known, unused, unexpired
+// and started in this browser; the rest is checked by oidcrp.
+func (s *Server) handleOIDCCallback(c echo.Context) error {
+	ctx := c.Request().Context()
+	q := c.QueryParams()
+	binding, _ := cookie(c).Values[keyOIDCBinding].(string)
+	st, err := s.store.TakeOIDCState(ctx, truncate(q.Get("state"), 200), binding)
+	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrExpired) {
+		reason := "state unknown, already used or started in another browser"
+		if errors.Is(err, store.ErrExpired) {
+			reason = "state expired"
+		}
+		return s.refuseSSO(c, store.IdP{}, "", ssoRefusal{Kind: string(oidcrp.KindState), Detail: reason})
+	}
+	if err != nil {
+		return err
+	}
+	p, err := s.store.IdP(ctx, st.IdPID)
+	if err != nil {
+		return err
+	}
+	cfg, err := s.rpConfig(p)
+	if err != nil {
+		return err
+	}
+	pending := oidcrp.Pending{State: st.State, Nonce: st.Nonce, Verifier: st.Verifier, RedirectURI: st.RedirectURI,
+		ProviderID: st.IdPID, Issuer: st.Issuer, ClientID: st.ClientID}
+	res, ferr := s.rp.Finish(ctx, cfg, q, pending)
+	if st.Purpose == store.PurposeTest {
+		return s.finishTest(c, p, st, res, ferr)
+	}
+	return s.finishLogin(c, p, res, ferr)
+}
+
+// finishLogin signs the person in after a verified answer, linking on the first sign-in.
+func (s *Server) finishLogin(c echo.Context, p store.IdP, res *oidcrp.Result, ferr error) error {
+	ctx := c.Request().Context()
+	if ferr != nil {
+		return s.refuseSSO(c, p, "", refusalOf(ferr))
+	}
+	if !p.Enabled {
+		return s.refuseSSO(c, p, res.Email, ssoRefusal{Kind: kindProviderDisabled, Detail: "the provider was disabled"})
+	}
+	m, err := s.matchIdentity(ctx, p, res)
+	if err != nil {
+		return err
+	}
+	if m.Refusal.Kind != "" {
+		return s.refuseSSO(c, p, res.Email, m.Refusal)
+	}
+	if !m.Linked {
+		if r := s.link(c, p, res, m.User); r.Kind != "" {
+			return s.refuseSSO(c, p, res.Email, r)
+		}
+	}
+	if err := s.startSession(c, m.User, store.MethodSSO, p.ID); err != nil {
+		return err
+	}
+	return redirect(c, takeNext(c))
+}
+
+// link ties the user to the identity; a conflict (a race, or another link) is a refusal.
+func (s *Server) link(c echo.Context, p store.IdP, res *oidcrp.Result, u store.User) ssoRefusal {
+	a := s.actor(c)
+	if a.UserID == 0 {
+		a.UserID, a.Label = u.ID, u.Email
+	}
+	err := s.store.CreateLink(c.Request().Context(), a, store.Link{UserID: u.ID, IdPID: p.ID, Issuer: res.Issuer, Subject: res.Subject})
+	if errors.Is(err, store.ErrConflict) {
+		return ssoRefusal{Kind: kindAlreadyLinked, Detail: "the account or the identity is already linked"}
+	}
+	if err != nil {
+		return ssoRefusal{Kind: "error", Detail: err.Error()}
+	}
+	return ssoRefusal{}
+}
+
+// refuseSSO logs a refused SSO sign-in with its exact reason and tells the person what happened.
+func (s *Server) refuseSSO(c echo.Context, p store.IdP, email string, r ssoRefusal) error {
+	detail := "sso"
+	if p.Name != "" {
+		detail += " " + p.Name
+	}
+	detail += ": " + r.Kind + ": " + r.Detail
+	if err := s.auditLoginFailure(c, email, detail); err != nil {
+		return err
+	}
+	status := http.StatusForbidden
+	if r.Kind == string(oidcrp.KindState) {
+		status = http.StatusBadRequest
+	}
+	pg := s.page(c, "sso.failed.title", "")
+	v := views.SSOFailureView{Provider: p.Name, Message: pg.T(refusalTextKey(r.Kind)), Code: r.Code, Description: r.Description}
+	return render(c, status, views.SSOFailurePage(pg, v))
+}

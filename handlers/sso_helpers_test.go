@@ -1,0 +1,130 @@
+package handlers_test
+
+import (
+	"context"
+	"database/sql"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"portvakt/handlers/handlertest"
+	"portvakt/handlers/oidcrp/oidctest"
+	"portvakt/store"
+)
+
+// ssoEnv is the portal with a test OpenID provider, a verified domain and an administrator of
+// Authentication Settings.
+type ssoEnv struct {
+	app    *handlertest.App
+	op     *oidctest.Provider
+	it     *handlertest.Client // signed in with Authentication Settings access
+	itUser store.User
+	domain int64
+	idp    int64
+}
+
+// newSSOEnv sets up the portal with example.se verified and a provider serving it.
+func newSSOEnv(t *testing.T) *ssoEnv {
+	t.Helper()
+	env := &ssoEnv{app: handlertest.New(t), op: oidctest.New(t)}
+	env.op.RegisterRedirectURI(env.app.Server.RedirectURI())
+	env.domain = execID(t, env.app, "INSERT INTO domains (name, token, status, created_at) VALUES ('example.se', 't', 'verified', 0)")
+	env.itUser = env.app.User(t, "it@example.se", handlertest.UserOpts{AuthSettings: true, Verified: true})
+	env.it = env.app.ClientAs(t, env.itUser)
+	env.idp = env.createIdP(t, idpForm(env.op, env.domain))
+	return env
+}
+
+func idpForm(op *oidctest.Provider, domains ...int64) url.Values {
+	f := url.Values{"preset": {"other"}, "name": {"Test IdP"}, "issuer": {op.Issuer()}, "client_id": {op.ClientID()},
+		"client_secret": {op.ClientSecret()}, "scopes": {"openid email profile"}, "enabled": {"on"}}
+	for _, d := range domains {
+		f.Add("domain", strconv.FormatInt(d, 10))
+	}
+	return f
+}
+
+func (env *ssoEnv) createIdP(t *testing.T, form url.Values) int64 {
+	t.Helper()
+	r := env.it.Post(t, "/auth-settings/sso", form)
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("create provider: status %d\n%s", r.Status, r.Body)
+	}
+	id, err := strconv.ParseInt(strings.TrimPrefix(r.Location, "/auth-settings/sso/"), 10, 64)
+	if err != nil {
+		t.Fatalf("create provider: Location %q", r.Location)
+	}
+	return id
+}
+
+// db opens the portal's database file for what other areas own (domains, settings).
+func db(t *testing.T, app *handlertest.App) *sql.DB {
+	t.Helper()
+	d, err := sql.Open("sqlite", "file:"+app.Store.Path()+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	return d
+}
+
+func execID(t *testing.T, app *handlertest.App, q string, args ...any) int64 {
+	t.Helper()
+	res, err := db(t, app).Exec(q, args...)
+	if err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	id, _ := res.LastInsertId()
+	return id
+}
+
+// ssoLogin walks the e-mail step, chooses the provider and returns the callback's response.
+func (env *ssoEnv) ssoLogin(t *testing.T, c *handlertest.Client, email string) *handlertest.Response {
+	t.Helper()
+	if r := c.Post(t, "/login", url.Values{"email": {email}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("e-mail step: status %d", r.Status)
+	}
+	r := c.Post(t, "/login/sso/"+strconv.FormatInt(env.idp, 10), nil)
+	if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, env.op.Issuer()+"/authorize") {
+		t.Fatalf("start: status %d, Location %q\n%s", r.Status, r.Location, r.Body)
+	}
+	return env.callback(t, c, r.Location)
+}
+
+// callback plays the provider's front channel and delivers its answer to the portal.
+func (env *ssoEnv) callback(t *testing.T, c *handlertest.Client, authURL string) *handlertest.Response {
+	t.Helper()
+	q, err := oidctest.Callback(context.Background(), authURL, env.app.Server.RedirectURI())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.Get(t, "/auth/oidc/callback?"+q.Encode())
+}
+
+// auditDetails returns the details of the audit rows with action, oldest first.
+func auditDetails(t *testing.T, app *handlertest.App, action string) []string {
+	t.Helper()
+	rows, err := db(t, app).Query("SELECT target || ' | ' || detail || ' | ' || after FROM audit_log WHERE action = ? ORDER BY id", action)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		rows.Scan(&s)
+		out = append(out, s)
+	}
+	return out
+}
+
+func lastAudit(t *testing.T, app *handlertest.App, action string) string {
+	t.Helper()
+	all := auditDetails(t, app, action)
+	if len(all) == 0 {
+		t.Fatalf("no audit row %q", action)
+	}
+	return all[len(all)-1]
+}

@@ -1,0 +1,210 @@
+package handlers_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"portvakt/handlers/handlertest"
+	"portvakt/handlers/oidcrp/oidctest"
+)
+
+func TestSSOSignIn(t *testing.T) {
+	env := newSSOEnv(t)
+	anna := env.app.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
+	env.op.SetUser(oidctest.User{Subject: "anna-1", Email: "Anna@Example.se", EmailVerified: true, Name: "Anna"})
+	c := env.app.Client()
+
+	t.Run("the method page offers the provider for the domain", func(t *testing.T) {
+		c.Post(t, "/login", url.Values{"email": {"anna@example.se"}})
+		r := c.Get(t, "/login/method")
+		if got := r.Doc(t).Find("[data-testid=login-sso]").Text(); got != "Logga in med Test IdP" {
+			t.Errorf("SSO button %q", got)
+		}
+		if csp := r.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "form-action 'self' "+env.op.Issuer()) {
+			t.Errorf("CSP %q does not let the form lead to the provider", csp)
+		}
+	})
+	t.Run("the first sign-in links by verified e-mail", func(t *testing.T) {
+		r := env.ssoLogin(t, c, "anna@example.se")
+		if r.Status != http.StatusSeeOther || r.Location != "/" {
+			t.Fatalf("callback: status %d Location %q\n%s", r.Status, r.Location, r.Body)
+		}
+		link, err := env.app.Store.LinkOfUser(context.Background(), anna.ID)
+		if err != nil || link.Issuer != env.op.Issuer() || link.Subject != "anna-1" {
+			t.Fatalf("link %+v, %v", link, err)
+		}
+		profile := c.Get(t, "/profile").Doc(t)
+		if got := profile.Find("[data-testid=profile-method]").Text(); !strings.Contains(got, "single sign-on via Test IdP") {
+			t.Errorf("profile method %q", got)
+		}
+		if got := lastAudit(t, env.app, "login.success"); !strings.Contains(got, "method=sso") {
+			t.Errorf("audit %q", got)
+		}
+	})
+	t.Run("later sign-ins match by the link, not the e-mail", func(t *testing.T) {
+		env.op.SetUser(oidctest.User{Subject: "anna-1", Email: "anna@elsewhere.org", EmailVerified: false, Name: "Anna"})
+		r := env.ssoLogin(t, env.app.Client(), "anna@example.se")
+		if r.Status != http.StatusSeeOther || r.Location != "/" {
+			t.Fatalf("callback: status %d\n%s", r.Status, r.Body)
+		}
+	})
+	t.Run("another subject with the same e-mail is refused", func(t *testing.T) {
+		env.op.SetUser(oidctest.User{Subject: "impostor", Email: "anna@example.se", EmailVerified: true})
+		r := env.ssoLogin(t, env.app.Client(), "anna@example.se")
+		wantRefused(t, env, r, "already_linked")
+	})
+}
+
+// wantRefused checks a refused sign-in: 403 page with a message, and the reason in the audit log.
+func wantRefused(t *testing.T, env *ssoEnv, r *handlertest.Response, kind string) {
+	t.Helper()
+	if r.Status != http.StatusForbidden && r.Status != http.StatusBadRequest {
+		t.Fatalf("status %d, want a refusal\n%s", r.Status, r.Body)
+	}
+	if r.Doc(t).Find("[data-testid=sso-failure]").Length() != 1 {
+		t.Errorf("no failure message on the page")
+	}
+	if got := lastAudit(t, env.app, "login.failure"); !strings.Contains(got, ": "+kind+": ") {
+		t.Errorf("audit detail %q, want kind %s", got, kind)
+	}
+}
+
+func TestSSOSignInRefusals(t *testing.T) {
+	env := newSSOEnv(t)
+	env.app.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
+	env.app.User(t, "bo@example.se", handlertest.UserOpts{Verified: false})
+	execID(t, env.app, "INSERT INTO domains (name, token, status, created_at) VALUES ('other.se', 't', 'verified', 0)")
+	env.app.User(t, "cia@other.se", handlertest.UserOpts{Verified: true})
+	tests := []struct {
+		name      string
+		user      oidctest.User
+		misbehave []oidctest.Misbehaviour
+		kind      string
+	}{
+		{"unverified e-mail at the provider", oidctest.User{Subject: "a", Email: "anna@example.se", EmailVerified: false}, nil, "email_unverified"},
+		{"no e-mail", oidctest.User{Subject: "a"}, []oidctest.Misbehaviour{oidctest.NoEmail}, "email_missing"},
+		{"e-mail on a domain the provider does not serve", oidctest.User{Subject: "c", Email: "cia@other.se", EmailVerified: true}, nil, "domain_not_served"},
+		{"e-mail on a domain that is not verified", oidctest.User{Subject: "d", Email: "dan@unverified.se", EmailVerified: true}, nil, "domain_not_verified"},
+		{"no user with the e-mail", oidctest.User{Subject: "e", Email: "eva@example.se", EmailVerified: true}, nil, "no_matching_user"},
+		{"user whose e-mail is not verified in portvakt", oidctest.User{Subject: "b", Email: "bo@example.se", EmailVerified: true}, nil, "user_email_unverified"},
+		{"bad signature", annaAt(), []oidctest.Misbehaviour{oidctest.UnknownKey}, "bad_signature"},
+		{"alg none", annaAt(), []oidctest.Misbehaviour{oidctest.AlgNone}, "unsupported_alg"},
+		{"wrong issuer", annaAt(), []oidctest.Misbehaviour{oidctest.WrongIssuer}, "issuer_mismatch"},
+		{"wrong audience", annaAt(), []oidctest.Misbehaviour{oidctest.WrongAudience}, "audience_mismatch"},
+		{"wrong nonce", annaAt(), []oidctest.Misbehaviour{oidctest.WrongNonce}, "nonce_mismatch"},
+		{"missing sub", annaAt(), []oidctest.Misbehaviour{oidctest.MissingSub}, "missing_sub"},
+		{"missing iat", annaAt(), []oidctest.Misbehaviour{oidctest.MissingIat}, "missing_iat"},
+		{"several audiences without azp", annaAt(), []oidctest.Misbehaviour{oidctest.ExtraAudience}, "azp_mismatch"},
+		{"expired token", annaAt(), []oidctest.Misbehaviour{oidctest.Expired}, "expired"},
+		{"wrong iss parameter", annaAt(), []oidctest.Misbehaviour{oidctest.WrongIssParam}, "issuer_mismatch"},
+		{"invalid client at the token endpoint", annaAt(), []oidctest.Misbehaviour{oidctest.TokenInvalidClient}, "invalid_client"},
+	}
+	for _, tt := range tests {
+		t.Run("refuses "+tt.name, func(t *testing.T) {
+			env.op.SetUser(tt.user)
+			env.op.Misbehave(tt.misbehave...)
+			r := env.ssoLogin(t, env.app.Client(), "anna@example.se")
+			wantRefused(t, env, r, tt.kind)
+		})
+	}
+	env.op.Misbehave()
+	t.Run("refuses a domain not on the allowed list", func(t *testing.T) {
+		execID(t, env.app, "INSERT INTO allowed_domains (name, added_at) VALUES ('elsewhere.se', 0)")
+		env.op.SetUser(annaAt())
+		r := env.ssoLogin(t, env.app.Client(), "anna@example.se")
+		wantRefused(t, env, r, "domain_not_allowed")
+		execID(t, env.app, "DELETE FROM allowed_domains")
+	})
+	t.Run("accepts after key rotation", func(t *testing.T) {
+		env.op.SetUser(annaAt())
+		env.op.RotateKeys()
+		r := env.ssoLogin(t, env.app.Client(), "anna@example.se")
+		if r.Status != http.StatusSeeOther {
+			t.Fatalf("status %d\n%s", r.Status, r.Body)
+		}
+	})
+}
+
+func annaAt() oidctest.User {
+	return oidctest.User{Subject: "anna-1", Email: "anna@example.se", EmailVerified: true, Name: "Anna"}
+}
+
+func TestSSOState(t *testing.T) {
+	env := newSSOEnv(t)
+	env.app.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
+	env.op.SetUser(annaAt())
+	start := func(c *handlertest.Client) url.Values {
+		c.Post(t, "/login", url.Values{"email": {"anna@example.se"}})
+		r := c.Post(t, "/login/sso/"+strconv.FormatInt(env.idp, 10), nil)
+		q, err := oidctest.Callback(context.Background(), r.Location, env.app.Server.RedirectURI())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return q
+	}
+	t.Run("refuses a replayed state", func(t *testing.T) {
+		c := env.app.Client()
+		q := start(c)
+		if r := c.Get(t, "/auth/oidc/callback?"+q.Encode()); r.Status != http.StatusSeeOther {
+			t.Fatalf("first callback: status %d", r.Status)
+		}
+		r := c.Get(t, "/auth/oidc/callback?"+q.Encode())
+		wantRefused(t, env, r, "state")
+	})
+	t.Run("refuses a callback in another browser", func(t *testing.T) {
+		q := start(env.app.Client())
+		r := env.app.Client().Get(t, "/auth/oidc/callback?"+q.Encode())
+		wantRefused(t, env, r, "state")
+	})
+	t.Run("refuses an unknown state", func(t *testing.T) {
+		r := env.app.Client().Get(t, "/auth/oidc/callback?code=x&state=made-up")
+		wantRefused(t, env, r, "state")
+	})
+	t.Run("shows the provider's error escaped", func(t *testing.T) {
+		env.op.FailAuthorization("access_denied", "<script>alert(1)</script>")
+		defer env.op.FailAuthorization("", "")
+		c := env.app.Client()
+		q := start(c)
+		r := c.Get(t, "/auth/oidc/callback?"+q.Encode())
+		wantRefused(t, env, r, "access_denied")
+		if strings.Contains(r.Body, "<script>alert") || !strings.Contains(r.Body, "&lt;script&gt;alert(1)&lt;/script&gt;") {
+			t.Errorf("description not shown escaped:\n%s", r.Body)
+		}
+		if !strings.Contains(r.Body, "access_denied") {
+			t.Errorf("error code not shown")
+		}
+	})
+}
+
+func TestSSOStraightToProviderWhenPasswordsAreOff(t *testing.T) {
+	env := newSSOEnv(t)
+	execID(t, env.app, "UPDATE settings SET value = 'off' WHERE key = 'password_login'")
+	c := env.app.Client()
+	r := c.Post(t, "/login", url.Values{"email": {"anna@example.se"}})
+	if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, env.op.Issuer()+"/authorize") {
+		t.Fatalf("status %d Location %q, want the provider", r.Status, r.Location)
+	}
+	if hint := env.op.LastAuthorization(); hint != nil {
+		t.Fatalf("authorization already requested")
+	}
+	u, _ := url.Parse(r.Location)
+	if got := u.Query().Get("login_hint"); got != "anna@example.se" {
+		t.Errorf("login_hint %q", got)
+	}
+	if csp := c.Get(t, "/login").Header.Get("Content-Security-Policy"); !strings.Contains(csp, env.op.Issuer()) {
+		t.Errorf("e-mail step CSP %q does not allow the provider", csp)
+	}
+	t.Run("other domains still get the password-off message", func(t *testing.T) {
+		c := env.app.Client()
+		if r := c.Post(t, "/login", url.Values{"email": {"x@other.se"}}); r.Location != "/login/method" {
+			t.Fatalf("Location %q", r.Location)
+		}
+		if c.Get(t, "/login/method").Doc(t).Find("[data-testid=login-nomethod]").Length() != 1 {
+			t.Error("no 'no sign-in method' message")
+		}
+	})
+}
