@@ -1,0 +1,159 @@
+package handlers_test
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"portvakt/handlers/handlertest"
+	"portvakt/handlers/oidcrp/oidctest"
+)
+
+func TestSSOProviderForm(t *testing.T) {
+	env := newSSOEnv(t)
+	ctx := context.Background()
+	t.Run("saves the secret sealed, never in clear", func(t *testing.T) {
+		p, err := env.app.Store.IdP(ctx, env.idp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(p.SecretEnc, []byte(env.op.ClientSecret())) || len(p.SecretEnc) < 28 {
+			t.Errorf("secret stored as %q", p.SecretEnc)
+		}
+		body := env.it.Get(t, "/auth-settings/sso/"+strconv.FormatInt(env.idp, 10)).Body
+		if strings.Contains(body, env.op.ClientSecret()) {
+			t.Error("the edit page shows the secret")
+		}
+		if got := lastAudit(t, env.app, "idp.create"); strings.Contains(got, env.op.ClientSecret()) || !strings.Contains(got, "example.se") {
+			t.Errorf("audit row %q", got)
+		}
+	})
+	other := oidctest.New(t)
+	tests := []struct {
+		name   string
+		change func(url.Values)
+		field  string
+		want   string
+	}{
+		{"refuses Entra's common authority", func(f url.Values) { f.Set("preset", "entra"); f.Set("tenant", "common") }, "tenant", "common, organizations och consumers"},
+		{"refuses an http issuer that is not loopback", func(f url.Values) { f.Set("issuer", "http://idp.example.se") }, "issuer", "https://"},
+		{"says when the issuer differs from discovery", func(f url.Values) { f.Set("issuer", other.Issuer()+"/") }, "issuer", "uppger utfärdaren " + other.Issuer()},
+		{"says when nothing answers", func(f url.Values) { f.Set("issuer", "http://127.0.0.1:1") }, "issuer", "Det gick inte att nå"},
+		{"requires the client secret", func(f url.Values) { f.Del("client_secret") }, "client_secret", "klienthemligheten"},
+		{"requires openid in the scopes", func(f url.Values) { f.Set("scopes", "email profile") }, "scopes", "openid"},
+		{"refuses a domain served by another provider", func(f url.Values) { f.Set("name", "Second") }, "domains", "betjänas redan"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := idpForm(other, env.domain)
+			tt.change(f)
+			r := env.it.Post(t, "/auth-settings/sso", f)
+			if r.Status != http.StatusUnprocessableEntity {
+				t.Fatalf("status %d, want 422", r.Status)
+			}
+			doc := r.Doc(t)
+			msg := doc.Find("#" + tt.field).Closest(".field").Find(".field-error").Text()
+			if !strings.Contains(msg, tt.want) {
+				t.Errorf("message at %s: %q, want %q", tt.field, msg, tt.want)
+			}
+			if doc.Find("[data-testid=error-summary] a[href='#"+tt.field+"']").Length() != 1 {
+				t.Errorf("the error summary does not link to %s", tt.field)
+			}
+			if strings.Contains(r.Body, other.ClientSecret()) {
+				t.Error("the refused form shows the secret again")
+			}
+		})
+	}
+}
+
+func TestSSOTestSignIn(t *testing.T) {
+	env := newSSOEnv(t)
+	ctx := context.Background()
+	idp := strconv.FormatInt(env.idp, 10)
+	test := func(t *testing.T) *handlertest.Response {
+		t.Helper()
+		r := env.it.Post(t, "/auth-settings/sso/"+idp+"/test", nil)
+		if r.Status != http.StatusSeeOther {
+			t.Fatalf("start: status %d\n%s", r.Status, r.Body)
+		}
+		r = env.callback(t, env.it, r.Location)
+		if r.Status != http.StatusSeeOther || r.Location != "/auth-settings/sso/"+idp+"/test" {
+			t.Fatalf("callback: status %d Location %q\n%s", r.Status, r.Location, r.Body)
+		}
+		return env.it.Get(t, r.Location)
+	}
+	t.Run("reports a failure precisely and does not mark", func(t *testing.T) {
+		env.op.SetUser(oidctest.User{Subject: "it-1", Email: "it@example.se", EmailVerified: true})
+		env.op.Misbehave(oidctest.WrongAudience)
+		defer env.op.Misbehave()
+		doc := test(t).Doc(t)
+		if got := doc.Find("[data-testid=test-kind]").Text(); got != "audience_mismatch" {
+			t.Errorf("kind %q", got)
+		}
+		if doc.Find("[data-testid=test-endpoints]").Length() != 1 {
+			t.Error("endpoints not shown")
+		}
+		if p, _ := env.app.Store.IdP(ctx, env.idp); !p.TestedAt.IsZero() {
+			t.Error("marked tested after a failure")
+		}
+	})
+	t.Run("another person's identity does not mark", func(t *testing.T) {
+		env.app.User(t, "bo@example.se", handlertest.UserOpts{Verified: true})
+		env.op.SetUser(oidctest.User{Subject: "bo-1", Email: "bo@example.se", EmailVerified: true})
+		doc := test(t).Doc(t)
+		if got := doc.Find("[data-testid=test-kind]").Text(); got != "other_user" {
+			t.Errorf("kind %q", got)
+		}
+		if p, _ := env.app.Store.IdP(ctx, env.idp); !p.TestedAt.IsZero() {
+			t.Error("marked tested by someone else's identity")
+		}
+	})
+	t.Run("success marks the provider and signs in through SSO", func(t *testing.T) {
+		env.op.SetUser(oidctest.User{Subject: "it-1", Email: "it@example.se", EmailVerified: true, Name: "IT"})
+		env.op.Misbehave(oidctest.EmailOnlyInUserInfo)
+		defer env.op.Misbehave()
+		doc := test(t).Doc(t)
+		if got := doc.Find("[data-testid=test-outcome]").Text(); !strings.Contains(got, "Inloggningen fungerar") {
+			t.Errorf("outcome %q", got)
+		}
+		if got := doc.Find("[data-testid=test-userinfo]").Text(); !strings.Contains(got, "it@example.se") {
+			t.Errorf("UserInfo claims not shown: %q", got)
+		}
+		p, _ := env.app.Store.IdP(ctx, env.idp)
+		if p.TestedAt.IsZero() || p.TestedBy != "it@example.se" {
+			t.Errorf("not marked tested: %+v", p)
+		}
+		if got := env.it.Get(t, "/profile").Doc(t).Find("[data-testid=profile-method]").Text(); !strings.Contains(got, "single sign-on") {
+			t.Errorf("session is not SSO: %q", got)
+		}
+		if got := lastAudit(t, env.app, "idp.test.success"); !strings.Contains(got, "tested") {
+			t.Errorf("audit %q", got)
+		}
+	})
+	t.Run("a test finished in another session is refused", func(t *testing.T) {
+		r := env.it.Post(t, "/auth-settings/sso/"+idp+"/test", nil)
+		q, err := oidctest.Callback(ctx, r.Location, env.app.Server.RedirectURI())
+		if err != nil {
+			t.Fatal(err)
+		}
+		other := env.app.ClientAs(t, env.itUser)
+		if r := other.Get(t, "/auth/oidc/callback?"+q.Encode()); r.Status == http.StatusSeeOther {
+			t.Errorf("status %d, want a refusal", r.Status)
+		}
+	})
+	t.Run("changing the client id clears the mark", func(t *testing.T) {
+		f := idpForm(env.op, env.domain)
+		f.Set("client_id", "another")
+		f.Del("client_secret")
+		if r := env.it.Post(t, "/auth-settings/sso/"+idp, f); r.Status != http.StatusSeeOther {
+			t.Fatalf("update: status %d\n%s", r.Status, r.Body)
+		}
+		if p, _ := env.app.Store.IdP(ctx, env.idp); !p.TestedAt.IsZero() || p.ClientID != "another" {
+			t.Errorf("after changing the client id: %+v", p)
+		}
+	})
+}
