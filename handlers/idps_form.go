@@ -76,7 +76,7 @@ func presetValue(in oidcrp.PresetInput, id string) string {
 func (s *Server) idpFormView(c echo.Context, old *store.IdP, f idpForm) (views.IdPFormView, error) {
 	l := lang(c)
 	ps := string(f.preset)
-	v := views.IdPFormView{Preset: ps, PresetName: l.T("sso.preset." + ps), RedirectURI: s.RedirectURI(),
+	v := views.IdPFormView{Preset: ps, PresetName: l.T("sso.preset." + ps + ".inline"), RedirectURI: s.RedirectURI(),
 		Instructions: l.T("sso.preset." + ps + ".howto"), Enabled: f.enabled}
 	text := func(id, value string, max int, required bool) views.Field {
 		return views.Field{ID: id, Name: id, Label: l.T("sso.field." + id), Hint: l.T("sso.field." + id + ".hint"),
@@ -145,7 +145,7 @@ func (s *Server) validateIdP(c echo.Context, v *views.IdPFormView, f idpForm, ol
 	if errors.As(err, &ie) {
 		for i := range v.PresetFields {
 			if v.PresetFields[i].ID == ie.Field {
-				bad(&v.PresetFields[i], l.T("sso.err.problem."+string(ie.Problem), v.PresetFields[i].Label))
+				bad(&v.PresetFields[i], problemText(l, ie.Problem, v.PresetFields[i].Label))
 			}
 		}
 	}
@@ -232,4 +232,12 @@ func discoveryMessage(l views.Lang, de *oidcrp.DiscoveryError) string {
 		return l.T("sso.err.discovery.insecure_endpoint", de.Endpoint)
 	}
 	return l.T("sso.err.discovery."+string(de.Kind), de.URL)
+}
+
+// problemText explains a refused preset field; only "required" names the field.
+func problemText(l views.Lang, p oidcrp.Problem, label string) string {
+	if p == oidcrp.ProblemRequired {
+		return l.T("sso.err.problem.required", strings.ToLower(label[:1])+label[1:])
+	}
+	return l.T("sso.err.problem." + string(p))
 }

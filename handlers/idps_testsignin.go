@@ -117,7 +117,6 @@ func (s *Server) endTest(c echo.Context, p store.IdP, st store.OIDCState, tr tes
 		if err := s.startSession(c, u, store.MethodSSO, p.ID); err != nil {
 			return err
 		}
-		s.setFlash(c, "sso.test.flash.ok")
 	}
 	return redirect(c, idpPath(p.ID, "/test"))
 }

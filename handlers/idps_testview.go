@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"sort"
 	"strconv"
+	"time"
 
 	"portvakt/views"
 )
@@ -13,7 +14,7 @@ func testView(pg views.Page, tr testResult) *views.SSOTestResult {
 	l := pg.Lang
 	v := &views.SSOTestResult{
 		At: l.Time(tr.At), By: tr.By, OK: tr.OK, Marked: tr.Marked, Kind: tr.Kind, Detail: tr.Detail,
-		Code: tr.Code, Description: tr.Description, IDToken: claimRows(tr.IDTokenClaims), UserInfo: claimRows(tr.UserInfoClaims),
+		Code: tr.Code, Description: tr.Description, IDToken: claimRows(l, tr.IDTokenClaims), UserInfo: claimRows(l, tr.UserInfoClaims),
 	}
 	if !tr.OK {
 		v.Message = l.T(refusalTextKey(tr.Kind))
@@ -41,8 +42,11 @@ func testView(pg views.Page, tr testResult) *views.SSOTestResult {
 	return v
 }
 
+// timeClaims hold Unix times, shown with the date as well.
+var timeClaims = map[string]bool{"iat": true, "exp": true, "nbf": true, "auth_time": true, "updated_at": true}
+
 // claimRows lists claims by name, each value as JSON (strings without quotes).
-func claimRows(claims map[string]any) []views.KV {
+func claimRows(l views.Lang, claims map[string]any) []views.KV {
 	keys := make([]string, 0, len(claims))
 	for k := range claims {
 		keys = append(keys, k)
@@ -55,6 +59,9 @@ func claimRows(claims map[string]any) []views.KV {
 			val = s
 		} else if b, err := json.Marshal(claims[k]); err == nil {
 			val = string(b)
+		}
+		if n, err := strconv.ParseInt(val, 10, 64); err == nil && timeClaims[k] {
+			val += " (" + l.Time(time.Unix(n, 0)) + ")"
 		}
 		out = append(out, views.KV{Key: k, Value: truncate(val, 2000)})
 	}

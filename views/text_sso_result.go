@@ -13,7 +13,6 @@ func init() {
 		"sso.test.failed":        {"Inloggningen misslyckades.", "The sign-in failed."},
 		"sso.test.marked":        {"Leverantören är nu markerad som testad med de nuvarande inställningarna, och du är inloggad via single sign-on.", "The provider is now marked as tested with its current settings, and you are signed in through single sign-on."},
 		"sso.test.notmarked":     {"Inställningarna ändrades under testet, så leverantören är inte markerad som testad. Testa igen.", "The settings changed during the test, so the provider is not marked as tested. Test again."},
-		"sso.test.flash.ok":      {"Testet lyckades.", "The test succeeded."},
 		"sso.test.when":          {"Testat %s av %s.", "Tested %s by %s."},
 		"sso.test.detail":        {"Orsak", "Reason"},
 		"sso.test.endpoints":     {"Adresser som användes", "Endpoints used"},

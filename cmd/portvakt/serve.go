@@ -26,6 +26,7 @@ type serveConfig struct {
 	orgName       string
 	sessionIdle   time.Duration
 	sessionMaxAge time.Duration
+	insecureIdPs  bool
 }
 
 func parseServe(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
@@ -38,6 +39,7 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	f.str(&c.orgName, "org-name", "PORTVAKT_ORG_NAME", "", "the organisation's name, shown in the top bar")
 	f.duration(&c.sessionIdle, "session-idle", "PORTVAKT_SESSION_IDLE", 30*time.Minute, "sign out after this long without activity")
 	f.duration(&c.sessionMaxAge, "session-max-age", "PORTVAKT_SESSION_MAX_AGE", 12*time.Hour, "sign out this long after sign-in, whatever happens")
+	f.boolean(&c.insecureIdPs, "allow-insecure-issuers", "PORTVAKT_ALLOW_INSECURE_ISSUERS", false, "accept http:// identity provider issuers on hosts that are not loopback (for tests only)")
 	if err := f.Parse(args); err != nil {
 		return c, err
 	}
@@ -79,6 +81,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	e, _, err := handlers.New(handlers.Config{
 		BaseURL: base, DefaultLang: l, OrgName: cfg.orgName, Keys: keys, Logger: log,
 		SessionIdle: cfg.sessionIdle, SessionMaxAge: cfg.sessionMaxAge,
+		AllowInsecureIssuers: cfg.insecureIdPs,
 	}, st)
 	if err != nil {
 		return err
