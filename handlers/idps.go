@@ -102,7 +102,7 @@ func (s *Server) handleIdPEdit(c echo.Context) error {
 		return err
 	}
 	pg := s.page(c, "sso.edit.title", "sso", s.ssoCrumbs(c, views.Crumb{Label: p.Name})...)
-	allowFormTargets(c, s.idpOrigins(c.Request().Context(), p)...)
+	allowFormTargets(c, s.idpOrigins(p)...)
 	return render(c, http.StatusOK, views.IdPFormPage(pg, v))
 }
 

@@ -140,6 +140,11 @@ func (s *Server) validateIdP(c echo.Context, v *views.IdPFormView, f idpForm, ol
 	case !nameOK:
 		bad(&v.Name, l.T("sso.err.toolong", maxIdPName))
 	}
+	for i := range v.PresetFields {
+		if _, fine := formText(presetValue(f.in, v.PresetFields[i].ID), maxURLField); !fine {
+			bad(&v.PresetFields[i], l.T("sso.err.toolong", maxURLField))
+		}
+	}
 	issuer, err := oidcrp.BuildIssuer(f.preset, f.in, s.cfg.AllowInsecureIssuers)
 	var ie *oidcrp.InputError
 	if errors.As(err, &ie) {

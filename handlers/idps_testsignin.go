@@ -149,6 +149,6 @@ func (s *Server) handleIdPTestResult(c echo.Context) error {
 			v.Result = testView(pg, tr)
 		}
 	}
-	allowFormTargets(c, s.idpOrigins(c.Request().Context(), p)...)
+	allowFormTargets(c, s.idpOrigins(p)...)
 	return render(c, http.StatusOK, views.SSOTestPage(pg, v))
 }

@@ -83,12 +83,13 @@ func (s *Server) startOIDC(c echo.Context, p store.IdP, purpose string, userID i
 
 // idpOrigins returns the origins of the providers' authorization endpoints, which the pages
 // that start a sign-in must allow as form targets (browsers apply form-action to the redirect
-// that follows the POST).
-func (s *Server) idpOrigins(ctx context.Context, ps ...store.IdP) []string {
+// that follows the POST). It never waits for a provider: it uses the cached discovery, else the
+// issuer's origin, which is where the authorization endpoint lives at the common providers.
+func (s *Server) idpOrigins(ps ...store.IdP) []string {
 	var out []string
 	for _, p := range ps {
 		target := p.Issuer
-		if info, err := s.rp.Provider(ctx, oidcrp.Config{Issuer: p.Issuer, ClientID: p.ClientID}); err == nil {
+		if info, ok := s.rp.CachedProvider(oidcrp.Config{Issuer: p.Issuer, ClientID: p.ClientID}); ok {
 			target = info.AuthorizationEndpoint
 		}
 		if u, err := url.Parse(target); err == nil && u.Host != "" {
@@ -107,7 +108,7 @@ func (s *Server) ssoOptions(ctx context.Context, email string, v *views.LoginMet
 	for _, p := range ps {
 		v.Providers = append(v.Providers, views.ProviderChoice{Name: p.Name, StartURL: "/login/sso/" + strconv.FormatInt(p.ID, 10)})
 	}
-	return s.idpOrigins(ctx, ps...), nil
+	return s.idpOrigins(ps...), nil
 }
 
 // allIdPOrigins lists the origins of every enabled provider, for the e-mail step, which goes
@@ -123,7 +124,7 @@ func (s *Server) allIdPOrigins(ctx context.Context) []string {
 			enabled = append(enabled, p)
 		}
 	}
-	return s.idpOrigins(ctx, enabled...)
+	return s.idpOrigins(enabled...)
 }
 
 // ssoDirect starts the sign-in at once when password sign-in is off and exactly one provider

@@ -33,6 +33,10 @@ func TestSSOProviderForm(t *testing.T) {
 		}
 	})
 	other := oidctest.New(t)
+	notJSON := oidctest.New(t)
+	notJSON.Misbehave(oidctest.DiscoveryNotJSON)
+	noAuth := oidctest.New(t)
+	noAuth.Misbehave(oidctest.DiscoveryNoAuthorization)
 	tests := []struct {
 		name   string
 		change func(url.Values)
@@ -43,6 +47,14 @@ func TestSSOProviderForm(t *testing.T) {
 		{"refuses an http issuer that is not loopback", func(f url.Values) { f.Set("issuer", "http://idp.example.se") }, "issuer", "https://"},
 		{"says when the issuer differs from discovery", func(f url.Values) { f.Set("issuer", other.Issuer()+"/") }, "issuer", "uppger utfärdaren " + other.Issuer()},
 		{"says when nothing answers", func(f url.Values) { f.Set("issuer", "http://127.0.0.1:1") }, "issuer", "Det gick inte att nå"},
+		{"says when discovery is not JSON", func(f url.Values) { f.Set("issuer", notJSON.Issuer()) }, "issuer", "gav inget JSON-dokument"},
+		{"says when discovery has no authorization endpoint", func(f url.Values) { f.Set("issuer", noAuth.Issuer()) }, "issuer", "saknar authorization_endpoint"},
+		{"refuses an issuer longer than 500 characters", func(f url.Values) { f.Set("issuer", "https://x.se/"+strings.Repeat("a", 500)) }, "issuer", "högst 500 tecken"},
+		{"refuses a realm with a slash", func(f url.Values) {
+			f.Set("preset", "keycloak")
+			f.Set("base_url", other.Issuer())
+			f.Set("realm", "a/b")
+		}, "realm", "Realm-namnet"},
 		{"requires the client secret", func(f url.Values) { f.Del("client_secret") }, "client_secret", "klienthemligheten"},
 		{"requires openid in the scopes", func(f url.Values) { f.Set("scopes", "email profile") }, "scopes", "openid"},
 		{"refuses a domain served by another provider", func(f url.Values) { f.Set("name", "Second") }, "domains", "betjänas redan"},
@@ -67,6 +79,13 @@ func TestSSOProviderForm(t *testing.T) {
 				t.Error("the refused form shows the secret again")
 			}
 		})
+	}
+}
+
+func TestSSOProviderFormNeedsCSRF(t *testing.T) {
+	env := newSSOEnv(t)
+	if r := env.it.PostRaw(t, "/auth-settings/sso", idpForm(env.op, env.domain)); r.Status != http.StatusForbidden {
+		t.Errorf("POST without a CSRF token: status %d, want 403", r.Status)
 	}
 }
 
@@ -99,6 +118,17 @@ func TestSSOTestSignIn(t *testing.T) {
 		}
 		if p, _ := env.app.Store.IdP(ctx, env.idp); !p.TestedAt.IsZero() {
 			t.Error("marked tested after a failure")
+		}
+	})
+	t.Run("reports a redirect URI that is not registered", func(t *testing.T) {
+		env.op.FailAuthorization("invalid_request", "Invalid parameter: redirect_uri")
+		defer env.op.FailAuthorization("", "")
+		doc := test(t).Doc(t)
+		if got := doc.Find("[data-testid=test-kind]").Text(); got != "redirect_uri_not_registered" {
+			t.Errorf("kind %q", got)
+		}
+		if got := doc.Find("[data-testid=test-message]").Text(); !strings.Contains(got, "Omdirigerings-URI:n är inte registrerad") {
+			t.Errorf("message %q", got)
 		}
 	})
 	t.Run("another person's identity does not mark", func(t *testing.T) {

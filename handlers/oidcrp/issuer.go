@@ -35,6 +35,10 @@ const (
 	ProblemAuthServer   Problem = "auth_server"
 )
 
+// Problems lists every Problem, for checks that each has a message.
+var Problems = []Problem{ProblemRequired, ProblemMultiTenant, ProblemTenantFormat, ProblemNotURL, ProblemScheme,
+	ProblemInsecure, ProblemUserinfo, ProblemQuery, ProblemFragment, ProblemRealm, ProblemAuthServer}
+
 // InputError reports a problem with one field of a provider's configuration.
 type InputError struct {
 	// Field is the name of the form field: tenant, org_url, auth_server,

@@ -106,6 +106,18 @@ func (rp *RP) Provider(ctx context.Context, cfg Config) (ProviderInfo, error) {
 	return e.info, nil
 }
 
+// CachedProvider returns the discovery of cfg if it is cached, without any request; pages
+// that only need a provider's endpoints use it so that a slow provider cannot hold them up.
+func (rp *RP) CachedProvider(cfg Config) (ProviderInfo, bool) {
+	rp.mu.Lock()
+	defer rp.mu.Unlock()
+	e, ok := rp.cache[cacheKey{cfg.Issuer, cfg.ClientID}]
+	if !ok {
+		return ProviderInfo{}, false
+	}
+	return e.info, true
+}
+
 func (rp *RP) entry(ctx context.Context, cfg Config) (*entry, error) {
 	key := cacheKey{cfg.Issuer, cfg.ClientID}
 	rp.mu.Lock()
