@@ -61,31 +61,9 @@ func (rp *RP) Finish(ctx context.Context, cfg Config, query url.Values, p Pendin
 		return nil, fail(KindMalformedResponse, "callback has neither code nor error")
 	}
 	cctx := oidc.ClientContext(ctx, rp.client)
-	tok, err := e.oauth2Config(cfg, p.RedirectURI).Exchange(cctx, code, oauth2.VerifierOption(p.Verifier))
-	if err != nil {
-		return nil, exchangeFailure(err)
-	}
-	raw, ok := tok.Extra("id_token").(string)
-	if !ok || raw == "" {
-		return nil, fail(KindMalformedResponse, "token response has no id_token")
-	}
-	idt, err := e.verifier.Verify(cctx, raw)
-	if err != nil {
-		return nil, verifyFailure(raw, err)
-	}
-	claims, err := tokenClaims(idt)
+	tok, idt, claims, err := rp.redeem(cctx, e, cfg, p, code)
 	if err != nil {
 		return nil, err
-	}
-	if err := rp.checkIDToken(cfg, p, idt, claims); err != nil {
-		err.IDTokenClaims = claims
-		return nil, err
-	}
-	// at_hash is optional in the code flow; when present it must match.
-	if idt.AccessTokenHash != "" {
-		if err := idt.VerifyAccessToken(tok.AccessToken); err != nil {
-			return nil, &Failure{Kind: KindInvalidToken, Detail: err.Error(), Err: err, IDTokenClaims: claims}
-		}
 	}
 	res := newResult(idt, claims, e.info)
 	if !hasEmailClaims(claims) {
@@ -94,6 +72,37 @@ func (rp *RP) Finish(ctx context.Context, cfg Config, query url.Values, p Pendin
 		}
 	}
 	return res, nil
+}
+
+// redeem exchanges the code (with the PKCE verifier) and verifies the ID token that comes back.
+func (rp *RP) redeem(ctx context.Context, e *entry, cfg Config, p Pending, code string) (*oauth2.Token, *oidc.IDToken, map[string]any, error) {
+	tok, err := e.oauth2Config(cfg, p.RedirectURI).Exchange(ctx, code, oauth2.VerifierOption(p.Verifier))
+	if err != nil {
+		return nil, nil, nil, exchangeFailure(err)
+	}
+	raw, ok := tok.Extra("id_token").(string)
+	if !ok || raw == "" {
+		return nil, nil, nil, fail(KindMalformedResponse, "token response has no id_token")
+	}
+	idt, err := e.verifier.Verify(ctx, raw)
+	if err != nil {
+		return nil, nil, nil, verifyFailure(raw, err)
+	}
+	claims, err := tokenClaims(idt)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if f := rp.checkIDToken(cfg, p, idt, claims); f != nil {
+		f.IDTokenClaims = claims
+		return nil, nil, nil, f
+	}
+	// at_hash is optional in the code flow; when present it must match.
+	if idt.AccessTokenHash != "" {
+		if err := idt.VerifyAccessToken(tok.AccessToken); err != nil {
+			return nil, nil, nil, &Failure{Kind: KindInvalidToken, Detail: err.Error(), Err: err, IDTokenClaims: claims}
+		}
+	}
+	return tok, idt, claims, nil
 }
 
 // checkPending compares the callback's state with the stored one (the caller

@@ -135,6 +135,7 @@ func TestSignInMisbehavingProvider(t *testing.T) {
 		{oidctest.MissingIat, KindMissingIat},
 		{oidctest.WrongNonce, KindNonceMismatch},
 		{oidctest.MissingNonce, KindNonceMismatch},
+		{oidctest.WrongAtHash, KindInvalidToken},
 		{oidctest.Expired, KindExpired},
 		{oidctest.ExpiredWithinLeeway, ""},
 		{oidctest.IssuedInFuture, KindNotYetValid},

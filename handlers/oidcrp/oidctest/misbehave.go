@@ -29,6 +29,8 @@ const (
 	MissingSub Misbehaviour = "missing sub"
 	// MissingIat leaves iat out of the ID token.
 	MissingIat Misbehaviour = "missing iat"
+	// WrongAtHash puts an at_hash that does not match the access token.
+	WrongAtHash Misbehaviour = "wrong at_hash"
 	// WrongNonce puts another nonce in the ID token.
 	WrongNonce Misbehaviour = "wrong nonce"
 	// MissingNonce leaves the nonce out of the ID token.

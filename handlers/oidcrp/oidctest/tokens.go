@@ -49,6 +49,8 @@ func (p *Provider) idClaims(g *grant, accessToken string) map[string]any {
 		c["nonce"] = "not-the-nonce-that-was-sent"
 	case b[MissingNonce]:
 		delete(c, "nonce")
+	case b[WrongAtHash]:
+		c["at_hash"] = atHash("another access token")
 	case b[Expired]:
 		c["iat"], c["exp"] = now.Add(-70*time.Minute).Unix(), now.Add(-10*time.Minute).Unix()
 	case b[ExpiredWithinLeeway]:
