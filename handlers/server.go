@@ -13,6 +13,7 @@ import (
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
 
+	"portvakt/handlers/dnscheck"
 	"portvakt/store"
 	"portvakt/views"
 )
@@ -29,6 +30,12 @@ type Config struct {
 	// long after sign-in, whatever happens.
 	SessionIdle   time.Duration
 	SessionMaxAge time.Duration
+
+	// DomainChecker looks up domain verification records; DNSTimeout is its timeout, which
+	// the page names when a lookup times out. Nil means a dnscheck.Checker on the system
+	// resolver with DNSTimeout.
+	DomainChecker DomainChecker
+	DNSTimeout    time.Duration
 }
 
 // Server holds the dependencies of every handler.
@@ -59,6 +66,12 @@ func New(cfg Config, st *store.Store) (*echo.Echo, *Server, error) {
 	}
 	if cfg.SessionMaxAge == 0 {
 		cfg.SessionMaxAge = 12 * time.Hour
+	}
+	if cfg.DNSTimeout <= 0 {
+		cfg.DNSTimeout = dnscheck.DefaultTimeout
+	}
+	if cfg.DomainChecker == nil {
+		cfg.DomainChecker = &dnscheck.Checker{Timeout: cfg.DNSTimeout}
 	}
 	s := &Server{
 		cfg:     cfg,

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"portvakt/handlers"
+	"portvakt/handlers/dnscheck"
 	"portvakt/store"
 	"portvakt/views"
 )
@@ -26,6 +27,9 @@ type serveConfig struct {
 	orgName       string
 	sessionIdle   time.Duration
 	sessionMaxAge time.Duration
+	dnsServer     string
+	dnsTimeout    time.Duration
+	domainRecheck time.Duration
 }
 
 func parseServe(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
@@ -38,8 +42,22 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	f.str(&c.orgName, "org-name", "PORTVAKT_ORG_NAME", "", "the organisation's name, shown in the top bar")
 	f.duration(&c.sessionIdle, "session-idle", "PORTVAKT_SESSION_IDLE", 30*time.Minute, "sign out after this long without activity")
 	f.duration(&c.sessionMaxAge, "session-max-age", "PORTVAKT_SESSION_MAX_AGE", 12*time.Hour, "sign out this long after sign-in, whatever happens")
+	f.str(&c.dnsServer, "dns-server", "PORTVAKT_DNS_SERVER", "", "DNS server for domain verification, host:port (default: the system resolver)")
+	f.duration(&c.dnsTimeout, "dns-timeout", "PORTVAKT_DNS_TIMEOUT", dnscheck.DefaultTimeout, "give up a domain verification lookup after this long")
+	f.duration(&c.domainRecheck, "domain-recheck", "PORTVAKT_DOMAIN_RECHECK", 12*time.Hour, "re-check verified domains this often (0 turns re-checks off)")
 	if err := f.Parse(args); err != nil {
 		return c, err
+	}
+	if c.dnsTimeout <= 0 || c.dnsTimeout > time.Minute {
+		return c, fmt.Errorf("--dns-timeout must be between 1ns and 1m, not %s", c.dnsTimeout)
+	}
+	if c.domainRecheck < 0 {
+		return c, fmt.Errorf("--domain-recheck must not be negative, not %s", c.domainRecheck)
+	}
+	if c.dnsServer != "" {
+		if _, _, err := net.SplitHostPort(c.dnsServer); err != nil {
+			return c, fmt.Errorf("--dns-server must be host:port, like 192.0.2.53:53, not %q", c.dnsServer)
+		}
 	}
 	if _, ok := views.ParseLang(c.lang); !ok {
 		return c, fmt.Errorf("--lang must be sv or en, not %q", c.lang)
@@ -76,9 +94,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	l, _ := views.ParseLang(cfg.lang)
-	e, _, err := handlers.New(handlers.Config{
+	e, web, err := handlers.New(handlers.Config{
 		BaseURL: base, DefaultLang: l, OrgName: cfg.orgName, Keys: keys, Logger: log,
 		SessionIdle: cfg.sessionIdle, SessionMaxAge: cfg.sessionMaxAge,
+		DomainChecker: &dnscheck.Checker{Server: cfg.dnsServer, Timeout: cfg.dnsTimeout},
+		DNSTimeout:    cfg.dnsTimeout,
 	}, st)
 	if err != nil {
 		return err
@@ -96,6 +116,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	fmt.Fprintf(stdout, "portvakt %s listening on %s (database %s)\n", version, base, cfg.dbPath())
 	go sweepSessions(ctx, st, cfg.sessionIdle, cfg.sessionMaxAge, log)
+	go web.RunDomainRecheck(ctx, cfg.domainRecheck)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
