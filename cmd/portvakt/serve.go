@@ -49,7 +49,7 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 		return c, err
 	}
 	if c.dnsTimeout <= 0 || c.dnsTimeout > time.Minute {
-		return c, fmt.Errorf("--dns-timeout must be between 1ns and 1m, not %s", c.dnsTimeout)
+		return c, fmt.Errorf("--dns-timeout must be more than 0 and at most 1m, not %s", c.dnsTimeout)
 	}
 	if c.domainRecheck < 0 {
 		return c, fmt.Errorf("--domain-recheck must not be negative, not %s", c.domainRecheck)
