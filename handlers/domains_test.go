@@ -168,7 +168,7 @@ func TestDomainVerify(t *testing.T) {
 			store.DomainFailed, "not_found", []string{"Ingen TXT-post hittades på " + record, "vänta några minuter"}},
 		{"shows the values of a record with another value", func(s *dnstest.Server, want string) {
 			s.SetTXT(record, "portvakt-verification=stale", "<b>odd</b>")
-		}, store.DomainFailed, "wrong_value", []string{"ingen har värdet", "portvakt-verification=stale", "<b>odd</b>"}},
+		}, store.DomainFailed, "wrong_value", []string{"ingen har exakt det värde", "portvakt-verification=stale", "<b>odd</b>", "tidigare försök"}},
 		{"names the DNS error", func(s *dnstest.Server, want string) { s.SetRcode(record, dns.RcodeServerFailure) },
 			store.DomainFailed, "dns_error", []string{"felet SERVFAIL"}},
 		{"says when DNS does not answer in time", func(s *dnstest.Server, want string) { s.SetSilent(record, true) },

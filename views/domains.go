@@ -91,6 +91,17 @@ func seconds(l Lang, d time.Duration) string {
 	return l.T("domain.duration.seconds", n)
 }
 
+// hasOtherToken reports whether a value found is a portvakt record with
+// another token, as left behind by an earlier attempt.
+func hasOtherToken(found []string) bool {
+	for _, f := range found {
+		if strings.HasPrefix(f, "portvakt-verification=") {
+			return true
+		}
+	}
+	return false
+}
+
 // joinNames lists names for a sentence.
 func joinNames(names []string) string {
 	return strings.Join(names, ", ")
