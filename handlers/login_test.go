@@ -194,7 +194,6 @@ func auditDetails(t *testing.T, app *handlertest.App, action string) string {
 	return strings.Join(rows, "\n")
 }
 
-var _ = store.MethodPassword
 
 func mustURL(s string) *url.URL {
 	u, err := url.Parse(s)
@@ -202,4 +201,27 @@ func mustURL(s string) *url.URL {
 		panic(err)
 	}
 	return u
+}
+
+func TestPasswordSignInOff(t *testing.T) {
+	app := handlertest.New(t)
+	app.User(t, "anna@example.se", handlertest.UserOpts{})
+	if _, err := app.Store.SetPasswordLogin(context.Background(), store.CLIActor, false); err != nil {
+		t.Fatal(err)
+	}
+	c := app.Client()
+	c.Post(t, "/login", url.Values{"email": {"anna@example.se"}})
+	doc := c.Get(t, "/login/method").Doc(t)
+	if doc.Find("input[type=password]").Length() != 0 {
+		t.Error("the password field is shown while password sign-in is off")
+	}
+	if doc.Find("[data-testid=login-nomethod]").Length() != 1 {
+		t.Error("no message that there is no way to sign in")
+	}
+	if r := c.Post(t, "/login/password", url.Values{"password": {handlertest.Password}}); r.Status != http.StatusForbidden {
+		t.Fatalf("password posted directly: status %d, want 403", r.Status)
+	}
+	if rows := auditDetails(t, app, "login.failure"); !strings.Contains(rows, "password sign-in is off") {
+		t.Errorf("audit: %q", rows)
+	}
 }

@@ -129,3 +129,29 @@ func TestServeRefusesKeyFileReadableByOthers(t *testing.T) {
 		t.Fatalf("serve with a 0644 key file: %v", err)
 	}
 }
+
+func TestRecoverPasswordLoginWhileServing(t *testing.T) {
+	pv := startPortvakt(t, nil)
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(pv.Data, "portvakt.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.SetPasswordLogin(ctx, store.SystemActor, false); err != nil {
+		t.Fatal(err)
+	}
+	out, err := runCLI(t, "", "recover", "password-login", "--data", pv.Data)
+	if err != nil || !strings.Contains(out, "was OFF and is now ON") {
+		t.Fatalf("recover: %v\n%s", err, out)
+	}
+	if on, _ := st.PasswordLoginEnabled(ctx); !on {
+		t.Fatal("password sign-in still off")
+	}
+	if rows, _ := st.AuditForTest(ctx, "policy.password_login"); len(rows) != 2 {
+		t.Errorf("audit rows %v, want the switch off and the recovery", rows)
+	}
+	if out, _ := runCLI(t, "", "recover", "password-login", "--data", pv.Data); !strings.Contains(out, "already ON") {
+		t.Errorf("second recover said %q", out)
+	}
+}
