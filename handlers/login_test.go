@@ -194,7 +194,6 @@ func auditDetails(t *testing.T, app *handlertest.App, action string) string {
 	return strings.Join(rows, "\n")
 }
 
-
 func mustURL(s string) *url.URL {
 	u, err := url.Parse(s)
 	if err != nil {
