@@ -51,15 +51,21 @@ func resultNoticeClass(outcome string) string {
 // resultSummary says in a few words what a check found, for the list.
 func resultSummary(p Page, r DomainResult) string {
 	switch r.Outcome {
-	case "":
-		return p.T("domains.result.none")
+	case "verified":
+		return p.T("domains.result.verified")
+	case "not_found":
+		return p.T("domains.result.not_found")
+	case "wrong_value":
+		return p.T("domains.result.wrong_value")
+	case "timeout":
+		return p.T("domains.result.timeout")
 	case "dns_error":
 		if r.Rcode == "" {
 			return p.T("domains.result.unreachable")
 		}
 		return p.T("domains.result.dns_error", r.Rcode)
 	}
-	return p.T("domains.result." + r.Outcome)
+	return p.T("domains.result.none")
 }
 
 // resultMessage explains a check and says what to do next.
