@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gorilla/sessions"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/labstack/echo/v4"
 
 	"portvakt/handlers/dnscheck"
@@ -36,6 +37,9 @@ type Config struct {
 	// resolver with DNSTimeout.
 	DomainChecker DomainChecker
 	DNSTimeout    time.Duration
+
+	// Metrics receives portvakt's Prometheus series; nil keeps them in a private registry.
+	Metrics prometheus.Registerer
 }
 
 // Server holds the dependencies of every handler.
@@ -46,6 +50,7 @@ type Server struct {
 	hasher   *PasswordHasher
 	limiter  *loginLimiter
 	log      *slog.Logger
+	metrics  *metrics
 	secure   bool // the base URL is https
 	dummyPwd string
 }
@@ -81,6 +86,10 @@ func New(cfg Config, st *store.Store) (*echo.Echo, *Server, error) {
 		log:     cfg.Logger,
 		secure:  cfg.BaseURL.Scheme == "https",
 	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = prometheus.NewRegistry()
+	}
+	s.metrics = newMetrics(cfg.Metrics)
 	s.cookies = s.newCookieStore()
 	var err error
 	if s.dummyPwd, err = s.hasher.Hash("portvakt-timing-equaliser"); err != nil {

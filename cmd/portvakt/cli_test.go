@@ -3,9 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -153,5 +155,33 @@ func TestRecoverPasswordLoginWhileServing(t *testing.T) {
 	}
 	if out, _ := runCLI(t, "", "recover", "password-login", "--data", pv.Data); !strings.Contains(out, "already ON") {
 		t.Errorf("second recover said %q", out)
+	}
+}
+
+func TestMetricsOnTheirOwnAddress(t *testing.T) {
+	pv := startPortvakt(t, map[string]string{"PORTVAKT_METRICS_ADDR": "127.0.0.1:0"})
+	m := regexp.MustCompile(`metrics on (http://\S+)`).FindStringSubmatch(pv.stdout.String())
+	if m == nil {
+		t.Fatalf("no metrics address printed:\n%s", pv.stdout.String())
+	}
+	if resp, err := http.Get(pv.URL + "/login"); err == nil {
+		resp.Body.Close()
+	}
+	resp, err := http.Get(m[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{`portvakt_http_requests_total{method="GET",route="/login",status="200"} 1`, "go_goroutines"} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("metrics lack %q", want)
+		}
+	}
+	if resp, err := http.Get(pv.URL + "/metrics"); err == nil {
+		if resp.StatusCode != http.StatusNotFound {
+			t.Errorf("the portal itself serves /metrics: %d", resp.StatusCode)
+		}
+		resp.Body.Close()
 	}
 }

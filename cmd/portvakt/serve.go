@@ -1,6 +1,9 @@
 package main
 
 import (
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
 	"context"
 	"errors"
 	"fmt"
@@ -30,6 +33,7 @@ type serveConfig struct {
 	dnsServer     string
 	dnsTimeout    time.Duration
 	domainRecheck time.Duration
+	metricsAddr   string
 }
 
 func parseServe(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
@@ -45,6 +49,7 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	f.str(&c.dnsServer, "dns-server", "PORTVAKT_DNS_SERVER", "", "DNS server for domain verification, host:port (default: the system resolver)")
 	f.duration(&c.dnsTimeout, "dns-timeout", "PORTVAKT_DNS_TIMEOUT", dnscheck.DefaultTimeout, "give up a domain verification lookup after this long")
 	f.duration(&c.domainRecheck, "domain-recheck", "PORTVAKT_DOMAIN_RECHECK", 12*time.Hour, "re-check verified domains this often (0 turns re-checks off)")
+	f.str(&c.metricsAddr, "metrics-addr", "PORTVAKT_METRICS_ADDR", "", "serve Prometheus /metrics on this separate address, e.g. 127.0.0.1:9090 (default: off)")
 	if err := f.Parse(args); err != nil {
 		return c, err
 	}
@@ -94,11 +99,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	l, _ := views.ParseLang(cfg.lang)
+	registry := handlers.NewMetricsRegistry()
+	if err := serveMetrics(ctx, cfg.metricsAddr, registry, stdout, log); err != nil {
+		return err
+	}
 	e, web, err := handlers.New(handlers.Config{
 		BaseURL: base, DefaultLang: l, OrgName: cfg.orgName, Keys: keys, Logger: log,
 		SessionIdle: cfg.sessionIdle, SessionMaxAge: cfg.sessionMaxAge,
 		DomainChecker: &dnscheck.Checker{Server: cfg.dnsServer, Timeout: cfg.dnsTimeout},
 		DNSTimeout:    cfg.dnsTimeout,
+		Metrics:       registry,
 	}, st)
 	if err != nil {
 		return err
@@ -183,4 +193,30 @@ func sweepSessions(ctx context.Context, st *store.Store, idle, maxAge time.Durat
 			}
 		}
 	}
+}
+
+// serveMetrics serves Prometheus /metrics on its own address, apart from the portal, so that a
+// reverse proxy in front of the portal never exposes it. An empty address turns it off.
+func serveMetrics(ctx context.Context, addr string, reg *prometheus.Registry, stdout io.Writer, log *slog.Logger) error {
+	if addr == "" {
+		return nil
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen for metrics on %s: %w", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		<-ctx.Done()
+		_ = srv.Close()
+	}()
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("metrics server stopped", "error", err)
+		}
+	}()
+	fmt.Fprintf(stdout, "metrics on http://%s/metrics\n", ln.Addr())
+	return nil
 }
