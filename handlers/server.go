@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/gorilla/sessions"
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"portvakt/handlers/dnscheck"
 	"portvakt/store"
