@@ -58,6 +58,12 @@ var matrix = map[string][]role{
 	// Audit log.
 
 	// Authentication Settings > Domains.
+	"GET /auth-settings/domains":             authRoles,
+	"POST /auth-settings/domains":            authRoles,
+	"GET /auth-settings/domains/:id":         authRoles,
+	"POST /auth-settings/domains/:id/verify": authRoles,
+	"GET /auth-settings/domains/:id/remove":  authRoles,
+	"POST /auth-settings/domains/:id/remove": authRoles,
 
 	// Authentication Settings > Single sign-on.
 	"GET /auth-settings/sso":           authRoles,

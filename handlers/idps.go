@@ -40,7 +40,7 @@ func (s *Server) handleIdPList(c echo.Context) error {
 	l := lang(c)
 	v := views.IdPListView{RedirectURI: s.RedirectURI()}
 	for _, p := range ps {
-		row := views.IdPRow{ID: p.ID, Name: p.Name, Preset: l.T("sso.preset." + p.Preset), Issuer: p.Issuer,
+		row := views.IdPRow{ID: p.ID, Name: p.Name, Preset: l.T(presetKey(p.Preset, "")), Issuer: p.Issuer,
 			Enabled: p.Enabled, Tested: !p.TestedAt.IsZero()}
 		for _, d := range p.Domains {
 			row.Domains = append(row.Domains, d.Name)
@@ -75,7 +75,7 @@ func presetChoices(c echo.Context) []views.PresetChoice {
 	l := lang(c)
 	var out []views.PresetChoice
 	for _, p := range oidcrp.Presets {
-		out = append(out, views.PresetChoice{Name: l.T("sso.preset." + string(p)), About: l.T("sso.preset." + string(p) + ".about"),
+		out = append(out, views.PresetChoice{Name: l.T(presetKey(string(p), "")), About: l.T(presetKey(string(p), ".about")),
 			Href: "/auth-settings/sso/new?preset=" + string(p)})
 	}
 	return out

@@ -76,10 +76,10 @@ func presetValue(in oidcrp.PresetInput, id string) string {
 func (s *Server) idpFormView(c echo.Context, old *store.IdP, f idpForm) (views.IdPFormView, error) {
 	l := lang(c)
 	ps := string(f.preset)
-	v := views.IdPFormView{Preset: ps, PresetName: l.T("sso.preset." + ps + ".inline"), RedirectURI: s.RedirectURI(),
-		Instructions: l.T("sso.preset." + ps + ".howto"), Enabled: f.enabled}
+	v := views.IdPFormView{Preset: ps, PresetName: l.T(presetKey(ps, ".inline")), RedirectURI: s.RedirectURI(),
+		Instructions: l.T(presetKey(ps, ".howto")), Enabled: f.enabled}
 	text := func(id, value string, max int, required bool) views.Field {
-		return views.Field{ID: id, Name: id, Label: l.T("sso.field." + id), Hint: l.T("sso.field." + id + ".hint"),
+		return views.Field{ID: id, Name: id, Label: l.T(fieldKey(id, "")), Hint: l.T(fieldKey(id, ".hint")),
 			Value: truncate(strings.TrimSpace(value), max*4), MaxLen: max, Required: required}
 	}
 	v.Name = text("name", f.name, maxIdPName, true)
@@ -113,7 +113,7 @@ func (s *Server) domainChoices(ctx context.Context, v *views.IdPFormView, old *s
 	for _, d := range domains {
 		dc := views.DomainChoice{ID: d.ID, Name: d.Name, Checked: slices.Contains(chosen, d.ID)}
 		for _, p := range ps {
-			if p.Enabled && (old == nil || p.ID != old.ID) && slices.ContainsFunc(p.Domains, func(x store.Domain) bool { return x.ID == d.ID }) {
+			if p.Enabled && (old == nil || p.ID != old.ID) && slices.ContainsFunc(p.Domains, func(x store.DomainRef) bool { return x.ID == d.ID }) {
 				dc.ServedBy = p.Name
 			}
 		}
@@ -236,7 +236,7 @@ func discoveryMessage(l views.Lang, de *oidcrp.DiscoveryError) string {
 	case oidcrp.DiscoveryInsecureEndpoint:
 		return l.T("sso.err.discovery.insecure_endpoint", de.Endpoint)
 	}
-	return l.T("sso.err.discovery."+string(de.Kind), de.URL)
+	return l.T(dynamicKey("sso.err.discovery.", string(de.Kind)), de.URL)
 }
 
 // problemText explains a refused preset field; only "required" names the field.
@@ -244,5 +244,13 @@ func problemText(l views.Lang, p oidcrp.Problem, label string) string {
 	if p == oidcrp.ProblemRequired {
 		return l.T("sso.err.problem.required", strings.ToLower(label[:1])+label[1:])
 	}
-	return l.T("sso.err.problem." + string(p))
+	return l.T(dynamicKey("sso.err.problem.", string(p)))
 }
+
+// dynamicKey joins a text key from a prefix and a code; every code's text is checked by
+// TestSSOKindsHaveTexts.
+func dynamicKey(prefix, code string) string { return prefix + code }
+
+func presetKey(preset, suffix string) string { return dynamicKey("sso.preset.", preset+suffix) }
+
+func fieldKey(id, suffix string) string { return dynamicKey("sso.field.", id+suffix) }

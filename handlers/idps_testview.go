@@ -27,17 +27,17 @@ func testView(pg views.Page, tr testResult) *views.SSOTestResult {
 		v.Mapping = l.T("sso.test.mapping", tr.UserName, tr.UserEmail, how)
 	}
 	if e := tr.Endpoints; e != nil {
-		v.Endpoints = []views.KV{{Key: "issuer", Value: e.Issuer}, {Key: "authorization_endpoint", Value: e.AuthorizationEndpoint},
-			{Key: "token_endpoint", Value: e.TokenEndpoint}, {Key: "userinfo_endpoint", Value: e.UserInfoEndpoint},
-			{Key: "jwks_uri", Value: e.JWKSURI}}
+		v.Endpoints = []views.KV{{Name: "issuer", Value: e.Issuer}, {Name: "authorization_endpoint", Value: e.AuthorizationEndpoint},
+			{Name: "token_endpoint", Value: e.TokenEndpoint}, {Name: "userinfo_endpoint", Value: e.UserInfoEndpoint},
+			{Name: "jwks_uri", Value: e.JWKSURI}}
 	}
 	if tr.Subject != "" {
 		from := l.T("sso.test.from.idtoken")
 		if tr.EmailFromUserInfo {
 			from = l.T("sso.test.from.userinfo")
 		}
-		v.Identity = []views.KV{{Key: "iss", Value: tr.Issuer}, {Key: "sub", Value: tr.Subject},
-			{Key: "email", Value: tr.Email + " (" + from + ")"}, {Key: "email_verified", Value: strconv.FormatBool(tr.EmailVerified)}}
+		v.Identity = []views.KV{{Name: "iss", Value: tr.Issuer}, {Name: "sub", Value: tr.Subject},
+			{Name: "email", Value: tr.Email + " (" + from + ")"}, {Name: "email_verified", Value: strconv.FormatBool(tr.EmailVerified)}}
 	}
 	return v
 }
@@ -63,7 +63,7 @@ func claimRows(l views.Lang, claims map[string]any) []views.KV {
 		if n, err := strconv.ParseInt(val, 10, 64); err == nil && timeClaims[k] {
 			val += " (" + l.Time(time.Unix(n, 0)) + ")"
 		}
-		out = append(out, views.KV{Key: k, Value: truncate(val, 2000)})
+		out = append(out, views.KV{Name: k, Value: truncate(val, 2000)})
 	}
 	return out
 }

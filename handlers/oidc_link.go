@@ -109,10 +109,10 @@ func (s *Server) checkLinkDomain(ctx context.Context, p store.IdP, domain string
 	if err != nil {
 		return ssoRefusal{}, err
 	}
-	if !slices.ContainsFunc(verified, func(d store.Domain) bool { return d.Name == domain }) {
+	if !slices.ContainsFunc(verified, func(d store.DomainRef) bool { return d.Name == domain }) {
 		return ssoRefusal{Kind: kindDomainNotVerified, Detail: "the domain " + domain + " is not verified"}, nil
 	}
-	if !slices.ContainsFunc(p.Domains, func(d store.Domain) bool { return d.Name == domain }) {
+	if !slices.ContainsFunc(p.Domains, func(d store.DomainRef) bool { return d.Name == domain }) {
 		return ssoRefusal{Kind: kindDomainNotServed, Detail: "the domain " + domain + " is not served by " + p.Name}, nil
 	}
 	allowed, err := s.store.AllowedLinkDomains(ctx)

@@ -12,7 +12,9 @@ import (
 
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
 
+	"portvakt/handlers/dnscheck"
 	"portvakt/handlers/oidcrp"
 	"portvakt/store"
 	"portvakt/views"
@@ -35,6 +37,15 @@ type Config struct {
 	// AllowInsecureIssuers accepts http:// issuers on hosts that are not loopback, for tests.
 	OIDCClient           *http.Client
 	AllowInsecureIssuers bool
+
+	// DomainChecker looks up domain verification records; DNSTimeout is its timeout, which
+	// the page names when a lookup times out. Nil means a dnscheck.Checker on the system
+	// resolver with DNSTimeout.
+	DomainChecker DomainChecker
+	DNSTimeout    time.Duration
+
+	// Metrics receives portvakt's Prometheus series; nil keeps them in a private registry.
+	Metrics prometheus.Registerer
 }
 
 // Server holds the dependencies of every handler.
@@ -45,6 +56,7 @@ type Server struct {
 	hasher   *PasswordHasher
 	limiter  *loginLimiter
 	log      *slog.Logger
+	metrics  *metrics
 	secure   bool // the base URL is https
 	dummyPwd string
 	rp       *oidcrp.RP
@@ -67,6 +79,12 @@ func New(cfg Config, st *store.Store) (*echo.Echo, *Server, error) {
 	if cfg.SessionMaxAge == 0 {
 		cfg.SessionMaxAge = 12 * time.Hour
 	}
+	if cfg.DNSTimeout <= 0 {
+		cfg.DNSTimeout = dnscheck.DefaultTimeout
+	}
+	if cfg.DomainChecker == nil {
+		cfg.DomainChecker = &dnscheck.Checker{Timeout: cfg.DNSTimeout}
+	}
 	s := &Server{
 		cfg:     cfg,
 		store:   st,
@@ -75,6 +93,10 @@ func New(cfg Config, st *store.Store) (*echo.Echo, *Server, error) {
 		log:     cfg.Logger,
 		secure:  cfg.BaseURL.Scheme == "https",
 	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = prometheus.NewRegistry()
+	}
+	s.metrics = newMetrics(cfg.Metrics)
 	s.cookies = s.newCookieStore()
 	s.rp = oidcrp.New(cfg.OIDCClient, nil)
 	var err error

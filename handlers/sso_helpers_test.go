@@ -103,8 +103,8 @@ func (env *ssoEnv) callback(t *testing.T, c *handlertest.Client, authURL string)
 	return c.Get(t, "/auth/oidc/callback?"+q.Encode())
 }
 
-// auditDetails returns the details of the audit rows with action, oldest first.
-func auditDetails(t *testing.T, app *handlertest.App, action string) []string {
+// ssoAuditRows returns the details of the audit rows with action, oldest first.
+func ssoAuditRows(t *testing.T, app *handlertest.App, action string) []string {
 	t.Helper()
 	rows, err := db(t, app).Query("SELECT target || ' | ' || detail || ' | ' || after FROM audit_log WHERE action = ? ORDER BY id", action)
 	if err != nil {
@@ -122,7 +122,7 @@ func auditDetails(t *testing.T, app *handlertest.App, action string) []string {
 
 func lastAudit(t *testing.T, app *handlertest.App, action string) string {
 	t.Helper()
-	all := auditDetails(t, app, action)
+	all := ssoAuditRows(t, app, action)
 	if len(all) == 0 {
 		t.Fatalf("no audit row %q", action)
 	}

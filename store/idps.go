@@ -22,16 +22,16 @@ type IdP struct {
 	Scopes     string
 	Enabled    bool
 	Revision   int64
-	TestedAt   time.Time // zero: not tested with the current configuration
-	TestedBy   string    // e-mail of who tested it
-	LastTest   string    // JSON of the latest test sign-in's result
-	Domains    []Domain  // the verified domains it serves
+	TestedAt   time.Time   // zero: not tested with the current configuration
+	TestedBy   string      // e-mail of who tested it
+	LastTest   string      // JSON of the latest test sign-in's result
+	Domains    []DomainRef // the verified domains it serves
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
 }
 
-// Domain is a domain of the organisation, as the SSO pages need it.
-type Domain struct {
+// DomainRef is a domain of the organisation, as the SSO pages need it.
+type DomainRef struct {
 	ID   int64
 	Name string
 }
@@ -119,7 +119,7 @@ type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
-func (s *Store) idpDomains(ctx context.Context, q querier, id int64) ([]Domain, error) {
+func (s *Store) idpDomains(ctx context.Context, q querier, id int64) ([]DomainRef, error) {
 	rows, err := q.QueryContext(ctx, `SELECT d.id, d.name FROM identity_provider_domains x
 		JOIN domains d ON d.id = x.domain_id WHERE x.idp_id = ? ORDER BY d.name`, id)
 	if err != nil {
@@ -128,11 +128,11 @@ func (s *Store) idpDomains(ctx context.Context, q querier, id int64) ([]Domain, 
 	return scanDomains(rows)
 }
 
-func scanDomains(rows *sql.Rows) ([]Domain, error) {
+func scanDomains(rows *sql.Rows) ([]DomainRef, error) {
 	defer rows.Close()
-	var out []Domain
+	var out []DomainRef
 	for rows.Next() {
-		var d Domain
+		var d DomainRef
 		if err := rows.Scan(&d.ID, &d.Name); err != nil {
 			return nil, fmt.Errorf("store: read domains: %w", err)
 		}
@@ -145,7 +145,7 @@ func scanDomains(rows *sql.Rows) ([]Domain, error) {
 }
 
 // VerifiedDomains lists the organisation's verified domains, the only ones a provider may serve.
-func (s *Store) VerifiedDomains(ctx context.Context) ([]Domain, error) {
+func (s *Store) VerifiedDomains(ctx context.Context) ([]DomainRef, error) {
 	rows, err := s.read.QueryContext(ctx, "SELECT id, name FROM domains WHERE status IN "+verifiedStatuses+" ORDER BY name")
 	if err != nil {
 		return nil, fmt.Errorf("store: verified domains: %w", err)

@@ -82,13 +82,13 @@ func (s *Store) UpdateIdP(ctx context.Context, a Actor, id int64, in IdPInput) e
 
 // setIdPDomains replaces the provider's domains, checking inside the transaction that each is
 // verified and, when the provider is enabled, served by no other enabled provider.
-func (s *Store) setIdPDomains(ctx context.Context, tx *sql.Tx, id int64, in IdPInput) ([]Domain, error) {
+func (s *Store) setIdPDomains(ctx context.Context, tx *sql.Tx, id int64, in IdPInput) ([]DomainRef, error) {
 	if _, err := tx.ExecContext(ctx, "DELETE FROM identity_provider_domains WHERE idp_id = ?", id); err != nil {
 		return nil, fmt.Errorf("store: domains of identity provider %d: %w", id, err)
 	}
-	var out []Domain
+	var out []DomainRef
 	for _, did := range in.DomainIDs {
-		var d Domain
+		var d DomainRef
 		err := tx.QueryRowContext(ctx, "SELECT id, name FROM domains WHERE id = ? AND status IN "+verifiedStatuses, did).Scan(&d.ID, &d.Name)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, fmt.Errorf("store: domain %d is not verified: %w", did, ErrNotFound)
@@ -115,7 +115,7 @@ func (s *Store) setIdPDomains(ctx context.Context, tx *sql.Tx, id int64, in IdPI
 	return out, nil
 }
 
-func describeIdP(in IdPInput, domains []Domain) string {
+func describeIdP(in IdPInput, domains []DomainRef) string {
 	names := make([]string, len(domains))
 	for i, d := range domains {
 		names[i] = d.Name

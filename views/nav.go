@@ -36,6 +36,7 @@ var navGroups = []NavGroup{
 	// Authentication Settings: people granted access.
 	{TextKey: "nav.authsettings", Items: []NavItem{
 		{Area: "authsettings", TextKey: "nav.authsettings.overview", Href: "/auth-settings", Need: NeedAuthSettings},
+		{Area: "domains", TextKey: "nav.domains", Href: "/auth-settings/domains", Need: NeedAuthSettings},
 		{Area: "sso", TextKey: "nav.sso", Href: "/auth-settings/sso", Need: NeedAuthSettings},
 	}},
 }
