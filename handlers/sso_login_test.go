@@ -208,3 +208,35 @@ func TestSSOStraightToProviderWhenPasswordsAreOff(t *testing.T) {
 		}
 	})
 }
+
+func TestSSODisabledProvider(t *testing.T) {
+	env := newSSOEnv(t)
+	env.app.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
+	env.op.SetUser(annaAt())
+	c := env.app.Client()
+	c.Post(t, "/login", url.Values{"email": {"anna@example.se"}})
+	start := c.Post(t, "/login/sso/"+strconv.FormatInt(env.idp, 10), nil)
+	q, err := oidctest.Callback(context.Background(), start.Location, env.app.Server.RedirectURI())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := idpForm(env.op, env.domain)
+	f.Del("enabled")
+	f.Del("client_secret")
+	if r := env.it.Post(t, "/auth-settings/sso/"+strconv.FormatInt(env.idp, 10), f); r.Status != http.StatusSeeOther {
+		t.Fatalf("disable: status %d\n%s", r.Status, r.Body)
+	}
+	t.Run("a sign-in under way is refused", func(t *testing.T) {
+		wantRefused(t, env, c.Get(t, "/auth/oidc/callback?"+q.Encode()), "provider_disabled")
+	})
+	t.Run("it is no longer offered", func(t *testing.T) {
+		c := env.app.Client()
+		c.Post(t, "/login", url.Values{"email": {"anna@example.se"}})
+		if n := c.Get(t, "/login/method").Doc(t).Find("[data-testid=login-sso]").Length(); n != 0 {
+			t.Errorf("%d SSO buttons, want none", n)
+		}
+		if r := c.Post(t, "/login/sso/"+strconv.FormatInt(env.idp, 10), nil); r.Location != "/login/method" {
+			t.Errorf("starting it anyway: status %d Location %q", r.Status, r.Location)
+		}
+	})
+}
