@@ -130,7 +130,7 @@ func (s *Server) saveIdP(c echo.Context, old *store.IdP) error {
 	}
 	in, ok := s.validateIdP(c, &v, f, old)
 	if ok {
-		ok = s.checkDiscovery(c, &v, f.preset, in.Issuer)
+		in.Issuer, ok = s.checkDiscovery(c, &v, f.preset, in.Issuer)
 	}
 	if ok {
 		id, err := s.storeIdP(c, old, in)

@@ -206,10 +206,11 @@ func (s *Server) validateScopes(c echo.Context, v *views.IdPFormView, raw string
 }
 
 // checkDiscovery reads the provider's discovery document and reports exactly what is wrong.
-func (s *Server) checkDiscovery(c echo.Context, v *views.IdPFormView, preset oidcrp.Preset, issuer string) bool {
-	_, err := oidcrp.Discover(c.Request().Context(), s.rp.HTTPClient(), issuer)
+// It returns the issuer to keep (for Entra ID, the tenant's GUID form).
+func (s *Server) checkDiscovery(c echo.Context, v *views.IdPFormView, preset oidcrp.Preset, issuer string) (string, bool) {
+	issuer, _, err := oidcrp.DiscoverPreset(c.Request().Context(), s.rp.HTTPClient(), preset, issuer)
 	if err == nil {
-		return true
+		return issuer, true
 	}
 	l := lang(c)
 	msg := l.T("sso.err.discovery.unreachable", issuer)
@@ -222,7 +223,7 @@ func (s *Server) checkDiscovery(c echo.Context, v *views.IdPFormView, preset oid
 	} else {
 		v.DiscoveryError = msg
 	}
-	return false
+	return issuer, false
 }
 
 func discoveryMessage(l views.Lang, de *oidcrp.DiscoveryError) string {

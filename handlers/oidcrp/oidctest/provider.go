@@ -19,6 +19,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -37,6 +38,8 @@ type User struct {
 // Provider is a running OpenID provider. It is safe for concurrent use.
 type Provider struct {
 	srv          *httptest.Server
+	mux          *http.ServeMux
+	path         string
 	clientID     string
 	clientSecret string
 
@@ -72,7 +75,15 @@ type grant struct {
 // redirect URI is accepted until RegisterRedirectURI is called.
 func New(tb testing.TB) *Provider {
 	tb.Helper()
+	return NewAt(tb, "")
+}
+
+// NewAt starts a provider whose issuer has the given path, e.g. "/realms/staff" or
+// "/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0".
+func NewAt(tb testing.TB, path string) *Provider {
+	tb.Helper()
 	p := &Provider{
+		path:         strings.TrimSuffix(path, "/"),
 		clientID:     "portvakt-test",
 		clientSecret: randomString(),
 		bad:          map[Misbehaviour]bool{},
@@ -103,17 +114,26 @@ func (p *Provider) newRSAKey() jose.JSONWebKey {
 }
 
 func (p *Provider) routes() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /.well-known/openid-configuration", p.handleDiscovery)
-	mux.HandleFunc("GET /jwks", p.handleJWKS)
-	mux.HandleFunc("GET /authorize", p.handleAuthorize)
-	mux.HandleFunc("POST /token", p.handleToken)
-	mux.HandleFunc("GET /userinfo", p.handleUserInfo)
-	return mux
+	p.mux = http.NewServeMux()
+	p.mux.HandleFunc("GET "+p.path+"/.well-known/openid-configuration", p.handleDiscovery)
+	p.mux.HandleFunc("GET "+p.path+"/jwks", p.handleJWKS)
+	p.mux.HandleFunc("GET "+p.path+"/authorize", p.handleAuthorize)
+	p.mux.HandleFunc("POST "+p.path+"/token", p.handleToken)
+	p.mux.HandleFunc("GET "+p.path+"/userinfo", p.handleUserInfo)
+	return p.mux
 }
 
-// Issuer returns the provider's issuer URL (http://127.0.0.1:port).
-func (p *Provider) Issuer() string { return p.srv.URL }
+// Issuer returns the provider's issuer URL (http://127.0.0.1:port and the path).
+func (p *Provider) Issuer() string { return p.srv.URL + p.path }
+
+// Origin returns the provider's scheme, host and port.
+func (p *Provider) Origin() string { return p.srv.URL }
+
+// ServeDiscoveryAt also serves the discovery document (naming the real issuer) under another
+// path, as Entra ID does for a tenant's domain name.
+func (p *Provider) ServeDiscoveryAt(path string) {
+	p.mux.HandleFunc("GET "+strings.TrimSuffix(path, "/")+"/.well-known/openid-configuration", p.handleDiscovery)
+}
 
 // ClientID returns the client id the provider accepts.
 func (p *Provider) ClientID() string { return p.clientID }
