@@ -194,3 +194,30 @@ func TestOIDCStates(t *testing.T) {
 		}
 	})
 }
+
+func TestIdPDomainServedOnceUnderConcurrency(t *testing.T) {
+	ctx := context.Background()
+	s := openTestStore(t)
+	d := addDomain(t, s, "example.se", "verified")
+	errs := make(chan error, 4)
+	for i := range 4 {
+		go func() {
+			_, err := s.CreateIdP(ctx, CLIActor, IdPInput{Name: "P" + string(rune('a'+i)), Preset: "other",
+				Issuer: "https://p", ClientID: "c", SecretEnc: []byte{1}, Scopes: "openid", Enabled: true, DomainIDs: []int64{d}})
+			errs <- err
+		}()
+	}
+	ok := 0
+	for range 4 {
+		err := <-errs
+		switch {
+		case err == nil:
+			ok++
+		case !errors.Is(err, ErrDomainServed):
+			t.Errorf("unexpected error %v", err)
+		}
+	}
+	if ok != 1 {
+		t.Errorf("%d providers serve the domain, want exactly 1", ok)
+	}
+}
