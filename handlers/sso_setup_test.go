@@ -187,3 +187,23 @@ func TestSSOTestSignIn(t *testing.T) {
 		}
 	})
 }
+
+func TestSSOTestSignInProviderDown(t *testing.T) {
+	env := newSSOEnv(t)
+	env.op.Misbehave(oidctest.DiscoveryStatus500)
+	idp := strconv.FormatInt(env.idp, 10)
+	r := env.it.Post(t, "/auth-settings/sso/"+idp+"/test", nil)
+	if r.Status != http.StatusSeeOther || r.Location != "/auth-settings/sso/"+idp+"/test" {
+		t.Fatalf("status %d Location %q", r.Status, r.Location)
+	}
+	doc := env.it.Get(t, r.Location).Doc(t)
+	if got := doc.Find("[data-testid=test-kind]").Text(); got != "unreachable" {
+		t.Errorf("kind %q", got)
+	}
+	if got := doc.Find("[data-testid=test-message]").Text(); !strings.Contains(got, "gick inte att nå") {
+		t.Errorf("message %q", got)
+	}
+	if got := lastAudit(t, env.app, "idp.test.failure"); !strings.Contains(got, "HTTP status 500") {
+		t.Errorf("audit %q", got)
+	}
+}
