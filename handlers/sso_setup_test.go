@@ -45,7 +45,7 @@ func TestSSOProviderForm(t *testing.T) {
 	}{
 		{"refuses Entra's common authority", func(f url.Values) { f.Set("preset", "entra"); f.Set("tenant", "common") }, "tenant", "common, organizations och consumers"},
 		{"refuses an http issuer that is not loopback", func(f url.Values) { f.Set("issuer", "http://idp.example.se") }, "issuer", "https://"},
-		{"says when the issuer differs from discovery", func(f url.Values) { f.Set("issuer", other.Issuer()+"/") }, "issuer", "uppger utfärdaren " + other.Issuer()},
+		{"says when the issuer differs from discovery", func(f url.Values) { f.Set("issuer", other.Issuer()+"/") }, "issuer", "anger sin utfärdare som " + other.Issuer()},
 		{"says when nothing answers", func(f url.Values) { f.Set("issuer", "http://127.0.0.1:1") }, "issuer", "Det gick inte att nå"},
 		{"says when discovery is not JSON", func(f url.Values) { f.Set("issuer", notJSON.Issuer()) }, "issuer", "gav inget JSON-dokument"},
 		{"says when discovery has no authorization endpoint", func(f url.Values) { f.Set("issuer", noAuth.Issuer()) }, "issuer", "saknar authorization_endpoint"},
