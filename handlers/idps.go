@@ -171,6 +171,8 @@ func (s *Server) forgetIdP(old *store.IdP, in store.IdPInput) {
 // domainProblem turns the store's refusal of a domain into a message on the domains field.
 func (s *Server) domainProblem(c echo.Context, v *views.IdPFormView, err error) bool {
 	switch {
+	case errors.Is(err, store.ErrNeededWhilePasswordOff):
+		v.DomainsError = lang(c).T("sso.err.passwordoff")
 	case errors.Is(err, store.ErrDomainServed):
 		v.DomainsError = lang(c).T("sso.err.domains.served")
 	case errors.Is(err, store.ErrNotFound):

@@ -207,3 +207,21 @@ func TestSSOTestSignInProviderDown(t *testing.T) {
 		t.Errorf("audit %q", got)
 	}
 }
+
+func TestSSOProviderNeededWhilePasswordOff(t *testing.T) {
+	env := newSSOEnv(t)
+	execID(t, env.app, "UPDATE settings SET value = 'off' WHERE key = 'password_login'")
+	f := idpForm(env.op, env.domain)
+	f.Del("enabled")
+	f.Del("client_secret")
+	r := env.it.Post(t, "/auth-settings/sso/"+strconv.FormatInt(env.idp, 10), f)
+	if r.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("status %d, want 422", r.Status)
+	}
+	if got := r.Doc(t).Find("[data-testid=error-summary]").Text(); !strings.Contains(got, "Inloggning med lösenord är avstängd") {
+		t.Errorf("summary %q", got)
+	}
+	if p, _ := env.app.Store.IdP(context.Background(), env.idp); !p.Enabled {
+		t.Error("disabled although password sign-in is off")
+	}
+}

@@ -221,3 +221,36 @@ func TestIdPDomainServedOnceUnderConcurrency(t *testing.T) {
 		t.Errorf("%d providers serve the domain, want exactly 1", ok)
 	}
 }
+
+func TestIdPNeededWhilePasswordOff(t *testing.T) {
+	ctx := context.Background()
+	s := openTestStore(t)
+	d := addDomain(t, s, "example.se", "verified")
+	in := IdPInput{Name: "P", Preset: "other", Issuer: "https://p", ClientID: "c", SecretEnc: []byte{1}, Scopes: "openid",
+		Enabled: true, DomainIDs: []int64{d}}
+	id, err := s.CreateIdP(ctx, CLIActor, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.write.Exec("UPDATE settings SET value = 'off' WHERE key = 'password_login'"); err != nil {
+		t.Fatal(err)
+	}
+	changes := []struct {
+		name   string
+		change func(*IdPInput)
+		want   error
+	}{
+		{"refuses disabling it", func(in *IdPInput) { in.Enabled = false }, ErrNeededWhilePasswordOff},
+		{"refuses dropping its domain", func(in *IdPInput) { in.DomainIDs = nil }, ErrNeededWhilePasswordOff},
+		{"allows a new secret", func(in *IdPInput) { in.SecretEnc = []byte{2} }, nil},
+	}
+	for _, c := range changes {
+		t.Run(c.name, func(t *testing.T) {
+			next := in
+			c.change(&next)
+			if err := s.UpdateIdP(ctx, CLIActor, id, next); !errors.Is(err, c.want) {
+				t.Errorf("got %v, want %v", err, c.want)
+			}
+		})
+	}
+}

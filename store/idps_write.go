@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -64,6 +65,9 @@ func (s *Store) UpdateIdP(ctx context.Context, a Actor, id int64, in IdPInput) e
 		if err != nil {
 			return err
 		}
+		if err := keepsServing(ctx, tx, old, oldDomains, in); err != nil {
+			return err
+		}
 		domains, err := s.setIdPDomains(ctx, tx, id, in)
 		if err != nil {
 			return err
@@ -78,6 +82,31 @@ func (s *Store) UpdateIdP(ctx context.Context, a Actor, id int64, in IdPInput) e
 		}
 		return s.audit(ctx, tx, a, e)
 	})
+}
+
+// ErrNeededWhilePasswordOff means the change would stop a provider from serving a domain while
+// password sign-in is off, which could leave its people with no way in.
+var ErrNeededWhilePasswordOff = fmt.Errorf("provider needed while password sign-in is off: %w", ErrConflict)
+
+// keepsServing refuses, while password sign-in is off, a change that disables the provider or
+// drops one of the domains it serves.
+func keepsServing(ctx context.Context, tx *sql.Tx, old IdP, oldDomains []DomainRef, in IdPInput) error {
+	var pw string
+	if err := tx.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = 'password_login'").Scan(&pw); err != nil {
+		return fmt.Errorf("store: read password_login: %w", err)
+	}
+	if pw != "off" || !old.Enabled || len(oldDomains) == 0 {
+		return nil
+	}
+	if !in.Enabled {
+		return fmt.Errorf("store: disable identity provider %q: %w", old.Name, ErrNeededWhilePasswordOff)
+	}
+	for _, d := range oldDomains {
+		if !slices.Contains(in.DomainIDs, d.ID) {
+			return fmt.Errorf("store: stop serving %s by %q: %w", d.Name, old.Name, ErrNeededWhilePasswordOff)
+		}
+	}
+	return nil
 }
 
 // setIdPDomains replaces the provider's domains, checking inside the transaction that each is
