@@ -66,15 +66,17 @@ var matrix = map[string][]role{
 	"POST /auth-settings/domains/:id/remove": authRoles,
 
 	// Authentication Settings > Single sign-on.
-	"GET /auth-settings/sso":           authRoles,
-	"GET /auth-settings/sso/new":       authRoles,
-	"POST /auth-settings/sso":          authRoles,
-	"GET /auth-settings/sso/:id":       authRoles,
-	"POST /auth-settings/sso/:id":      authRoles,
-	"POST /auth-settings/sso/:id/test": authRoles,
-	"GET /auth-settings/sso/:id/test":  authRoles,
-	"POST /login/sso/:id":              everyone,
-	"GET /auth/oidc/callback":          everyone,
+	"GET /auth-settings/sso":             authRoles,
+	"GET /auth-settings/sso/new":         authRoles,
+	"POST /auth-settings/sso":            authRoles,
+	"GET /auth-settings/sso/:id":         authRoles,
+	"POST /auth-settings/sso/:id":        authRoles,
+	"POST /auth-settings/sso/:id/test":   authRoles,
+	"GET /auth-settings/sso/:id/remove":  authRoles,
+	"POST /auth-settings/sso/:id/remove": authRoles,
+	"GET /auth-settings/sso/:id/test":    authRoles,
+	"POST /login/sso/:id":                everyone,
+	"GET /auth/oidc/callback":            everyone,
 }
 
 var _ = adminRoles

@@ -225,3 +225,31 @@ func TestSSOProviderNeededWhilePasswordOff(t *testing.T) {
 		t.Error("disabled although password sign-in is off")
 	}
 }
+
+func TestSSORemoveProvider(t *testing.T) {
+	env := newSSOEnv(t)
+	path := "/auth-settings/sso/" + strconv.FormatInt(env.idp, 10) + "/remove"
+	doc := env.it.Get(t, path).Doc(t)
+	if got := doc.Find("[data-testid=idp-remove-domains]").Text(); !strings.Contains(got, "example.se") {
+		t.Errorf("review page does not name the domain: %q", got)
+	}
+	for _, typed := range []string{"", "Test", "other"} {
+		r := env.it.Post(t, path, url.Values{"confirm": {typed}})
+		if r.Status != http.StatusUnprocessableEntity {
+			t.Fatalf("typed %q: status %d, want 422", typed, r.Status)
+		}
+		if got, _ := r.Doc(t).Find("input#confirm").Attr("value"); got != typed {
+			t.Errorf("typed value %q not kept", got)
+		}
+	}
+	r := env.it.Post(t, path, url.Values{"confirm": {"test idp"}})
+	if r.Status != http.StatusSeeOther || r.Location != "/auth-settings/sso" {
+		t.Fatalf("status %d Location %q", r.Status, r.Location)
+	}
+	if _, err := env.app.Store.IdP(context.Background(), env.idp); err == nil {
+		t.Error("provider still there")
+	}
+	if got := lastAudit(t, env.app, "idp.remove"); !strings.HasPrefix(got, "Test IdP") {
+		t.Errorf("audit %q", got)
+	}
+}

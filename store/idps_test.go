@@ -254,3 +254,33 @@ func TestIdPNeededWhilePasswordOff(t *testing.T) {
 		})
 	}
 }
+
+func TestDeleteIdP(t *testing.T) {
+	ctx := context.Background()
+	s := openTestStore(t)
+	d := addDomain(t, s, "example.se", "verified")
+	in := IdPInput{Name: "P", Preset: "other", Issuer: "https://p", ClientID: "c", SecretEnc: []byte{1}, Scopes: "openid",
+		Enabled: true, DomainIDs: []int64{d}}
+	id, err := s.CreateIdP(ctx, CLIActor, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.write.Exec("UPDATE settings SET value = 'off' WHERE key = 'password_login'"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteIdP(ctx, CLIActor, id); !errors.Is(err, ErrNeededWhilePasswordOff) {
+		t.Errorf("with password sign-in off: got %v", err)
+	}
+	if _, err := s.write.Exec("UPDATE settings SET value = 'on' WHERE key = 'password_login'"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteIdP(ctx, CLIActor, id); err != nil {
+		t.Fatalf("DeleteIdP: %v", err)
+	}
+	if _, err := s.IdP(ctx, id); !errors.Is(err, ErrNotFound) {
+		t.Errorf("after removal: %v", err)
+	}
+	if ps, _ := s.IdPsForDomain(ctx, "example.se"); len(ps) != 0 {
+		t.Errorf("domain still served: %+v", ps)
+	}
+}

@@ -183,3 +183,39 @@ func (s *Store) SaveIdPTest(ctx context.Context, a Actor, id, revision int64, pa
 		return s.audit(ctx, tx, a, e)
 	})
 }
+
+// LinkCountOfIdP returns how many people are linked to identities of the provider's issuer.
+func (s *Store) LinkCountOfIdP(ctx context.Context, issuer string) (int, error) {
+	var n int
+	if err := s.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM identity_links WHERE issuer = ?", issuer).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: links of %q: %w", issuer, err)
+	}
+	return n, nil
+}
+
+// DeleteIdP removes a provider with its domains and started sign-ins. Links stay: they are
+// (issuer, subject) pairs and work again if the provider is added back. While password sign-in
+// is off, a provider that serves domains cannot be removed.
+func (s *Store) DeleteIdP(ctx context.Context, a Actor, id int64) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		old, err := scanIdP(tx.QueryRowContext(ctx, "SELECT "+idpColumns+idpFrom+" WHERE p.id = ?", id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("store: remove identity provider %d: %w", id, ErrNotFound)
+		}
+		if err != nil {
+			return fmt.Errorf("store: remove identity provider %d: %w", id, err)
+		}
+		domains, err := s.idpDomains(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if err := keepsServing(ctx, tx, old, domains, IdPInput{}); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM identity_providers WHERE id = ?", id); err != nil {
+			return fmt.Errorf("store: remove identity provider %d: %w", id, err)
+		}
+		before := describeIdP(IdPInput{Name: old.Name, Issuer: old.Issuer, ClientID: old.ClientID, Scopes: old.Scopes, Enabled: old.Enabled}, domains)
+		return s.audit(ctx, tx, a, AuditEntry{Action: "idp.remove", Target: old.Name, Before: before})
+	})
+}

@@ -37,6 +37,17 @@ func init() {
 		"sso.saved":                  {"Sparat. %s svarar som en identitetsleverantör ska. Testa inloggningen härnäst.", "Saved. %s answers as an identity provider should. Test the sign-in next."},
 		"sso.login.unreachable":      {"Det gick inte att nå identitetsleverantören just nu. Försök igen om en stund eller kontakta din administratör.", "The identity provider cannot be reached right now. Try again in a while or contact your administrator."},
 
+		"sso.remove.title":         {"Ta bort leverantören", "Remove the provider"},
+		"sso.remove.about":         {"Inställningarna och klienthemligheten raderas. Vill du bara pausa leverantören, slå av den i stället.", "The settings and the client secret are deleted. To pause the provider only, disable it instead."},
+		"sso.remove.button":        {"Ta bort leverantören", "Remove the provider"},
+		"sso.remove.heading":       {"Ta bort %s?", "Remove %s?"},
+		"sso.remove.domains":       {"De som har e-postadresser på de här domänerna kan inte längre logga in med single sign-on:", "People with e-mail addresses on these domains can no longer sign in with single sign-on:"},
+		"sso.remove.links":         {"%d personer är kopplade till leverantören. Kopplingarna finns kvar och fungerar igen om samma leverantör läggs till på nytt.", "%d people are linked to the provider. The links stay, and work again if the same provider is added back."},
+		"sso.remove.what":          {"Inställningarna och klienthemligheten raderas. Det går inte att ångra.", "The settings and the client secret are deleted. This cannot be undone."},
+		"sso.remove.confirm.label": {"Skriv leverantörens namn, %s, för att bekräfta", "Type the provider's name, %s, to confirm"},
+		"sso.remove.confirm.err":   {"Skriv leverantörens namn precis som det står, %s.", "Type the provider's name exactly as shown, %s."},
+		"sso.removed":              {"%s är borttagen.", "%s has been removed."},
+
 		"sso.preset.entra":          {"Microsoft Entra ID", "Microsoft Entra ID"},
 		"sso.preset.entra.about":    {"Tidigare Azure Active Directory. Ni behöver ert klientorganisations-id (tenant ID).", "Formerly Azure Active Directory. You need your directory's tenant ID."},
 		"sso.preset.entra.howto":    {"I Entra administrationscenter: Appregistreringar > Ny registrering. Välj plattformen Webb och klistra in omdirigerings-URI:n nedan. Skapa sedan en klienthemlighet under Certifikat och hemligheter.", "In the Entra admin centre: App registrations > New registration. Choose the Web platform and paste the redirect URI below. Then create a client secret under Certificates & secrets."},

@@ -63,6 +63,11 @@ func TestBrowserSSO(t *testing.T) {
 	}
 	b.axe()
 	b.shot("sso-edit-sv")
+	editURL := b.location()
+	b.click("[data-testid=idp-remove]")
+	b.axe()
+	b.shot("sso-remove-sv")
+	b.open(editURL)
 
 	b.click("[data-testid=idp-test]")
 	if got := b.text("[data-testid=test-outcome]"); !strings.Contains(got, "Inloggningen fungerar") {
@@ -121,6 +126,7 @@ func englishSSO(t *testing.T, b *browser, pv *instance) {
 	for _, page := range []struct{ path, name string }{
 		{"/auth-settings/sso", "sso-list-en"}, {"/auth-settings/sso/new", "sso-presets-en"},
 		{"/auth-settings/sso/1", "sso-edit-en"}, {"/auth-settings/sso/1/test", "sso-test-ok-en"},
+		{"/auth-settings/sso/1/remove", "sso-remove-en"},
 		{"/profile", "sso-profile-en"},
 	} {
 		b.open(pv.URL + page.path)
