@@ -26,7 +26,7 @@ type ssoEnv struct {
 }
 
 // newSSOEnv sets up the portal with example.se verified and a provider serving it.
-func newSSOEnv(t *testing.T) *ssoEnv {
+func newSSOEnv(t testing.TB) *ssoEnv {
 	t.Helper()
 	env := &ssoEnv{app: handlertest.New(t), op: oidctest.New(t)}
 	env.op.RegisterRedirectURI(env.app.Server.RedirectURI())
@@ -46,7 +46,7 @@ func idpForm(op *oidctest.Provider, domains ...int64) url.Values {
 	return f
 }
 
-func (env *ssoEnv) createIdP(t *testing.T, form url.Values) int64 {
+func (env *ssoEnv) createIdP(t testing.TB, form url.Values) int64 {
 	t.Helper()
 	r := env.it.Post(t, "/auth-settings/sso", form)
 	if r.Status != http.StatusSeeOther {
@@ -60,7 +60,7 @@ func (env *ssoEnv) createIdP(t *testing.T, form url.Values) int64 {
 }
 
 // db opens the portal's database file for what other areas own (domains, settings).
-func db(t *testing.T, app *handlertest.App) *sql.DB {
+func db(t testing.TB, app *handlertest.App) *sql.DB {
 	t.Helper()
 	d, err := sql.Open("sqlite", "file:"+app.Store.Path()+"?_pragma=busy_timeout(10000)")
 	if err != nil {
@@ -70,7 +70,7 @@ func db(t *testing.T, app *handlertest.App) *sql.DB {
 	return d
 }
 
-func execID(t *testing.T, app *handlertest.App, q string, args ...any) int64 {
+func execID(t testing.TB, app *handlertest.App, q string, args ...any) int64 {
 	t.Helper()
 	res, err := db(t, app).Exec(q, args...)
 	if err != nil {
@@ -81,7 +81,7 @@ func execID(t *testing.T, app *handlertest.App, q string, args ...any) int64 {
 }
 
 // ssoLogin walks the e-mail step, chooses the provider and returns the callback's response.
-func (env *ssoEnv) ssoLogin(t *testing.T, c *handlertest.Client, email string) *handlertest.Response {
+func (env *ssoEnv) ssoLogin(t testing.TB, c *handlertest.Client, email string) *handlertest.Response {
 	t.Helper()
 	if r := c.Post(t, "/login", url.Values{"email": {email}}); r.Status != http.StatusSeeOther {
 		t.Fatalf("e-mail step: status %d", r.Status)
@@ -94,7 +94,7 @@ func (env *ssoEnv) ssoLogin(t *testing.T, c *handlertest.Client, email string) *
 }
 
 // callback plays the provider's front channel and delivers its answer to the portal.
-func (env *ssoEnv) callback(t *testing.T, c *handlertest.Client, authURL string) *handlertest.Response {
+func (env *ssoEnv) callback(t testing.TB, c *handlertest.Client, authURL string) *handlertest.Response {
 	t.Helper()
 	q, err := oidctest.Callback(context.Background(), authURL, env.app.Server.RedirectURI())
 	if err != nil {
@@ -104,7 +104,7 @@ func (env *ssoEnv) callback(t *testing.T, c *handlertest.Client, authURL string)
 }
 
 // ssoAuditRows returns the details of the audit rows with action, oldest first.
-func ssoAuditRows(t *testing.T, app *handlertest.App, action string) []string {
+func ssoAuditRows(t testing.TB, app *handlertest.App, action string) []string {
 	t.Helper()
 	rows, err := db(t, app).Query("SELECT target || ' | ' || detail || ' | ' || after FROM audit_log WHERE action = ? ORDER BY id", action)
 	if err != nil {
@@ -120,11 +120,25 @@ func ssoAuditRows(t *testing.T, app *handlertest.App, action string) []string {
 	return out
 }
 
-func lastAudit(t *testing.T, app *handlertest.App, action string) string {
+func lastAudit(t testing.TB, app *handlertest.App, action string) string {
 	t.Helper()
 	all := ssoAuditRows(t, app, action)
 	if len(all) == 0 {
 		t.Fatalf("no audit row %q", action)
 	}
 	return all[len(all)-1]
+}
+
+// BenchmarkSSOSignIn measures a whole SSO sign-in: the e-mail step, the start, the provider's
+// front channel and the callback (code exchange, ID token verification, session).
+func BenchmarkSSOSignIn(b *testing.B) {
+	env := newSSOEnv(b)
+	env.app.User(b, "anna@example.se", handlertest.UserOpts{Verified: true})
+	env.op.SetUser(oidctest.User{Subject: "anna-1", Email: "anna@example.se", EmailVerified: true})
+	b.ReportAllocs()
+	for b.Loop() {
+		if r := env.ssoLogin(b, env.app.Client(), "anna@example.se"); r.Status != http.StatusSeeOther {
+			b.Fatalf("sign-in: status %d", r.Status)
+		}
+	}
 }
