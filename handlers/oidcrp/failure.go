@@ -108,6 +108,7 @@ func AsFailure(err error) (*Failure, bool) {
 // errorResponseFailure maps an error response on the callback (RFC 6749
 // 4.1.2.1, OIDC Core 3.1.2.6) to a Failure.
 func errorResponseFailure(code, description string) *Failure {
+	code, description = clip(code, 100), clip(description, 1000)
 	f := &Failure{Kind: KindProviderError, Code: code, Description: description,
 		Detail: fmt.Sprintf("provider returned error %q: %s", code, description)}
 	switch {
@@ -135,6 +136,7 @@ func exchangeFailure(err error) *Failure {
 	if !errors.As(err, &re) {
 		return &Failure{Kind: KindUnreachable, Detail: "token endpoint: " + err.Error(), Err: err}
 	}
+	re.ErrorCode, re.ErrorDescription = clip(re.ErrorCode, 100), clip(re.ErrorDescription, 1000)
 	f := &Failure{Kind: KindTokenEndpoint, Code: re.ErrorCode, Description: re.ErrorDescription, Err: err,
 		Detail: fmt.Sprintf("token endpoint returned error %q: %s", re.ErrorCode, re.ErrorDescription)}
 	switch {
@@ -146,4 +148,13 @@ func exchangeFailure(err error) *Failure {
 		f.Kind = KindInvalidClient
 	}
 	return f
+}
+
+// clip bounds text that a provider chose, before it reaches the audit log and the page.
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
 }

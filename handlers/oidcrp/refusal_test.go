@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/url"
+	"strings"
 	"testing"
 
 	"golang.org/x/oauth2"
@@ -34,6 +35,15 @@ func TestSignInAuthorizationErrors(t *testing.T) {
 			}
 		})
 	}
+	t.Run("a long description is clipped", func(t *testing.T) {
+		op.FailAuthorization("server_error", strings.Repeat("x", 5000))
+		defer op.FailAuthorization("", "")
+		_, err := signIn(t, New(nil, nil), testConfig(op))
+		f := wantKind(t, err, KindProviderError)
+		if n := len([]rune(f.Description)); n != 1001 {
+			t.Errorf("description has %d characters, want 1000 and an ellipsis", n)
+		}
+	})
 	t.Run("redirect URI not registered", func(t *testing.T) {
 		op.RegisterRedirectURI("http://127.0.0.1:9/other/callback")
 		_, err := signIn(t, New(nil, nil), testConfig(op))
