@@ -1,0 +1,127 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// instance is portvakt started in-process by run(), on a temporary data folder and a free
+// loopback port, exactly as `portvakt serve` runs.
+type instance struct {
+	URL    string
+	Data   string
+	stdout *lockedBuffer
+	stop   context.CancelFunc
+	done   chan error
+}
+
+// startPortvakt runs portvakt with extra serve flags and waits until /readyz answers.
+func startPortvakt(t *testing.T, env map[string]string, extra ...string) *instance {
+	t.Helper()
+	data := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &lockedBuffer{}
+	pr, pw := io.Pipe()
+	inst := &instance{Data: data, stdout: out, stop: cancel, done: make(chan error, 1)}
+	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--data", data}, extra...)
+	getenv := func(k string) string { return env[k] }
+	go func() {
+		err := run(ctx, args, getenv, strings.NewReader(""), pw, io.Discard)
+		pw.Close()
+		inst.done <- err
+	}()
+	urlc := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(pr)
+		sent := false
+		for sc.Scan() {
+			line := sc.Text()
+			out.WriteString(line + "\n")
+			if m := listeningRE.FindStringSubmatch(line); m != nil && !sent {
+				urlc <- m[1]
+				sent = true
+			}
+		}
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-inst.done; err != nil {
+			t.Errorf("portvakt stopped with an error: %v", err)
+		}
+	})
+	select {
+	case inst.URL = <-urlc:
+	case err := <-inst.done:
+		t.Fatalf("portvakt did not start: %v", err)
+	case <-time.After(60 * time.Second):
+		t.Fatal("portvakt did not print its address within a minute")
+	}
+	waitReady(t, inst.URL)
+	return inst
+}
+
+var listeningRE = regexp.MustCompile(`listening on (http://\S+)`)
+
+// waitReady polls /readyz until it answers 200.
+func waitReady(t *testing.T, base string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		resp, err := http.Get(base + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		time.Sleep(50 * time.Millisecond) // polling a readiness probe, not waiting blind
+	}
+	t.Fatalf("%s/readyz did not answer 200 within 30 s", base)
+}
+
+// setupLink returns the one-time setup link portvakt printed.
+func (in *instance) setupLink(t *testing.T) string {
+	t.Helper()
+	m := regexp.MustCompile(`http://\S+/setup\?token=\S+`).FindString(in.stdout.String())
+	if m == "" {
+		t.Fatalf("no setup link in the output:\n%s", in.stdout.String())
+	}
+	return m
+}
+
+// lockedBuffer is a strings.Builder safe for one writer and many readers.
+type lockedBuffer struct {
+	mu sync.Mutex
+	sb strings.Builder
+}
+
+func (b *lockedBuffer) WriteString(s string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.sb.WriteString(s)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.sb.String()
+}
+
+// screenshotDir is where browser tests write their screenshots, for people to look at.
+func screenshotDir(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join("..", "..", "testdata", "screenshots")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}

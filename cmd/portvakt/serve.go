@@ -1,0 +1,165 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"portvakt/handlers"
+	"portvakt/store"
+	"portvakt/views"
+)
+
+// serveConfig is everything `portvakt serve` is told.
+type serveConfig struct {
+	common
+	addr          string
+	baseURL       string
+	lang          string
+	orgName       string
+	sessionIdle   time.Duration
+	sessionMaxAge time.Duration
+}
+
+func parseServe(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
+	var c serveConfig
+	f := newFlags("serve", getenv, stderr)
+	f.common(&c.common)
+	f.str(&c.addr, "addr", "PORTVAKT_ADDR", "127.0.0.1:8080", "address to listen on")
+	f.str(&c.baseURL, "base-url", "PORTVAKT_BASE_URL", "", "URL where browsers reach portvakt, e.g. https://portvakt.example.se (default http://ADDR)")
+	f.str(&c.lang, "lang", "PORTVAKT_LANG", "sv", "UI language when the browser states none: sv or en")
+	f.str(&c.orgName, "org-name", "PORTVAKT_ORG_NAME", "", "the organisation's name, shown in the top bar")
+	f.duration(&c.sessionIdle, "session-idle", "PORTVAKT_SESSION_IDLE", 30*time.Minute, "sign out after this long without activity")
+	f.duration(&c.sessionMaxAge, "session-max-age", "PORTVAKT_SESSION_MAX_AGE", 12*time.Hour, "sign out this long after sign-in, whatever happens")
+	if err := f.Parse(args); err != nil {
+		return c, err
+	}
+	if _, ok := views.ParseLang(c.lang); !ok {
+		return c, fmt.Errorf("--lang must be sv or en, not %q", c.lang)
+	}
+	return c, nil
+}
+
+// serve runs the portal until ctx ends, then shuts down gracefully.
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := parseServe(args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	log, err := cfg.logger(stderr)
+	if err != nil {
+		return err
+	}
+	st, err := cfg.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	keys, err := handlers.LoadOrCreateKeys(cfg.keyPath())
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
+	}
+	defer ln.Close()
+	base, err := baseURL(cfg.baseURL, ln.Addr().String())
+	if err != nil {
+		return err
+	}
+	l, _ := views.ParseLang(cfg.lang)
+	e, _, err := handlers.New(handlers.Config{
+		BaseURL: base, DefaultLang: l, OrgName: cfg.orgName, Keys: keys, Logger: log,
+		SessionIdle: cfg.sessionIdle, SessionMaxAge: cfg.sessionMaxAge,
+	}, st)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           e,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	if err := printSetupLink(ctx, st, base, stdout, log); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "portvakt %s listening on %s (database %s)\n", version, base, cfg.dbPath())
+	go sweepSessions(ctx, st, cfg.sessionIdle, cfg.sessionMaxAge, log)
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// baseURL is the configured base URL, or http://ADDR for the address actually listened on.
+func baseURL(configured, listenAddr string) (*url.URL, error) {
+	if configured == "" {
+		configured = "http://" + listenAddr
+	}
+	u, err := url.Parse(strings.TrimSuffix(configured, "/"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("--base-url must be an http(s) URL without query, like https://portvakt.example.se, not %q", configured)
+	}
+	return u, nil
+}
+
+// printSetupLink prints the one-time link that creates the first administrator, while there is
+// none.
+func printSetupLink(ctx context.Context, st *store.Store, base *url.URL, stdout io.Writer, log *slog.Logger) error {
+	has, err := st.HasAdmin(ctx)
+	if err != nil || has {
+		return err
+	}
+	token, err := st.NewSetupToken(ctx, 24*time.Hour)
+	if err != nil {
+		return err
+	}
+	link := base.String() + "/setup?token=" + url.QueryEscape(token)
+	fmt.Fprintf(stdout, "\nNo administrator yet. Open this one-time link within 24 hours to create one:\n\n    %s\n\n", link)
+	log.Info("printed a one-time setup link to the console")
+	return nil
+}
+
+// sweepSessions deletes expired sessions every ten minutes until ctx ends.
+func sweepSessions(ctx context.Context, st *store.Store, idle, maxAge time.Duration, log *slog.Logger) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			now := st.Now()
+			if n, err := st.DeleteExpiredSessions(ctx, now.Add(-idle), now.Add(-maxAge)); err != nil {
+				log.Warn("sweep sessions", "error", err)
+			} else if n > 0 {
+				log.Info("expired sessions removed", "count", n)
+			}
+		}
+	}
+}

@@ -1,0 +1,113 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"portvakt/handlers"
+	"portvakt/store"
+	"portvakt/views"
+)
+
+// userCommand is `portvakt user add|grant`.
+func userCommand(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return errors.New("user needs a subcommand: add or grant")
+	}
+	switch args[0] {
+	case "add":
+		return userAdd(ctx, args[1:], getenv, stdin, stdout, stderr)
+	case "grant":
+		return userGrant(ctx, args[1:], getenv, stdout, stderr)
+	}
+	return fmt.Errorf("unknown user subcommand %q: use add or grant", args[0])
+}
+
+func userAdd(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	var c common
+	var rawEmail, name string
+	var admin, verified, pwStdin bool
+	f := newFlags("user add", getenv, stderr)
+	f.common(&c)
+	f.StringVar(&rawEmail, "email", "", "the user's e-mail address (required)")
+	f.StringVar(&name, "name", "", "the user's name (required)")
+	f.BoolVar(&admin, "admin", false, "make the user an administrator")
+	f.BoolVar(&verified, "verified", false, "mark the e-mail address as verified")
+	f.BoolVar(&pwStdin, "password-stdin", false, "read a password from the first line of standard input (without it the user has no password)")
+	if err := f.Parse(args); err != nil {
+		return err
+	}
+	email, err := handlers.NormaliseEmail(rawEmail)
+	if err != nil {
+		return fmt.Errorf("--email %q is not a valid e-mail address", rawEmail)
+	}
+	name = strings.TrimSpace(name)
+	if name == "" || len([]rune(name)) > 200 {
+		return errors.New("--name is required (at most 200 characters)")
+	}
+	nu := store.NewUser{Email: email, Name: name, Admin: admin, EmailVerified: verified}
+	if pwStdin {
+		line, err := bufio.NewReader(stdin).ReadString('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return fmt.Errorf("read password: %w", err)
+		}
+		password := strings.TrimRight(line, "\r\n")
+		if key := handlers.PasswordProblem(password, email); key != "" {
+			return errors.New(views.EN.T(key))
+		}
+		if nu.PasswordHash, err = handlers.NewPasswordHasher(1).Hash(password); err != nil {
+			return err
+		}
+	}
+	st, err := c.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	u, err := st.CreateUser(ctx, store.CLIActor, nu)
+	if errors.Is(err, store.ErrConflict) {
+		return fmt.Errorf("a user with e-mail %s already exists", email)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Added user %d: %s <%s> administrator=%t verified=%t password=%t\n",
+		u.ID, u.Name, u.Email, u.IsAdmin, u.EmailVerified, u.HasPassword)
+	return nil
+}
+
+func userGrant(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var c common
+	var rawEmail string
+	f := newFlags("user grant", getenv, stderr)
+	f.common(&c)
+	f.StringVar(&rawEmail, "email", "", "the user's e-mail address (required)")
+	if err := f.Parse(args); err != nil {
+		return err
+	}
+	email, err := handlers.NormaliseEmail(rawEmail)
+	if err != nil {
+		return fmt.Errorf("--email %q is not a valid e-mail address", rawEmail)
+	}
+	st, err := c.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	u, err := st.UserByEmail(ctx, email)
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("no user with e-mail %s", email)
+	}
+	if err != nil {
+		return err
+	}
+	if err := st.GrantAuthSettings(ctx, store.CLIActor, u.ID); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s <%s> now has access to Authentication Settings\n", u.Name, u.Email)
+	return nil
+}

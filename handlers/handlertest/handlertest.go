@@ -1,0 +1,231 @@
+// Package handlertest runs the real portvakt web layer against a real SQLite store for tests,
+// with an HTTP client that keeps cookies and sends CSRF tokens like a browser.
+package handlertest
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/gorilla/securecookie"
+	"github.com/labstack/echo/v4"
+
+	"portvakt/handlers"
+	"portvakt/store"
+	"portvakt/store/storetest"
+)
+
+// Password is the password every user made by App.User has.
+const Password = "a long and good password"
+
+// App is portvakt's web layer served on 127.0.0.1 by an httptest.Server.
+type App struct {
+	Store  *store.Store
+	Server *handlers.Server
+	Echo   *echo.Echo
+	HTTP   *httptest.Server
+	URL    string
+	Config handlers.Config
+}
+
+// New starts the app on a fresh database. Options may change the configuration (for example to
+// inject a DNS server or an OpenID provider started by the test) before the server is built.
+func New(tb testing.TB, opts ...func(*handlers.Config)) *App {
+	tb.Helper()
+	st := storetest.Open(tb)
+	srv := httptest.NewUnstartedServer(nil)
+	base, _ := url.Parse("http://" + srv.Listener.Addr().String())
+	cfg := handlers.Config{
+		BaseURL: base,
+		Keys:    handlers.NewRandomKeys(),
+		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	e, s, err := handlers.New(cfg, st)
+	if err != nil {
+		tb.Fatalf("handlers.New: %v", err)
+	}
+	srv.Config.Handler = e
+	srv.Start()
+	tb.Cleanup(srv.Close)
+	return &App{Store: st, Server: s, Echo: e, HTTP: srv, URL: srv.URL, Config: cfg}
+}
+
+// UserOpts describes a user to create.
+type UserOpts struct {
+	Admin        bool
+	AuthSettings bool // grant access to Authentication Settings
+	Verified     bool
+	NoPassword   bool
+}
+
+// User creates a user with Password (unless NoPassword) and the given roles.
+func (a *App) User(tb testing.TB, email string, o UserOpts) store.User {
+	tb.Helper()
+	nu := store.NewUser{Email: email, Name: strings.Split(email, "@")[0], Admin: o.Admin, EmailVerified: o.Verified}
+	if !o.NoPassword {
+		h, err := handlers.NewPasswordHasher(1).Hash(Password)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		nu.PasswordHash = h
+	}
+	u := storetest.MustUser(tb, a.Store, nu)
+	if o.AuthSettings {
+		if err := a.Store.GrantAuthSettings(context.Background(), store.CLIActor, u.ID); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return u
+}
+
+// Client is a browser-like HTTP client: it keeps cookies, does not follow redirects, and adds
+// the CSRF token to every form it posts.
+type Client struct {
+	app  *App
+	HTTP *http.Client
+}
+
+// Client returns a new client with an empty cookie jar.
+func (a *App) Client() *Client {
+	jar, _ := cookiejar.New(nil)
+	return &Client{app: a, HTTP: &http.Client{
+		Jar:           jar,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}}
+}
+
+// Response is a finished response with its body read.
+type Response struct {
+	Status   int
+	Header   http.Header
+	Body     string
+	Location string
+}
+
+// Doc parses the body as HTML.
+func (r *Response) Doc(tb testing.TB) *goquery.Document {
+	tb.Helper()
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(r.Body))
+	if err != nil {
+		tb.Fatalf("parse HTML: %v", err)
+	}
+	return doc
+}
+
+// Do sends a request and reads the response.
+func (c *Client) Do(tb testing.TB, req *http.Request) *Response {
+	tb.Helper()
+	resp, err := c.HTTP.Do(req)
+	if err != nil {
+		tb.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		tb.Fatalf("read body: %v", err)
+	}
+	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: string(body), Location: resp.Header.Get("Location")}
+}
+
+// Get fetches path.
+func (c *Client) Get(tb testing.TB, path string) *Response {
+	tb.Helper()
+	req, err := http.NewRequest(http.MethodGet, c.app.URL+path, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return c.Do(tb, req)
+}
+
+// CSRF returns the client's CSRF token, fetching a page first when it has none yet.
+func (c *Client) CSRF(tb testing.TB) string {
+	tb.Helper()
+	u, _ := url.Parse(c.app.URL)
+	for _, ck := range c.HTTP.Jar.Cookies(u) {
+		if ck.Name == "_csrf" {
+			return ck.Value
+		}
+	}
+	c.Get(tb, "/login")
+	for _, ck := range c.HTTP.Jar.Cookies(u) {
+		if ck.Name == "_csrf" {
+			return ck.Value
+		}
+	}
+	tb.Fatal("no CSRF cookie after GET /login")
+	return ""
+}
+
+// Post submits a form with the CSRF token added.
+func (c *Client) Post(tb testing.TB, path string, form url.Values) *Response {
+	tb.Helper()
+	if form == nil {
+		form = url.Values{}
+	}
+	if form.Get("_csrf") == "" {
+		form.Set("_csrf", c.CSRF(tb))
+	}
+	return c.PostRaw(tb, path, form)
+}
+
+// PostRaw submits a form exactly as given, without adding a CSRF token.
+func (c *Client) PostRaw(tb testing.TB, path string, form url.Values) *Response {
+	tb.Helper()
+	req, err := http.NewRequest(http.MethodPost, c.app.URL+path, strings.NewReader(form.Encode()))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return c.Do(tb, req)
+}
+
+// SignIn goes through the two sign-in steps with a password and fails the test unless it ends
+// signed in.
+func (c *Client) SignIn(tb testing.TB, email, password string) {
+	tb.Helper()
+	if r := c.Post(tb, "/login", url.Values{"email": {email}}); r.Status != http.StatusSeeOther {
+		tb.Fatalf("login e-mail step: status %d", r.Status)
+	}
+	r := c.Post(tb, "/login/password", url.Values{"password": {password}})
+	if r.Status != http.StatusSeeOther {
+		tb.Fatalf("login password step for %s: status %d, want 303\n%s", email, r.Status, r.Body)
+	}
+}
+
+// SignedIn creates a user with o and returns a client signed in as them.
+func (a *App) SignedIn(tb testing.TB, email string, o UserOpts) (*Client, store.User) {
+	tb.Helper()
+	u := a.User(tb, email, o)
+	c := a.Client()
+	c.SignIn(tb, email, Password)
+	return c, u
+}
+
+// ClientAs returns a client signed in as u through a session made directly in the store, without
+// the sign-in pages: quick, for tests about what signed-in people may do.
+func (a *App) ClientAs(tb testing.TB, u store.User) *Client {
+	tb.Helper()
+	token, err := a.Store.CreateSession(context.Background(), store.NewSession{UserID: u.ID, Method: store.MethodPassword})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	value, err := securecookie.EncodeMulti(handlers.CookieName, map[any]any{handlers.CookieTokenKey: token},
+		securecookie.CodecsFromPairs(a.Config.Keys.SessionAuth[:], a.Config.Keys.SessionEnc[:])...)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	c := a.Client()
+	u2, _ := url.Parse(a.URL)
+	c.HTTP.Jar.SetCookies(u2, []*http.Cookie{{Name: handlers.CookieName, Value: value, Path: "/"}})
+	return c
+}

@@ -1,0 +1,58 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"portvakt/store"
+	"portvakt/views"
+)
+
+// handleHome is the overview after sign-in.
+func (s *Server) handleHome(c echo.Context) error {
+	sess := currentSession(c)
+	v := views.HomeView{Name: sess.User.Name, Admin: sess.User.IsAdmin, AuthSettings: sess.AuthSettings}
+	return render(c, http.StatusOK, views.HomePage(s.page(c, "nav.home", "home"), v))
+}
+
+// handleProfile shows the person's own e-mail, link and how this session signed in.
+func (s *Server) handleProfile(c echo.Context) error {
+	sess := currentSession(c)
+	u := sess.User
+	v := views.ProfileView{
+		Name: u.Name, Email: u.Email, EmailVerified: u.EmailVerified, Admin: u.IsAdmin,
+		AuthSettings: sess.AuthSettings, Method: sess.Method, SignedInAt: sess.CreatedAt,
+	}
+	link, err := s.store.LinkOfUser(c.Request().Context(), u.ID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	if err == nil {
+		v.Link = &views.LinkView{Issuer: link.Issuer, Subject: link.Subject, LinkedAt: link.LinkedAt}
+	}
+	p := s.page(c, "profile.title", "profile", crumb(c, "nav.profile", ""))
+	return render(c, http.StatusOK, views.ProfilePage(p, v))
+}
+
+// handleAuthSettings is the overview of Authentication Settings: the steps of the move to SSO.
+func (s *Server) handleAuthSettings(c echo.Context) error {
+	ctx := c.Request().Context()
+	st, err := s.store.AuthSettingsStatus(ctx)
+	if err != nil {
+		return err
+	}
+	v := views.AuthSettingsView{
+		PasswordOn:      st.PasswordOn,
+		VerifiedDomains: st.VerifiedDomains,
+		Steps: []views.Step{
+			{TitleKey: "authsettings.step.domain", BodyKey: "authsettings.step.domain.about", Done: st.VerifiedDomains > 0},
+			{TitleKey: "authsettings.step.idp", BodyKey: "authsettings.step.idp.about"},
+			{TitleKey: "authsettings.step.test", BodyKey: "authsettings.step.test.about"},
+			{TitleKey: "authsettings.step.policy", BodyKey: "authsettings.step.policy.about", Done: !st.PasswordOn},
+		},
+	}
+	p := s.page(c, "authsettings.title", "authsettings", crumb(c, "nav.authsettings", ""))
+	return render(c, http.StatusOK, views.AuthSettingsPage(p, v))
+}

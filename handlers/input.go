@@ -1,0 +1,82 @@
+package handlers
+
+import (
+	"errors"
+	"net/mail"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/net/idna"
+)
+
+// Length limits of form fields, checked on the server (the browser's maxlength is a courtesy).
+const (
+	maxEmail    = 254
+	maxName     = 200
+	maxPassword = 128
+	minPassword = 8
+)
+
+// Reasons an e-mail address is refused; each has its own message.
+var (
+	errEmailEmpty   = errors.New("empty e-mail")
+	errEmailTooLong = errors.New("e-mail too long")
+	errEmailInvalid = errors.New("invalid e-mail")
+)
+
+// NormaliseEmail trims an address, checks its form and returns it with the domain in lower-case
+// ASCII (IDNA) and the local part in lower case, the form in which portvakt stores and compares
+// addresses.
+func NormaliseEmail(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", errEmailEmpty
+	}
+	if len(s) > maxEmail {
+		return "", errEmailTooLong
+	}
+	if !utf8.ValidString(s) || strings.ContainsAny(s, " \t\r\n<>\"(),;:[]\\") {
+		return "", errEmailInvalid
+	}
+	addr, err := mail.ParseAddress(s)
+	if err != nil || addr.Address != s {
+		return "", errEmailInvalid
+	}
+	local, domain, ok := strings.Cut(s, "@")
+	if !ok || local == "" || strings.Contains(domain, "@") {
+		return "", errEmailInvalid
+	}
+	domain, err = idna.Lookup.ToASCII(strings.TrimSuffix(domain, "."))
+	if err != nil || !strings.Contains(domain, ".") {
+		return "", errEmailInvalid
+	}
+	out := strings.ToLower(local) + "@" + strings.ToLower(domain)
+	if len(out) > maxEmail {
+		return "", errEmailTooLong
+	}
+	return out, nil
+}
+
+// EmailDomain returns the domain part of a normalised address.
+func EmailDomain(email string) string {
+	_, d, _ := strings.Cut(email, "@")
+	return d
+}
+
+// truncate cuts s to at most n bytes on a rune boundary, for values we log but do not validate
+// (user agents).
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// formText reads a form field, trimmed, and reports whether it is within max characters.
+func formText(v string, max int) (string, bool) {
+	v = strings.TrimSpace(v)
+	return v, utf8.RuneCountInString(v) <= max
+}

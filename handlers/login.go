@@ -1,0 +1,252 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"portvakt/store"
+	"portvakt/views"
+)
+
+// The sign-in flow: e-mail first (Next), then the methods that apply to that address (home-realm
+// discovery), then the chosen method. It is kept apart from the admin pages so that it can serve
+// other applications later.
+
+// loginStepTTL is how long the e-mail typed in the first step is remembered.
+const loginStepTTL = 10 * time.Minute
+
+func (s *Server) emailField(c echo.Context, value, errKey string) views.Field {
+	l := lang(c)
+	f := views.Field{ID: "email", Name: "email", Label: l.T("login.email"), Hint: l.T("login.email.hint"),
+		Type: "email", Value: value, Autocomplete: "username", MaxLen: maxEmail, Required: true, Autofocus: true}
+	if errKey != "" {
+		f.Error = l.T(errKey)
+	}
+	return f
+}
+
+// handleLoginEmailForm shows the first step.
+func (s *Server) handleLoginEmailForm(c echo.Context) error {
+	if currentSession(c) != nil {
+		return redirect(c, "/")
+	}
+	typed, _ := cookie(c).Values[keyLoginEmail].(string)
+	p := s.page(c, "login.title", "")
+	msg := p.Flash
+	p.Flash = ""
+	return render(c, http.StatusOK, views.LoginEmailPage(p, views.LoginEmailView{Email: s.emailField(c, typed, ""), Message: msg}))
+}
+
+// handleLoginEmailSubmit takes the e-mail address and moves on to the methods for it. It says
+// nothing about whether an account exists.
+func (s *Server) handleLoginEmailSubmit(c echo.Context) error {
+	raw := c.FormValue("email")
+	email, err := NormaliseEmail(raw)
+	if err != nil {
+		key := "login.err.email"
+		if errors.Is(err, errEmailTooLong) {
+			key = "login.err.email.long"
+		}
+		p := s.page(c, "login.title", "")
+		f := s.emailField(c, truncate(raw, maxEmail*2), key)
+		p.Errors = []views.FieldError{{Field: f.ID, Message: f.Error}}
+		return unprocessable(c, views.LoginEmailPage(p, views.LoginEmailView{Email: f}))
+	}
+	cs := cookie(c)
+	cs.Values[keyLoginEmail] = email
+	cs.Values[keyLoginAt] = s.store.Now().Unix()
+	if err := s.saveCookie(c); err != nil {
+		return err
+	}
+	return redirect(c, "/login/method")
+}
+
+// pendingLoginEmail returns the address typed in the first step, if it is recent enough.
+func (s *Server) pendingLoginEmail(c echo.Context) (string, bool) {
+	cs := cookie(c)
+	email, _ := cs.Values[keyLoginEmail].(string)
+	at, _ := cs.Values[keyLoginAt].(int64)
+	if email == "" || s.store.Now().Sub(time.Unix(at, 0)) > loginStepTTL {
+		return "", false
+	}
+	return email, true
+}
+
+// handleLoginMethod shows the ways to sign in for the typed address.
+func (s *Server) handleLoginMethod(c echo.Context) error {
+	email, ok := s.pendingLoginEmail(c)
+	if !ok {
+		s.setFlash(c, "login.err.expired")
+		return redirect(c, "/login")
+	}
+	v, origins, err := s.signInOptions(c.Request().Context(), email)
+	if err != nil {
+		return err
+	}
+	if v.Password != nil {
+		*v.Password = s.passwordField(c, "")
+	}
+	allowFormTargets(c, origins...)
+	return render(c, http.StatusOK, views.LoginMethodPage(s.page(c, "login.title", ""), v))
+}
+
+// signInOptions is home-realm discovery: which methods apply to this address. It depends only on
+// the address's domain and the instance's settings, never on whether the account exists. It also
+// returns the origins that the page's forms lead to (identity providers), for the CSP.
+func (s *Server) signInOptions(ctx context.Context, email string) (views.LoginMethodView, []string, error) {
+	v := views.LoginMethodView{Email: email}
+	on, err := s.store.PasswordLoginEnabled(ctx)
+	if err != nil {
+		return v, nil, err
+	}
+	if on {
+		v.Password = &views.Field{}
+	}
+	v.NoMethod = v.Password == nil && len(v.Providers) == 0
+	return v, nil, nil
+}
+
+func (s *Server) passwordField(c echo.Context, errKey string) views.Field {
+	l := lang(c)
+	f := views.Field{ID: "password", Name: "password", Label: l.T("login.password"), Type: "password",
+		Autocomplete: "current-password", MaxLen: maxPassword, Required: true, Autofocus: true}
+	if errKey != "" {
+		f.Error = l.T(errKey)
+	}
+	return f
+}
+
+// handleLoginPassword checks the password for the address typed in the first step. Unknown
+// accounts, accounts without a password and wrong passwords get the same answer and take the same
+// time; the audit log records the real reason.
+func (s *Server) handleLoginPassword(c echo.Context) error {
+	ctx := c.Request().Context()
+	email, ok := s.pendingLoginEmail(c)
+	if !ok {
+		s.setFlash(c, "login.err.expired")
+		return redirect(c, "/login")
+	}
+	on, err := s.store.PasswordLoginEnabled(ctx)
+	if err != nil {
+		return err
+	}
+	if !on {
+		return s.refusePassword(c, email, http.StatusForbidden, "login.err.passwordoff", "password sign-in is off")
+	}
+	password := c.FormValue("password")
+	if password == "" || len(password) > 4*maxPassword {
+		return s.refusePassword(c, email, http.StatusUnprocessableEntity, "login.err.password", "")
+	}
+	accountKey, clientKey := "account:"+email, "client:"+c.RealIP()
+	if blocked, wait := s.anyBlocked(accountKey, clientKey); blocked {
+		minutes := int(wait.Minutes()) + 1
+		p := s.page(c, "login.title", "")
+		v := views.LoginMethodView{Email: email}
+		f := s.passwordField(c, "")
+		f.Error = lang(c).T("login.err.ratelimited", minutes)
+		v.Password = &f
+		p.Errors = []views.FieldError{{Field: f.ID, Message: f.Error}}
+		_ = s.auditLoginFailure(c, email, "rate limited")
+		return render(c, http.StatusTooManyRequests, views.LoginMethodPage(p, v))
+	}
+	u, reason, err := s.checkPassword(ctx, email, password)
+	if err != nil {
+		return err
+	}
+	if reason != "" {
+		s.limiter.fail(accountKey)
+		s.limiter.fail(clientKey)
+		return s.refusePassword(c, email, http.StatusUnprocessableEntity, "login.err.wrong", reason)
+	}
+	s.limiter.reset(accountKey)
+	if err := s.startSession(c, u, store.MethodPassword, 0); err != nil {
+		return err
+	}
+	return redirect(c, takeNext(c))
+}
+
+// checkPassword returns the user when password is right, else the reason for the audit log.
+func (s *Server) checkPassword(ctx context.Context, email, password string) (store.User, string, error) {
+	u, err := s.store.UserByEmail(ctx, email)
+	if errors.Is(err, store.ErrNotFound) {
+		_, _ = s.hasher.Verify(s.dummyPwd, password) // same time as a real check
+		return store.User{}, "unknown account", nil
+	}
+	if err != nil {
+		return store.User{}, "", err
+	}
+	hash, err := s.store.PasswordHash(ctx, u.ID)
+	if err != nil {
+		return store.User{}, "", err
+	}
+	if hash == "" {
+		_, _ = s.hasher.Verify(s.dummyPwd, password)
+		return store.User{}, "account has no password", nil
+	}
+	ok, err := s.hasher.Verify(hash, password)
+	if err != nil {
+		return store.User{}, "", err
+	}
+	if !ok {
+		return store.User{}, "wrong password", nil
+	}
+	return u, "", nil
+}
+
+func (s *Server) anyBlocked(keys ...string) (bool, time.Duration) {
+	limits := []int{limitPerAccount, limitPerClient}
+	for i, k := range keys {
+		if b, wait := s.limiter.blocked(k, limits[i]); b {
+			return true, wait
+		}
+	}
+	return false, 0
+}
+
+// refusePassword shows the password step again with a message, and logs the reason when given.
+func (s *Server) refusePassword(c echo.Context, email string, status int, msgKey, reason string) error {
+	if reason != "" {
+		if err := s.auditLoginFailure(c, email, reason); err != nil {
+			return err
+		}
+	}
+	v, origins, err := s.signInOptions(c.Request().Context(), email)
+	if err != nil {
+		return err
+	}
+	p := s.page(c, "login.title", "")
+	msg := lang(c).T(msgKey)
+	if v.Password != nil {
+		f := s.passwordField(c, msgKey)
+		v.Password = &f
+		p.Errors = []views.FieldError{{Field: f.ID, Message: msg}}
+	} else {
+		p.Errors = []views.FieldError{{Field: "main", Message: msg}}
+	}
+	allowFormTargets(c, origins...)
+	return render(c, status, views.LoginMethodPage(p, v))
+}
+
+func (s *Server) auditLoginFailure(c echo.Context, email, reason string) error {
+	a := s.actor(c)
+	a.Label = email
+	return s.store.AppendAudit(c.Request().Context(), a, store.AuditEntry{Action: "login.failure", Target: email, Detail: reason})
+}
+
+// handleLogout ends the session and returns to the sign-in page.
+func (s *Server) handleLogout(c echo.Context) error {
+	if sess := currentSession(c); sess != nil {
+		if err := s.store.AppendAudit(c.Request().Context(), s.actor(c), store.AuditEntry{Action: "logout", Target: sess.User.Email}); err != nil {
+			return err
+		}
+	}
+	if err := s.endSession(c); err != nil {
+		return err
+	}
+	s.setFlash(c, "login.signedout")
+	return redirect(c, "/login")
+}

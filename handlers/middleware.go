@@ -1,0 +1,153 @@
+package handlers
+
+import (
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+)
+
+// maxBody bounds every request body; no form of portvakt's comes near it.
+const maxBody = "256K"
+
+// useMiddleware installs the chain every request passes, outermost first.
+func (s *Server) useMiddleware(e *echo.Echo) {
+	e.Use(middleware.Recover())
+	e.Use(middleware.RequestID())
+	e.Use(s.logRequests())
+	e.Use(s.securityHeaders)
+	e.Use(middleware.BodyLimit(maxBody))
+	e.Use(refuseCrossSite)
+	e.Use(middleware.CSRFWithConfig(s.csrfConfig()))
+	e.Use(s.loadSession)
+}
+
+// csrfConfig checks a token on every state-changing request. HTML forms send it as the _csrf
+// field (echo looks only at a header unless told otherwise); scripts may send X-CSRF-Token.
+func (s *Server) csrfConfig() middleware.CSRFConfig {
+	name := "_csrf"
+	if s.secure {
+		name = "__Host-csrf" // bound to this exact origin, https only
+	}
+	return middleware.CSRFConfig{
+		TokenLookup:    "form:_csrf,header:X-CSRF-Token",
+		CookieName:     name,
+		CookiePath:     "/",
+		CookieHTTPOnly: true,
+		CookieSecure:   s.secure,
+		CookieSameSite: http.SameSiteLaxMode,
+		ErrorHandler: func(err error, c echo.Context) error {
+			return errCSRF
+		},
+	}
+}
+
+// refuseCrossSite refuses a state-changing request that the browser says comes from another
+// site. It then removes the Sec-Fetch-Site header, so that echo's CSRF middleware checks the
+// token on every such request instead of waving same-origin ones through on the header alone.
+func refuseCrossSite(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		if !isSafeMethod(r.Method) && r.Header.Get("Sec-Fetch-Site") == "cross-site" {
+			return errCSRF
+		}
+		r.Header.Del("Sec-Fetch-Site")
+		return next(c)
+	}
+}
+
+func isSafeMethod(m string) bool {
+	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
+}
+
+// securityHeaders sets the response headers of ../SECURITY.md on every response.
+func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("Content-Security-Policy", contentSecurityPolicy())
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		if s.secure {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
+		return next(c)
+	}
+}
+
+// contentSecurityPolicy allows only portvakt's own scripts and styles, no framing, and forms that
+// post to portvakt itself plus the given origins (a page offering SSO adds its providers, since
+// browsers apply form-action to the redirect that follows the POST).
+func contentSecurityPolicy(formOrigins ...string) string {
+	return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+		"object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'" +
+		strings.Join(append([]string{""}, formOrigins...), " ")
+}
+
+// allowFormTargets widens this response's form-action to origins such as an IdP's.
+func allowFormTargets(c echo.Context, origins ...string) {
+	c.Response().Header().Set("Content-Security-Policy", contentSecurityPolicy(origins...))
+}
+
+// logRequests writes one structured log line per request, with its request id.
+func (s *Server) logRequests() echo.MiddlewareFunc {
+	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
+		LogStatus: true, LogURIPath: true, LogMethod: true, LogLatency: true, LogRequestID: true, LogRemoteIP: true,
+		HandleError: true,
+		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			level := slog.LevelInfo
+			if v.Status >= 500 {
+				level = slog.LevelError
+			}
+			s.log.LogAttrs(c.Request().Context(), level, "request",
+				slog.String("method", v.Method), slog.String("path", v.URIPath), slog.Int("status", v.Status),
+				slog.Duration("latency", v.Latency), slog.String("request_id", v.RequestID), slog.String("ip", v.RemoteIP))
+			return nil
+		},
+	})
+}
+
+// require checks a route's access rule. A person who is not signed in is sent to sign-in and
+// brought back afterwards; a signed-in person without access gets 403.
+func (s *Server) require(a access) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if a == public {
+				return next(c)
+			}
+			sess := currentSession(c)
+			if sess == nil {
+				if c.Request().Method == http.MethodGet {
+					s.rememberNext(c, c.Request().URL.RequestURI())
+				}
+				return c.Redirect(http.StatusSeeOther, "/login")
+			}
+			u := sess.User
+			allowed := a == signedIn ||
+				(a == adminOnly && u.IsAdmin) ||
+				(a == authSettings && sess.AuthSettings) ||
+				(a == adminOrAuthSettings && (u.IsAdmin || sess.AuthSettings))
+			if !allowed {
+				return echo.NewHTTPError(http.StatusForbidden)
+			}
+			return next(c)
+		}
+	}
+}
+
+// safeNext returns next when it is a path on this site, else "/". It stops sign-in from
+// sending people to another site.
+func safeNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Host != "" || u.Scheme != "" {
+		return "/"
+	}
+	return next
+}

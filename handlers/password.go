@@ -1,0 +1,114 @@
+package handlers
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/crypto/argon2"
+)
+
+// argon2id parameters: OWASP's recommended minimum (19 MiB, 2 passes, 1 lane).
+const (
+	argonMemory  = 19 * 1024
+	argonTime    = 2
+	argonThreads = 1
+	argonKeyLen  = 32
+)
+
+// PasswordHasher hashes and checks passwords with argon2id. It bounds how many hashes run at
+// once, so a burst of sign-ins cannot exhaust memory (each takes 19 MiB).
+type PasswordHasher struct {
+	slots chan struct{}
+}
+
+// NewPasswordHasher allows n hashes at once; n <= 0 means one per CPU.
+func NewPasswordHasher(n int) *PasswordHasher {
+	if n <= 0 {
+		n = runtime.NumCPU()
+	}
+	return &PasswordHasher{slots: make(chan struct{}, n)}
+}
+
+// Hash returns an encoded argon2id hash of password with a fresh salt.
+func (h *PasswordHasher) Hash(password string) (string, error) {
+	salt := make([]byte, 16)
+	if _, err := rand.Read(salt); err != nil {
+		return "", fmt.Errorf("password: salt: %w", err)
+	}
+	h.slots <- struct{}{}
+	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	<-h.slots
+	enc := base64.RawStdEncoding
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
+		enc.EncodeToString(salt), enc.EncodeToString(key)), nil
+}
+
+// Verify reports whether password matches the encoded hash.
+func (h *PasswordHasher) Verify(encoded, password string) (bool, error) {
+	parts := strings.Split(encoded, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" {
+		return false, errors.New("password: not an argon2id hash")
+	}
+	var version int
+	var mem, t uint32
+	var threads uint8
+	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
+		return false, errors.New("password: unsupported argon2 version")
+	}
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &mem, &t, &threads); err != nil {
+		return false, fmt.Errorf("password: parameters: %w", err)
+	}
+	enc := base64.RawStdEncoding
+	salt, err := enc.DecodeString(parts[4])
+	if err != nil {
+		return false, fmt.Errorf("password: salt: %w", err)
+	}
+	want, err := enc.DecodeString(parts[5])
+	if err != nil {
+		return false, fmt.Errorf("password: hash: %w", err)
+	}
+	h.slots <- struct{}{}
+	got := argon2.IDKey([]byte(password), salt, t, mem, threads, uint32(len(want)))
+	<-h.slots
+	return subtle.ConstantTimeCompare(got, want) == 1, nil
+}
+
+// PasswordProblem returns the text key of what is wrong with a new password, or "".
+func PasswordProblem(password, email string) string {
+	n := utf8.RuneCountInString(password)
+	switch {
+	case n < minPassword:
+		return "password.err.short"
+	case n > maxPassword:
+		return "password.err.long"
+	case strings.EqualFold(password, email):
+		return "password.err.email"
+	case commonPasswords[strings.ToLower(password)]:
+		return "password.err.common"
+	}
+	return ""
+}
+
+// commonPasswords are among the most used passwords, in Sweden and elsewhere; all are at least
+// eight characters, since shorter ones are refused anyway.
+var commonPasswords = map[string]bool{}
+
+func init() {
+	for _, p := range strings.Fields(`12345678 123456789 1234567890 12345678910 87654321 11111111 00000000
+		password password1 password12 password123 passw0rd p@ssw0rd p@ssword qwertyui qwerty123 qwertyuiop
+		1q2w3e4r 1q2w3e4r5t 1qaz2wsx zaq12wsx abcd1234 abc12345 iloveyou sunshine princess football
+		baseball welcome1 welcome123 letmein1 trustno1 superman batman123 starwars dragon123 monkey123
+		computer internet admin123 administrator changeme sommar2024 sommar2025 sommar2026 vinter2025
+		vinter2026 lösenord losenord lösenord1 losenord1 hemligt1 sverige1 stockholm göteborg goteborg
+		malmö123 hejhej123 qwertyasdf asdfghjk zxcvbnm1 portvakt portvakt1 summer2025 winter2025
+		summer2026 winter2026 secret123 master123 shadow12 michael1 jennifer 987654321 123123123
+		qwerty12345 1234qwer azerty123 aa123456 a1234567 abcdefgh`) {
+		commonPasswords[p] = true
+	}
+}

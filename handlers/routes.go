@@ -1,0 +1,75 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"portvakt/static"
+)
+
+// access says who may use a route. It is checked on the server for every request.
+type access int
+
+const (
+	public              access = iota // anybody, signed in or not
+	signedIn                          // any signed-in person
+	adminOnly                         // administrators
+	authSettings                      // people granted Authentication Settings
+	adminOrAuthSettings               // either of the two
+)
+
+// route is one row of the route table.
+type route struct {
+	method  string
+	path    string
+	access  access
+	handler echo.HandlerFunc
+}
+
+// routes is the whole route table, grouped by area. The authorization matrix test
+// (TestAuthorizationMatrix) must have a row for every entry.
+func (s *Server) routes() []route {
+	return []route{
+		// Operations.
+		{http.MethodGet, "/healthz", public, s.handleHealthz},
+		{http.MethodGet, "/readyz", public, s.handleReadyz},
+
+		// First run.
+		{http.MethodGet, "/setup", public, s.handleSetupForm},
+		{http.MethodPost, "/setup", public, s.handleSetupSubmit},
+
+		// Sign-in and sign-out.
+		{http.MethodGet, "/login", public, s.handleLoginEmailForm},
+		{http.MethodPost, "/login", public, s.handleLoginEmailSubmit},
+		{http.MethodGet, "/login/method", public, s.handleLoginMethod},
+		{http.MethodPost, "/login/password", public, s.handleLoginPassword},
+		{http.MethodPost, "/logout", public, s.handleLogout},
+		{http.MethodPost, "/lang", public, s.handleLanguage},
+
+		// Everybody signed in.
+		{http.MethodGet, "/", signedIn, s.handleHome},
+		{http.MethodGet, "/profile", signedIn, s.handleProfile},
+
+		// General > Security (administrators).
+
+		// Users (administrators).
+
+		// Audit log.
+
+		// Authentication Settings.
+		{http.MethodGet, "/auth-settings", authSettings, s.handleAuthSettings},
+
+		// Authentication Settings > Domains.
+
+		// Authentication Settings > Single sign-on.
+	}
+}
+
+// register adds the route table and the static files to e.
+func (s *Server) register(e *echo.Echo) {
+	for _, r := range s.routes() {
+		e.Add(r.method, r.path, r.handler, s.require(r.access))
+	}
+	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", staticHandler(static.FS))))
+}

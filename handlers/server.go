@@ -1,0 +1,98 @@
+// Package handlers is portvakt's web layer: the route table, middleware (sessions, CSRF, access
+// checks), and one file per area. Handlers parse and validate input, call the store, and render a
+// views component; they never write SQL.
+package handlers
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/gorilla/sessions"
+	"github.com/labstack/echo/v4"
+
+	"portvakt/store"
+	"portvakt/views"
+)
+
+// Config is what the web layer needs from the command line.
+type Config struct {
+	BaseURL     *url.URL // where browsers reach portvakt; https turns on Secure cookies and HSTS
+	DefaultLang views.Lang
+	OrgName     string
+	Keys        Keys
+	Logger      *slog.Logger
+
+	// SessionIdle ends a session after this long without a request; SessionMaxAge ends it this
+	// long after sign-in, whatever happens.
+	SessionIdle   time.Duration
+	SessionMaxAge time.Duration
+}
+
+// Server holds the dependencies of every handler.
+type Server struct {
+	cfg      Config
+	store    *store.Store
+	cookies  *sessions.CookieStore
+	hasher   *PasswordHasher
+	limiter  *loginLimiter
+	log      *slog.Logger
+	secure   bool // the base URL is https
+	dummyPwd string
+}
+
+// New builds the echo instance with every route and middleware.
+func New(cfg Config, st *store.Store) (*echo.Echo, *Server, error) {
+	if cfg.BaseURL == nil {
+		return nil, nil, fmt.Errorf("handlers: base URL is required")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.DefaultLang == "" {
+		cfg.DefaultLang = views.SV
+	}
+	if cfg.SessionIdle == 0 {
+		cfg.SessionIdle = 30 * time.Minute
+	}
+	if cfg.SessionMaxAge == 0 {
+		cfg.SessionMaxAge = 12 * time.Hour
+	}
+	s := &Server{
+		cfg:     cfg,
+		store:   st,
+		hasher:  NewPasswordHasher(0),
+		limiter: newLoginLimiter(time.Now),
+		log:     cfg.Logger,
+		secure:  cfg.BaseURL.Scheme == "https",
+	}
+	s.cookies = s.newCookieStore()
+	var err error
+	if s.dummyPwd, err = s.hasher.Hash("portvakt-timing-equaliser"); err != nil {
+		return nil, nil, err
+	}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.IPExtractor = echo.ExtractIPDirect() // never trust X-Forwarded-For from anybody
+	e.HTTPErrorHandler = s.handleError
+	s.useMiddleware(e)
+	s.register(e)
+	return e, s, nil
+}
+
+// newCookieStore makes the gorilla/sessions store for the session cookie. The cookie only holds
+// the session token, the chosen language and the sign-in in progress; the session itself lives in
+// the database.
+func (s *Server) newCookieStore() *sessions.CookieStore {
+	cs := sessions.NewCookieStore(s.cfg.Keys.SessionAuth[:], s.cfg.Keys.SessionEnc[:])
+	cs.Options = &sessions.Options{
+		Path:     "/",
+		MaxAge:   int((30 * 24 * time.Hour).Seconds()),
+		HttpOnly: true,
+		Secure:   s.secure,
+		SameSite: http.SameSiteLaxMode,
+	}
+	return cs
+}

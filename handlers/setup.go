@@ -1,0 +1,100 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"portvakt/store"
+	"portvakt/views"
+)
+
+// First run: while no administrator exists, portvakt prints a one-time link; opening it shows
+// this form, which creates the first administrator and signs them in.
+
+// handleSetupForm shows the form when the link's token is valid. It changes nothing.
+func (s *Server) handleSetupForm(c echo.Context) error {
+	token := c.QueryParam("token")
+	if len(token) > 100 || s.store.CheckSetupToken(c.Request().Context(), token) != nil {
+		return render(c, http.StatusGone, views.SetupInvalidPage(s.page(c, "setup.invalid.title", "")))
+	}
+	return render(c, http.StatusOK, views.SetupPage(s.page(c, "setup.title", ""), s.setupView(c, token, "", "")))
+}
+
+func (s *Server) setupView(c echo.Context, token, name, email string) views.SetupView {
+	l := lang(c)
+	return views.SetupView{
+		Token: token,
+		Name: views.Field{ID: "name", Name: "name", Label: l.T("setup.name"), Value: name,
+			Autocomplete: "name", MaxLen: maxName, Required: true, Autofocus: true},
+		Email: views.Field{ID: "email", Name: "email", Label: l.T("setup.email"), Hint: l.T("setup.email.hint"),
+			Type: "email", Value: email, Autocomplete: "username", MaxLen: maxEmail, Required: true},
+		Password: views.Field{ID: "password", Name: "password", Label: l.T("setup.password"), Hint: l.T("setup.password.hint"),
+			Type: "password", Autocomplete: "new-password", MaxLen: maxPassword, Required: true},
+		Confirm: views.Field{ID: "confirm", Name: "confirm", Label: l.T("setup.confirm"),
+			Type: "password", Autocomplete: "new-password", MaxLen: maxPassword, Required: true},
+	}
+}
+
+// handleSetupSubmit validates the form and creates the administrator. Refused input shows the
+// form again with every value kept except the passwords.
+func (s *Server) handleSetupSubmit(c echo.Context) error {
+	ctx := c.Request().Context()
+	token := c.FormValue("token")
+	if len(token) > 100 || s.store.CheckSetupToken(ctx, token) != nil {
+		return render(c, http.StatusGone, views.SetupInvalidPage(s.page(c, "setup.invalid.title", "")))
+	}
+	name, nameOK := formText(c.FormValue("name"), maxName)
+	rawEmail := c.FormValue("email")
+	password, confirm := c.FormValue("password"), c.FormValue("confirm")
+	v := s.setupView(c, token, truncate(name, maxName*4), truncate(rawEmail, maxEmail*2))
+	l := lang(c)
+	var problems []views.FieldError
+	add := func(f *views.Field, key string) {
+		f.Error = l.T(key)
+		problems = append(problems, views.FieldError{Field: f.ID, Message: f.Error})
+	}
+	switch {
+	case name == "":
+		add(&v.Name, "setup.err.name")
+	case !nameOK:
+		add(&v.Name, "setup.err.name.long")
+	}
+	email, err := NormaliseEmail(rawEmail)
+	switch {
+	case errors.Is(err, errEmailTooLong):
+		add(&v.Email, "login.err.email.long")
+	case err != nil:
+		add(&v.Email, "login.err.email")
+	}
+	if key := PasswordProblem(password, email); key != "" {
+		add(&v.Password, key)
+	} else if password != confirm {
+		add(&v.Confirm, "setup.err.confirm")
+	}
+	if len(problems) == 0 {
+		hash, err := s.hasher.Hash(password)
+		if err != nil {
+			return err
+		}
+		u, err := s.store.CompleteSetup(ctx, s.actor(c), token, store.NewUser{Email: email, Name: name, PasswordHash: hash})
+		switch {
+		case errors.Is(err, store.ErrConflict):
+			add(&v.Email, "setup.err.exists")
+		case errors.Is(err, store.ErrExpired):
+			return render(c, http.StatusGone, views.SetupInvalidPage(s.page(c, "setup.invalid.title", "")))
+		case err != nil:
+			return err
+		default:
+			if err := s.startSession(c, u, store.MethodPassword, 0); err != nil {
+				return err
+			}
+			s.setFlash(c, "setup.done")
+			return redirect(c, "/")
+		}
+	}
+	p := s.page(c, "setup.title", "")
+	p.Errors = problems
+	return unprocessable(c, views.SetupPage(p, v))
+}

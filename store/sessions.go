@@ -1,0 +1,127 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Sign-in methods recorded on a session.
+const (
+	MethodPassword = "password"
+	MethodSSO      = "sso"
+)
+
+// NewSession describes a session to create at sign-in.
+type NewSession struct {
+	UserID    int64
+	Method    string // MethodPassword or MethodSSO
+	IdPID     int64  // the identity provider, for MethodSSO
+	ClientIP  string
+	UserAgent string
+}
+
+// Session is a signed-in browser, with the person as they are now in the database: their role
+// and grant are read fresh on every request, so demotion and revocation act at once.
+type Session struct {
+	UserID       int64
+	Method       string
+	IdPID        int64
+	CreatedAt    time.Time
+	LastSeenAt   time.Time
+	User         User
+	AuthSettings bool // the person holds a grant to Authentication Settings
+}
+
+// CreateSession stores a new session and returns its secret token, which only the cookie keeps.
+func (s *Store) CreateSession(ctx context.Context, ns NewSession) (string, error) {
+	token := NewToken()
+	now := s.now()
+	var idp any
+	if ns.IdPID != 0 {
+		idp = ns.IdPID
+	}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO sessions
+			(id_hash, user_id, method, idp_id, created_at, last_seen_at, client_ip, user_agent)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, hashToken(token), ns.UserID, ns.Method, idp, now, now, ns.ClientIP, ns.UserAgent)
+		return err
+	})
+	if err != nil {
+		return "", fmt.Errorf("store: create session for user %d: %w", ns.UserID, err)
+	}
+	return token, nil
+}
+
+// SessionByToken returns the session for a cookie token with its user, or ErrNotFound.
+func (s *Store) SessionByToken(ctx context.Context, token string) (Session, error) {
+	row := s.read.QueryRowContext(ctx, `SELECT s.user_id, s.method, COALESCE(s.idp_id, 0), s.created_at, s.last_seen_at,
+		u.id, u.email, u.name, u.email_verified, u.is_admin, u.password_hash != '', u.created_at, u.last_login_at, g.user_id IS NOT NULL
+		FROM sessions s JOIN users u ON u.id = s.user_id
+		LEFT JOIN auth_settings_grants g ON g.user_id = s.user_id
+		WHERE s.id_hash = ?`, hashToken(token))
+	var ss Session
+	var created, seen int64
+	var last sql.NullInt64
+	var uc int64
+	u := &ss.User
+	err := row.Scan(&ss.UserID, &ss.Method, &ss.IdPID, &created, &seen,
+		&u.ID, &u.Email, &u.Name, &u.EmailVerified, &u.IsAdmin, &u.HasPassword, &uc, &last, &ss.AuthSettings)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Session{}, fmt.Errorf("store: session: %w", ErrNotFound)
+	}
+	if err != nil {
+		return Session{}, fmt.Errorf("store: session: %w", err)
+	}
+	ss.CreatedAt, ss.LastSeenAt = time.Unix(created, 0), time.Unix(seen, 0)
+	u.CreatedAt, u.LastLoginAt = time.Unix(uc, 0), unixTime(last)
+	return ss, nil
+}
+
+// TouchSession records activity on a session, which pushes back its idle expiry.
+func (s *Store) TouchSession(ctx context.Context, token string) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, "UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?", s.now(), hashToken(token))
+		if err != nil {
+			return fmt.Errorf("store: touch session: %w", err)
+		}
+		return nil
+	})
+}
+
+// DeleteSession ends one session (sign-out, expiry).
+func (s *Store) DeleteSession(ctx context.Context, token string) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE id_hash = ?", hashToken(token)); err != nil {
+			return fmt.Errorf("store: delete session: %w", err)
+		}
+		return nil
+	})
+}
+
+// DeleteUserSessions ends every session of a user.
+func (s *Store) DeleteUserSessions(ctx context.Context, userID int64) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE user_id = ?", userID); err != nil {
+			return fmt.Errorf("store: delete sessions of user %d: %w", userID, err)
+		}
+		return nil
+	})
+}
+
+// DeleteExpiredSessions removes sessions idle since before idleBefore or created before
+// createdBefore, and returns how many went.
+func (s *Store) DeleteExpiredSessions(ctx context.Context, idleBefore, createdBefore time.Time) (int64, error) {
+	var n int64
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE last_seen_at < ? OR created_at < ?", idleBefore.Unix(), createdBefore.Unix())
+		if err != nil {
+			return fmt.Errorf("store: delete expired sessions: %w", err)
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return n, err
+}

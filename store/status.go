@@ -1,0 +1,25 @@
+package store
+
+import (
+	"context"
+	"fmt"
+)
+
+// AuthSettingsStatus summarises where the organisation stands in the move to SSO.
+type AuthSettingsStatus struct {
+	PasswordOn      bool
+	VerifiedDomains int
+}
+
+// AuthSettingsStatus reads the summary shown on the Authentication Settings overview.
+func (s *Store) AuthSettingsStatus(ctx context.Context) (AuthSettingsStatus, error) {
+	var st AuthSettingsStatus
+	var err error
+	if st.PasswordOn, err = s.PasswordLoginEnabled(ctx); err != nil {
+		return st, err
+	}
+	if err := s.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM domains WHERE status IN ('verified', 'needs_attention')").Scan(&st.VerifiedDomains); err != nil {
+		return st, fmt.Errorf("store: count verified domains: %w", err)
+	}
+	return st, nil
+}
