@@ -13,6 +13,7 @@ import (
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
 
+	"portvakt/handlers/mail"
 	"portvakt/store"
 	"portvakt/views"
 )
@@ -29,6 +30,10 @@ type Config struct {
 	// long after sign-in, whatever happens.
 	SessionIdle   time.Duration
 	SessionMaxAge time.Duration
+
+	// Mail sends outgoing mail (verification links). Nil: no mail server is configured, and mail
+	// is kept in the outbox, where administrators can read it.
+	Mail mail.Sender
 }
 
 // Server holds the dependencies of every handler.
@@ -41,6 +46,7 @@ type Server struct {
 	log      *slog.Logger
 	secure   bool // the base URL is https
 	dummyPwd string
+	mailer   *mailer
 }
 
 // New builds the echo instance with every route and middleware.
@@ -70,6 +76,9 @@ func New(cfg Config, st *store.Store) (*echo.Echo, *Server, error) {
 	}
 	s.cookies = s.newCookieStore()
 	var err error
+	if s.mailer, err = newMailer(cfg.Mail, cfg.Keys.Secrets, st, cfg.Logger); err != nil {
+		return nil, nil, err
+	}
 	if s.dummyPwd, err = s.hasher.Hash("portvakt-timing-equaliser"); err != nil {
 		return nil, nil, err
 	}

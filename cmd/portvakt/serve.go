@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"portvakt/handlers"
+	"portvakt/handlers/mail"
 	"portvakt/store"
 	"portvakt/views"
 )
@@ -26,6 +27,8 @@ type serveConfig struct {
 	orgName       string
 	sessionIdle   time.Duration
 	sessionMaxAge time.Duration
+	smtpURL       string
+	mailFrom      string
 }
 
 func parseServe(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
@@ -38,8 +41,13 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	f.str(&c.orgName, "org-name", "PORTVAKT_ORG_NAME", "", "the organisation's name, shown in the top bar")
 	f.duration(&c.sessionIdle, "session-idle", "PORTVAKT_SESSION_IDLE", 30*time.Minute, "sign out after this long without activity")
 	f.duration(&c.sessionMaxAge, "session-max-age", "PORTVAKT_SESSION_MAX_AGE", 12*time.Hour, "sign out this long after sign-in, whatever happens")
+	f.str(&c.smtpURL, "smtp", "PORTVAKT_SMTP", "", "mail server URL: smtp://user:pass@host:587 (STARTTLS; ?starttls=false for none) or smtps://user:pass@host:465; empty keeps mail in the outbox")
+	f.str(&c.mailFrom, "mail-from", "PORTVAKT_MAIL_FROM", "", `sender of portvakt's mail, e.g. "portvakt <portvakt@example.se>"; required with --smtp`)
 	if err := f.Parse(args); err != nil {
 		return c, err
+	}
+	if c.smtpURL != "" && c.mailFrom == "" {
+		return c, fmt.Errorf("--mail-from is required with --smtp, e.g. --mail-from 'portvakt <portvakt@example.se>'")
 	}
 	if _, ok := views.ParseLang(c.lang); !ok {
 		return c, fmt.Errorf("--lang must be sv or en, not %q", c.lang)
@@ -76,10 +84,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	l, _ := views.ParseLang(cfg.lang)
-	e, _, err := handlers.New(handlers.Config{
+	hcfg := handlers.Config{
 		BaseURL: base, DefaultLang: l, OrgName: cfg.orgName, Keys: keys, Logger: log,
 		SessionIdle: cfg.sessionIdle, SessionMaxAge: cfg.sessionMaxAge,
-	}, st)
+	}
+	if hcfg.Mail, err = mailSender(cfg, log); err != nil {
+		return err
+	}
+	e, _, err := handlers.New(hcfg, st)
 	if err != nil {
 		return err
 	}
@@ -114,6 +126,21 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	return nil
+}
+
+// mailSender is the SMTP sender for --smtp, or nil (mail kept in the outbox) without it. Both
+// cases are logged, so that an operator can see where mail goes.
+func mailSender(cfg serveConfig, log *slog.Logger) (mail.Sender, error) {
+	if cfg.smtpURL == "" {
+		log.Info("mail: no SMTP server configured (--smtp); mail is kept in the outbox under Users > Outbox")
+		return nil, nil
+	}
+	s, err := mail.NewSMTPSender(cfg.smtpURL, cfg.mailFrom)
+	if err != nil {
+		return nil, fmt.Errorf("--smtp: %w", err)
+	}
+	log.Info("mail: sending through " + s.String())
+	return s, nil
 }
 
 // baseURL is the configured base URL, or http://ADDR for the address actually listened on.
