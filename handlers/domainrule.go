@@ -22,11 +22,10 @@ func normaliseAllowedDomain(s string) (string, error) {
 	if s == "" || len(s) > 253 || strings.ContainsAny(s, " @/:") {
 		return "", errDomainInvalid
 	}
-	ascii, err := idna.Registration.ToASCII(s)
-	if err != nil || !strings.Contains(ascii, ".") {
+	ascii, err := idna.Lookup.ToASCII(strings.ToLower(s))
+	if err != nil || ascii == "" {
 		return "", errDomainInvalid
 	}
-	ascii = strings.ToLower(ascii)
 	for _, label := range strings.Split(ascii, ".") {
 		if label == "" || len(label) > 63 || strings.HasPrefix(label, "-") || strings.HasSuffix(label, "-") {
 			return "", errDomainInvalid
@@ -37,8 +36,12 @@ func normaliseAllowedDomain(s string) (string, error) {
 			}
 		}
 	}
-	if suffix, _ := publicsuffix.PublicSuffix(ascii); suffix == ascii {
+	suffix, icann := publicsuffix.PublicSuffix(ascii)
+	switch {
+	case suffix == ascii && (icann || strings.Contains(ascii, ".")):
 		return "", errDomainSuffix
+	case !strings.Contains(ascii, "."):
+		return "", errDomainInvalid
 	}
 	return ascii, nil
 }
