@@ -106,7 +106,7 @@ func TestAllowedDomainsAreNormalisedAndChecked(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.id, func(t *testing.T) {
-			if got := doc.Find("#" + tt.id).AttrOr("value", ""); got != tt.wantValue {
+			if got := doc.Find("#"+tt.id).AttrOr("value", ""); got != tt.wantValue {
 				t.Errorf("value = %q, want %q", got, tt.wantValue)
 			}
 			msg := doc.Find("#" + tt.id + "-error").Text()
