@@ -188,7 +188,10 @@ func TestFailedSendIsShownAndCanBeRetried(t *testing.T) {
 		t.Errorf("status after retry = %q, want Skickat", got)
 	}
 	m := srv.Next(t)
-	linkPath(t, m.Text)
+	token := strings.TrimPrefix(linkPath(t, m.Text), "/verify?token=")
+	if shown := c.Get(t, href).Doc(t).Find(`[data-testid="mail-text"]`).Text(); strings.Contains(shown, token) {
+		t.Error("the outbox shows the live link of a delivered mail")
+	}
 	if r := c.Post(t, href+"/retry", nil); !strings.Contains(flash(t, follow(t, c, r)), "redan skickats") {
 		t.Error("retrying a sent mail did not say it was already sent")
 	}

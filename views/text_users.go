@@ -91,6 +91,7 @@ func init() {
 		"outbox.retry":          {"Skicka igen", "Send again"},
 		"outbox.retry.done":     {"Nytt försök att skicka till %s.", "Tried again to send to %s."},
 		"outbox.retry.busy":     {"Meddelandet har redan skickats, eller skickas just nu.", "The message has already been sent, or is being sent right now."},
+		"outbox.linkhidden":     {"Meddelandet har kommit fram, så länken visas inte här. Bara mottagaren kan använda den.", "The message was delivered, so the link is not shown here. Only the recipient can use it."},
 		"outbox.text":           {"Meddelandet", "The message"},
 	})
 }
