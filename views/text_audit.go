@@ -19,7 +19,6 @@ func init() {
 		"audit.change":      {"Ändring", "Change"},
 		"audit.before":      {"Före:", "Before:"},
 		"audit.after":       {"Efter:", "After:"},
-		"audit.request":     {"Begäran %s", "Request %s"},
 		"audit.date.format": {"ÅÅÅÅ-MM-DD", "YYYY-MM-DD"},
 		"audit.date.hint":   {"Datum skrivs ÅÅÅÅ-MM-DD. Lämna tomt för att inte begränsa.", "Dates are written YYYY-MM-DD. Leave empty for no limit."},
 		"audit.err.date":    {"Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2026-11-29.", "Enter the date as YYYY-MM-DD, for example 2026-11-29."},
