@@ -77,6 +77,12 @@ var matrix = map[string][]role{
 	"GET /audit/export.csv": adminOrAuth,
 
 	// Authentication Settings > Domains.
+	"GET /auth-settings/domains":             authRoles,
+	"POST /auth-settings/domains":            authRoles,
+	"GET /auth-settings/domains/:id":         authRoles,
+	"POST /auth-settings/domains/:id/verify": authRoles,
+	"GET /auth-settings/domains/:id/remove":  authRoles,
+	"POST /auth-settings/domains/:id/remove": authRoles,
 
 	// Authentication Settings > Single sign-on.
 }

@@ -23,6 +23,7 @@ func TestNormaliseAllowedDomain(t *testing.T) {
 		{"exa mple.se", "", errDomainInvalid},
 		{"-bad.se", "", errDomainInvalid},
 		{"a..se", "", errDomainInvalid},
+		{"gmail.com", "", errDomainConsumer},
 		{"", "", errDomainInvalid},
 		{strings.Repeat("a", 64) + ".se", "", errDomainInvalid},
 	}

@@ -47,7 +47,7 @@ func (s *Server) handleAuthSettings(c echo.Context) error {
 		PasswordOn:      st.PasswordOn,
 		VerifiedDomains: st.VerifiedDomains,
 		Steps: []views.Step{
-			{TitleKey: "authsettings.step.domain", BodyKey: "authsettings.step.domain.about", Done: st.VerifiedDomains > 0},
+			{TitleKey: "authsettings.step.domain", BodyKey: "authsettings.step.domain.about", Done: st.VerifiedDomains > 0, Href: "/auth-settings/domains"},
 			{TitleKey: "authsettings.step.idp", BodyKey: "authsettings.step.idp.about"},
 			{TitleKey: "authsettings.step.test", BodyKey: "authsettings.step.test.about"},
 			{TitleKey: "authsettings.step.policy", BodyKey: "authsettings.step.policy.about", Done: !st.PasswordOn},

@@ -28,7 +28,7 @@ var (
 // ASCII (IDNA) and the local part in lower case, the form in which portvakt stores and compares
 // addresses.
 func NormaliseEmail(s string) (string, error) {
-	s = strings.TrimSpace(s)
+	s = strings.TrimSuffix(strings.TrimSpace(s), ".")
 	if s == "" {
 		return "", errEmailEmpty
 	}
@@ -46,15 +46,36 @@ func NormaliseEmail(s string) (string, error) {
 	if !ok || local == "" || strings.Contains(domain, "@") {
 		return "", errEmailInvalid
 	}
-	domain, err = idna.Lookup.ToASCII(strings.TrimSuffix(domain, "."))
-	if err != nil || !strings.Contains(domain, ".") {
+	domain, err = idna.Lookup.ToASCII(domain)
+	domain = strings.ToLower(domain)
+	if err != nil || !isHostname(domain) {
 		return "", errEmailInvalid
 	}
-	out := strings.ToLower(local) + "@" + strings.ToLower(domain)
+	out := strings.ToLower(local) + "@" + domain
 	if len(out) > maxEmail {
 		return "", errEmailTooLong
 	}
 	return out, nil
+}
+
+// isHostname reports whether s is a lower-case ASCII host name of at least two labels, each 1 to
+// 63 letters, digits or inner hyphens.
+func isHostname(s string) bool {
+	labels := strings.Split(s, ".")
+	if len(s) > 253 || len(labels) < 2 {
+		return false
+	}
+	for _, l := range labels {
+		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
+			return false
+		}
+		for _, r := range l {
+			if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // EmailDomain returns the domain part of a normalised address.

@@ -232,6 +232,7 @@ func (s *Server) refusePassword(c echo.Context, email string, status int, msgKey
 }
 
 func (s *Server) auditLoginFailure(c echo.Context, email, reason string) error {
+	s.metrics.login(store.MethodPassword, false)
 	a := s.actor(c)
 	a.Label = email
 	return s.store.AppendAudit(c.Request().Context(), a, store.AuditEntry{Action: "login.failure", Target: email, Detail: reason})

@@ -18,6 +18,7 @@ func (s *Server) useMiddleware(e *echo.Echo) {
 	e.Use(middleware.Recover())
 	e.Use(middleware.RequestID())
 	e.Use(s.logRequests())
+	e.Use(s.metrics.observe)
 	e.Use(s.securityHeaders)
 	e.Use(middleware.BodyLimit(maxBody))
 	e.Use(refuseCrossSite)

@@ -81,6 +81,12 @@ func (s *Server) routes() []route {
 		{http.MethodGet, "/auth-settings", authSettings, s.handleAuthSettings},
 
 		// Authentication Settings > Domains.
+		{http.MethodGet, "/auth-settings/domains", authSettings, s.handleDomains},
+		{http.MethodPost, "/auth-settings/domains", authSettings, s.handleDomainAdd},
+		{http.MethodGet, "/auth-settings/domains/:id", authSettings, s.handleDomain},
+		{http.MethodPost, "/auth-settings/domains/:id/verify", authSettings, s.handleDomainVerify},
+		{http.MethodGet, "/auth-settings/domains/:id/remove", authSettings, s.handleDomainRemoveForm},
+		{http.MethodPost, "/auth-settings/domains/:id/remove", authSettings, s.handleDomainRemove},
 
 		// Authentication Settings > Single sign-on.
 	}

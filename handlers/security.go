@@ -99,7 +99,7 @@ func (s *Server) storedSecurity(ctx context.Context) (views.SecurityView, error)
 		return v, err
 	}
 	for _, d := range domains {
-		v.Domains = append(v.Domains, views.DomainRow{Value: d.Name, Since: d.AddedAt})
+		v.Domains = append(v.Domains, views.AllowedDomainRow{Value: d.Name, Since: d.AddedAt})
 	}
 	return v, nil
 }

@@ -1,149 +1,157 @@
 package handlers_test
 
 import (
-	"context"
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
 	"portvakt/handlers/handlertest"
-	"portvakt/store"
 )
 
-func grantEmails(t *testing.T, st *store.Store) string {
-	t.Helper()
-	grants, err := st.ListGrants(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, g := range grants {
-		out = append(out, g.Email)
-	}
-	return strings.Join(out, " ")
-}
-
-func TestGrantRowsResolvePeopleAndSave(t *testing.T) {
+func TestCSRF(t *testing.T) {
 	app := handlertest.New(t)
-	admin := app.User(t, "admin@example.se", handlertest.UserOpts{Admin: true})
-	c := app.ClientAs(t, admin)
-	app.User(t, "anna.berg@example.se", handlertest.UserOpts{})
-	app.User(t, "anna.ek@example.se", handlertest.UserOpts{})
-	app.User(t, "it@example.se", handlertest.UserOpts{})
-
-	page := c.Get(t, "/security")
-	if page.Doc(t).Find(`[data-testid="self-hint"]`).Length() != 1 {
-		t.Error("the page does not tell the administrator to add themselves")
+	app.User(t, "anna@example.se", handlertest.UserOpts{})
+	post := func(c *handlertest.Client, form url.Values, header map[string]string) int {
+		req, _ := http.NewRequest(http.MethodPost, app.URL+"/login", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		for k, v := range header {
+			req.Header.Set(k, v)
+		}
+		return c.Do(t, req).Status
 	}
-	added := c.Post(t, "/security/grants", url.Values{"person": {"admin@example.se"}, "action": {"add"}})
-	if got := added.Doc(t).Find(`input[name="person"]`).Length(); added.Status != http.StatusOK || got != 2 {
-		t.Fatalf("Add row: status %d, %d rows, want 200 and 2", added.Status, got)
-	}
-	ambiguous := c.Post(t, "/security/grants", url.Values{"person": {"admin@example.se", "anna", "nobody-here"}, "action": {"save"}})
-	if ambiguous.Status != http.StatusUnprocessableEntity {
-		t.Fatalf("ambiguous save: status %d, want 422", ambiguous.Status)
-	}
-	doc := ambiguous.Doc(t)
-	if n := doc.Find(`[data-testid="grant-choice"]`).Length(); n != 2 {
-		t.Errorf("%d choices for \"anna\", want 2", n)
-	}
-	if n := doc.Find(`[data-testid="error-summary"] li`).Length(); n != 2 {
-		t.Errorf("%d problems in the summary, want 2", n)
-	}
-	if grantEmails(t, app.Store) != "" {
-		t.Fatal("a refused save stored grants")
-	}
-	picked := c.Post(t, "/security/grants", url.Values{"person": {"admin@example.se", "anna", ""}, "action": {"pick:1:anna.ek@example.se"}})
-	if got := picked.Doc(t).Find("#person-1").AttrOr("value", ""); got != "anna.ek@example.se" {
-		t.Errorf("picked row = %q", got)
-	}
-	saved := follow(t, c, c.Post(t, "/security/grants", url.Values{"person": {"admin@example.se", "anna.ek@example.se", "", "ADMIN@example.se"}, "action": {"save"}}))
-	if got := flash(t, saved); !strings.Contains(got, "Authentication Settings: 2") {
-		t.Errorf("flash = %q", got)
-	}
-	if got := grantEmails(t, app.Store); got != "admin@example.se anna.ek@example.se" {
-		t.Errorf("grants = %q", got)
-	}
-	if saved.Doc(t).Find(`[data-testid="self-hint"]`).Length() != 0 {
-		t.Error("the self hint stays after the administrator added themselves")
-	}
-}
-
-func TestRevokedGrantEndsAccessOnNextRequest(t *testing.T) {
-	app := handlertest.New(t)
-	c := app.ClientAs(t, app.User(t, "admin@example.se", handlertest.UserOpts{Admin: true}))
-	it := app.ClientAs(t, app.User(t, "it@example.se", handlertest.UserOpts{AuthSettings: true}))
-	if r := it.Get(t, "/auth-settings"); r.Status != http.StatusOK {
-		t.Fatalf("before: status %d", r.Status)
-	}
-	// Removing the only row: the list is empty.
-	follow(t, c, c.Post(t, "/security/grants", url.Values{"action": {"save"}}))
-	if r := it.Get(t, "/auth-settings"); r.Status != http.StatusForbidden {
-		t.Errorf("after revocation: status %d, want 403", r.Status)
-	}
-	if got := strings.Join(auditOf(t, app.Store, "it@example.se"), " "); got != "user.create grant.add grant.remove" {
-		t.Errorf("audit = %s", got)
-	}
-}
-
-func TestAllowedDomainsAreNormalisedAndChecked(t *testing.T) {
-	app := handlertest.New(t)
-	c := app.ClientAs(t, app.User(t, "admin@example.se", handlertest.UserOpts{Admin: true}))
-	r := c.Post(t, "/security/domains", url.Values{
-		"domain": {"Räksmörgås.SE.", "not a domain", "se", "example.com", ""}, "action": {"save"},
-	})
-	if r.Status != http.StatusUnprocessableEntity {
-		t.Fatalf("status %d, want 422", r.Status)
-	}
-	doc := r.Doc(t)
-	tests := []struct{ id, wantValue, wantError string }{
-		{"domain-0", "xn--rksmrgs-5wao1o.se", ""},
-		{"domain-1", "not a domain", "inte ett domännamn"},
-		{"domain-2", "se", "toppdomän"},
-		{"domain-3", "example.com", ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.id, func(t *testing.T) {
-			if got := doc.Find("#"+tt.id).AttrOr("value", ""); got != tt.wantValue {
-				t.Errorf("value = %q, want %q", got, tt.wantValue)
+	for _, tc := range []struct {
+		name      string
+		withToken string // "valid", "wrong", ""
+		header    map[string]string
+		want      int
+	}{
+		{"a form with the token is accepted", "valid", nil, http.StatusSeeOther},
+		{"a form without a token is refused", "", nil, http.StatusForbidden},
+		{"a form with a wrong token is refused", "wrong", nil, http.StatusForbidden},
+		{"a same-origin browser still needs the token", "", map[string]string{"Sec-Fetch-Site": "same-origin"}, http.StatusForbidden},
+		{"a cross-site post is refused even with the token", "valid", map[string]string{"Sec-Fetch-Site": "cross-site"}, http.StatusForbidden},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := app.Client()
+			form := url.Values{"email": {"anna@example.se"}}
+			switch tc.withToken {
+			case "valid":
+				form.Set("_csrf", c.CSRF(t))
+			case "wrong":
+				c.CSRF(t)
+				form.Set("_csrf", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
+			default:
+				c.CSRF(t)
 			}
-			msg := doc.Find("#" + tt.id + "-error").Text()
-			if (tt.wantError == "") != (msg == "") || !strings.Contains(msg, tt.wantError) {
-				t.Errorf("error = %q, want one containing %q", msg, tt.wantError)
+			if got := post(c, form, tc.header); got != tc.want {
+				t.Fatalf("status %d, want %d", got, tc.want)
 			}
 		})
 	}
-	if list, _ := app.Store.ListAllowedDomains(context.Background()); len(list) != 0 {
-		t.Fatalf("a refused save stored %d domains", len(list))
-	}
-	ok := follow(t, c, c.Post(t, "/security/domains", url.Values{"domain": {"Räksmörgås.SE.", "example.com", "EXAMPLE.com"}, "action": {"save"}}))
-	if got := flash(t, ok); !strings.Contains(got, "domäner: 2") {
-		t.Errorf("flash = %q", got)
-	}
-	if got := strings.Join(auditOf(t, app.Store, "xn--rksmrgs-5wao1o.se"), " "); got != "allowed_domain.add" {
-		t.Errorf("audit = %q", got)
-	}
 }
 
-func TestPeopleSuggestions(t *testing.T) {
+func TestCookiesAreLockedDown(t *testing.T) {
 	app := handlertest.New(t)
-	c := app.ClientAs(t, app.User(t, "admin@example.se", handlertest.UserOpts{Admin: true}))
-	app.User(t, "asa@example.se", handlertest.UserOpts{})
-	r := c.Get(t, "/security/people?q=ASA")
-	var got []struct{ Name, Email string }
-	if err := json.Unmarshal([]byte(r.Body), &got); err != nil || len(got) != 1 || got[0].Email != "asa@example.se" {
-		t.Errorf("suggestions = %s (%v)", r.Body, err)
+	app.User(t, "anna@example.se", handlertest.UserOpts{})
+	c := app.Client()
+	c.Post(t, "/login", url.Values{"email": {"anna@example.se"}})
+	req, _ := http.NewRequest(http.MethodPost, app.URL+"/login/password", strings.NewReader(url.Values{"password": {handlertest.Password}, "_csrf": {c.CSRF(t)}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := c.HTTP.Do(req)
+	if err != nil {
+		t.Fatal(err)
 	}
-}
-
-func TestFormsRefuseMissingCSRFToken(t *testing.T) {
-	app := handlertest.New(t)
-	c := app.ClientAs(t, app.User(t, "admin@example.se", handlertest.UserOpts{Admin: true}))
-	for _, path := range []string{"/security/grants", "/security/domains", "/users", "/verify"} {
-		if r := c.PostRaw(t, path, url.Values{"action": {"save"}}); r.Status != http.StatusForbidden {
-			t.Errorf("POST %s without token: status %d, want 403", path, r.Status)
+	resp.Body.Close()
+	found := false
+	for _, ck := range resp.Cookies() {
+		if ck.Name != "portvakt" {
+			continue
 		}
+		found = true
+		if !ck.HttpOnly || ck.SameSite != http.SameSiteLaxMode || ck.MaxAge <= 0 {
+			t.Errorf("session cookie HttpOnly=%t SameSite=%v MaxAge=%d, want HttpOnly, Lax, explicit MaxAge", ck.HttpOnly, ck.SameSite, ck.MaxAge)
+		}
+		if len(ck.Value) > 1024 {
+			t.Errorf("session cookie is %d bytes; it should carry only a token", len(ck.Value))
+		}
+	}
+	if !found {
+		t.Fatal("no session cookie set at sign-in")
+	}
+}
+
+func TestSecurityHeaders(t *testing.T) {
+	app := handlertest.New(t)
+	r := app.Client().Get(t, "/login")
+	for header, want := range map[string]string{
+		"X-Content-Type-Options": "nosniff",
+		"Referrer-Policy":        "same-origin",
+		"X-Frame-Options":        "DENY",
+	} {
+		if got := r.Header.Get(header); got != want {
+			t.Errorf("%s = %q, want %q", header, got, want)
+		}
+	}
+	csp := r.Header.Get("Content-Security-Policy")
+	for _, want := range []string{"script-src 'self'", "frame-ancestors 'none'", "form-action 'self'"} {
+		if !strings.Contains(csp, want) {
+			t.Errorf("CSP %q lacks %q", csp, want)
+		}
+	}
+	if strings.Contains(csp, "unsafe-inline") {
+		t.Errorf("CSP allows inline code: %q", csp)
+	}
+	if r.Header.Get("X-Request-Id") == "" {
+		t.Error("no request id")
+	}
+}
+
+func TestErrorPages(t *testing.T) {
+	app := handlertest.New(t)
+	c := app.Client()
+	t.Run("not found is a friendly page", func(t *testing.T) {
+		r := c.Get(t, "/no/such/page")
+		if r.Status != http.StatusNotFound || !strings.Contains(r.Body, "Sidan finns inte") {
+			t.Fatalf("status %d, body %.200s", r.Status, r.Body)
+		}
+	})
+	t.Run("a body over the limit is refused with 413", func(t *testing.T) {
+		r := c.Post(t, "/login", url.Values{"email": {strings.Repeat("a", 300_000)}})
+		if r.Status != http.StatusRequestEntityTooLarge {
+			t.Fatalf("status %d, want 413", r.Status)
+		}
+	})
+	t.Run("an unsupported language is a bad request", func(t *testing.T) {
+		if r := c.Post(t, "/lang", url.Values{"lang": {"xx"}}); r.Status != http.StatusBadRequest {
+			t.Fatalf("status %d, want 400", r.Status)
+		}
+	})
+}
+
+func TestLanguage(t *testing.T) {
+	app := handlertest.New(t)
+	get := func(c *handlertest.Client, acceptLang string) string {
+		req, _ := http.NewRequest(http.MethodGet, app.URL+"/login", nil)
+		if acceptLang != "" {
+			req.Header.Set("Accept-Language", acceptLang)
+		}
+		return c.Do(t, req).Doc(t).Find("h1").Text()
+	}
+	c := app.Client()
+	if got := get(c, ""); got != "Logga in" {
+		t.Errorf("default language: %q, want Swedish", got)
+	}
+	if got := get(c, "de-DE,en;q=0.8,sv;q=0.5"); got != "Sign in" {
+		t.Errorf("Accept-Language preferring English: %q", got)
+	}
+	if r := c.Post(t, "/lang", url.Values{"lang": {"sv"}, "return": {"/login"}}); r.Status != http.StatusSeeOther || r.Location != "/login" {
+		t.Fatalf("language switch: %d to %q", r.Status, r.Location)
+	}
+	if got := get(c, "en"); got != "Logga in" {
+		t.Errorf("after choosing Swedish: %q", got)
+	}
+	if r := c.Post(t, "/lang", url.Values{"lang": {"en"}, "return": {"https://evil.example/"}}); r.Location != "/" {
+		t.Errorf("language switch redirected off-site to %q", r.Location)
 	}
 }

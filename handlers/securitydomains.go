@@ -11,9 +11,6 @@ import (
 	"portvakt/views"
 )
 
-// maxDomainInput bounds a typed domain (253 is the longest DNS name).
-const maxDomainInput = 253
-
 // handleAllowedDomainsSubmit handles every button of the allowed-domains list: add or remove a
 // row, or save. A refused domain gets a message next to its row and every row stays as typed.
 func (s *Server) handleAllowedDomainsSubmit(c echo.Context) error {
@@ -52,17 +49,19 @@ func (s *Server) handleAllowedDomainsSubmit(c echo.Context) error {
 
 // checkDomainRows normalises each typed domain; empty rows are skipped and a domain typed twice
 // counts once.
-func checkDomainRows(l views.Lang, values []string) ([]views.DomainRow, []string, []views.FieldError) {
-	var rows []views.DomainRow
+func checkDomainRows(l views.Lang, values []string) ([]views.AllowedDomainRow, []string, []views.FieldError) {
+	var rows []views.AllowedDomainRow
 	var names []string
 	var problems []views.FieldError
 	for i, val := range values {
-		row := views.DomainRow{Index: i, Value: val}
+		row := views.AllowedDomainRow{Index: i, Value: val}
 		if val != "" {
 			name, err := normaliseAllowedDomain(val)
 			switch {
 			case errors.Is(err, errDomainSuffix):
 				row.Error = l.T("security.err.domain.suffix", val)
+			case errors.Is(err, errDomainConsumer):
+				row.Error = l.T("security.err.domain.consumer", val)
 			case err != nil:
 				row.Error = l.T("security.err.domain.invalid", val)
 			default:

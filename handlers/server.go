@@ -12,7 +12,9 @@ import (
 
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
 
+	"portvakt/handlers/dnscheck"
 	"portvakt/handlers/mail"
 	"portvakt/store"
 	"portvakt/views"
@@ -31,6 +33,15 @@ type Config struct {
 	SessionIdle   time.Duration
 	SessionMaxAge time.Duration
 
+	// DomainChecker looks up domain verification records; DNSTimeout is its timeout, which
+	// the page names when a lookup times out. Nil means a dnscheck.Checker on the system
+	// resolver with DNSTimeout.
+	DomainChecker DomainChecker
+	DNSTimeout    time.Duration
+
+	// Metrics receives portvakt's Prometheus series; nil keeps them in a private registry.
+	Metrics prometheus.Registerer
+
 	// Mail sends outgoing mail (verification links). Nil: no mail server is configured, and mail
 	// is kept in the outbox, where administrators can read it.
 	Mail mail.Sender
@@ -44,6 +55,7 @@ type Server struct {
 	hasher   *PasswordHasher
 	limiter  *loginLimiter
 	log      *slog.Logger
+	metrics  *metrics
 	secure   bool // the base URL is https
 	dummyPwd string
 	mailer   *mailer
@@ -66,6 +78,12 @@ func New(cfg Config, st *store.Store) (*echo.Echo, *Server, error) {
 	if cfg.SessionMaxAge == 0 {
 		cfg.SessionMaxAge = 12 * time.Hour
 	}
+	if cfg.DNSTimeout <= 0 {
+		cfg.DNSTimeout = dnscheck.DefaultTimeout
+	}
+	if cfg.DomainChecker == nil {
+		cfg.DomainChecker = &dnscheck.Checker{Timeout: cfg.DNSTimeout}
+	}
 	s := &Server{
 		cfg:     cfg,
 		store:   st,
@@ -74,6 +92,10 @@ func New(cfg Config, st *store.Store) (*echo.Echo, *Server, error) {
 		log:     cfg.Logger,
 		secure:  cfg.BaseURL.Scheme == "https",
 	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = prometheus.NewRegistry()
+	}
+	s.metrics = newMetrics(cfg.Metrics)
 	s.cookies = s.newCookieStore()
 	var err error
 	if s.mailer, err = newMailer(cfg.Mail, cfg.Keys.Secrets, st, cfg.Logger); err != nil {

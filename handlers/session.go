@@ -118,6 +118,7 @@ func (s *Server) startSession(c echo.Context, u store.User, method string, idpID
 	if err := s.store.RecordLogin(ctx, a, u.ID, method); err != nil {
 		return err
 	}
+	s.metrics.login(method, true)
 	delete(cs.Values, keyLoginEmail)
 	delete(cs.Values, keyLoginAt)
 	cs.Values[keyToken] = token

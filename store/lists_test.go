@@ -32,7 +32,7 @@ func TestSetGrantsAddsAndRemoves(t *testing.T) {
 	}
 	for _, s := range steps {
 		t.Run(s.name, func(t *testing.T) {
-			added, removed, err := st.SetGrants(ctx, admin, s.ids)
+			added, removed, err := st.SetGrants(ctx, cliActor, s.ids)
 			if !errors.Is(err, s.wantErr) {
 				t.Fatalf("err = %v, want %v", err, s.wantErr)
 			}
@@ -52,7 +52,7 @@ func TestSetGrantsAddsAndRemoves(t *testing.T) {
 			}
 		})
 	}
-	if got := fmt.Sprint(auditActions(t, st, "a@example.se")); got != "[user.create grant.add grant.remove]" {
+	if got := fmt.Sprint(auditTrail(t, st, "a@example.se")); got != "[user.create grant.add grant.remove]" {
 		t.Errorf("audit of a = %s", got)
 	}
 }
@@ -60,10 +60,10 @@ func TestSetGrantsAddsAndRemoves(t *testing.T) {
 func TestSetAllowedDomains(t *testing.T) {
 	st := storetest.Open(t)
 	ctx := context.Background()
-	if _, _, err := st.SetAllowedDomains(ctx, admin, []string{"example.se", "xn--rksmrgs-5wao1o.se"}); err != nil {
+	if _, _, err := st.SetAllowedDomains(ctx, cliActor, []string{"example.se", "xn--rksmrgs-5wao1o.se"}); err != nil {
 		t.Fatal(err)
 	}
-	added, removed, err := st.SetAllowedDomains(ctx, admin, []string{"example.se", "example.com"})
+	added, removed, err := st.SetAllowedDomains(ctx, cliActor, []string{"example.se", "example.com"})
 	if err != nil || added != 1 || removed != 1 {
 		t.Fatalf("second save: added %d removed %d err %v, want 1, 1, nil", added, removed, err)
 	}
@@ -78,7 +78,7 @@ func TestSetAllowedDomains(t *testing.T) {
 	if want := []string{"example.com", "example.se"}; !slices.Equal(got, want) {
 		t.Errorf("domains = %v, want %v", got, want)
 	}
-	if got := fmt.Sprint(auditActions(t, st, "xn--rksmrgs-5wao1o.se")); got != "[allowed_domain.add allowed_domain.remove]" {
+	if got := fmt.Sprint(auditTrail(t, st, "xn--rksmrgs-5wao1o.se")); got != "[allowed_domain.add allowed_domain.remove]" {
 		t.Errorf("audit = %s", got)
 	}
 }
@@ -223,7 +223,7 @@ func TestListAuditFilters(t *testing.T) {
 
 func TestAuditRowsCannotBeChanged(t *testing.T) {
 	st := storetest.Open(t)
-	if err := st.AppendAudit(context.Background(), admin, store.AuditEntry{Action: "x.y"}); err != nil {
+	if err := st.AppendAudit(context.Background(), cliActor, store.AuditEntry{Action: "x.y"}); err != nil {
 		t.Fatal(err)
 	}
 	db := openRaw(t, st)
@@ -238,7 +238,7 @@ func TestOutboxClaimAndFinish(t *testing.T) {
 	st := storetest.Open(t)
 	ctx := context.Background()
 	vm := verificationFor("mia@example.se")
-	_, id, err := st.CreateUserWithVerification(ctx, admin, store.NewUser{Email: "mia@example.se", Name: "Mia"}, "sv", vm)
+	_, id, err := st.CreateUserWithVerification(ctx, cliActor, store.NewUser{Email: "mia@example.se", Name: "Mia"}, "sv", vm)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -249,7 +249,7 @@ func TestOutboxClaimAndFinish(t *testing.T) {
 	if _, err := st.ClaimMail(ctx, id); !errors.Is(err, store.ErrConflict) {
 		t.Errorf("second claim: err = %v, want ErrConflict", err)
 	}
-	if err := st.FinishMail(ctx, admin, id, "mail: server refused RCPT TO: 550 no such user"); err != nil {
+	if err := st.FinishMail(ctx, cliActor, id, "mail: server refused RCPT TO: 550 no such user"); err != nil {
 		t.Fatal(err)
 	}
 	if m, _ := st.MailByID(ctx, id); m.Status != store.MailFailed || m.LastError == "" {
@@ -258,7 +258,7 @@ func TestOutboxClaimAndFinish(t *testing.T) {
 	if _, err := st.ClaimMail(ctx, id); err != nil {
 		t.Fatalf("retry claim: %v", err)
 	}
-	if err := st.FinishMail(ctx, admin, id, ""); err != nil {
+	if err := st.FinishMail(ctx, cliActor, id, ""); err != nil {
 		t.Fatal(err)
 	}
 	list, total, err := st.ListMail(ctx, store.MailFilter{})
@@ -268,7 +268,7 @@ func TestOutboxClaimAndFinish(t *testing.T) {
 	if _, err := st.ClaimMail(ctx, id); !errors.Is(err, store.ErrConflict) {
 		t.Errorf("claim of sent mail: err = %v, want ErrConflict", err)
 	}
-	if got := fmt.Sprint(auditActions(t, st, "mia@example.se")); got != "[user.create verification.send mail.failed mail.sent]" {
+	if got := fmt.Sprint(auditTrail(t, st, "mia@example.se")); got != "[user.create verification.send mail.failed mail.sent]" {
 		t.Errorf("audit = %s", got)
 	}
 }

@@ -28,3 +28,28 @@ func (s *Store) PasswordLoginEnabled(ctx context.Context) (bool, error) {
 	}
 	return v == "on", nil
 }
+
+// SetPasswordLogin switches the built-in password provider on or off and writes the audit row.
+// Switching it off is guarded by the caller's checks (see DESIGN.md, flow 9); switching it on is
+// always allowed, since it can only open a way in.
+func (s *Store) SetPasswordLogin(ctx context.Context, a Actor, on bool) (was bool, err error) {
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		var v string
+		if err := tx.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = 'password_login'").Scan(&v); err != nil {
+			return fmt.Errorf("store: read password_login: %w", err)
+		}
+		was = v == "on"
+		if _, err := tx.ExecContext(ctx, "UPDATE settings SET value = ?, updated_at = ? WHERE key = 'password_login'", onOff(on), s.now()); err != nil {
+			return fmt.Errorf("store: set password_login: %w", err)
+		}
+		return s.audit(ctx, tx, a, AuditEntry{Action: "policy.password_login", Target: "password", Before: onOff(was), After: onOff(on)})
+	})
+	return was, err
+}
+
+func onOff(b bool) string {
+	if b {
+		return "on"
+	}
+	return "off"
+}

@@ -13,7 +13,7 @@ import (
 	"portvakt/store/storetest"
 )
 
-var admin = store.Actor{UserID: 0, Label: "cli", ClientIP: "127.0.0.1", RequestID: "req-1"}
+var cliActor = store.Actor{Label: "cli", ClientIP: "127.0.0.1", RequestID: "req-1"}
 
 func verificationFor(email string) store.VerificationMail {
 	return store.VerificationMail{Token: store.NewToken(), Mail: store.NewMail{
@@ -21,8 +21,8 @@ func verificationFor(email string) store.VerificationMail {
 	}}
 }
 
-// auditActions returns the actions of the audit rows about target, oldest first.
-func auditActions(t *testing.T, st *store.Store, target string) []string {
+// auditTrail returns the actions of the audit rows about target, oldest first.
+func auditTrail(t *testing.T, st *store.Store, target string) []string {
 	t.Helper()
 	var out []string
 	err := st.EachAudit(context.Background(), store.AuditFilter{}, func(r store.AuditRow) error {
@@ -51,7 +51,7 @@ func TestSetAdminKeepsTheLastAdministratorUnderConcurrency(t *testing.T) {
 			for i, id := range ids {
 				wg.Go(func() {
 					<-start
-					errs[i] = st.SetAdmin(context.Background(), admin, id, false)
+					errs[i] = st.SetAdmin(context.Background(), cliActor, id, false)
 				})
 			}
 			close(start)
@@ -80,20 +80,20 @@ func TestSetAdminPromotesAndAudits(t *testing.T) {
 	storetest.MustUser(t, st, store.NewUser{Email: "boss@example.se", Admin: true})
 	u := storetest.MustUser(t, st, store.NewUser{Email: "ann@example.se"})
 	ctx := context.Background()
-	if err := st.SetAdmin(ctx, admin, u.ID, true); err != nil {
+	if err := st.SetAdmin(ctx, cliActor, u.ID, true); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.SetAdmin(ctx, admin, u.ID, true); err != nil {
+	if err := st.SetAdmin(ctx, cliActor, u.ID, true); err != nil {
 		t.Fatalf("promoting twice: %v", err)
 	}
-	if err := st.SetAdmin(ctx, admin, u.ID, false); err != nil {
+	if err := st.SetAdmin(ctx, cliActor, u.ID, false); err != nil {
 		t.Fatal(err)
 	}
-	got := fmt.Sprint(auditActions(t, st, "ann@example.se"))
+	got := fmt.Sprint(auditTrail(t, st, "ann@example.se"))
 	if want := "[user.create user.admin user.admin]"; got != want {
 		t.Errorf("audit = %s, want %s", got, want)
 	}
-	if err := st.SetAdmin(ctx, admin, 999, true); !errors.Is(err, store.ErrNotFound) {
+	if err := st.SetAdmin(ctx, cliActor, 999, true); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("unknown user: err = %v, want ErrNotFound", err)
 	}
 }
@@ -104,7 +104,7 @@ func TestVerificationLifecycle(t *testing.T) {
 	now := time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
 	st.Now = func() time.Time { return now }
 	first := verificationFor("eva@example.se")
-	u, mailID, err := st.CreateUserWithVerification(ctx, admin, store.NewUser{Email: "eva@example.se", Name: "Eva", EmailVerified: true}, "en", first)
+	u, mailID, err := st.CreateUserWithVerification(ctx, cliActor, store.NewUser{Email: "eva@example.se", Name: "Eva", EmailVerified: true}, "en", first)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,28 +116,28 @@ func TestVerificationLifecycle(t *testing.T) {
 		t.Fatalf("VerificationByToken = %+v, %v", v, err)
 	}
 	second := verificationFor("eva@example.se")
-	if _, err := st.ResendVerification(ctx, admin, u.ID, second); err != nil {
+	if _, err := st.ResendVerification(ctx, cliActor, u.ID, second); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.CompleteVerification(ctx, admin, first.Token); !errors.Is(err, store.ErrExpired) {
+	if _, err := st.CompleteVerification(ctx, cliActor, first.Token); !errors.Is(err, store.ErrExpired) {
 		t.Errorf("voided link: err = %v, want ErrExpired", err)
 	}
-	if _, err := st.CompleteVerification(ctx, admin, second.Token); err != nil {
+	if _, err := st.CompleteVerification(ctx, cliActor, second.Token); err != nil {
 		t.Fatalf("CompleteVerification: %v", err)
 	}
-	if _, err := st.CompleteVerification(ctx, admin, second.Token); !errors.Is(err, store.ErrExpired) {
+	if _, err := st.CompleteVerification(ctx, cliActor, second.Token); !errors.Is(err, store.ErrExpired) {
 		t.Errorf("used link: err = %v, want ErrExpired", err)
 	}
 	if got, _ := st.UserByID(ctx, u.ID); !got.EmailVerified {
 		t.Error("e-mail not verified after the link was used")
 	}
-	if _, err := st.ResendVerification(ctx, admin, u.ID, verificationFor("eva@example.se")); !errors.Is(err, store.ErrConflict) {
+	if _, err := st.ResendVerification(ctx, cliActor, u.ID, verificationFor("eva@example.se")); !errors.Is(err, store.ErrConflict) {
 		t.Errorf("resend to verified address: err = %v, want ErrConflict", err)
 	}
 	if _, err := st.VerificationByToken(ctx, "no-such-token"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("unknown token: err = %v, want ErrNotFound", err)
 	}
-	got := fmt.Sprint(auditActions(t, st, "eva@example.se"))
+	got := fmt.Sprint(auditTrail(t, st, "eva@example.se"))
 	if want := "[user.create verification.send verification.send verification.complete]"; got != want {
 		t.Errorf("audit = %s, want %s", got, want)
 	}
@@ -149,11 +149,11 @@ func TestVerificationExpires(t *testing.T) {
 	now := time.Now()
 	st.Now = func() time.Time { return now }
 	vm := verificationFor("ulf@example.se")
-	if _, _, err := st.CreateUserWithVerification(ctx, admin, store.NewUser{Email: "ulf@example.se", Name: "Ulf"}, "", vm); err != nil {
+	if _, _, err := st.CreateUserWithVerification(ctx, cliActor, store.NewUser{Email: "ulf@example.se", Name: "Ulf"}, "", vm); err != nil {
 		t.Fatal(err)
 	}
 	now = now.Add(store.VerificationTTL)
-	if _, err := st.CompleteVerification(ctx, admin, vm.Token); !errors.Is(err, store.ErrExpired) {
+	if _, err := st.CompleteVerification(ctx, cliActor, vm.Token); !errors.Is(err, store.ErrExpired) {
 		t.Errorf("after %s: err = %v, want ErrExpired", store.VerificationTTL, err)
 	}
 }
@@ -161,7 +161,7 @@ func TestVerificationExpires(t *testing.T) {
 func TestVerificationStoresOnlyTheHash(t *testing.T) {
 	st := storetest.Open(t)
 	vm := verificationFor("ida@example.se")
-	if _, _, err := st.CreateUserWithVerification(context.Background(), admin, store.NewUser{Email: "ida@example.se", Name: "Ida"}, "", vm); err != nil {
+	if _, _, err := st.CreateUserWithVerification(context.Background(), cliActor, store.NewUser{Email: "ida@example.se", Name: "Ida"}, "", vm); err != nil {
 		t.Fatal(err)
 	}
 	db := openRaw(t, st)
@@ -194,7 +194,7 @@ func TestUpdateUserEmail(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := st.UpdateUser(ctx, admin, u.ID, tt.upd, tt.vm)
+			_, err := st.UpdateUser(ctx, cliActor, u.ID, tt.upd, tt.vm)
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("UpdateUser: err = %v, want %v", err, tt.want)
 			}
@@ -204,7 +204,7 @@ func TestUpdateUserEmail(t *testing.T) {
 			}
 		})
 	}
-	if _, err := st.CompleteVerification(ctx, admin, pending.Token); err != nil {
+	if _, err := st.CompleteVerification(ctx, cliActor, pending.Token); err != nil {
 		t.Errorf("link to the current address: %v", err)
 	}
 }
@@ -215,19 +215,19 @@ func TestUpdateUserRefusesEmailChangeOfLinkedUser(t *testing.T) {
 	u := storetest.MustUser(t, st, store.NewUser{Email: "lena@example.se", Name: "Lena", EmailVerified: true})
 	insertLink(t, st, u.ID, "https://idp.example.se", "sub-1")
 	vm := verificationFor("lena2@example.se")
-	if _, err := st.UpdateUser(ctx, admin, u.ID, store.UserUpdate{Name: "Lena", Email: "lena2@example.se"}, &vm); !errors.Is(err, store.ErrLinked) {
+	if _, err := st.UpdateUser(ctx, cliActor, u.ID, store.UserUpdate{Name: "Lena", Email: "lena2@example.se"}, &vm); !errors.Is(err, store.ErrLinked) {
 		t.Fatalf("err = %v, want ErrLinked", err)
 	}
-	if err := st.RemoveLink(ctx, admin, u.ID); err != nil {
+	if err := st.RemoveLink(ctx, cliActor, u.ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.RemoveLink(ctx, admin, u.ID); !errors.Is(err, store.ErrNotFound) {
+	if err := st.RemoveLink(ctx, cliActor, u.ID); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("second removal: err = %v, want ErrNotFound", err)
 	}
-	if _, err := st.UpdateUser(ctx, admin, u.ID, store.UserUpdate{Name: "Lena", Email: "lena2@example.se"}, &vm); err != nil {
+	if _, err := st.UpdateUser(ctx, cliActor, u.ID, store.UserUpdate{Name: "Lena", Email: "lena2@example.se"}, &vm); err != nil {
 		t.Fatalf("after removing the link: %v", err)
 	}
-	if got := fmt.Sprint(auditActions(t, st, "lena@example.se")); got != "[user.create link.remove]" {
+	if got := fmt.Sprint(auditTrail(t, st, "lena@example.se")); got != "[user.create link.remove]" {
 		t.Errorf("audit = %s", got)
 	}
 }

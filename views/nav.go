@@ -39,6 +39,7 @@ var navGroups = []NavGroup{
 	// Authentication Settings: people granted access.
 	{TextKey: "nav.authsettings", Items: []NavItem{
 		{Area: "authsettings", TextKey: "nav.authsettings.overview", Href: "/auth-settings", Need: NeedAuthSettings},
+		{Area: "domains", TextKey: "nav.domains", Href: "/auth-settings/domains", Need: NeedAuthSettings},
 		{Area: "audit", TextKey: "nav.audit", Href: "/audit", Need: NeedAdminOrAuthSettings},
 	}},
 }

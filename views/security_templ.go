@@ -20,7 +20,7 @@ type SecurityView struct {
 	Grants         []GrantRow
 	GrantsUnsaved  bool
 	SelfGranted    bool // the signed-in administrator is on the grant list
-	Domains        []DomainRow
+	Domains        []AllowedDomainRow
 	DomainsUnsaved bool
 }
 
@@ -41,8 +41,8 @@ type PersonChoice struct {
 	Email string
 }
 
-// DomainRow is one row of the allowed domains.
-type DomainRow struct {
+// AllowedDomainRow is one row of the allowed domains.
+type AllowedDomainRow struct {
 	Index int
 	Value string
 	Since time.Time
@@ -730,7 +730,7 @@ func domainsSection(p Page, v SecurityView) templ.Component {
 	})
 }
 
-func domainRow(p Page, r DomainRow) templ.Component {
+func domainRow(p Page, r AllowedDomainRow) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

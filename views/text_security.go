@@ -44,7 +44,8 @@ func init() {
 			"Sparat. Antal tillåtna domäner: %d (tillagda: %d, borttagna: %d).",
 			"Saved. Allowed domains: %d (added: %d, removed: %d).",
 		},
-		"security.err.domain.invalid": {"%q är inte ett domännamn. Skriv till exempel example.se, utan @ eller https://.", "%q is not a domain name. Type for example example.se, without @ or https://."},
-		"security.err.domain.suffix":  {"%q är en toppdomän som många organisationer delar. Skriv er egen domän, till exempel example.se.", "%q is a top-level domain that many organisations share. Type your own domain, for example example.se."},
+		"security.err.domain.invalid":  {"%q är inte ett domännamn. Skriv till exempel example.se, utan @ eller https://.", "%q is not a domain name. Type for example example.se, without @ or https://."},
+		"security.err.domain.consumer": {"%q är en allmän e-posttjänst där adresserna tillhör människor utanför organisationen. Skriv er egen domän.", "%q is a public mail service whose addresses belong to people outside the organisation. Type your own domain."},
+		"security.err.domain.suffix":   {"%q är en toppdomän som många organisationer delar. Skriv er egen domän, till exempel example.se.", "%q is a top-level domain that many organisations share. Type your own domain, for example example.se."},
 	})
 }

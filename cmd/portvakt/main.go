@@ -29,6 +29,7 @@ Usage:
   portvakt [serve] [flags]          run the portal (the default)
   portvakt user add [flags]         add a user (for scripted installs)
   portvakt user grant --email E     give a user access to Authentication Settings
+  portvakt recover password-login   break-glass: switch password sign-in back on
   portvakt migrate [flags]          create or upgrade the database, then exit
   portvakt backup [flags] FILE      write a consistent copy of the live database to FILE
   portvakt version                  print the version
@@ -49,6 +50,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return serve(ctx, args, getenv, stdout, stderr)
 	case "user":
 		return userCommand(ctx, args, getenv, stdin, stdout, stderr)
+	case "recover":
+		return recoverCommand(ctx, args, getenv, stdout, stderr)
 	case "migrate":
 		return migrateCommand(ctx, args, getenv, stdout, stderr)
 	case "backup":

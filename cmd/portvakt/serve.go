@@ -1,6 +1,9 @@
 package main
 
 import (
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
 	"context"
 	"errors"
 	"fmt"
@@ -13,6 +16,7 @@ import (
 	"time"
 
 	"portvakt/handlers"
+	"portvakt/handlers/dnscheck"
 	"portvakt/handlers/mail"
 	"portvakt/store"
 	"portvakt/views"
@@ -27,6 +31,10 @@ type serveConfig struct {
 	orgName       string
 	sessionIdle   time.Duration
 	sessionMaxAge time.Duration
+	dnsServer     string
+	dnsTimeout    time.Duration
+	domainRecheck time.Duration
+	metricsAddr   string
 	smtpURL       string
 	mailFrom      string
 }
@@ -41,6 +49,10 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	f.str(&c.orgName, "org-name", "PORTVAKT_ORG_NAME", "", "the organisation's name, shown in the top bar")
 	f.duration(&c.sessionIdle, "session-idle", "PORTVAKT_SESSION_IDLE", 30*time.Minute, "sign out after this long without activity")
 	f.duration(&c.sessionMaxAge, "session-max-age", "PORTVAKT_SESSION_MAX_AGE", 12*time.Hour, "sign out this long after sign-in, whatever happens")
+	f.str(&c.dnsServer, "dns-server", "PORTVAKT_DNS_SERVER", "", "DNS server for domain verification, host:port (default: the system resolver)")
+	f.duration(&c.dnsTimeout, "dns-timeout", "PORTVAKT_DNS_TIMEOUT", dnscheck.DefaultTimeout, "give up a domain verification lookup after this long")
+	f.duration(&c.domainRecheck, "domain-recheck", "PORTVAKT_DOMAIN_RECHECK", 12*time.Hour, "re-check verified domains this often (0 turns re-checks off)")
+	f.str(&c.metricsAddr, "metrics-addr", "PORTVAKT_METRICS_ADDR", "", "serve Prometheus /metrics on this separate address, e.g. 127.0.0.1:9090 (default: off)")
 	f.str(&c.smtpURL, "smtp", "PORTVAKT_SMTP", "", "mail server URL: smtp://user:pass@host:587 (STARTTLS; ?starttls=false for none) or smtps://user:pass@host:465; empty keeps mail in the outbox")
 	f.str(&c.mailFrom, "mail-from", "PORTVAKT_MAIL_FROM", "", `sender of portvakt's mail, e.g. "portvakt <portvakt@example.se>"; required with --smtp`)
 	if err := f.Parse(args); err != nil {
@@ -48,6 +60,17 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	}
 	if c.smtpURL != "" && c.mailFrom == "" {
 		return c, fmt.Errorf("--mail-from is required with --smtp, e.g. --mail-from 'portvakt <portvakt@example.se>'")
+	}
+	if c.dnsTimeout <= 0 || c.dnsTimeout > time.Minute {
+		return c, fmt.Errorf("--dns-timeout must be more than 0 and at most 1m, not %s", c.dnsTimeout)
+	}
+	if c.domainRecheck < 0 {
+		return c, fmt.Errorf("--domain-recheck must not be negative, not %s", c.domainRecheck)
+	}
+	if c.dnsServer != "" {
+		if _, _, err := net.SplitHostPort(c.dnsServer); err != nil {
+			return c, fmt.Errorf("--dns-server must be host:port, like 192.0.2.53:53, not %q", c.dnsServer)
+		}
 	}
 	if _, ok := views.ParseLang(c.lang); !ok {
 		return c, fmt.Errorf("--lang must be sv or en, not %q", c.lang)
@@ -84,14 +107,22 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	l, _ := views.ParseLang(cfg.lang)
-	hcfg := handlers.Config{
-		BaseURL: base, DefaultLang: l, OrgName: cfg.orgName, Keys: keys, Logger: log,
-		SessionIdle: cfg.sessionIdle, SessionMaxAge: cfg.sessionMaxAge,
-	}
-	if hcfg.Mail, err = mailSender(cfg, log); err != nil {
+	sender, err := mailSender(cfg, log)
+	if err != nil {
 		return err
 	}
-	e, _, err := handlers.New(hcfg, st)
+	registry := handlers.NewMetricsRegistry()
+	if err := serveMetrics(ctx, cfg.metricsAddr, registry, stdout, log); err != nil {
+		return err
+	}
+	e, web, err := handlers.New(handlers.Config{
+		BaseURL: base, DefaultLang: l, OrgName: cfg.orgName, Keys: keys, Logger: log,
+		SessionIdle: cfg.sessionIdle, SessionMaxAge: cfg.sessionMaxAge,
+		DomainChecker: &dnscheck.Checker{Server: cfg.dnsServer, Timeout: cfg.dnsTimeout},
+		DNSTimeout:    cfg.dnsTimeout,
+		Metrics:       registry,
+		Mail:          sender,
+	}, st)
 	if err != nil {
 		return err
 	}
@@ -108,6 +139,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	fmt.Fprintf(stdout, "portvakt %s listening on %s (database %s)\n", version, base, cfg.dbPath())
 	go sweepSessions(ctx, st, cfg.sessionIdle, cfg.sessionMaxAge, log)
+	go web.RunDomainRecheck(ctx, cfg.domainRecheck)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -189,4 +221,30 @@ func sweepSessions(ctx context.Context, st *store.Store, idle, maxAge time.Durat
 			}
 		}
 	}
+}
+
+// serveMetrics serves Prometheus /metrics on its own address, apart from the portal, so that a
+// reverse proxy in front of the portal never exposes it. An empty address turns it off.
+func serveMetrics(ctx context.Context, addr string, reg *prometheus.Registry, stdout io.Writer, log *slog.Logger) error {
+	if addr == "" {
+		return nil
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen for metrics on %s: %w", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		<-ctx.Done()
+		_ = srv.Close()
+	}()
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("metrics server stopped", "error", err)
+		}
+	}()
+	fmt.Fprintf(stdout, "metrics on http://%s/metrics\n", ln.Addr())
+	return nil
 }

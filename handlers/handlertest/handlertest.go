@@ -169,9 +169,7 @@ func (c *Client) CSRF(tb testing.TB) string {
 // Post submits a form with the CSRF token added.
 func (c *Client) Post(tb testing.TB, path string, form url.Values) *Response {
 	tb.Helper()
-	if form == nil {
-		form = url.Values{}
-	}
+	form = cloneForm(form)
 	if form.Get("_csrf") == "" {
 		form.Set("_csrf", c.CSRF(tb))
 	}
@@ -228,4 +226,13 @@ func (a *App) ClientAs(tb testing.TB, u store.User) *Client {
 	u2, _ := url.Parse(a.URL)
 	c.HTTP.Jar.SetCookies(u2, []*http.Cookie{{Name: handlers.CookieName, Value: value, Path: "/"}})
 	return c
+}
+
+// cloneForm copies a form so that adding the token does not change the caller's values.
+func cloneForm(form url.Values) url.Values {
+	out := url.Values{}
+	for k, v := range form {
+		out[k] = append([]string(nil), v...)
+	}
+	return out
 }

@@ -1,0 +1,41 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"portvakt/store"
+)
+
+// recoverCommand is the break-glass on the host: `portvakt recover password-login` switches
+// password sign-in back on. It works while the server runs (the server reads the setting on every
+// sign-in), and it is audit-logged.
+func recoverCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "password-login" {
+		return errors.New("recover needs what to recover: password-login")
+	}
+	var c common
+	f := newFlags("recover password-login", getenv, stderr)
+	f.common(&c)
+	if err := f.Parse(args[1:]); err != nil {
+		return err
+	}
+	st, err := c.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	was, err := st.SetPasswordLogin(ctx, store.CLIActor, true)
+	if err != nil {
+		return err
+	}
+	if was {
+		fmt.Fprintf(stdout, "Password sign-in was already ON in %s. Nothing changed; the check is in the audit log.\n", c.dbPath())
+		return nil
+	}
+	fmt.Fprintf(stdout, "Password sign-in was OFF and is now ON in %s.\n"+
+		"People with a password can sign in with it again at once. The change is in the audit log.\n", c.dbPath())
+	return nil
+}

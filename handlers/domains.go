@@ -1,0 +1,167 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"golang.org/x/net/idna"
+
+	"portvakt/handlers/dnscheck"
+	"portvakt/handlers/domainname"
+	"portvakt/store"
+	"portvakt/views"
+)
+
+// maxDomainInput bounds the typed domain; Unicode names may be longer than
+// their ASCII form, which domainname limits to 253 characters.
+const maxDomainInput = 300
+
+// handleDomains lists the organisation's domains with the form that adds one.
+func (s *Server) handleDomains(c echo.Context) error {
+	return s.renderDomains(c, http.StatusOK, s.domainField(c, "", ""))
+}
+
+// renderDomains shows the list with the add form in the given state.
+func (s *Server) renderDomains(c echo.Context, status int, add views.Field) error {
+	domains, err := s.store.ListDomains(c.Request().Context(), store.DomainFilter{})
+	if err != nil {
+		return err
+	}
+	v := views.DomainsView{Add: add}
+	for _, d := range domains {
+		row := domainRow(d)
+		v.Domains = append(v.Domains, row)
+		if d.Status == store.DomainNeedsAttention {
+			v.Attention = append(v.Attention, row.Display)
+		}
+	}
+	p := s.page(c, "domains.title", "domains", crumb(c, "nav.authsettings", "/auth-settings"), crumb(c, "nav.domains", ""))
+	if add.Error != "" {
+		p.Errors = []views.FieldError{{Field: add.ID, Message: add.Error}}
+	}
+	return render(c, status, views.DomainsPage(p, v))
+}
+
+// domainField is the add form's input.
+func (s *Server) domainField(c echo.Context, value, msg string) views.Field {
+	l := lang(c)
+	return views.Field{
+		ID: "domain", Name: "domain", Label: l.T("domains.add.label"), Hint: l.T("domains.add.hint"),
+		Value: value, Error: msg, MaxLen: maxDomainInput, Autocomplete: "off", Required: true,
+	}
+}
+
+// handleDomainAdd adds a domain, pending verification, and shows its record.
+func (s *Server) handleDomainAdd(c echo.Context) error {
+	typed, ok := formText(c.FormValue("domain"), maxDomainInput)
+	if !ok {
+		return s.renderDomains(c, http.StatusUnprocessableEntity,
+			s.domainField(c, "", lang(c).T("domains.error.toolong")))
+	}
+	name, err := domainname.Normalise(typed)
+	if err != nil {
+		return s.renderDomains(c, http.StatusUnprocessableEntity,
+			s.domainField(c, typed, domainNameMessage(lang(c), typed, err)))
+	}
+	d, err := s.store.AddDomain(c.Request().Context(), s.actor(c), name, dnscheck.NewToken())
+	if errors.Is(err, store.ErrConflict) {
+		return s.renderDomains(c, http.StatusUnprocessableEntity,
+			s.domainField(c, typed, lang(c).T("domains.error.exists", displayName(name))))
+	}
+	if err != nil {
+		return err
+	}
+	s.setFlash(c, "domains.added", displayName(d.Name))
+	return redirect(c, domainPath(d.ID))
+}
+
+// domainNameMessage says what is wrong with a typed domain and what to type.
+func domainNameMessage(l views.Lang, typed string, err error) string {
+	shown := strings.ToLower(strings.TrimSuffix(typed, "."))
+	switch {
+	case errors.Is(err, domainname.ErrEmpty):
+		return l.T("domains.error.empty")
+	case errors.Is(err, domainname.ErrTooLong):
+		return l.T("domains.error.toolong")
+	case errors.Is(err, domainname.ErrSingleLabel):
+		return l.T("domains.error.single")
+	case errors.Is(err, domainname.ErrPublicSuffix):
+		return l.T("domains.error.suffix", shown, shown)
+	case errors.Is(err, domainname.ErrConsumerMail):
+		return l.T("domains.error.consumer", shown)
+	}
+	return l.T("domains.error.invalid")
+}
+
+// handleDomain shows one domain: status, the record to create, the last result.
+func (s *Server) handleDomain(c echo.Context) error {
+	d, err := s.domainParam(c)
+	if err != nil {
+		return err
+	}
+	v := views.DomainView{
+		DomainRow:      domainRow(d),
+		ID:             d.ID,
+		RecordName:     dnscheck.RecordName(d.Name),
+		RecordHost:     dnscheck.RecordHost(),
+		RecordValue:    dnscheck.RecordValue(d.Token),
+		VerifiedAt:     d.VerifiedAt,
+		AttentionSince: d.AttentionSince,
+	}
+	v.Result.Timeout = s.cfg.DNSTimeout
+	p := s.page(c, "domains.title", "domains", crumb(c, "nav.authsettings", "/auth-settings"),
+		crumb(c, "nav.domains", "/auth-settings/domains"), views.Crumb{Label: v.Display})
+	p.Title = v.Display
+	return render(c, http.StatusOK, views.DomainPage(p, v))
+}
+
+// handleDomainVerify looks the record up now and shows what was found.
+func (s *Server) handleDomainVerify(c echo.Context) error {
+	d, err := s.domainParam(c)
+	if err != nil {
+		return err
+	}
+	// The page explains the recorded result, so nothing needs to be
+	// carried over to it.
+	if _, err := s.checkDomain(c.Request().Context(), s.actor(c), d, false); err != nil {
+		return err
+	}
+	return redirect(c, domainPath(d.ID))
+}
+
+// domainParam loads the domain named by the :id path parameter.
+func (s *Server) domainParam(c echo.Context) (store.Domain, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return store.Domain{}, echo.NewHTTPError(http.StatusNotFound, "domain id")
+	}
+	return s.store.Domain(c.Request().Context(), id)
+}
+
+// domainRow is a domain as the list shows it.
+func domainRow(d store.Domain) views.DomainRow {
+	return views.DomainRow{
+		Name:        d.Name,
+		Display:     displayName(d.Name),
+		Href:        domainPath(d.ID),
+		Status:      string(d.Status),
+		LastChecked: d.LastCheckedAt,
+		Result:      views.DomainResult{Outcome: d.LastResult, Rcode: d.LastRcode, Found: d.LastFound},
+	}
+}
+
+// displayName is a stored (ASCII) domain as people write it.
+func displayName(name string) string {
+	if u, err := idna.Display.ToUnicode(name); err == nil {
+		return u
+	}
+	return name
+}
+
+// domainPath is the address of a domain's page.
+func domainPath(id int64) string {
+	return "/auth-settings/domains/" + strconv.FormatInt(id, 10)
+}

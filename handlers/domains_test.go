@@ -1,0 +1,278 @@
+package handlers_test
+
+import (
+	"context"
+	"database/sql"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/miekg/dns"
+
+	"portvakt/handlers"
+	"portvakt/handlers/dnscheck"
+	"portvakt/handlers/dnscheck/dnstest"
+	"portvakt/handlers/handlertest"
+	"portvakt/store"
+)
+
+// domainsApp is the app with a DNS server of the test's own and a clock
+// the test moves.
+type domainsApp struct {
+	*handlertest.App
+	dns    *dnstest.Server
+	user   store.User
+	client *handlertest.Client
+	clock  *clock
+}
+
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+func newDomainsApp(t *testing.T) *domainsApp {
+	t.Helper()
+	srv := dnstest.Start(t)
+	app := handlertest.New(t, func(cfg *handlers.Config) {
+		cfg.DNSTimeout = 300 * time.Millisecond
+		cfg.DomainChecker = &dnscheck.Checker{Server: srv.Addr(), Timeout: cfg.DNSTimeout}
+	})
+	clk := &clock{now: time.Now()}
+	app.Store.Now = clk.Now
+	u := app.User(t, "it@example.se", handlertest.UserOpts{AuthSettings: true, Verified: true})
+	return &domainsApp{App: app, dns: srv, user: u, client: app.ClientAs(t, u), clock: clk}
+}
+
+// add adds a domain through the page and returns its address.
+func (a *domainsApp) add(t *testing.T, domain string) string {
+	t.Helper()
+	r := a.client.Post(t, "/auth-settings/domains", url.Values{"domain": {domain}})
+	if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, "/auth-settings/domains/") {
+		t.Fatalf("add %q: status %d to %q, want 303 to the domain's page", domain, r.Status, r.Location)
+	}
+	return r.Location
+}
+
+// domain returns the stored domain called name.
+func (a *domainsApp) domain(t *testing.T, name string) store.Domain {
+	t.Helper()
+	ds, err := a.Store.ListDomains(context.Background(), store.DomainFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range ds {
+		if d.Name == name {
+			return d
+		}
+	}
+	t.Fatalf("no domain %q", name)
+	return store.Domain{}
+}
+
+func TestDomainAddShowsTheRecord(t *testing.T) {
+	app := newDomainsApp(t)
+	path := app.add(t, "  Exämple.SE. ")
+	d := app.domain(t, "xn--exmple-cua.se")
+
+	doc := app.client.Get(t, path).Doc(t)
+
+	if got, want := doc.Find("#record-name").Text(), "_portvakt-challenge.xn--exmple-cua.se"; got != want {
+		t.Errorf("record name = %q, want %q", got, want)
+	}
+	if got, want := doc.Find("#record-value").Text(), "portvakt-verification="+d.Token; got != want {
+		t.Errorf("record value = %q, want %q", got, want)
+	}
+	if len(d.Token) < 26 {
+		t.Errorf("token %q is shorter than 128 bits in base32", d.Token)
+	}
+	if got := doc.Find("[data-testid=flash]").Text(); !strings.Contains(got, "exämple.se") {
+		t.Errorf("flash = %q, want it to name exämple.se", got)
+	}
+	if got := doc.Find("[data-testid=domain-status]").First().Text(); got != "Väntar" {
+		t.Errorf("status = %q, want Väntar", got)
+	}
+	if got := doc.Find("main").Text(); !strings.Contains(got, "_portvakt-challenge som namn") {
+		t.Errorf("page lacks the note on DNS panels that want only the host name")
+	}
+}
+
+func TestDomainAddRefuses(t *testing.T) {
+	tests := []struct {
+		name, typed, message string
+	}{
+		{"an empty field", "   ", "Ange en domän"},
+		{"a consumer mail domain", "Gmail.com", "gmail.com är en allmän e-posttjänst"},
+		{"a public suffix", "co.uk", "co.uk är en ändelse"},
+		{"a single label", "intranet", "Ange hela domänen med ändelse"},
+		{"invalid characters", "https://example.se/", "tecken eller delar som inte är tillåtna"},
+		{"a name too long", strings.Repeat("a", 64) + ".se", "för lång"},
+		{"a field too long", strings.Repeat("a", 400), "för lång"},
+		{"a domain already added", "EXAMPLE.se", "example.se är redan tillagd"},
+	}
+	app := newDomainsApp(t)
+	app.add(t, "example.se")
+	for _, tt := range tests {
+		t.Run("refuses "+tt.name, func(t *testing.T) {
+			r := app.client.Post(t, "/auth-settings/domains", url.Values{"domain": {tt.typed}})
+
+			if r.Status != http.StatusUnprocessableEntity {
+				t.Fatalf("status %d, want 422", r.Status)
+			}
+			doc := r.Doc(t)
+			if got := doc.Find("[data-testid=error-summary] a").Text(); !strings.Contains(got, tt.message) {
+				t.Errorf("error summary = %q, want %q", got, tt.message)
+			}
+			if got := doc.Find("#domain-error").Text(); !strings.Contains(got, tt.message) {
+				t.Errorf("field error = %q, want %q", got, tt.message)
+			}
+			if got, _ := doc.Find("input#domain").Attr("value"); len(tt.typed) < 300 && got != strings.TrimSpace(tt.typed) {
+				t.Errorf("field value = %q, want what was typed, %q", got, tt.typed)
+			}
+		})
+	}
+	ds, _ := app.Store.ListDomains(context.Background(), store.DomainFilter{})
+	if len(ds) != 1 {
+		t.Errorf("%d domains stored, want only example.se", len(ds))
+	}
+}
+
+func TestDomainVerify(t *testing.T) {
+	const record = "_portvakt-challenge.example.se"
+	tests := []struct {
+		name    string
+		dns     func(s *dnstest.Server, want string)
+		status  store.DomainStatus
+		outcome string
+		says    []string // in the result box
+	}{
+		{"verifies the right value", func(s *dnstest.Server, want string) { s.SetTXT(record, "v=spf1 -all", want) },
+			store.DomainVerified, "verified", []string{"example.se är verifierad"}},
+		{"says when no record is found", func(s *dnstest.Server, want string) {},
+			store.DomainFailed, "not_found", []string{"Ingen TXT-post hittades på " + record, "vänta några minuter"}},
+		{"shows the values of a record with another value", func(s *dnstest.Server, want string) {
+			s.SetTXT(record, "portvakt-verification=stale", "<b>odd</b>")
+		}, store.DomainFailed, "wrong_value", []string{"ingen har exakt det värde", "portvakt-verification=stale", "<b>odd</b>", "tidigare försök"}},
+		{"names the DNS error", func(s *dnstest.Server, want string) { s.SetRcode(record, dns.RcodeServerFailure) },
+			store.DomainFailed, "dns_error", []string{"felet SERVFAIL"}},
+		{"says when DNS does not answer in time", func(s *dnstest.Server, want string) { s.SetSilent(record, true) },
+			store.DomainFailed, "timeout", []string{"svarade inte inom en sekund"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			app := newDomainsApp(t)
+			path := app.add(t, "example.se")
+			tt.dns(app.dns, dnscheck.RecordValue(app.domain(t, "example.se").Token))
+
+			r := app.client.Post(t, path+"/verify", url.Values{})
+
+			if r.Status != http.StatusSeeOther || r.Location != path {
+				t.Fatalf("status %d to %q, want 303 to %s", r.Status, r.Location, path)
+			}
+			if got := app.domain(t, "example.se").Status; got != tt.status {
+				t.Errorf("status = %s, want %s", got, tt.status)
+			}
+			doc := app.client.Get(t, path).Doc(t)
+			box := doc.Find("[data-testid=domain-result]")
+			if got, _ := box.Attr("data-outcome"); got != tt.outcome {
+				t.Errorf("outcome = %q, want %q", got, tt.outcome)
+			}
+			for _, s := range tt.says {
+				if !strings.Contains(box.Text(), s) {
+					t.Errorf("result box %q lacks %q", box.Text(), s)
+				}
+			}
+			list := app.client.Get(t, "/auth-settings/domains").Doc(t)
+			if got := list.Find("[data-testid='domain-example.se'] td").Eq(2).Text(); got == "–" || got == "" {
+				t.Errorf("list shows last checked %q, want a time", got)
+			}
+			if got := auditActions(t, app.Store, "example.se"); !slices.Equal(got, []string{"domain.add", "domain.verify"}) {
+				t.Errorf("audit = %q", got)
+			}
+		})
+	}
+}
+
+func TestDomainRemove(t *testing.T) {
+	app := newDomainsApp(t)
+	path := app.add(t, "example.se")
+
+	confirm := app.client.Get(t, path+"/remove")
+	if confirm.Status != http.StatusOK || !strings.Contains(confirm.Doc(t).Find("h1").Text(), "Ta bort example.se?") {
+		t.Fatalf("confirmation page: status %d, h1 %q", confirm.Status, confirm.Doc(t).Find("h1").Text())
+	}
+	r := app.client.Post(t, path+"/remove", url.Values{})
+	if r.Status != http.StatusSeeOther || r.Location != "/auth-settings/domains" {
+		t.Fatalf("remove: status %d to %q", r.Status, r.Location)
+	}
+	if got := app.client.Get(t, path).Status; got != http.StatusNotFound {
+		t.Errorf("removed domain's page: status %d, want 404", got)
+	}
+	if got := app.client.Post(t, path+"/remove", url.Values{}).Status; got != http.StatusNotFound {
+		t.Errorf("second removal: status %d, want 404", got)
+	}
+	if got := auditActions(t, app.Store, "example.se"); !slices.Equal(got, []string{"domain.add", "domain.remove"}) {
+		t.Errorf("audit = %q", got)
+	}
+}
+
+func TestDomainPagesRefuseBadIDs(t *testing.T) {
+	app := newDomainsApp(t)
+	for _, path := range []string{"/auth-settings/domains/0", "/auth-settings/domains/x", "/auth-settings/domains/-1/remove", "/auth-settings/domains/99999999999999999999"} {
+		if got := app.client.Get(t, path).Status; got != http.StatusNotFound {
+			t.Errorf("GET %s: status %d, want 404", path, got)
+		}
+	}
+}
+
+func TestDomainVerifyNeedsCSRF(t *testing.T) {
+	app := newDomainsApp(t)
+	path := app.add(t, "example.se")
+	if got := app.client.PostRaw(t, path+"/verify", url.Values{}).Status; got != http.StatusForbidden {
+		t.Errorf("verify without CSRF token: status %d, want 403", got)
+	}
+	if got := app.client.PostRaw(t, "/auth-settings/domains", url.Values{"domain": {"other.se"}}).Status; got != http.StatusForbidden {
+		t.Errorf("add without CSRF token: status %d, want 403", got)
+	}
+}
+
+// auditActions reads the audit log's actions about target, oldest first,
+// through a connection of its own.
+func auditActions(t *testing.T, st *store.Store, target string) []string {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+st.Path()+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query("SELECT action FROM audit_log WHERE target = ? ORDER BY id", target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var a string
+		if err := rows.Scan(&a); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, a)
+	}
+	return out
+}

@@ -1,0 +1,114 @@
+package views
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// domainHref is the address of a domain's page.
+func domainHref(id int64) string {
+	return "/auth-settings/domains/" + strconv.FormatInt(id, 10)
+}
+
+// domainStatusKey is the text key of a domain status.
+func domainStatusKey(status string) string {
+	switch status {
+	case "verified":
+		return "status.verified"
+	case "failed":
+		return "status.failed"
+	case "needs_attention":
+		return "status.attention"
+	}
+	return "status.pending"
+}
+
+// domainBadgeClass colours a status; the word is always shown beside it.
+func domainBadgeClass(status string) string {
+	switch status {
+	case "verified":
+		return "badge--ok"
+	case "failed":
+		return "badge--bad"
+	case "needs_attention":
+		return "badge--warn"
+	}
+	return ""
+}
+
+// resultNoticeClass colours the explanation of a check.
+func resultNoticeClass(outcome string) string {
+	switch outcome {
+	case "verified":
+		return "notice--success"
+	case "not_found", "wrong_value":
+		return "notice--danger"
+	}
+	return "notice--warning"
+}
+
+// resultSummary says in a few words what a check found, for the list.
+func resultSummary(p Page, r DomainResult) string {
+	switch r.Outcome {
+	case "verified":
+		return p.T("domains.result.verified")
+	case "not_found":
+		return p.T("domains.result.not_found")
+	case "wrong_value":
+		return p.T("domains.result.wrong_value")
+	case "timeout":
+		return p.T("domains.result.timeout")
+	case "dns_error":
+		if r.Rcode == "" {
+			return p.T("domains.result.unreachable")
+		}
+		return p.T("domains.result.dns_error", r.Rcode)
+	}
+	return p.T("domains.result.none")
+}
+
+// resultMessage explains a check and says what to do next.
+func resultMessage(p Page, domain, record string, r DomainResult) string {
+	switch r.Outcome {
+	case "verified":
+		return p.T("domain.msg.verified", domain)
+	case "not_found":
+		return p.T("domain.msg.not_found", record)
+	case "wrong_value":
+		return p.T("domain.msg.wrong_value", record)
+	case "dns_error":
+		if r.Rcode == "" {
+			return p.T("domain.msg.unreachable")
+		}
+		return p.T("domain.msg.dns_error", r.Rcode)
+	case "timeout":
+		return p.T("domain.msg.timeout", seconds(p.Lang, r.Timeout))
+	}
+	return ""
+}
+
+// seconds writes a duration as whole seconds in the language.
+func seconds(l Lang, d time.Duration) string {
+	n := int((d + time.Second/2) / time.Second)
+	if n <= 1 {
+		return l.T("domain.duration.second")
+	}
+	return l.T("domain.duration.seconds", n)
+}
+
+// hasOtherToken reports whether a value found is a portvakt record with
+// another token, as left behind by an earlier attempt.
+func hasOtherToken(found []string) bool {
+	for _, f := range found {
+		if strings.HasPrefix(f, "portvakt-verification=") {
+			return true
+		}
+	}
+	return false
+}
+
+// joinNames lists names for a sentence.
+func joinNames(names []string) string {
+	return strings.Join(names, ", ")
+}

@@ -1,0 +1,34 @@
+package views
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestDomainTextsExist checks the texts whose keys are built at run time, for every status and
+// outcome the store and the checker produce, in both languages.
+func TestDomainTextsExist(t *testing.T) {
+	outcomes := []DomainResult{
+		{}, {Outcome: "verified"}, {Outcome: "not_found"}, {Outcome: "wrong_value"},
+		{Outcome: "dns_error", Rcode: "SERVFAIL"}, {Outcome: "dns_error"}, {Outcome: "timeout", Timeout: 5 * time.Second},
+	}
+	for _, l := range Langs {
+		p := Page{Lang: l}
+		for _, status := range []string{"pending", "verified", "failed", "needs_attention"} {
+			if got := p.T(domainStatusKey(status)); strings.HasPrefix(got, "[") {
+				t.Errorf("%s: status %s has no text: %s", l, status, got)
+			}
+		}
+		for _, r := range outcomes {
+			for _, got := range []string{resultSummary(p, r), resultMessage(p, "example.se", "_portvakt-challenge.example.se", r)} {
+				if strings.Contains(got, "[") || strings.Contains(got, "%!") {
+					t.Errorf("%s: outcome %+v gives %q", l, r, got)
+				}
+			}
+		}
+	}
+	if got := seconds(EN, 5*time.Second); got != "5 seconds" {
+		t.Errorf("seconds(5s) = %q", got)
+	}
+}
