@@ -128,3 +128,17 @@ func TestConcurrentDemotionsKeepAnAdministrator(t *testing.T) {
 		}
 	}
 }
+
+func TestDemotingYourselfLeadsToTheOverview(t *testing.T) {
+	app := handlertest.New(t)
+	app.User(t, "boss@example.se", handlertest.UserOpts{Admin: true})
+	me := app.User(t, "me@example.se", handlertest.UserOpts{Admin: true})
+	c := app.ClientAs(t, me)
+	r := c.Post(t, userPath(me)+"/admin", url.Values{"admin": {"off"}})
+	if r.Status != http.StatusSeeOther || r.Location != "/" {
+		t.Fatalf("status %d to %q, want 303 to /", r.Status, r.Location)
+	}
+	if r := c.Get(t, "/users"); r.Status != http.StatusForbidden {
+		t.Errorf("Users after demotion: status %d, want 403", r.Status)
+	}
+}

@@ -134,9 +134,14 @@ func (s *Server) handleUserAdmin(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if on {
+	switch {
+	case on:
 		s.setFlash(c, "users.admin.on")
-	} else {
+	case id == currentSession(c).User.ID:
+		// The Users pages are closed to them now; the overview is not.
+		s.setFlash(c, "users.admin.off.self")
+		return redirect(c, "/")
+	default:
 		s.setFlash(c, "users.admin.off")
 	}
 	return redirect(c, userHref(id))

@@ -63,8 +63,7 @@ func scanUserItem(row interface{ Scan(...any) error }) (UserListItem, error) {
 func (s *Store) ListUsers(ctx context.Context, f UserFilter) ([]UserListItem, int, error) {
 	where, args := "", []any{}
 	if q := strings.TrimSpace(f.Query); q != "" {
-		where = " WHERE instr(portvakt_fold(u.name || ' ' || u.email), ?) > 0"
-		args = append(args, strings.ToLower(q))
+		where, args = userSearch(q)
 	}
 	var total int
 	if err := s.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM users u"+where, args...).Scan(&total); err != nil {
@@ -85,6 +84,26 @@ func (s *Store) ListUsers(ctx context.Context, f UserFilter) ([]UserListItem, in
 		out = append(out, it)
 	}
 	return out, total, rows.Err()
+}
+
+// userSearch is the condition for a search. LIKE, in SQLite's C code, folds ASCII letters only,
+// which is enough for an ASCII query and several times faster than the Go fold that a query
+// with å, ä or ö needs.
+func userSearch(q string) (string, []any) {
+	if isASCII(q) {
+		esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q)
+		return ` WHERE (u.name || ' ' || u.email) LIKE ? ESCAPE '\'`, []any{"%" + esc + "%"}
+	}
+	return " WHERE instr(portvakt_fold(u.name || ' ' || u.email), ?) > 0", []any{strings.ToLower(q)}
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // UserItem returns one user with link and grant, or ErrNotFound.
