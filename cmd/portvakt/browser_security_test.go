@@ -33,7 +33,28 @@ func TestBrowserSecurityAndUsers(t *testing.T) {
 	b.fill("confirm", "en lång och bra fras")
 	b.click("[data-testid=setup-submit]")
 
-	// Users: create the second person, who reads English.
+	userPage := createBo(t, b, pv)
+	received := srv.Next(t)
+	grantAndAllow(t, b, pv)
+	verifyAsBo(t, received.Text)
+
+	// Bo signs in with single sign-on (another part of portvakt): here the link is written
+	// directly, then the administrator removes it.
+	linkIdentity(t, pv, "bo@exempel.se", "https://login.exempel.se/tenant", "0f9a7c2e-bo")
+	b.open(userPage)
+	b.axe()
+	b.shot("user-linked-sv")
+	b.click("[data-testid=user-unlink]")
+	if got := b.text("[data-testid=flash]"); got != "Kopplingen har tagits bort." {
+		t.Fatalf("after removing the link, flash = %q", got)
+	}
+	b.shot("user-unlinked-sv")
+	shootTheRest(t, b, pv, userPage)
+}
+
+// createBo creates the second person, who reads English, and returns the person's page.
+func createBo(t *testing.T, b *browser, pv *instance) string {
+	t.Helper()
 	b.open(pv.URL + "/users/new")
 	b.axe()
 	b.shot("users-new-sv")
@@ -46,10 +67,13 @@ func TestBrowserSecurityAndUsers(t *testing.T) {
 	}
 	b.axe()
 	b.shot("user-created-sv")
-	userPage := b.location()
-	received := srv.Next(t)
+	return b.location()
+}
 
-	// General > Security: the administrator adds themselves and Bo.
+// grantAndAllow grants the administrator and Bo access, and adds an allowed domain after a
+// refused one.
+func grantAndAllow(t *testing.T, b *browser, pv *instance) {
+	t.Helper()
 	b.open(pv.URL + "/security")
 	if got := b.text("[data-testid=self-hint]"); !strings.Contains(got, "Lägg till dig själv") {
 		t.Fatalf("self hint = %q", got)
@@ -83,12 +107,16 @@ func TestBrowserSecurityAndUsers(t *testing.T) {
 	}
 	b.axe()
 	b.shot("security-saved-sv")
+}
 
+// verifyAsBo follows the link in the mail in Bo's own browser.
+func verifyAsBo(t *testing.T, mailText string) {
+	t.Helper()
 	// Bo follows the link in the mail in his own browser, which asks for Swedish: the page
 	// speaks English, the language the administrator chose for him.
-	link := regexp.MustCompile(`http://\S+/verify\?token=\S+`).FindString(received.Text)
+	link := regexp.MustCompile(`http://\S+/verify\?token=\S+`).FindString(mailText)
 	if link == "" {
-		t.Fatalf("no link in the mail:\n%s", received.Text)
+		t.Fatalf("no link in the mail:\n%s", mailText)
 	}
 	bo := newBrowser(t, "sv-SE,sv")
 	bo.open(link)
@@ -108,19 +136,11 @@ func TestBrowserSecurityAndUsers(t *testing.T) {
 		t.Fatalf("second visit: %q", got)
 	}
 	bo.shot("verify-used-en")
+}
 
-	// Bo signs in with single sign-on (another part of portvakt): here the link is written
-	// directly, then the administrator removes it.
-	linkIdentity(t, pv, "bo@exempel.se", "https://login.exempel.se/tenant", "0f9a7c2e-bo")
-	b.open(userPage)
-	b.axe()
-	b.shot("user-linked-sv")
-	b.click("[data-testid=user-unlink]")
-	if got := b.text("[data-testid=flash]"); got != "Kopplingen har tagits bort." {
-		t.Fatalf("after removing the link, flash = %q", got)
-	}
-	b.shot("user-unlinked-sv")
-
+// shootTheRest checks and photographs the remaining pages, in Swedish and then in English.
+func shootTheRest(t *testing.T, b *browser, pv *instance, userPage string) {
+	t.Helper()
 	b.open(pv.URL + "/users")
 	b.axe()
 	b.shot("users-sv")
