@@ -4,7 +4,7 @@ func init() {
 	register(map[string][2]string{
 		"nav.security":         {"Säkerhet", "Security"},
 		"nav.security.about":   {"Vem som får använda Authentication Settings, och vilka e-postdomäner som får kopplas till single sign-on.", "Who may use Authentication Settings, and which e-mail domains may be linked to single sign-on."},
-		"security.title":       {"Allmänt > Säkerhet", "General > Security"},
+		"security.title":       {"Säkerhet", "Security"},
 		"security.since":       {"Sedan", "Since"},
 		"security.notsaved":    {"Inte sparad", "Not saved"},
 		"security.unsaved":     {"Ändringarna är inte sparade", "Changes not saved"},
