@@ -79,11 +79,14 @@ func (s *Server) handleOutboxMail(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	v := views.OutboxMailView{Mail: mailRow(m), MailConfigured: s.cfg.Mail != nil}
 	body, err := s.mailer.open(m.Body)
 	if err != nil {
-		return err
+		// Sealed with another key file: the rest of the page still helps.
+		s.log.Warn("outbox: cannot open mail body", "mail_id", id, "error", err)
+		body.Text = lang(c).T("outbox.unreadable")
 	}
-	v := views.OutboxMailView{Mail: mailRow(m), Text: body.Text, MailConfigured: s.cfg.Mail != nil}
+	v.Text = body.Text
 	if m.Status == store.MailSent {
 		// Verifying proves the recipient reads the mailbox; an administrator reading the link of a
 		// delivered mail could verify in their place.

@@ -47,6 +47,7 @@ func (s *Server) flashDelivery(c echo.Context, key, email string, sendErr error)
 	case errors.As(sendErr, &se):
 		msg += " " + l.T("mail.outcome.refused", se.Code, se.Message)
 	default:
+		s.log.Warn("mail: not delivered", "to", email, "error", sendErr)
 		msg += " " + l.T("mail.outcome.failed")
 	}
 	cookie(c).Values[keyFlash] = msg

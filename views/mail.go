@@ -17,8 +17,13 @@ func RenderVerificationMail(ctx context.Context, l Lang, v VerificationMailView)
 		l.T("mail.greeting", v.Name),
 		l.T("mail.verify.intro", v.sender(), v.Email),
 		v.Link,
-		l.T("mail.verify.expiry", l.Time(v.Expires)),
+		l.T("mail.verify.expiry", v.expires()),
 		l.T("mail.verify.ignore"),
 	}, "\n\n") + "\n"
 	return l.T("mail.verify.subject"), text, buf.String(), nil
+}
+
+// expires is when the link stops working, with the time zone, since the reader may be elsewhere.
+func (v VerificationMailView) expires() string {
+	return v.Expires.Local().Format("2006-01-02 15:04 MST")
 }

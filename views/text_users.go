@@ -28,7 +28,7 @@ func init() {
 		"users.lang.default":        {"Samma som portvakt i övrigt", "The same as portvakt's default"},
 
 		"users.new.title":     {"Skapa användare", "Create user"},
-		"users.new.intro":     {"Användaren får ett e-postmeddelande med en länk som bekräftar adressen. Länken gäller i 24 timmar.", "The user gets an e-mail with a link that confirms the address. The link is valid for 24 hours."},
+		"users.new.intro":     {"Användaren får ett e-postmeddelande med en länk som bekräftar adressen. Länken gäller i 24 timmar. Användare som skapas här får inget lösenord: de loggar in med single sign-on när det är inställt.", "The user gets an e-mail with a link that confirms the address. The link is valid for 24 hours. Users created here get no password: they sign in with single sign-on once it is set up."},
 		"users.new.submit":    {"Skapa och skicka länk", "Create and send link"},
 		"users.created":       {"Användaren %s har skapats.", "The user %s has been created."},
 		"users.updated":       {"Ändringarna har sparats.", "Your changes have been saved."},
@@ -94,6 +94,7 @@ func init() {
 		"outbox.retry.done":     {"Nytt försök att skicka till %s.", "Tried again to send to %s."},
 		"outbox.retry.busy":     {"Meddelandet har redan skickats, eller skickas just nu.", "The message has already been sent, or is being sent right now."},
 		"outbox.linkhidden":     {"Meddelandet har kommit fram, så länken visas inte här. Bara mottagaren kan använda den.", "The message was delivered, so the link is not shown here. Only the recipient can use it."},
+		"outbox.unreadable":    {"Meddelandet kan inte läsas, eftersom nyckelfilen har bytts sedan det skapades. Skicka en ny länk från användarens sida.", "The message cannot be read, because the key file has changed since it was made. Send a new link from the user's page."},
 		"outbox.text":           {"Meddelandet", "The message"},
 	})
 }
