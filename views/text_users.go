@@ -94,7 +94,7 @@ func init() {
 		"outbox.retry.done":     {"Nytt försök att skicka till %s.", "Tried again to send to %s."},
 		"outbox.retry.busy":     {"Meddelandet har redan skickats, eller skickas just nu.", "The message has already been sent, or is being sent right now."},
 		"outbox.linkhidden":     {"Meddelandet har kommit fram, så länken visas inte här. Bara mottagaren kan använda den.", "The message was delivered, so the link is not shown here. Only the recipient can use it."},
-		"outbox.unreadable":    {"Meddelandet kan inte läsas, eftersom nyckelfilen har bytts sedan det skapades. Skicka en ny länk från användarens sida.", "The message cannot be read, because the key file has changed since it was made. Send a new link from the user's page."},
+		"outbox.unreadable":     {"Meddelandet kan inte läsas, eftersom nyckelfilen har bytts sedan det skapades. Skicka en ny länk från användarens sida.", "The message cannot be read, because the key file has changed since it was made. Send a new link from the user's page."},
 		"outbox.text":           {"Meddelandet", "The message"},
 	})
 }
