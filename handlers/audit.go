@@ -17,8 +17,9 @@ import (
 // The audit log page: administrators see everything; people with access to Authentication
 // Settings see the actions of that area.
 
-// authSettingsAreas are the action prefixes of Authentication Settings.
-var authSettingsAreas = []string{"domain.", "idp.", "sso.", "test.", "policy.", "password_login."}
+// authSettingsAreas are the action prefixes of Authentication Settings: domains, identity
+// providers and their test sign-ins, policies, and the SSO links they create.
+var authSettingsAreas = []string{"domain.", "idp.", "sso.", "test.", "policy.", "password_login.", "link."}
 
 const auditPerPage = 50
 
