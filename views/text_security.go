@@ -27,8 +27,8 @@ func init() {
 			"Sparat. Antal personer med behörighet till Authentication Settings: %d (tillagda: %d, borttagna: %d).",
 			"Saved. People with access to Authentication Settings: %d (added: %d, removed: %d).",
 		},
-		"security.err.person.none":   {"Ingen användare matchar %q. Kontrollera stavningen, eller skapa användaren under Användare först.", "No user matches %q. Check the spelling, or create the user under Users first."},
-		"security.err.person.many":   {"Flera användare matchar %q. Välj en av dem nedan.", "Several users match %q. Choose one of them below."},
+		"security.err.person.none":   {"Ingen användare matchar ”%s”. Kontrollera stavningen, eller skapa användaren under Användare först.", "No user matches “%s”. Check the spelling, or create the user under Users first."},
+		"security.err.person.many":   {"Flera användare matchar ”%s”. Välj en av dem nedan.", "Several users match “%s”. Choose one of them below."},
 		"security.err.person.search": {"Sökningen misslyckades. Försök igen.", "The search failed. Try again."},
 		"security.err.person.gone":   {"En av personerna har tagits bort under tiden. Kontrollera listan och spara igen.", "One of the people was removed meanwhile. Check the list and save again."},
 
@@ -44,8 +44,8 @@ func init() {
 			"Sparat. Antal tillåtna domäner: %d (tillagda: %d, borttagna: %d).",
 			"Saved. Allowed domains: %d (added: %d, removed: %d).",
 		},
-		"security.err.domain.invalid":  {"%q är inte ett domännamn. Skriv till exempel example.se, utan @ eller https://.", "%q is not a domain name. Type for example example.se, without @ or https://."},
-		"security.err.domain.consumer": {"%q är en allmän e-posttjänst där adresserna tillhör människor utanför organisationen. Skriv er egen domän.", "%q is a public mail service whose addresses belong to people outside the organisation. Type your own domain."},
-		"security.err.domain.suffix":   {"%q är en toppdomän som många organisationer delar. Skriv er egen domän, till exempel example.se.", "%q is a top-level domain that many organisations share. Type your own domain, for example example.se."},
+		"security.err.domain.invalid":  {"”%s” är inte ett domännamn. Skriv till exempel example.se, utan @ eller https://.", "“%s” is not a domain name. Type for example example.se, without @ or https://."},
+		"security.err.domain.consumer": {"”%s” är en allmän e-posttjänst där adresserna tillhör människor utanför organisationen. Skriv er egen domän.", "“%s” is a public mail service whose addresses belong to people outside the organisation. Type your own domain."},
+		"security.err.domain.suffix":   {"”%s” är en toppdomän som många organisationer delar. Skriv er egen domän, till exempel example.se.", "“%s” is a top-level domain that many organisations share. Type your own domain, for example example.se."},
 	})
 }

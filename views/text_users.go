@@ -54,7 +54,7 @@ func init() {
 		"users.link.subject":      {"Användar-id hos leverantören", "User id at the provider"},
 		"users.link.since":        {"Kopplad", "Linked"},
 		"users.link.remove":       {"Ta bort koppling", "Remove link"},
-		"users.link.remove.about": {"Tas kopplingen bort kopplas användaren på nytt vid nästa inloggning med single sign-on, till den identitet som då har samma verifierade e-postadress.", "If the link is removed, the user is linked again at the next single sign-on, to the identity that then has the same verified e-mail address."},
+		"users.link.remove.about": {"Om kopplingen tas bort kopplas användaren på nytt vid nästa inloggning med single sign-on, till den identitet som då har samma verifierade e-postadress.", "If the link is removed, the user is linked again at the next single sign-on, to the identity that then has the same verified e-mail address."},
 		"users.link.none.about":   {"Ingen koppling. Den skapas första gången användaren loggar in med single sign-on.", "No link. It is made the first time the user signs in with single sign-on."},
 		"users.unlinked":          {"Kopplingen har tagits bort.", "The link has been removed."},
 
