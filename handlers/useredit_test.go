@@ -142,3 +142,37 @@ func TestDemotingYourselfLeadsToTheOverview(t *testing.T) {
 		t.Errorf("Users after demotion: status %d, want 403", r.Status)
 	}
 }
+
+func TestUserFormsRefuseBadInput(t *testing.T) {
+	app := handlertest.New(t)
+	c := app.ClientAs(t, app.User(t, "admin@example.se", handlertest.UserOpts{Admin: true}))
+	taken := app.User(t, "taken@example.se", handlertest.UserOpts{})
+	u := app.User(t, "ulla@example.se", handlertest.UserOpts{Verified: true})
+	tests := []struct {
+		name, path string
+		form       url.Values
+		status     int
+		field      string
+	}{
+		{"create without a name", "/users", url.Values{"email": {"new@example.se"}}, 422, "name"},
+		{"create with a bad address", "/users", url.Values{"name": {"N"}, "email": {"not an address"}}, 422, "email"},
+		{"create with a taken address", "/users", url.Values{"name": {"N"}, "email": {"TAKEN@example.se"}}, 422, "email"},
+		{"name too long", userPath(u), url.Values{"name": {strings.Repeat("å", 201)}, "email": {"ulla@example.se"}}, 422, "name"},
+		{"address of another user", userPath(u), url.Values{"name": {"Ulla"}, "email": {taken.Email}}, 422, "email"},
+		{"unknown user", "/users/9999", url.Values{"name": {"X"}, "email": {"x@example.se"}}, 404, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := c.Post(t, tt.path, tt.form)
+			if r.Status != tt.status {
+				t.Fatalf("status %d, want %d", r.Status, tt.status)
+			}
+			if tt.field != "" && r.Doc(t).Find("#"+tt.field+"-error").Length() != 1 {
+				t.Errorf("no message next to %s", tt.field)
+			}
+		})
+	}
+	if got, _ := app.Store.UserByID(context.Background(), u.ID); got.Name != u.Name || !got.EmailVerified {
+		t.Errorf("a refused edit changed the user: %+v", got)
+	}
+}
