@@ -53,6 +53,11 @@ func (s *Server) handleGrantsSubmit(c echo.Context) error {
 	}
 	p := s.securityPage(c)
 	rows, ids, problems := s.resolveGrantRows(c, values)
+	for i := range rows {
+		if j := slices.IndexFunc(v.Grants, func(g views.GrantRow) bool { return g.Email == rows[i].Email }); j >= 0 {
+			rows[i].Since = v.Grants[j].Since // a stored row keeps its date while others are edited
+		}
+	}
 	if act.kind != "save" {
 		v.Grants, v.GrantsUnsaved = keepTyped(rows), true
 		s.markSelf(c, &v)

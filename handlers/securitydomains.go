@@ -28,6 +28,11 @@ func (s *Server) handleAllowedDomainsSubmit(c echo.Context) error {
 	s.markSelf(c, &v)
 	p := s.securityPage(c)
 	rows, names, problems := checkDomainRows(lang(c), values)
+	for i := range rows {
+		if j := slices.IndexFunc(v.Domains, func(d views.AllowedDomainRow) bool { return d.Value == rows[i].Value }); j >= 0 {
+			rows[i].Since = v.Domains[j].Since
+		}
+	}
 	v.Domains, v.DomainsUnsaved = rows, true
 	if act.kind != "save" {
 		for i := range v.Domains {
