@@ -52,10 +52,29 @@ var matrix = map[string][]role{
 	"GET /auth-settings":   authRoles,
 
 	// General > Security.
+	"GET /security":          adminRoles,
+	"POST /security/grants":  adminRoles,
+	"GET /security/people":   adminRoles,
+	"POST /security/domains": adminRoles,
 
 	// Users.
+	"GET /users":                   adminRoles,
+	"POST /users":                  adminRoles,
+	"GET /users/new":               adminRoles,
+	"GET /users/outbox":            adminRoles,
+	"GET /users/outbox/:id":        adminRoles,
+	"POST /users/outbox/:id/retry": adminRoles,
+	"GET /users/:id":               adminRoles,
+	"POST /users/:id":              adminRoles,
+	"POST /users/:id/admin":        adminRoles,
+	"POST /users/:id/resend":       adminRoles,
+	"POST /users/:id/unlink":       adminRoles,
+	"GET /verify":                  everyone,
+	"POST /verify":                 everyone,
 
 	// Audit log.
+	"GET /audit":            adminOrAuth,
+	"GET /audit/export.csv": adminOrAuth,
 
 	// Authentication Settings > Domains.
 	"GET /auth-settings/domains":             authRoles,

@@ -52,10 +52,30 @@ func (s *Server) routes() []route {
 		{http.MethodGet, "/profile", signedIn, s.handleProfile},
 
 		// General > Security (administrators).
+		{http.MethodGet, "/security", adminOnly, s.handleSecurity},
+		{http.MethodPost, "/security/grants", adminOnly, s.handleGrantsSubmit},
+		{http.MethodGet, "/security/people", adminOnly, s.handlePeopleSuggest},
+		{http.MethodPost, "/security/domains", adminOnly, s.handleAllowedDomainsSubmit},
 
 		// Users (administrators).
+		{http.MethodGet, "/users", adminOnly, s.handleUsers},
+		{http.MethodPost, "/users", adminOnly, s.handleUserCreate},
+		{http.MethodGet, "/users/new", adminOnly, s.handleUserNew},
+		{http.MethodGet, "/users/outbox", adminOnly, s.handleOutbox},
+		{http.MethodGet, "/users/outbox/:id", adminOnly, s.handleOutboxMail},
+		{http.MethodPost, "/users/outbox/:id/retry", adminOnly, s.handleOutboxRetry},
+		{http.MethodGet, "/users/:id", adminOnly, s.handleUser},
+		{http.MethodPost, "/users/:id", adminOnly, s.handleUserUpdate},
+		{http.MethodPost, "/users/:id/admin", adminOnly, s.handleUserAdmin},
+		{http.MethodPost, "/users/:id/resend", adminOnly, s.handleUserResend},
+		{http.MethodPost, "/users/:id/unlink", adminOnly, s.handleUserUnlink},
+		// E-mail verification links (anybody with the link).
+		{http.MethodGet, "/verify", public, s.handleVerifyForm},
+		{http.MethodPost, "/verify", public, s.handleVerifySubmit},
 
 		// Audit log.
+		{http.MethodGet, "/audit", adminOrAuthSettings, s.handleAudit},
+		{http.MethodGet, "/audit/export.csv", adminOrAuthSettings, s.handleAuditCSV},
 
 		// Authentication Settings.
 		{http.MethodGet, "/auth-settings", authSettings, s.handleAuthSettings},

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"portvakt/handlers/dnscheck"
+	"portvakt/handlers/mail"
 	"portvakt/handlers/oidcrp"
 	"portvakt/store"
 	"portvakt/views"
@@ -46,6 +47,10 @@ type Config struct {
 
 	// Metrics receives portvakt's Prometheus series; nil keeps them in a private registry.
 	Metrics prometheus.Registerer
+
+	// Mail sends outgoing mail (verification links). Nil: no mail server is configured, and mail
+	// is kept in the outbox, where administrators can read it.
+	Mail mail.Sender
 }
 
 // Server holds the dependencies of every handler.
@@ -60,6 +65,7 @@ type Server struct {
 	secure   bool // the base URL is https
 	dummyPwd string
 	rp       *oidcrp.RP
+	mailer   *mailer
 }
 
 // New builds the echo instance with every route and middleware.
@@ -100,6 +106,9 @@ func New(cfg Config, st *store.Store) (*echo.Echo, *Server, error) {
 	s.cookies = s.newCookieStore()
 	s.rp = oidcrp.New(cfg.OIDCClient, nil)
 	var err error
+	if s.mailer, err = newMailer(cfg.Mail, cfg.Keys.Secrets, st, cfg.Logger); err != nil {
+		return nil, nil, err
+	}
 	if s.dummyPwd, err = s.hasher.Hash("portvakt-timing-equaliser"); err != nil {
 		return nil, nil, err
 	}

@@ -32,12 +32,16 @@ var navGroups = []NavGroup{
 		{Area: "profile", TextKey: "nav.profile", Href: "/profile", Need: NeedSignedIn},
 	}},
 	// General (Allmänt): administrators.
-	{TextKey: "nav.general", Items: []NavItem{}},
+	{TextKey: "nav.general", Items: []NavItem{
+		{Area: "security", TextKey: "nav.security", Href: "/security", Need: NeedAdmin},
+		{Area: "users", TextKey: "nav.users", Href: "/users", Need: NeedAdmin},
+	}},
 	// Authentication Settings: people granted access.
 	{TextKey: "nav.authsettings", Items: []NavItem{
 		{Area: "authsettings", TextKey: "nav.authsettings.overview", Href: "/auth-settings", Need: NeedAuthSettings},
 		{Area: "domains", TextKey: "nav.domains", Href: "/auth-settings/domains", Need: NeedAuthSettings},
 		{Area: "sso", TextKey: "nav.sso", Href: "/auth-settings/sso", Need: NeedAuthSettings},
+		{Area: "audit", TextKey: "nav.audit", Href: "/audit", Need: NeedAdminOrAuthSettings},
 	}},
 }
 

@@ -17,6 +17,7 @@ import (
 
 	"portvakt/handlers"
 	"portvakt/handlers/dnscheck"
+	"portvakt/handlers/mail"
 	"portvakt/store"
 	"portvakt/views"
 )
@@ -35,6 +36,8 @@ type serveConfig struct {
 	dnsTimeout    time.Duration
 	domainRecheck time.Duration
 	metricsAddr   string
+	smtpURL       string
+	mailFrom      string
 }
 
 func parseServe(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
@@ -52,8 +55,13 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	f.duration(&c.dnsTimeout, "dns-timeout", "PORTVAKT_DNS_TIMEOUT", dnscheck.DefaultTimeout, "give up a domain verification lookup after this long")
 	f.duration(&c.domainRecheck, "domain-recheck", "PORTVAKT_DOMAIN_RECHECK", 12*time.Hour, "re-check verified domains this often (0 turns re-checks off)")
 	f.str(&c.metricsAddr, "metrics-addr", "PORTVAKT_METRICS_ADDR", "", "serve Prometheus /metrics on this separate address, e.g. 127.0.0.1:9090 (default: off)")
+	f.str(&c.smtpURL, "smtp", "PORTVAKT_SMTP", "", "mail server URL: smtp://user:pass@host:587 (STARTTLS; ?starttls=false for none) or smtps://user:pass@host:465; empty keeps mail in the outbox")
+	f.str(&c.mailFrom, "mail-from", "PORTVAKT_MAIL_FROM", "", `sender of portvakt's mail, e.g. "portvakt <portvakt@example.se>"; required with --smtp`)
 	if err := f.Parse(args); err != nil {
 		return c, err
+	}
+	if c.smtpURL != "" && c.mailFrom == "" {
+		return c, fmt.Errorf("--mail-from is required with --smtp, e.g. --mail-from 'portvakt <portvakt@example.se>'")
 	}
 	if c.dnsTimeout <= 0 || c.dnsTimeout > time.Minute {
 		return c, fmt.Errorf("--dns-timeout must be more than 0 and at most 1m, not %s", c.dnsTimeout)
@@ -101,6 +109,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	l, _ := views.ParseLang(cfg.lang)
+	sender, err := mailSender(cfg, log)
+	if err != nil {
+		return err
+	}
 	registry := handlers.NewMetricsRegistry()
 	if err := serveMetrics(ctx, cfg.metricsAddr, registry, stdout, log); err != nil {
 		return err
@@ -112,6 +124,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		DomainChecker:        &dnscheck.Checker{Server: cfg.dnsServer, Timeout: cfg.dnsTimeout},
 		DNSTimeout:           cfg.dnsTimeout,
 		Metrics:              registry,
+		Mail:                 sender,
 	}, st)
 	if err != nil {
 		return err
@@ -148,6 +161,21 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	return nil
+}
+
+// mailSender is the SMTP sender for --smtp, or nil (mail kept in the outbox) without it. Both
+// cases are logged, so that an operator can see where mail goes.
+func mailSender(cfg serveConfig, log *slog.Logger) (mail.Sender, error) {
+	if cfg.smtpURL == "" {
+		log.Info("mail: no SMTP server configured (--smtp); mail is kept in the outbox under Users > Outbox")
+		return nil, nil
+	}
+	s, err := mail.NewSMTPSender(cfg.smtpURL, cfg.mailFrom)
+	if err != nil {
+		return nil, fmt.Errorf("--smtp: %w", err)
+	}
+	log.Info("mail: sending through " + s.String())
+	return s, nil
 }
 
 // baseURL is the configured base URL, or http://ADDR for the address actually listened on.

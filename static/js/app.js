@@ -24,3 +24,39 @@ document.addEventListener("DOMContentLoaded", () => {
   const summary = document.querySelector(".error-summary");
   if (summary) summary.focus();
 });
+
+// Editable lists: say "not saved" as soon as something is typed, and suggest people by name or
+// e-mail while a grant row is typed in (the server resolves names without JavaScript too).
+document.addEventListener("DOMContentLoaded", () => {
+  for (const note of document.querySelectorAll("[data-unsaved-note]")) {
+    const form = note.closest("form");
+    if (form) form.addEventListener("input", () => { note.hidden = false; });
+  }
+  for (const input of document.querySelectorAll("input[data-suggest]")) {
+    const list = input.list;
+    if (!list) continue;
+    let timer = 0;
+    input.addEventListener("input", () => {
+      clearTimeout(timer);
+      const q = input.value.trim();
+      if (q.length < 2) return;
+      timer = setTimeout(async () => {
+        try {
+          const res = await fetch(input.dataset.suggest + "?q=" + encodeURIComponent(q), {
+            headers: { Accept: "application/json" }, credentials: "same-origin",
+          });
+          if (!res.ok) return;
+          const people = await res.json();
+          list.replaceChildren(...people.map((p) => {
+            const option = document.createElement("option");
+            option.value = p.email;
+            option.label = p.name;
+            return option;
+          }));
+        } catch (_) {
+          // No suggestions: the server still finds the person when the form is saved.
+        }
+      }, 200);
+    });
+  }
+});

@@ -1,0 +1,146 @@
+package handlers
+
+import (
+	"encoding/csv"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"portvakt/store"
+	"portvakt/views"
+)
+
+// The audit log page: administrators see everything; people with access to Authentication
+// Settings see the actions of that area.
+
+// authSettingsAreas are the action prefixes of Authentication Settings: domains, identity
+// providers and their test sign-ins, policies, and the SSO links they create.
+var authSettingsAreas = []string{"domain.", "idp.", "sso.", "test.", "policy.", "password_login.", "link."}
+
+const auditPerPage = 50
+
+// auditQuery is the filter as typed, kept for the form and the links.
+type auditQuery struct {
+	action, actor, from, to string
+	page                    int
+}
+
+// readAuditFilter turns the query string into a store filter for this person. Bad dates are
+// reported, not guessed.
+func (s *Server) readAuditFilter(c echo.Context) (auditQuery, store.AuditFilter, []views.FieldError) {
+	l := lang(c)
+	q := auditQuery{action: c.QueryParam("action"), from: c.QueryParam("from"), to: c.QueryParam("to")}
+	q.actor, _ = formText(c.QueryParam("actor"), maxEmail)
+	q.actor, q.action = truncate(q.actor, maxEmail), truncate(q.action, 100)
+	q.page, _ = strconv.Atoi(c.QueryParam("page"))
+	q.page = max(q.page, 1)
+	f := store.AuditFilter{Action: q.action, Actor: q.actor, Offset: (q.page - 1) * auditPerPage, Limit: auditPerPage}
+	if sess := currentSession(c); !sess.User.IsAdmin {
+		f.Areas = authSettingsAreas
+	}
+	var problems []views.FieldError
+	if d, ok := parseDay(q.from); ok {
+		f.From = d
+	} else {
+		problems = append(problems, views.FieldError{Field: "from", Message: l.T("audit.err.date")})
+	}
+	if d, ok := parseDay(q.to); ok && !d.IsZero() {
+		f.To = d.AddDate(0, 0, 1) // the whole "to" day
+	} else if !ok {
+		problems = append(problems, views.FieldError{Field: "to", Message: l.T("audit.err.date")})
+	}
+	return q, f, problems
+}
+
+// parseDay reads a YYYY-MM-DD date in local time; empty is the zero time.
+func parseDay(s string) (time.Time, bool) {
+	if s == "" {
+		return time.Time{}, true
+	}
+	t, err := time.ParseInLocation("2006-01-02", s, time.Local)
+	return t, err == nil
+}
+
+func (q auditQuery) values() url.Values {
+	v := url.Values{}
+	for k, val := range map[string]string{"action": q.action, "actor": q.actor, "from": q.from, "to": q.to} {
+		if val != "" {
+			v.Set(k, val)
+		}
+	}
+	return v
+}
+
+// handleAudit shows one page of the log with the filter form.
+func (s *Server) handleAudit(c echo.Context) error {
+	ctx := c.Request().Context()
+	q, f, problems := s.readAuditFilter(c)
+	actions, err := s.store.AuditActions(ctx, f.Areas)
+	if err != nil {
+		return err
+	}
+	v := views.AuditView{Action: q.action, Actor: q.actor, From: q.from, To: q.to, Actions: actions}
+	status := http.StatusOK
+	if len(problems) == 0 {
+		rows, more, err := s.store.ListAudit(ctx, f)
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			v.Rows = append(v.Rows, views.AuditRowView{At: r.At, Actor: r.Actor, Action: r.Action, Target: r.Target,
+				ClientIP: r.ClientIP, RequestID: r.RequestID, Before: r.Before, After: r.After, Detail: r.Detail})
+		}
+		vals := q.values()
+		v.CSVHref = "/audit/export.csv?" + vals.Encode()
+		if q.page > 1 {
+			vals.Set("page", strconv.Itoa(q.page-1))
+			v.PrevHref = "/audit?" + vals.Encode()
+		}
+		if more {
+			vals.Set("page", strconv.Itoa(q.page+1))
+			v.NextHref = "/audit?" + vals.Encode()
+		}
+	} else {
+		status = http.StatusUnprocessableEntity
+	}
+	p := s.page(c, "audit.title", "audit", crumb(c, "nav.audit", "/audit"))
+	p.Errors = problems
+	return render(c, status, views.AuditPage(p, v))
+}
+
+// handleAuditCSV streams every matching row as CSV, newest first.
+func (s *Server) handleAuditCSV(c echo.Context) error {
+	_, f, problems := s.readAuditFilter(c)
+	if len(problems) > 0 {
+		return badRequest("bad date")
+	}
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
+	h.Set(echo.HeaderContentDisposition, `attachment; filename="portvakt-audit-`+time.Now().Format("20060102-150405")+`.csv"`)
+	h.Set("Cache-Control", "no-store")
+	c.Response().WriteHeader(http.StatusOK)
+	w := csv.NewWriter(c.Response())
+	_ = w.Write([]string{"id", "time", "actor", "action", "target", "client_ip", "request_id", "before", "after", "detail"})
+	err := s.store.EachAudit(c.Request().Context(), f, func(r store.AuditRow) error {
+		return w.Write([]string{strconv.FormatInt(r.ID, 10), r.At.UTC().Format(time.RFC3339), csvSafe(r.Actor),
+			csvSafe(r.Action), csvSafe(r.Target), r.ClientIP, r.RequestID, csvSafe(r.Before), csvSafe(r.After), csvSafe(r.Detail)})
+	})
+	w.Flush()
+	if err != nil {
+		s.log.Error("audit export stopped", "error", err)
+	}
+	return nil
+}
+
+// csvSafe keeps a spreadsheet from reading a cell as a formula (CSV injection): a leading
+// =, +, - or @ gets a quote in front.
+func csvSafe(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}

@@ -1,0 +1,89 @@
+package handlers_test
+
+import (
+	"context"
+	"encoding/csv"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"portvakt/handlers/handlertest"
+	"portvakt/store"
+)
+
+func TestAuditPageAndExport(t *testing.T) {
+	app := handlertest.New(t)
+	admin := app.ClientAs(t, app.User(t, "admin@example.se", handlertest.UserOpts{Admin: true}))
+	it := app.ClientAs(t, app.User(t, "it@example.se", handlertest.UserOpts{AuthSettings: true}))
+	ctx := context.Background()
+	if err := app.Store.AppendAudit(ctx, store.Actor{Label: "it@example.se"}, store.AuditEntry{Action: "domain.add", Target: "=HYPERLINK(\"x\")"}); err != nil {
+		t.Fatal(err)
+	}
+	actions := func(c *handlertest.Client, query string) string {
+		r := c.Get(t, "/audit"+query)
+		if r.Status != http.StatusOK {
+			t.Fatalf("GET /audit%s: status %d", query, r.Status)
+		}
+		var out []string
+		r.Doc(t).Find(`[data-testid="audit-row"] code`).Each(func(_ int, s *goquery.Selection) { out = append(out, s.Text()) })
+		return strings.Join(out, " ")
+	}
+	tests := []struct {
+		name  string
+		c     *handlertest.Client
+		query string
+		want  string
+	}{
+		{"administrator sees everything, newest first", admin, "", "domain.add grant.add user.create user.create"},
+		{"filter by action", admin, "?action=grant.add", "grant.add"},
+		{"filter by actor", admin, "?actor=IT@", "domain.add"},
+		{"Authentication Settings user sees only that area", it, "", "domain.add"},
+		{"area holds with another filter", it, "?action=grant.add", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := actions(tt.c, tt.query); got != tt.want {
+				t.Errorf("actions = %q, want %q", got, tt.want)
+			}
+		})
+	}
+	if r := admin.Get(t, "/audit?from=yesterday"); r.Status != http.StatusUnprocessableEntity {
+		t.Errorf("bad date: status %d, want 422", r.Status)
+	}
+	r := admin.Get(t, "/audit/export.csv?"+url.Values{"action": {"domain.add"}}.Encode())
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "text/csv") {
+		t.Errorf("Content-Type = %q", r.Header.Get("Content-Type"))
+	}
+	records, err := csv.NewReader(strings.NewReader(r.Body)).ReadAll()
+	if err != nil || len(records) != 2 {
+		t.Fatalf("CSV: %d records, %v\n%s", len(records), err, r.Body)
+	}
+	if got := records[1][4]; got != `'=HYPERLINK("x")` {
+		t.Errorf("target cell = %q, want the formula defused", got)
+	}
+}
+
+func TestUsersListPagesAndSearches(t *testing.T) {
+	app := handlertest.New(t)
+	c := app.ClientAs(t, app.User(t, "admin@example.se", handlertest.UserOpts{Admin: true}))
+	for _, e := range []string{"anna@firma.se", "bo@firma.se"} {
+		app.User(t, e, handlertest.UserOpts{Verified: true})
+	}
+	r := c.Get(t, "/users?q=FIRMA")
+	doc := r.Doc(t)
+	if n := doc.Find(`[data-testid="user-row"]`).Length(); n != 2 {
+		t.Errorf("%d rows for FIRMA, want 2", n)
+	}
+	if got := doc.Find(`[data-testid="users-count"]`).Text(); got != "Visar 1–2 av 2" {
+		t.Errorf("count = %q", got)
+	}
+	if doc.Find(`[data-testid="pager-next"]`).Length() != 0 {
+		t.Error("a next-page link on the only page")
+	}
+	if r := c.Get(t, "/users/abc"); r.Status != http.StatusNotFound {
+		t.Errorf("GET /users/abc: status %d, want 404", r.Status)
+	}
+}

@@ -1,0 +1,85 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"portvakt/views"
+)
+
+// handleAllowedDomainsSubmit handles every button of the allowed-domains list: add or remove a
+// row, or save. A refused domain gets a message next to its row and every row stays as typed.
+func (s *Server) handleAllowedDomainsSubmit(c echo.Context) error {
+	ctx := c.Request().Context()
+	values, ok := formRows(c, "domain", maxDomainInput)
+	if !ok {
+		return badRequest("too many rows")
+	}
+	act := parseRowAction(c, len(values))
+	values = applyRowAction(values, act)
+	v, err := s.storedSecurity(ctx)
+	if err != nil {
+		return err
+	}
+	s.markSelf(c, &v)
+	p := s.securityPage(c)
+	rows, names, problems := checkDomainRows(lang(c), values)
+	for i := range rows {
+		if j := slices.IndexFunc(v.Domains, func(d views.AllowedDomainRow) bool { return d.Value == rows[i].Value }); j >= 0 {
+			rows[i].Since = v.Domains[j].Since
+		}
+	}
+	v.Domains, v.DomainsUnsaved = rows, true
+	if act.kind != "save" {
+		for i := range v.Domains {
+			v.Domains[i].Error = ""
+		}
+		return render(c, http.StatusOK, views.SecurityPage(p, v))
+	}
+	if len(problems) > 0 {
+		p.Errors = problems
+		return unprocessable(c, views.SecurityPage(p, v))
+	}
+	added, removed, err := s.store.SetAllowedDomains(ctx, s.actor(c), names)
+	if err != nil {
+		return err
+	}
+	s.setFlash(c, "security.domains.saved", len(names), added, removed)
+	return redirect(c, "/security")
+}
+
+// checkDomainRows normalises each typed domain; empty rows are skipped and a domain typed twice
+// counts once.
+func checkDomainRows(l views.Lang, values []string) ([]views.AllowedDomainRow, []string, []views.FieldError) {
+	var rows []views.AllowedDomainRow
+	var names []string
+	var problems []views.FieldError
+	for i, val := range values {
+		row := views.AllowedDomainRow{Index: i, Value: val}
+		if val != "" {
+			name, err := normaliseAllowedDomain(val)
+			switch {
+			case errors.Is(err, errDomainSuffix):
+				row.Error = l.T("security.err.domain.suffix", val)
+			case errors.Is(err, errDomainConsumer):
+				row.Error = l.T("security.err.domain.consumer", val)
+			case err != nil:
+				row.Error = l.T("security.err.domain.invalid", val)
+			default:
+				row.Value = name
+				if !slices.Contains(names, name) {
+					names = append(names, name)
+				}
+			}
+		}
+		if row.Error != "" {
+			problems = append(problems, views.FieldError{Field: "domain-" + strconv.Itoa(i), Message: row.Error})
+		}
+		rows = append(rows, row)
+	}
+	return rows, names, problems
+}

@@ -1,0 +1,202 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"portvakt/store"
+	"portvakt/views"
+)
+
+// userID reads the :id of a user route; anything but a positive number is "not found".
+func userID(c echo.Context) (int64, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, echo.NewHTTPError(http.StatusNotFound)
+	}
+	return id, nil
+}
+
+// handleUser shows one user: details, the edit form, verification and its mails, the
+// administrator role and the SSO link.
+func (s *Server) handleUser(c echo.Context) error {
+	id, err := userID(c)
+	if err != nil {
+		return err
+	}
+	it, err := s.store.UserItem(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	v, err := s.userPageView(c, it, userForm{name: it.Name, email: it.Email, lang: it.Lang})
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.UserPage(s.userPage(c, it), v))
+}
+
+func (s *Server) userPage(c echo.Context, it store.UserListItem) views.Page {
+	p := s.page(c, "users.user.title", "users", crumb(c, "nav.general", ""), crumb(c, "nav.users", "/users"),
+		views.Crumb{Label: it.Name})
+	p.Title = it.Name
+	return p
+}
+
+func (s *Server) userPageView(c echo.Context, it store.UserListItem, f userForm) (views.UserPageView, error) {
+	mails, _, err := s.store.ListMail(c.Request().Context(), store.MailFilter{UserID: it.ID, Limit: 5})
+	if err != nil {
+		return views.UserPageView{}, err
+	}
+	v := views.UserPageView{
+		User: userRow(it), Form: s.userFields(c, f, it.Link != nil),
+		Self: currentSession(c).User.ID == it.ID, MailConfigured: s.cfg.Mail != nil,
+	}
+	for _, m := range mails {
+		v.Mails = append(v.Mails, mailRow(m))
+	}
+	return v, nil
+}
+
+// handleUserUpdate saves name, e-mail and language. A new e-mail is unverified and gets a
+// verification mail; the e-mail of a linked user cannot change until the link is removed.
+func (s *Server) handleUserUpdate(c echo.Context) error {
+	ctx := c.Request().Context()
+	id, err := userID(c)
+	if err != nil {
+		return err
+	}
+	it, err := s.store.UserItem(ctx, id)
+	if err != nil {
+		return err
+	}
+	v, err := s.userPageView(c, it, userForm{})
+	if err != nil {
+		return err
+	}
+	f, problems := readUserForm(c, &v.Form)
+	l := lang(c)
+	if len(problems) == 0 {
+		var vm *store.VerificationMail
+		if f.email != it.Email {
+			m, err := s.verificationMail(ctx, f.name, f.email, f.lang)
+			if err != nil {
+				return err
+			}
+			vm = &m
+		}
+		mailID, err := s.store.UpdateUser(ctx, s.actor(c), id, store.UserUpdate{Name: f.name, Email: f.email, Lang: f.lang}, vm)
+		switch {
+		case err == nil && mailID != 0:
+			s.flashDelivery(c, "users.updated.email", f.email, s.mailer.deliver(ctx, s.actor(c), mailID))
+			return redirect(c, userHref(id))
+		case err == nil:
+			s.setFlash(c, "users.updated")
+			return redirect(c, userHref(id))
+		case errors.Is(err, store.ErrLinked):
+			v.Form.Email.Error = l.T("users.err.email.linked", it.Link.Issuer)
+		case isConflict(err):
+			v.Form.Email.Error = l.T("users.err.email.taken")
+		default:
+			return err
+		}
+		problems = append(problems, views.FieldError{Field: "email", Message: v.Form.Email.Error})
+	}
+	p := s.userPage(c, it)
+	p.Errors = problems
+	return unprocessable(c, views.UserPage(p, v))
+}
+
+func userHref(id int64) string { return "/users/" + strconv.FormatInt(id, 10) }
+
+// handleUserAdmin makes a user an administrator or takes the role away ("admin" is "on" or
+// "off"). The last administrator stays one; the page says why.
+func (s *Server) handleUserAdmin(c echo.Context) error {
+	ctx := c.Request().Context()
+	id, err := userID(c)
+	if err != nil {
+		return err
+	}
+	var on bool
+	switch c.FormValue("admin") {
+	case "on":
+		on = true
+	case "off":
+	default:
+		return badRequest("admin must be on or off")
+	}
+	err = s.store.SetAdmin(ctx, s.actor(c), id, on)
+	if errors.Is(err, store.ErrLastAdmin) {
+		return s.userRefused(c, id, "admin", "users.err.lastadmin")
+	}
+	if err != nil {
+		return err
+	}
+	switch {
+	case on:
+		s.setFlash(c, "users.admin.on")
+	case id == currentSession(c).User.ID:
+		// The Users pages are closed to them now; the overview is not.
+		s.setFlash(c, "users.admin.off.self")
+		return redirect(c, "/")
+	default:
+		s.setFlash(c, "users.admin.off")
+	}
+	return redirect(c, userHref(id))
+}
+
+// userRefused shows the user page again (409) with a message about a refused action.
+func (s *Server) userRefused(c echo.Context, id int64, field, key string, args ...any) error {
+	it, err := s.store.UserItem(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	v, err := s.userPageView(c, it, userForm{name: it.Name, email: it.Email, lang: it.Lang})
+	if err != nil {
+		return err
+	}
+	p := s.userPage(c, it)
+	p.Errors = []views.FieldError{{Field: field, Message: lang(c).T(key, args...)}}
+	return render(c, http.StatusConflict, views.UserPage(p, v))
+}
+
+// handleUserUnlink removes the user's SSO link ("Ta bort koppling").
+func (s *Server) handleUserUnlink(c echo.Context) error {
+	id, err := userID(c)
+	if err != nil {
+		return err
+	}
+	if err := s.store.RemoveLink(c.Request().Context(), s.actor(c), id); err != nil {
+		return err
+	}
+	s.setFlash(c, "users.unlinked")
+	return redirect(c, userHref(id))
+}
+
+// handleUserResend sends a new verification link and voids the old one.
+func (s *Server) handleUserResend(c echo.Context) error {
+	ctx := c.Request().Context()
+	id, err := userID(c)
+	if err != nil {
+		return err
+	}
+	it, err := s.store.UserItem(ctx, id)
+	if err != nil {
+		return err
+	}
+	if it.EmailVerified {
+		return s.userRefused(c, id, "verification", "users.err.alreadyverified")
+	}
+	vm, err := s.verificationMail(ctx, it.Name, it.Email, it.Lang)
+	if err != nil {
+		return err
+	}
+	mailID, err := s.store.ResendVerification(ctx, s.actor(c), id, vm)
+	if err != nil {
+		return err
+	}
+	s.flashDelivery(c, "users.resent", it.Email, s.mailer.deliver(ctx, s.actor(c), mailID))
+	return redirect(c, userHref(id))
+}
