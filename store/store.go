@@ -17,7 +17,7 @@ import (
 // Store is the database handle: one writer connection beside a pool of readers.
 type Store struct {
 	write *sql.DB
-	read  *sql.DB
+	read  *readPool
 	path  string
 
 	// Now returns the current time. Tests replace it to own the clock.
@@ -62,7 +62,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	read.SetMaxOpenConns(max(4, runtime.NumCPU()*2))
 	read.SetMaxIdleConns(max(4, runtime.NumCPU()*2))
-	s.read = read
+	s.read = newReadPool(read)
 	return s, nil
 }
 
