@@ -16,9 +16,6 @@ import (
 // the guarded switch that turns password sign-in off (DESIGN.md, flow 9). The pages only show
 // what the store decides: the store checks everything again in the transaction that switches.
 
-// recoverCommand is the break-glass on the host, shown on the page.
-const recoverCommand = "portvakt recover password-login"
-
 // maxAffectedShown caps the review page's list of people; the count is always whole.
 const maxAffectedShown = 200
 
@@ -43,7 +40,7 @@ func (s *Server) handlePolicies(c echo.Context) error {
 		return err
 	}
 	l := lang(c)
-	v := views.PoliciesView{PasswordOn: st.PasswordOn, RecoverCommand: recoverCommand, Checks: policyChecks(c, st)}
+	v := views.PoliciesView{PasswordOn: st.PasswordOn, Checks: policyChecks(c, st)}
 	v.Providers = append(v.Providers, views.PolicyProvider{Name: l.T("policies.password"), About: l.T("policies.password.about"),
 		DomainText: l.T("policies.password.domains"), On: st.PasswordOn, Tested: "n/a", TestID: "policy-password"})
 	for _, p := range ps {

@@ -169,7 +169,7 @@ func TestPasswordOff(t *testing.T) {
 		if strings.Contains(got, "anna@example.se") || strings.Contains(got, "it@example.se") {
 			t.Errorf("list %q names people who keep access", got)
 		}
-		if got := doc.Find("[data-testid=policy-what]").Text(); !strings.Contains(got, "1 inloggningar med lösenord avslutas") {
+		if got := doc.Find("[data-testid=policy-what]").Text(); !strings.Contains(got, "Just nu är det 1.") {
 			t.Errorf("what happens: %q", got)
 		}
 	})
@@ -179,7 +179,7 @@ func TestPasswordOff(t *testing.T) {
 	}
 	t.Run("says so and shows the password provider OFF", func(t *testing.T) {
 		doc := env.it.Get(t, "/auth-settings/policies").Doc(t)
-		if got := doc.Find("[data-testid=flash]").Text(); !strings.Contains(got, "1 inloggningar med lösenord avslutades") {
+		if got := doc.Find("[data-testid=flash]").Text(); !strings.Contains(got, "som avslutades: 1.") {
 			t.Errorf("flash %q", got)
 		}
 		if got := doc.Find("[data-testid=policy-password] [data-testid=policy-status]").Text(); strings.TrimSpace(got) != "AV" {
