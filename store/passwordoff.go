@@ -47,6 +47,26 @@ func (e *PasswordOffError) Error() string {
 	return "store: password sign-in cannot be switched off: " + strings.Join(rs, ", ")
 }
 
+// ErrPasswordLoginOff means a password session cannot start because password sign-in is off.
+var ErrPasswordLoginOff = errors.New("password sign-in is off")
+
+// passwordStillOn refuses, inside the transaction creating a session, a password session once
+// password sign-in is off: a sign-in whose password was checked just before the switch must not
+// leave a password session behind the one the switch ended.
+func passwordStillOn(ctx context.Context, tx *sql.Tx, method string) error {
+	if method != MethodPassword {
+		return nil
+	}
+	var v string
+	if err := tx.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = 'password_login'").Scan(&v); err != nil {
+		return fmt.Errorf("store: read password_login: %w", err)
+	}
+	if v != "on" {
+		return ErrPasswordLoginOff
+	}
+	return nil
+}
+
 // ErrPasswordAlreadyOff means password sign-in was off already.
 var ErrPasswordAlreadyOff = fmt.Errorf("password sign-in is already off: %w", ErrConflict)
 

@@ -208,6 +208,14 @@ func TestDisablePasswordLogin(t *testing.T) {
 			t.Errorf("audit %q -> %q (%q)", before, after, detail)
 		}
 	})
+	t.Run("refuses a password session started after the switch", func(t *testing.T) {
+		if _, err := f.s.CreateSession(ctx, NewSession{UserID: anna.ID, Method: MethodPassword}); !errors.Is(err, ErrPasswordLoginOff) {
+			t.Errorf("password session: %v, want ErrPasswordLoginOff", err)
+		}
+		if _, err := f.s.CreateSession(ctx, NewSession{UserID: anna.ID, Method: MethodSSO}); err != nil {
+			t.Errorf("SSO session: %v", err)
+		}
+	})
 	t.Run("says when it is already off", func(t *testing.T) {
 		if _, err := f.s.DisablePasswordLogin(ctx, CLIActor, f.guard(t)); !errors.Is(err, ErrPasswordAlreadyOff) {
 			t.Errorf("got %v, want ErrPasswordAlreadyOff", err)
@@ -216,8 +224,9 @@ func TestDisablePasswordLogin(t *testing.T) {
 }
 
 // TestDisablePasswordLoginUnderConcurrency races switching passwords off against disabling the
-// provider and against each other: passwords never end up off with no provider serving the
-// domain, and exactly one switch is recorded.
+// provider, against password sign-ins and against each other: passwords never end up off with
+// no provider serving the domain or with a password session left, and at most one switch is
+// recorded.
 func TestDisablePasswordLoginUnderConcurrency(t *testing.T) {
 	ctx := context.Background()
 	for round := range 5 {
@@ -227,11 +236,15 @@ func TestDisablePasswordLoginUnderConcurrency(t *testing.T) {
 		var wg sync.WaitGroup
 		var mu sync.Mutex
 		switched, disabled := 0, 0
-		for i := range 8 {
+		for i := range 12 {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				if i%2 == 0 {
+				if i%3 == 2 {
+					f.s.CreateSession(ctx, NewSession{UserID: f.it.ID, Method: MethodPassword})
+					return
+				}
+				if i%3 == 0 {
 					if _, err := f.s.DisablePasswordLogin(ctx, off, g); err == nil {
 						mu.Lock()
 						switched++
@@ -260,6 +273,11 @@ func TestDisablePasswordLoginUnderConcurrency(t *testing.T) {
 		}
 		if switched > 1 || rows != switched || (switched == 1) == f.passwordOn(t) {
 			t.Errorf("round %d: %d switches, %d audit rows, password on %v", round, switched, rows, f.passwordOn(t))
+		}
+		var pwSessions int
+		f.s.read.QueryRow("SELECT COUNT(*) FROM sessions WHERE method = 'password'").Scan(&pwSessions)
+		if !f.passwordOn(t) && pwSessions != 0 {
+			t.Errorf("round %d: passwords off with %d password sessions left", round, pwSessions)
 		}
 		if switched+disabled == 0 {
 			t.Errorf("round %d: neither the switch nor the disabling went through", round)
