@@ -269,3 +269,21 @@ func TestPoliciesPage(t *testing.T) {
 		}
 	})
 }
+
+func TestPasswordOffReviewCapsTheList(t *testing.T) {
+	env := newSSOEnv(t)
+	for i := range 205 {
+		env.app.User(t, "p"+strconv.Itoa(i)+"@other.se", handlertest.UserOpts{NoPassword: true})
+	}
+	env.testSignIn(t)
+	doc := env.it.Get(t, reviewPath).Doc(t)
+	if got := doc.Find("[data-testid=policy-affected] tbody tr").Length(); got != 200 {
+		t.Errorf("%d rows, want 200", got)
+	}
+	if got := doc.Find("[data-testid=policy-affected-count]").Text(); !strings.Contains(got, "205 av 206") {
+		t.Errorf("count %q, want 205 of 206", got)
+	}
+	if got := doc.Find("[data-testid=policy-more]").Text(); !strings.Contains(got, "5 personer till") {
+		t.Errorf("more %q", got)
+	}
+}
