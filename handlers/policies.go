@@ -162,6 +162,21 @@ func (s *Server) handlePasswordOff(c echo.Context) error {
 		s.setFlash(c, "policies.off.done", ended)
 		return redirect(c, "/auth-settings/policies")
 	}
+	return s.refusePasswordOff(c, refused, typed)
+}
+
+// refusePasswordOff records a refused switch and shows the review page again: the unmet
+// preconditions in place of the form, or the problems with the confirmation at its field.
+func (s *Server) refusePasswordOff(c echo.Context, refused *store.PasswordOffError, typed string) error {
+	rs := make([]string, len(refused.Reasons))
+	for i, r := range refused.Reasons {
+		rs[i] = string(r)
+	}
+	err := s.store.AppendAudit(c.Request().Context(), s.actor(c), store.AuditEntry{Action: "policy.password_login.refused",
+		Target: "password", Detail: strings.Join(rs, ", ")})
+	if err != nil {
+		return err
+	}
 	st, err := s.passwordOffState(c)
 	if err != nil {
 		return err

@@ -104,6 +104,9 @@ func TestPasswordOffRefusedUntilReady(t *testing.T) {
 			if !passwordOn(t, env.app) {
 				t.Error("password sign-in went off")
 			}
+			if got := lastAudit(t, env.app, "policy.password_login.refused"); got == "password |  | " {
+				t.Errorf("refusal audited without reasons: %q", got)
+			}
 		})
 	}
 }
