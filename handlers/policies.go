@@ -74,9 +74,13 @@ func policyChecks(c echo.Context, st store.PasswordOffState) []views.PolicyCheck
 	if st.SessionMethod == store.MethodSSO {
 		sso.Detail = l.T("policies.check.sso.at", l.Time(st.SignedInAt))
 	}
+	servedHref := "/auth-settings/sso"
+	if has(store.ReasonNoVerifiedDomain) {
+		servedHref = "/auth-settings/domains"
+	}
 	return []views.PolicyCheck{
-		{Text: l.T("policies.check.served"), State: state(!has(store.ReasonNoVerifiedDomain, store.ReasonNoServedDomain))},
-		{Text: l.T("policies.check.tested"), State: state(len(st.Domains) > 0)},
+		{Text: l.T("policies.check.served"), State: state(!has(store.ReasonNoVerifiedDomain, store.ReasonNoServedDomain)), Href: servedHref},
+		{Text: l.T("policies.check.tested"), State: state(len(st.Domains) > 0), Href: "/auth-settings/sso"},
 		sso,
 		{Text: l.T("policies.check.self"), State: state(!has(store.ReasonLocksOutSelf) && len(st.Domains) > 0)},
 		{Text: l.T("policies.check.review"), State: "next"},

@@ -172,7 +172,7 @@ func TestPasswordOff(t *testing.T) {
 		if strings.Contains(got, "anna@example.se") || strings.Contains(got, "it@example.se") {
 			t.Errorf("list %q names people who keep access", got)
 		}
-		if got := doc.Find("[data-testid=policy-what]").Text(); !strings.Contains(got, "Just nu är det 1.") {
+		if got := doc.Find("[data-testid=policy-what]").Text(); !strings.Contains(got, "(just nu 1)") {
 			t.Errorf("what happens: %q", got)
 		}
 	})
@@ -259,6 +259,9 @@ func TestPoliciesPage(t *testing.T) {
 		want := "Klart Inte klart Inte klart Inte klart Nästa steg"
 		if got := strings.Join(checks(t), " "); got != want {
 			t.Errorf("before the test sign-in: %q, want %q", got, want)
+		}
+		if env.it.Get(t, "/auth-settings/policies").Doc(t).Find("[data-testid=policy-checks] a[href='/auth-settings/sso']").Length() != 1 {
+			t.Error("the untested provider's check does not lead to Single sign-on")
 		}
 		env.testSignIn(t)
 		want = "Klart Klart Klart Klart Nästa steg"

@@ -47,7 +47,7 @@ func init() {
 		"policies.refused.back":    {"Tillbaka till Identitetsleverantörer", "Back to Identity providers"},
 		"policies.review.what":     {"Det här händer", "What will happen"},
 		"policies.review.direct":   {"Den som skriver en adress på %s skickas direkt till %s. Lösenordsfältet visas inte längre.", "Anyone who types an address on %s is sent straight to %s. The password field is no longer shown."},
-		"policies.review.sessions": {"Alla som är inloggade med lösenord loggas ut direkt, även andra än du. Just nu är det %d.", "Everybody signed in with a password is signed out at once, not only you. Right now that is %d."},
+		"policies.review.sessions": {"Alla som är inloggade med lösenord loggas ut direkt (just nu %d).", "Everybody signed in with a password is signed out at once (%d right now)."},
 		"policies.review.nopw":     {"Ingen kan logga in med lösenord eller få ett nytt lösenord.", "No one can sign in with a password or get a new password."},
 		"policies.review.recover":  {"Lösenorden kan slås på igen här, eller på servern med kommandot", "Passwords can be switched back on here, or on the server with the command"},
 		"policies.review.who":      {"Kan inte logga in efteråt: %d av %d personer", "Cannot sign in afterwards: %d of %d people"},
