@@ -96,6 +96,12 @@ var matrix = map[string][]role{
 	"GET /auth-settings/sso/:id/test":    authRoles,
 	"POST /login/sso/:id":                everyone,
 	"GET /auth/oidc/callback":            everyone,
+
+	// Authentication Settings > Policies.
+	"GET /auth-settings/policies":               authRoles,
+	"GET /auth-settings/policies/password/off":  authRoles,
+	"POST /auth-settings/policies/password/off": authRoles,
+	"POST /auth-settings/policies/password/on":  authRoles,
 }
 
 var _ = adminRoles

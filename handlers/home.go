@@ -57,7 +57,7 @@ func (s *Server) handleAuthSettings(c echo.Context) error {
 			{TitleKey: "authsettings.step.domain", BodyKey: "authsettings.step.domain.about", Done: st.VerifiedDomains > 0, Href: "/auth-settings/domains"},
 			{TitleKey: "authsettings.step.idp", BodyKey: "authsettings.step.idp.about", Href: "/auth-settings/sso", Done: sso.serving},
 			{TitleKey: "authsettings.step.test", BodyKey: "authsettings.step.test.about", Href: "/auth-settings/sso", Done: sso.tested},
-			{TitleKey: "authsettings.step.policy", BodyKey: "authsettings.step.policy.about", Done: !st.PasswordOn},
+			{TitleKey: "authsettings.step.policy", BodyKey: "authsettings.step.policy.about", Href: "/auth-settings/policies", Done: !st.PasswordOn},
 		},
 	}
 	p := s.page(c, "authsettings.title", "authsettings", crumb(c, "nav.authsettings", ""))

@@ -171,7 +171,11 @@ func (s *Server) handleLoginPassword(c echo.Context) error {
 		return s.refusePassword(c, email, http.StatusUnprocessableEntity, "login.err.wrong", reason)
 	}
 	s.limiter.reset(accountKey)
-	if err := s.startSession(c, u, store.MethodPassword, 0); err != nil {
+	err = s.startSession(c, u, store.MethodPassword, 0)
+	if errors.Is(err, store.ErrPasswordLoginOff) { // switched off while the password was checked
+		return s.refusePassword(c, email, http.StatusForbidden, "login.err.passwordoff", "password sign-in is off")
+	}
+	if err != nil {
 		return err
 	}
 	return redirect(c, takeNext(c))

@@ -100,6 +100,12 @@ func (s *Server) routes() []route {
 		{http.MethodPost, "/auth-settings/sso/:id/remove", authSettings, s.handleIdPRemove},
 		{http.MethodPost, "/login/sso/:id", public, s.handleLoginSSO},
 		{http.MethodGet, "/auth/oidc/callback", public, s.handleOIDCCallback},
+
+		// Authentication Settings > Policies.
+		{http.MethodGet, "/auth-settings/policies", authSettings, s.handlePolicies},
+		{http.MethodGet, "/auth-settings/policies/password/off", authSettings, s.handlePasswordOffReview},
+		{http.MethodPost, "/auth-settings/policies/password/off", authSettings, s.handlePasswordOff},
+		{http.MethodPost, "/auth-settings/policies/password/on", authSettings, s.handlePasswordOn},
 	}
 }
 

@@ -36,6 +36,8 @@ type Session struct {
 }
 
 // CreateSession stores a new session and returns its secret token, which only the cookie keeps.
+// A password session is refused with ErrPasswordLoginOff when password sign-in went off after
+// the password was checked.
 func (s *Store) CreateSession(ctx context.Context, ns NewSession) (string, error) {
 	token := NewToken()
 	now := s.now()
@@ -44,6 +46,9 @@ func (s *Store) CreateSession(ctx context.Context, ns NewSession) (string, error
 		idp = ns.IdPID
 	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := passwordStillOn(ctx, tx, ns.Method); err != nil {
+			return err
+		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO sessions
 			(id_hash, user_id, method, idp_id, created_at, last_seen_at, client_ip, user_agent)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, hashToken(token), ns.UserID, ns.Method, idp, now, now, ns.ClientIP, ns.UserAgent)

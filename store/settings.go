@@ -30,8 +30,8 @@ func (s *Store) PasswordLoginEnabled(ctx context.Context) (bool, error) {
 }
 
 // SetPasswordLogin switches the built-in password provider on or off and writes the audit row.
-// Switching it off is guarded by the caller's checks (see DESIGN.md, flow 9); switching it on is
-// always allowed, since it can only open a way in.
+// Switching it on is always allowed, since it can only open a way in. The pages switch it off
+// only through DisablePasswordLogin, which checks DESIGN.md flow 9 in its transaction.
 func (s *Store) SetPasswordLogin(ctx context.Context, a Actor, on bool) (was bool, err error) {
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		var v string

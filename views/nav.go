@@ -41,6 +41,7 @@ var navGroups = []NavGroup{
 		{Area: "authsettings", TextKey: "nav.authsettings.overview", Href: "/auth-settings", Need: NeedAuthSettings},
 		{Area: "domains", TextKey: "nav.domains", Href: "/auth-settings/domains", Need: NeedAuthSettings},
 		{Area: "sso", TextKey: "nav.sso", Href: "/auth-settings/sso", Need: NeedAuthSettings},
+		{Area: "policies", TextKey: "nav.policies", Href: "/auth-settings/policies", Need: NeedAuthSettings},
 		{Area: "audit", TextKey: "nav.audit", Href: "/audit", Need: NeedAdminOrAuthSettings},
 	}},
 }
