@@ -203,7 +203,7 @@ func TestDisablePasswordLogin(t *testing.T) {
 	})
 	t.Run("writes the audit row with before and after", func(t *testing.T) {
 		var before, after, detail string
-		f.s.read.QueryRow("SELECT before, after, detail FROM audit_log WHERE action = 'policy.password_login'").Scan(&before, &after, &detail)
+		f.s.read.QueryRowContext(context.Background(), "SELECT before, after, detail FROM audit_log WHERE action = 'policy.password_login'").Scan(&before, &after, &detail)
 		if before != "on" || after != "off" || detail == "" {
 			t.Errorf("audit %q -> %q (%q)", before, after, detail)
 		}
@@ -267,7 +267,7 @@ func TestDisablePasswordLoginUnderConcurrency(t *testing.T) {
 			t.Fatal(err)
 		}
 		var rows int
-		f.s.read.QueryRow("SELECT COUNT(*) FROM audit_log WHERE action = 'policy.password_login'").Scan(&rows)
+		f.s.read.QueryRowContext(context.Background(), "SELECT COUNT(*) FROM audit_log WHERE action = 'policy.password_login'").Scan(&rows)
 		if !f.passwordOn(t) && !p.Enabled {
 			t.Errorf("round %d: passwords off and the only provider disabled", round)
 		}
@@ -275,7 +275,7 @@ func TestDisablePasswordLoginUnderConcurrency(t *testing.T) {
 			t.Errorf("round %d: %d switches, %d audit rows, password on %v", round, switched, rows, f.passwordOn(t))
 		}
 		var pwSessions int
-		f.s.read.QueryRow("SELECT COUNT(*) FROM sessions WHERE method = 'password'").Scan(&pwSessions)
+		f.s.read.QueryRowContext(context.Background(), "SELECT COUNT(*) FROM sessions WHERE method = 'password'").Scan(&pwSessions)
 		if !f.passwordOn(t) && pwSessions != 0 {
 			t.Errorf("round %d: passwords off with %d password sessions left", round, pwSessions)
 		}
