@@ -11,6 +11,7 @@ import (
 
 	"portvakt/handlers/handlertest"
 	"portvakt/handlers/oidcrp/oidctest"
+	"portvakt/store/storetest"
 )
 
 func TestSSOProviderForm(t *testing.T) {
@@ -210,7 +211,7 @@ func TestSSOTestSignInProviderDown(t *testing.T) {
 
 func TestSSOProviderNeededWhilePasswordOff(t *testing.T) {
 	env := newSSOEnv(t)
-	execID(t, env.app, "UPDATE settings SET value = 'off' WHERE key = 'password_login'")
+	storetest.PasswordLogin(t, env.app.Store, false)
 	f := idpForm(env.op, env.domain)
 	f.Del("enabled")
 	f.Del("client_secret")
