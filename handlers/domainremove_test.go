@@ -10,6 +10,7 @@ import (
 
 	"portvakt/handlers/dnscheck"
 	"portvakt/store"
+	"portvakt/store/storetest"
 )
 
 func TestDomainRemoveInUseNeedsTheName(t *testing.T) {
@@ -46,7 +47,7 @@ func TestDomainRemoveInUseNeedsTheName(t *testing.T) {
 	if r.Status != http.StatusSeeOther {
 		t.Fatalf("remove with the name typed: status %d, want 303", r.Status)
 	}
-	if got := auditActions(t, app.Store, "example.se"); !slices.Equal(got, []string{"domain.add", "domain.verify", "domain.remove"}) {
+	if got := storetest.AuditActions(t, app.Store, "example.se"); !slices.Equal(got, []string{"domain.add", "domain.verify", "domain.remove"}) {
 		t.Errorf("audit = %q", got)
 	}
 }
