@@ -2,15 +2,15 @@ package main
 
 import (
 	"context"
-	"database/sql"
+
 	"io"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
 	"portvakt/handlers/oidcrp/oidctest"
+	"portvakt/store/storetest"
 )
 
 // TestBrowserSSO walks single sign-on in a real browser against a real OpenID provider on
@@ -149,12 +149,5 @@ func prepareSSO(t *testing.T, pv *instance) {
 	if err := run(ctx, []string{"user", "grant", "--data", pv.Data, "--email", "anna@exempel.se"}, getenv, nil, io.Discard, io.Discard); err != nil {
 		t.Fatalf("user grant: %v", err)
 	}
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(pv.Data, "portvakt.db")+"?_pragma=busy_timeout(10000)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Exec("INSERT INTO domains (name, token, status, created_at) VALUES ('exempel.se', 't', 'verified', 0)"); err != nil {
-		t.Fatal(err)
-	}
+	storetest.VerifiedDomain(t, openStore(t, pv.Data), "exempel.se")
 }

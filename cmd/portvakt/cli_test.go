@@ -54,11 +54,7 @@ func TestUserAddAndGrant(t *testing.T) {
 			}
 		})
 	}
-	st, err := store.Open(context.Background(), filepath.Join(data, "portvakt.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openStore(t, data)
 	u, err := st.UserByEmail(context.Background(), "anna@example.se")
 	if err != nil || !u.IsAdmin || !u.EmailVerified || !u.HasPassword {
 		t.Fatalf("user = %+v, %v", u, err)
@@ -136,11 +132,7 @@ func TestServeRefusesKeyFileReadableByOthers(t *testing.T) {
 func TestRecoverPasswordLoginWhileServing(t *testing.T) {
 	pv := startPortvakt(t, nil)
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(pv.Data, "portvakt.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openStore(t, pv.Data)
 	if _, err := st.SetPasswordLogin(ctx, store.SystemActor, false); err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"portvakt/store"
 )
 
 // instance is portvakt started in-process by run(), on a temporary data folder and a free
@@ -124,4 +126,16 @@ func screenshotDir(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return dir
+}
+
+// openStore opens the data folder's database beside a running portvakt (SQLite WAL), as the
+// user and recover commands do, closed when the test ends.
+func openStore(t *testing.T, data string) *store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), filepath.Join(data, "portvakt.db"))
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
 }
