@@ -27,8 +27,8 @@ func TestBrowserSecurityAndUsers(t *testing.T) {
 	b.open(pv.setupLink(t))
 	b.fill("name", "Anna Andersson")
 	b.fill("email", "anna@exempel.se")
-	b.fill("password", "en lång och bra fras")
-	b.fill("confirm", "en lång och bra fras")
+	b.fill("password", testPassword)
+	b.fill("confirm", testPassword)
 	b.click("[data-testid=setup-submit]")
 
 	userPage := createBo(t, b, pv)
