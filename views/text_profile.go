@@ -5,8 +5,6 @@ func init() {
 		"profile.title":             {"Min profil", "My profile"},
 		"profile.name":              {"Namn", "Name"},
 		"profile.email":             {"E-postadress", "E-mail address"},
-		"profile.email.verified":    {"Verifierad", "Verified"},
-		"profile.email.unverified":  {"Inte verifierad", "Not verified"},
 		"profile.roles":             {"Behörighet", "Access"},
 		"profile.role.admin":        {"Administratör", "Administrator"},
 		"profile.role.authsettings": {"Authentication Settings", "Authentication Settings"},

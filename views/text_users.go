@@ -14,7 +14,6 @@ func init() {
 		"users.email":               {"E-postadress", "E-mail address"},
 		"users.email.hint":          {"Ändrar du adressen skickas en ny verifieringslänk, och adressen räknas som overifierad tills länken har använts.", "If you change the address, a new verification link is sent, and the address counts as unverified until the link is used."},
 		"users.email.hint.linked":   {"Användaren är kopplad till en identitetsleverantör. Ta bort kopplingen nedan innan du ändrar e-postadressen.", "The user is linked to an identity provider. Remove the link below before you change the e-mail address."},
-		"users.unverified":          {"Inte verifierad", "Not verified"},
 		"users.link":                {"Koppling", "Link"},
 		"users.link.yes":            {"Kopplad", "Linked"},
 		"users.link.list":           {"id %s, sedan %s", "id %s, since %s"},
