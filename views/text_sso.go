@@ -39,7 +39,7 @@ func init() {
 
 		"sso.remove.title":         {"Ta bort leverantören", "Remove the provider"},
 		"sso.remove.about":         {"Inställningarna och klienthemligheten raderas. Vill du bara pausa leverantören, slå av den i stället.", "The settings and the client secret are deleted. To pause the provider only, disable it instead."},
-		"sso.remove.button":        {"Ta bort leverantören", "Remove the provider"},
+		"sso.remove.button":        {"Ta bort leverantör", "Remove provider"},
 		"sso.remove.heading":       {"Ta bort %s?", "Remove %s?"},
 		"sso.remove.domains":       {"De som har e-postadresser på de här domänerna kan inte längre logga in med single sign-on:", "People with e-mail addresses on these domains can no longer sign in with single sign-on:"},
 		"sso.remove.links":         {"%d personer är kopplade till leverantören. Kopplingarna finns kvar och fungerar igen om samma leverantör läggs till på nytt.", "%d people are linked to the provider. The links stay, and work again if the same provider is added back."},

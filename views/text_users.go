@@ -30,8 +30,8 @@ func init() {
 		"users.new.intro":     {"Användaren får ett e-postmeddelande med en länk som bekräftar adressen. Länken gäller i 24 timmar. Användare som skapas här får inget lösenord: de loggar in med single sign-on när det är inställt.", "The user gets an e-mail with a link that confirms the address. The link is valid for 24 hours. Users created here get no password: they sign in with single sign-on once it is set up."},
 		"users.new.submit":    {"Skapa och skicka länk", "Create and send link"},
 		"users.created":       {"Användaren %s har skapats.", "The user %s has been created."},
-		"users.updated":       {"Ändringarna har sparats.", "Your changes have been saved."},
-		"users.updated.email": {"Ändringarna har sparats. Den nya adressen %s är inte verifierad ännu.", "Your changes have been saved. The new address %s is not verified yet."},
+		"users.updated":       {"Sparat.", "Saved."},
+		"users.updated.email": {"Sparat. Den nya adressen %s är inte verifierad ännu.", "Saved. The new address %s is not verified yet."},
 		"users.resent":        {"En ny verifieringslänk har skapats för %s, och den gamla fungerar inte längre.", "A new verification link has been made for %s, and the old one no longer works."},
 		"users.edit.title":    {"Namn, e-postadress och språk", "Name, e-mail address and language"},
 
