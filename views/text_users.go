@@ -13,6 +13,7 @@ func init() {
 		"users.name":                {"Namn", "Name"},
 		"users.email":               {"E-postadress", "E-mail address"},
 		"users.email.hint":          {"Ändrar du adressen skickas en ny verifieringslänk, och adressen räknas som overifierad tills länken har använts.", "If you change the address, a new verification link is sent, and the address counts as unverified until the link is used."},
+		"users.email.hint.new":      {"Adressen som användaren loggar in med. Den räknas som overifierad tills länken i e-postmeddelandet har använts.", "The address the user signs in with. It counts as unverified until the link in the e-mail has been used."},
 		"users.email.hint.linked":   {"Användaren är kopplad till en identitetsleverantör. Ta bort kopplingen nedan innan du ändrar e-postadressen.", "The user is linked to an identity provider. Remove the link below before you change the e-mail address."},
 		"users.link":                {"Koppling", "Link"},
 		"users.link.yes":            {"Kopplad", "Linked"},
