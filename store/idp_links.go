@@ -46,21 +46,3 @@ func (s *Store) CreateLink(ctx context.Context, a Actor, l Link) error {
 			After: fmt.Sprintf("issuer=%q subject=%q", l.Issuer, l.Subject)})
 	})
 }
-
-// AllowedLinkDomains returns the allowed-domains-for-linking list (empty: no restriction).
-func (s *Store) AllowedLinkDomains(ctx context.Context) ([]string, error) {
-	rows, err := s.read.QueryContext(ctx, "SELECT name FROM allowed_domains ORDER BY name")
-	if err != nil {
-		return nil, fmt.Errorf("store: allowed domains: %w", err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return nil, fmt.Errorf("store: allowed domains: %w", err)
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
-}
