@@ -10,7 +10,7 @@ func init() {
 		"profile.role.authsettings": {"Authentication Settings", "Authentication Settings"},
 		"profile.role.user":         {"Användare", "User"},
 		"profile.link":              {"Koppling till identitetsleverantör", "Link to an identity provider"},
-		"profile.link.value":        {"%s, användar-id %s", "%s, user id %s"},
+		"profile.link.value":        {"%s, användar-id %s", "%s, user ID %s"},
 		"profile.link.since":        {"(sedan %s)", "(since %s)"},
 		"profile.link.none":         {"Ingen koppling ännu. Den skapas första gången du loggar in med single sign-on.", "No link yet. It is made the first time you sign in with single sign-on."},
 		"profile.session":           {"Den här inloggningen", "This sign-in"},

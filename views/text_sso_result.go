@@ -45,7 +45,7 @@ func init() {
 		"sso.kind.unsupported_alg":             {"ID-token var osignerad eller signerad med en algoritm som portvakt inte godtar.", "The ID token was unsigned or signed with an algorithm portvakt does not accept."},
 		"sso.kind.invalid_token":               {"ID-token gick inte att godta.", "The ID token could not be accepted."},
 		"sso.kind.nonce_mismatch":              {"ID-token hörde inte till den här inloggningen (nonce stämde inte).", "The ID token did not belong to this sign-in (the nonce did not match)."},
-		"sso.kind.missing_sub":                 {"ID-token saknade användar-id (sub).", "The ID token had no user id (sub)."},
+		"sso.kind.missing_sub":                 {"ID-token saknade användar-id (sub).", "The ID token had no user ID (sub)."},
 		"sso.kind.missing_iat":                 {"ID-token saknade utfärdandetid (iat).", "The ID token had no issue time (iat)."},
 		"sso.kind.azp_mismatch":                {"ID-token var avsedd för en annan klient (azp).", "The ID token was meant for another client (azp)."},
 		"sso.kind.userinfo":                    {"Det gick inte att hämta uppgifter från leverantörens UserInfo.", "Could not fetch the details from the provider's UserInfo."},

@@ -17,7 +17,7 @@ func init() {
 		"users.email.hint.linked":   {"Användaren är kopplad till en identitetsleverantör. Ta bort kopplingen nedan innan du ändrar e-postadressen.", "The user is linked to an identity provider. Remove the link below before you change the e-mail address."},
 		"users.link":                {"Koppling", "Link"},
 		"users.link.yes":            {"Kopplad", "Linked"},
-		"users.link.list":           {"id %s, sedan %s", "id %s, since %s"},
+		"users.link.list":           {"id %s, sedan %s", "ID %s, since %s"},
 		"users.link.none":           {"Ingen", "None"},
 		"users.admin":               {"Administratör", "Administrator"},
 		"users.lastlogin":           {"Senaste inloggning", "Last sign-in"},
@@ -51,7 +51,7 @@ func init() {
 
 		"users.link.title":        {"Koppling till identitetsleverantör", "Link to an identity provider"},
 		"users.link.issuer":       {"Utfärdare", "Issuer"},
-		"users.link.subject":      {"Användar-id hos leverantören", "User id at the provider"},
+		"users.link.subject":      {"Användar-id hos leverantören", "User ID at the provider"},
 		"users.link.since":        {"Kopplad", "Linked"},
 		"users.link.remove":       {"Ta bort koppling", "Remove link"},
 		"users.link.remove.about": {"Om kopplingen tas bort kopplas användaren på nytt vid nästa inloggning med single sign-on, till den identitet som då har samma verifierade e-postadress.", "If the link is removed, the user is linked again at the next single sign-on, to the identity that then has the same verified e-mail address."},
