@@ -254,3 +254,26 @@ func TestSSORemoveProvider(t *testing.T) {
 		t.Errorf("audit %q", got)
 	}
 }
+
+func TestSSORemoveReviewCountsLinkedPeople(t *testing.T) {
+	env := newSSOEnv(t)
+	path := "/auth-settings/sso/" + strconv.FormatInt(env.idp, 10) + "/remove"
+	linked := func(t *testing.T) string {
+		t.Helper()
+		return strings.TrimSpace(env.it.Get(t, path).Doc(t).Find("[data-testid=idp-remove-links]").Text())
+	}
+	if got := linked(t); got != "" {
+		t.Errorf("nobody linked: %q, want no sentence", got)
+	}
+	for i, want := range []string{"En person är kopplad", "2 personer är kopplade"} {
+		email := []string{"anna@example.se", "bo@example.se"}[i]
+		env.app.User(t, email, handlertest.UserOpts{Verified: true})
+		env.op.SetUser(oidctest.User{Subject: "sub-" + email, Email: email, EmailVerified: true})
+		if r := env.ssoLogin(t, env.app.Client(), email); r.Status != http.StatusSeeOther {
+			t.Fatalf("sign-in of %s: status %d", email, r.Status)
+		}
+		if got := linked(t); !strings.HasPrefix(got, want) {
+			t.Errorf("after %d sign-ins: %q, want it to start %q", i+1, got, want)
+		}
+	}
+}

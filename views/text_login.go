@@ -17,7 +17,7 @@ func init() {
 		"login.err.email.long":  {"E-postadressen får vara högst 254 tecken.", "The e-mail address can be at most 254 characters."},
 		"login.err.password":    {"Skriv ditt lösenord.", "Enter your password."},
 		"login.err.wrong":       {"E-postadressen eller lösenordet stämmer inte. Försök igen.", "The e-mail address or the password is wrong. Try again."},
-		"login.err.ratelimited": {"För många försök. Vänta %d minuter och försök sedan igen.", "Too many attempts. Wait %d minutes, then try again."},
+		"login.err.ratelimited": {"För många försök. Vänta %d min och försök sedan igen.", "Too many attempts. Wait %d min, then try again."},
 		"login.err.passwordoff": {"Inloggning med lösenord är avstängd. Logga in via din organisations identitetsleverantör.", "Password sign-in is switched off. Sign in through your organisation's identity provider."},
 		"login.err.expired":     {"Inloggningen tog för lång tid. Skriv din e-postadress igen.", "Signing in took too long. Enter your e-mail address again."},
 		"login.signedout":       {"Du är utloggad.", "You are signed out."},

@@ -43,6 +43,7 @@ func init() {
 		"sso.remove.heading":       {"Ta bort %s?", "Remove %s?"},
 		"sso.remove.domains":       {"De som har e-postadresser på de här domänerna kan inte längre logga in med single sign-on:", "People with e-mail addresses on these domains can no longer sign in with single sign-on:"},
 		"sso.remove.links":         {"%d personer är kopplade till leverantören. Kopplingarna finns kvar och fungerar igen om samma leverantör läggs till på nytt.", "%d people are linked to the provider. The links stay, and work again if the same provider is added back."},
+		"sso.remove.links.one":     {"En person är kopplad till leverantören. Kopplingen finns kvar och fungerar igen om samma leverantör läggs till på nytt.", "One person is linked to the provider. The link stays, and works again if the same provider is added back."},
 		"sso.remove.what":          {"Inställningarna och klienthemligheten raderas. Det går inte att ångra.", "The settings and the client secret are deleted. This cannot be undone."},
 		"sso.remove.confirm.label": {"Skriv leverantörens namn, %s, för att bekräfta", "Type the provider's name, %s, to confirm"},
 		"sso.remove.confirm.err":   {"Skriv leverantörens namn precis som det står, %s.", "Type the provider's name exactly as shown, %s."},
