@@ -99,7 +99,7 @@ func init() {
 		"sso.err.client_secret":      {"Skriv klienthemligheten från leverantören.", "Enter the client secret from the provider."},
 		"sso.err.scopes.openid":      {"Scopes måste innehålla openid.", "Scopes must include openid."},
 		"sso.err.scopes.chars":       {"Ett scope får bara innehålla bokstäver a–z, siffror och tecknen _ : . / -.", "A scope can only contain letters a–z, digits and the characters _ : . / -."},
-		"sso.err.passwordoff":        {"Inloggning med lösenord är avstängd, så leverantören måste fortsätta att betjäna sina domäner. Slå på lösenordsinloggningen under Policyer först, annars kan folk bli utelåsta.", "Password sign-in is off, so the provider must keep serving its domains. Switch password sign-in on under Policies first, or people may be locked out."},
+		"sso.err.passwordoff":        {"Inloggning med lösenord är avstängd, så leverantören måste fortsätta att betjäna sina domäner. Slå på lösenordsinloggningen under Policyer först, annars kan personer bli utelåsta.", "Password sign-in is off, so the provider must keep serving its domains. Switch password sign-in on under Policies first, or people may be locked out."},
 		"sso.err.domains.served":     {"En av domänerna betjänas redan av en annan påslagen leverantör. Välj bort den eller slå av den andra leverantören först.", "One of the domains is already served by another enabled provider. Untick it or disable the other provider first."},
 		"sso.err.domains.unverified": {"En av domänerna är inte längre verifierad. Ladda om sidan och välj igen.", "One of the domains is no longer verified. Reload the page and choose again."},
 
