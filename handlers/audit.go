@@ -107,7 +107,13 @@ func (s *Server) handleAudit(c echo.Context) error {
 	} else {
 		status = http.StatusUnprocessableEntity
 	}
-	p := s.page(c, "audit.title", "audit", crumb(c, "nav.audit", "/audit"))
+	// The log sits in the Authentication Settings group of the navigation, like the guide's;
+	// its overview is a link only for those who may open it.
+	group := crumb(c, "nav.authsettings", "")
+	if currentSession(c).AuthSettings {
+		group.Href = "/auth-settings"
+	}
+	p := s.page(c, "audit.title", "audit", group, crumb(c, "nav.audit", "/audit"))
 	p.Errors = problems
 	return render(c, status, views.AuditPage(p, v))
 }

@@ -87,3 +87,27 @@ func TestUsersListPagesAndSearches(t *testing.T) {
 		t.Errorf("GET /users/abc: status %d, want 404", r.Status)
 	}
 }
+
+func TestAuditBreadcrumbLinksTheOverviewOnlyForThoseWhoMayOpenIt(t *testing.T) {
+	app := handlertest.New(t)
+	tests := []struct {
+		name     string
+		opts     handlertest.UserOpts
+		wantHref string
+	}{
+		{"administrator without access sees the group as text", handlertest.UserOpts{Admin: true}, ""},
+		{"Authentication Settings user gets a link", handlertest.UserOpts{AuthSettings: true}, "/auth-settings"},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := app.ClientAs(t, app.User(t, string(rune('a'+i))+"@example.se", tt.opts))
+			crumbs := c.Get(t, "/audit").Doc(t).Find(".breadcrumb li")
+			if got, want := strings.Join(crumbs.Map(func(_ int, s *goquery.Selection) string { return strings.TrimSpace(s.Text()) }), " > "), "Authentication Settings > Granskningslogg"; got != want {
+				t.Errorf("breadcrumb = %q, want %q", got, want)
+			}
+			if got := crumbs.First().Find("a").AttrOr("href", ""); got != tt.wantHref {
+				t.Errorf("group link = %q, want %q", got, tt.wantHref)
+			}
+		})
+	}
+}

@@ -12,6 +12,7 @@ import (
 
 	"portvakt/handlers/dnscheck"
 	"portvakt/store"
+	"portvakt/store/storetest"
 )
 
 func TestDomainRecheckFlagsALostRecord(t *testing.T) {
@@ -60,7 +61,7 @@ func TestDomainRecheckFlagsALostRecord(t *testing.T) {
 	})
 	t.Run("does not flag twice", func(t *testing.T) {
 		recheck()
-		got := auditActions(t, app.Store, "example.se")
+		got := storetest.AuditActions(t, app.Store, "example.se")
 		want := []string{"domain.add", "domain.verify", "domain.record_lost"}
 		if !slices.Equal(got, want) {
 			t.Errorf("audit = %q, want %q", got, want)
@@ -72,7 +73,7 @@ func TestDomainRecheckFlagsALostRecord(t *testing.T) {
 		if got := app.domain(t, "example.se").Status; got != store.DomainVerified {
 			t.Errorf("status = %s, want verified", got)
 		}
-		if got := auditActions(t, app.Store, "example.se"); got[len(got)-1] != "domain.record_restored" {
+		if got := storetest.AuditActions(t, app.Store, "example.se"); got[len(got)-1] != "domain.record_restored" {
 			t.Errorf("audit = %q, want it to end with domain.record_restored", got)
 		}
 	})

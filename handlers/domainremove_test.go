@@ -1,18 +1,22 @@
 package handlers_test
 
 import (
-	"database/sql"
+	"context"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 	"testing"
+
+	"portvakt/handlers/dnscheck"
+	"portvakt/store"
+	"portvakt/store/storetest"
 )
 
 func TestDomainRemoveInUseNeedsTheName(t *testing.T) {
 	app := newDomainsApp(t)
 	path := app.add(t, "example.se")
-	serveByProvider(t, app, app.domain(t, "example.se").ID, "Entra ID")
+	serveByProvider(t, app, path, "Entra ID")
 
 	confirm := app.client.Get(t, path+"/remove").Doc(t)
 	if got := confirm.Find("[data-testid=domain-in-use]").Text(); !strings.Contains(got, "identitetsleverantören Entra ID") {
@@ -43,37 +47,24 @@ func TestDomainRemoveInUseNeedsTheName(t *testing.T) {
 	if r.Status != http.StatusSeeOther {
 		t.Fatalf("remove with the name typed: status %d, want 303", r.Status)
 	}
-	if got := auditActions(t, app.Store, "example.se"); !slices.Equal(got, []string{"domain.add", "domain.remove"}) {
+	if got := storetest.AuditActions(t, app.Store, "example.se"); !slices.Equal(got, []string{"domain.add", "domain.verify", "domain.remove"}) {
 		t.Errorf("audit = %q", got)
 	}
 }
 
-// serveByProvider records that an identity provider serves the domain, creating the tables of
-// identity providers' migration (0004) with the columns it requires when they are not there.
-func serveByProvider(t *testing.T, app *domainsApp, domainID int64, provider string) {
+// serveByProvider verifies the domain at path through its page and has a new identity provider
+// serve it: only a verified domain can be served.
+func serveByProvider(t *testing.T, app *domainsApp, path, provider string) {
 	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+app.Store.Path()+"?_pragma=busy_timeout(10000)")
+	d := app.domain(t, "example.se")
+	app.dns.SetTXT("_portvakt-challenge."+d.Name, dnscheck.RecordValue(d.Token))
+	if r := app.client.Post(t, path+"/verify", url.Values{}); r.Status != http.StatusSeeOther {
+		t.Fatalf("verify %s: status %d", d.Name, r.Status)
+	}
+	_, err := app.Store.CreateIdP(context.Background(), store.CLIActor, store.IdPInput{Name: provider, Preset: "other",
+		Issuer: "https://idp.example.se", ClientID: "portvakt", SecretEnc: []byte{0}, Scopes: "openid",
+		Enabled: true, DomainIDs: []int64{d.ID}})
 	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	for _, q := range []string{
-		`CREATE TABLE IF NOT EXISTS identity_providers (id INTEGER PRIMARY KEY, name TEXT NOT NULL,
-			preset TEXT NOT NULL, issuer TEXT NOT NULL, client_id TEXT NOT NULL, secret_enc BLOB NOT NULL,
-			created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL)`,
-		`CREATE TABLE IF NOT EXISTS identity_provider_domains (idp_id INTEGER NOT NULL, domain_id INTEGER NOT NULL)`,
-	} {
-		if _, err := db.Exec(q); err != nil {
-			t.Fatal(err)
-		}
-	}
-	res, err := db.Exec(`INSERT INTO identity_providers (name, preset, issuer, client_id, secret_enc, created_at, updated_at)
-		VALUES (?, 'other', 'https://idp.example.se', 'portvakt', x'00', 0, 0)`, provider)
-	if err != nil {
-		t.Fatal(err)
-	}
-	id, _ := res.LastInsertId()
-	if _, err := db.Exec(`INSERT INTO identity_provider_domains (idp_id, domain_id) VALUES (?, ?)`, id, domainID); err != nil {
-		t.Fatal(err)
+		t.Fatalf("create provider %s: %v", provider, err)
 	}
 }

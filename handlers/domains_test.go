@@ -2,7 +2,6 @@ package handlers_test
 
 import (
 	"context"
-	"database/sql"
 	"net/http"
 	"net/url"
 	"slices"
@@ -18,6 +17,7 @@ import (
 	"portvakt/handlers/dnscheck/dnstest"
 	"portvakt/handlers/handlertest"
 	"portvakt/store"
+	"portvakt/store/storetest"
 )
 
 // domainsApp is the app with a DNS server of the test's own and a clock
@@ -202,7 +202,7 @@ func TestDomainVerify(t *testing.T) {
 			if got := list.Find("[data-testid='domain-example.se'] td").Eq(2).Text(); got == "–" || got == "" {
 				t.Errorf("list shows last checked %q, want a time", got)
 			}
-			if got := auditActions(t, app.Store, "example.se"); !slices.Equal(got, []string{"domain.add", "domain.verify"}) {
+			if got := storetest.AuditActions(t, app.Store, "example.se"); !slices.Equal(got, []string{"domain.add", "domain.verify"}) {
 				t.Errorf("audit = %q", got)
 			}
 		})
@@ -227,7 +227,7 @@ func TestDomainRemove(t *testing.T) {
 	if got := app.client.Post(t, path+"/remove", url.Values{}).Status; got != http.StatusNotFound {
 		t.Errorf("second removal: status %d, want 404", got)
 	}
-	if got := auditActions(t, app.Store, "example.se"); !slices.Equal(got, []string{"domain.add", "domain.remove"}) {
+	if got := storetest.AuditActions(t, app.Store, "example.se"); !slices.Equal(got, []string{"domain.add", "domain.remove"}) {
 		t.Errorf("audit = %q", got)
 	}
 }
@@ -250,29 +250,4 @@ func TestDomainVerifyNeedsCSRF(t *testing.T) {
 	if got := app.client.PostRaw(t, "/auth-settings/domains", url.Values{"domain": {"other.se"}}).Status; got != http.StatusForbidden {
 		t.Errorf("add without CSRF token: status %d, want 403", got)
 	}
-}
-
-// auditActions reads the audit log's actions about target, oldest first,
-// through a connection of its own.
-func auditActions(t *testing.T, st *store.Store, target string) []string {
-	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+st.Path()+"?mode=ro")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	rows, err := db.Query("SELECT action FROM audit_log WHERE target = ? ORDER BY id", target)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var a string
-		if err := rows.Scan(&a); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, a)
-	}
-	return out
 }

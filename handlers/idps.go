@@ -102,6 +102,7 @@ func (s *Server) handleIdPEdit(c echo.Context) error {
 		return err
 	}
 	pg := s.page(c, "sso.edit.title", "sso", s.ssoCrumbs(c, views.Crumb{Label: p.Name})...)
+	pg.Title = p.Name
 	allowFormTargets(c, s.idpOrigins(p)...)
 	return render(c, http.StatusOK, views.IdPFormPage(pg, v))
 }
@@ -148,6 +149,9 @@ func (s *Server) saveIdP(c echo.Context, old *store.IdP) error {
 		titleKey, crumbs = "sso.edit.title", s.ssoCrumbs(c, views.Crumb{Label: old.Name})
 	}
 	pg := s.page(c, titleKey, "sso", crumbs...)
+	if old != nil {
+		pg.Title = old.Name
+	}
 	pg.Errors = v.Problems()
 	return unprocessable(c, views.IdPFormPage(pg, v))
 }

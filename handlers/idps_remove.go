@@ -31,8 +31,10 @@ func (s *Server) idpRemoveView(c echo.Context, p store.IdP, typed string) (views
 }
 
 func (s *Server) idpRemovePage(c echo.Context, p store.IdP) views.Page {
-	return s.page(c, "sso.remove.title", "sso", s.ssoCrumbs(c, views.Crumb{Label: p.Name, Href: idpPath(p.ID, "")},
+	pg := s.page(c, "sso.remove.title", "sso", s.ssoCrumbs(c, views.Crumb{Label: p.Name, Href: idpPath(p.ID, "")},
 		crumb(c, "sso.remove.title", ""))...)
+	pg.Title = lang(c).T("sso.remove.heading", p.Name)
+	return pg
 }
 
 // handleIdPRemoveForm shows what removing the provider means. It changes nothing.

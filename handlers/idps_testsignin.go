@@ -139,9 +139,9 @@ func (s *Server) handleIdPTestResult(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	pg := s.page(c, "sso.test.title", "sso", crumb(c, "nav.authsettings", "/auth-settings"),
-		crumb(c, "nav.sso", "/auth-settings/sso"), views.Crumb{Label: p.Name, Href: idpPath(p.ID, "")},
-		crumb(c, "sso.test.title", ""))
+	pg := s.page(c, "sso.test.title", "sso", s.ssoCrumbs(c, views.Crumb{Label: p.Name, Href: idpPath(p.ID, "")},
+		crumb(c, "sso.test.title", ""))...)
+	pg.Title = pg.T("sso.test.heading", p.Name)
 	v := views.SSOTestView{ID: p.ID, Name: p.Name, Tested: !p.TestedAt.IsZero()}
 	if p.LastTest != "" {
 		var tr testResult

@@ -10,6 +10,7 @@ import (
 
 	"portvakt/handlers/handlertest"
 	"portvakt/store"
+	"portvakt/store/storetest"
 )
 
 func TestPasswordSignIn(t *testing.T) {
@@ -39,7 +40,7 @@ func TestPasswordSignIn(t *testing.T) {
 	})
 
 	t.Run("the audit log records the real reasons", func(t *testing.T) {
-		got := auditDetails(t, app, "login.failure")
+		got := auditDetails(t, app.Store, "login.failure")
 		for _, want := range []string{"wrong password", "unknown account"} {
 			if !strings.Contains(got, want) {
 				t.Errorf("audit details %q lack %q", got, want)
@@ -184,16 +185,6 @@ func sessionCookie(t *testing.T, app *handlertest.App, c *handlertest.Client) st
 	return ""
 }
 
-// auditDetails joins target and detail of every audit row with the action.
-func auditDetails(t *testing.T, app *handlertest.App, action string) string {
-	t.Helper()
-	rows, err := app.Store.AuditForTest(context.Background(), action)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return strings.Join(rows, "\n")
-}
-
 func mustURL(s string) *url.URL {
 	u, err := url.Parse(s)
 	if err != nil {
@@ -220,7 +211,17 @@ func TestPasswordSignInOff(t *testing.T) {
 	if r := c.Post(t, "/login/password", url.Values{"password": {handlertest.Password}}); r.Status != http.StatusForbidden {
 		t.Fatalf("password posted directly: status %d, want 403", r.Status)
 	}
-	if rows := auditDetails(t, app, "login.failure"); !strings.Contains(rows, "password sign-in is off") {
+	if rows := auditDetails(t, app.Store, "login.failure"); !strings.Contains(rows, "password sign-in is off") {
 		t.Errorf("audit: %q", rows)
 	}
+}
+
+// auditDetails joins target and detail of every audit row with the action.
+func auditDetails(t *testing.T, st *store.Store, action string) string {
+	t.Helper()
+	var rows []string
+	for _, r := range storetest.AuditRows(t, st, action) {
+		rows = append(rows, r.Target+" "+r.Detail)
+	}
+	return strings.Join(rows, "\n")
 }

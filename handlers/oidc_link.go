@@ -115,11 +115,11 @@ func (s *Server) checkLinkDomain(ctx context.Context, p store.IdP, domain string
 	if !slices.ContainsFunc(p.Domains, func(d store.DomainRef) bool { return d.Name == domain }) {
 		return ssoRefusal{Kind: kindDomainNotServed, Detail: "the domain " + domain + " is not served by " + p.Name}, nil
 	}
-	allowed, err := s.store.AllowedLinkDomains(ctx)
+	allowed, err := s.store.ListAllowedDomains(ctx)
 	if err != nil {
 		return ssoRefusal{}, err
 	}
-	if len(allowed) > 0 && !slices.Contains(allowed, domain) {
+	if len(allowed) > 0 && !slices.ContainsFunc(allowed, func(d store.AllowedDomain) bool { return d.Name == domain }) {
 		return ssoRefusal{Kind: kindDomainNotAllowed, Detail: "the domain " + domain + " is not on the allowed domains list"}, nil
 	}
 	return ssoRefusal{}, nil

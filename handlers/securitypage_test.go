@@ -10,6 +10,7 @@ import (
 
 	"portvakt/handlers/handlertest"
 	"portvakt/store"
+	"portvakt/store/storetest"
 )
 
 func grantEmails(t *testing.T, st *store.Store) string {
@@ -83,7 +84,7 @@ func TestRevokedGrantEndsAccessOnNextRequest(t *testing.T) {
 	if r := it.Get(t, "/auth-settings"); r.Status != http.StatusForbidden {
 		t.Errorf("after revocation: status %d, want 403", r.Status)
 	}
-	if got := strings.Join(auditOf(t, app.Store, "it@example.se"), " "); got != "user.create grant.add grant.remove" {
+	if got := strings.Join(storetest.AuditActions(t, app.Store, "it@example.se"), " "); got != "user.create grant.add grant.remove" {
 		t.Errorf("audit = %s", got)
 	}
 }
@@ -122,7 +123,7 @@ func TestAllowedDomainsAreNormalisedAndChecked(t *testing.T) {
 	if got := flash(t, ok); !strings.Contains(got, "domäner: 2") {
 		t.Errorf("flash = %q", got)
 	}
-	if got := strings.Join(auditOf(t, app.Store, "xn--rksmrgs-5wao1o.se"), " "); got != "allowed_domain.add" {
+	if got := strings.Join(storetest.AuditActions(t, app.Store, "xn--rksmrgs-5wao1o.se"), " "); got != "allowed_domain.add" {
 		t.Errorf("audit = %q", got)
 	}
 }

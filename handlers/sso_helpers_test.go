@@ -2,7 +2,6 @@ package handlers_test
 
 import (
 	"context"
-	"database/sql"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -12,6 +11,7 @@ import (
 	"portvakt/handlers/handlertest"
 	"portvakt/handlers/oidcrp/oidctest"
 	"portvakt/store"
+	"portvakt/store/storetest"
 )
 
 // ssoEnv is the portal with a test OpenID provider, a verified domain and an administrator of
@@ -30,7 +30,7 @@ func newSSOEnv(t testing.TB) *ssoEnv {
 	t.Helper()
 	env := &ssoEnv{app: handlertest.New(t), op: oidctest.New(t)}
 	env.op.RegisterRedirectURI(env.app.Server.RedirectURI())
-	env.domain = execID(t, env.app, "INSERT INTO domains (name, token, status, created_at) VALUES ('example.se', 't', 'verified', 0)")
+	env.domain = storetest.VerifiedDomain(t, env.app.Store, "example.se").ID
 	env.itUser = env.app.User(t, "it@example.se", handlertest.UserOpts{AuthSettings: true, Verified: true})
 	env.it = env.app.ClientAs(t, env.itUser)
 	env.idp = env.createIdP(t, idpForm(env.op, env.domain))
@@ -59,27 +59,6 @@ func (env *ssoEnv) createIdP(t testing.TB, form url.Values) int64 {
 	return id
 }
 
-// db opens the portal's database file for what other areas own (domains, settings).
-func db(t testing.TB, app *handlertest.App) *sql.DB {
-	t.Helper()
-	d, err := sql.Open("sqlite", "file:"+app.Store.Path()+"?_pragma=busy_timeout(10000)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { d.Close() })
-	return d
-}
-
-func execID(t testing.TB, app *handlertest.App, q string, args ...any) int64 {
-	t.Helper()
-	res, err := db(t, app).Exec(q, args...)
-	if err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
-	id, _ := res.LastInsertId()
-	return id
-}
-
 // ssoLogin walks the e-mail step, chooses the provider and returns the callback's response.
 func (env *ssoEnv) ssoLogin(t testing.TB, c *handlertest.Client, email string) *handlertest.Response {
 	t.Helper()
@@ -103,19 +82,12 @@ func (env *ssoEnv) callback(t testing.TB, c *handlertest.Client, authURL string)
 	return c.Get(t, "/auth/oidc/callback?"+q.Encode())
 }
 
-// ssoAuditRows returns the details of the audit rows with action, oldest first.
+// ssoAuditRows returns "target | detail | after" of the audit rows with action, oldest first.
 func ssoAuditRows(t testing.TB, app *handlertest.App, action string) []string {
 	t.Helper()
-	rows, err := db(t, app).Query("SELECT target || ' | ' || detail || ' | ' || after FROM audit_log WHERE action = ? ORDER BY id", action)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
 	var out []string
-	for rows.Next() {
-		var s string
-		rows.Scan(&s)
-		out = append(out, s)
+	for _, r := range storetest.AuditRows(t, app.Store, action) {
+		out = append(out, r.Target+" | "+r.Detail+" | "+r.After)
 	}
 	return out
 }

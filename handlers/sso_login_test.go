@@ -10,6 +10,7 @@ import (
 
 	"portvakt/handlers/handlertest"
 	"portvakt/handlers/oidcrp/oidctest"
+	"portvakt/store/storetest"
 )
 
 func TestSSOSignIn(t *testing.T) {
@@ -77,7 +78,7 @@ func TestSSOSignInRefusals(t *testing.T) {
 	env := newSSOEnv(t)
 	env.app.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
 	env.app.User(t, "bo@example.se", handlertest.UserOpts{Verified: false})
-	execID(t, env.app, "INSERT INTO domains (name, token, status, created_at) VALUES ('other.se', 't', 'verified', 0)")
+	storetest.VerifiedDomain(t, env.app.Store, "other.se")
 	env.app.User(t, "cia@other.se", handlertest.UserOpts{Verified: true})
 	tests := []struct {
 		name      string
@@ -113,11 +114,11 @@ func TestSSOSignInRefusals(t *testing.T) {
 	}
 	env.op.Misbehave()
 	t.Run("refuses a domain not on the allowed list", func(t *testing.T) {
-		execID(t, env.app, "INSERT INTO allowed_domains (name, added_at) VALUES ('elsewhere.se', 0)")
+		storetest.AllowedDomains(t, env.app.Store, "elsewhere.se")
 		env.op.SetUser(annaAt())
 		r := env.ssoLogin(t, env.app.Client(), "anna@example.se")
 		wantRefused(t, env, r, "domain_not_allowed")
-		execID(t, env.app, "DELETE FROM allowed_domains")
+		storetest.AllowedDomains(t, env.app.Store)
 	})
 	t.Run("accepts after key rotation", func(t *testing.T) {
 		env.op.SetUser(annaAt())
@@ -182,7 +183,7 @@ func TestSSOState(t *testing.T) {
 
 func TestSSOStraightToProviderWhenPasswordsAreOff(t *testing.T) {
 	env := newSSOEnv(t)
-	execID(t, env.app, "UPDATE settings SET value = 'off' WHERE key = 'password_login'")
+	storetest.PasswordLogin(t, env.app.Store, false)
 	c := env.app.Client()
 	r := c.Post(t, "/login", url.Values{"email": {"anna@example.se"}})
 	if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, env.op.Issuer()+"/authorize") {

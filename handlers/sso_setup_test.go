@@ -11,6 +11,7 @@ import (
 
 	"portvakt/handlers/handlertest"
 	"portvakt/handlers/oidcrp/oidctest"
+	"portvakt/store/storetest"
 )
 
 func TestSSOProviderForm(t *testing.T) {
@@ -210,7 +211,7 @@ func TestSSOTestSignInProviderDown(t *testing.T) {
 
 func TestSSOProviderNeededWhilePasswordOff(t *testing.T) {
 	env := newSSOEnv(t)
-	execID(t, env.app, "UPDATE settings SET value = 'off' WHERE key = 'password_login'")
+	storetest.PasswordLogin(t, env.app.Store, false)
 	f := idpForm(env.op, env.domain)
 	f.Del("enabled")
 	f.Del("client_secret")
@@ -251,5 +252,28 @@ func TestSSORemoveProvider(t *testing.T) {
 	}
 	if got := lastAudit(t, env.app, "idp.remove"); !strings.HasPrefix(got, "Test IdP") {
 		t.Errorf("audit %q", got)
+	}
+}
+
+func TestSSORemoveReviewCountsLinkedPeople(t *testing.T) {
+	env := newSSOEnv(t)
+	path := "/auth-settings/sso/" + strconv.FormatInt(env.idp, 10) + "/remove"
+	linked := func(t *testing.T) string {
+		t.Helper()
+		return strings.TrimSpace(env.it.Get(t, path).Doc(t).Find("[data-testid=idp-remove-links]").Text())
+	}
+	if got := linked(t); got != "" {
+		t.Errorf("nobody linked: %q, want no sentence", got)
+	}
+	for i, want := range []string{"En person är kopplad", "2 personer är kopplade"} {
+		email := []string{"anna@example.se", "bo@example.se"}[i]
+		env.app.User(t, email, handlertest.UserOpts{Verified: true})
+		env.op.SetUser(oidctest.User{Subject: "sub-" + email, Email: email, EmailVerified: true})
+		if r := env.ssoLogin(t, env.app.Client(), email); r.Status != http.StatusSeeOther {
+			t.Fatalf("sign-in of %s: status %d", email, r.Status)
+		}
+		if got := linked(t); !strings.HasPrefix(got, want) {
+			t.Errorf("after %d sign-ins: %q, want it to start %q", i+1, got, want)
+		}
 	}
 }

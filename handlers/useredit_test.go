@@ -2,32 +2,17 @@ package handlers_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"portvakt/handlers/handlertest"
 	"portvakt/store"
+	"portvakt/store/storetest"
 )
-
-// insertLink writes an SSO link the way the sign-in flow does, straight into the database.
-func insertLink(t *testing.T, app *handlertest.App, userID int64, issuer, subject string) {
-	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+app.Store.Path()+"?_pragma=busy_timeout(10000)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Exec(`INSERT INTO identity_links (user_id, issuer, subject, linked_at) VALUES (?, ?, ?, ?)`,
-		userID, issuer, subject, time.Now().Unix()); err != nil {
-		t.Fatal(err)
-	}
-}
 
 func userPath(u store.User) string { return fmt.Sprintf("/users/%d", u.ID) }
 
@@ -35,7 +20,7 @@ func TestChangingEmailUnverifiesAndNeedsLinkRemoved(t *testing.T) {
 	app, srv := mailApp(t)
 	c := app.ClientAs(t, app.User(t, "admin@example.se", handlertest.UserOpts{Admin: true}))
 	u := app.User(t, "kim@example.se", handlertest.UserOpts{Verified: true})
-	insertLink(t, app, u.ID, "https://login.example.se", "abc-123")
+	storetest.Link(t, app.Store, u.ID, "https://login.example.se", "abc-123")
 	form := url.Values{"name": {"Kim"}, "email": {"kim.new@example.se"}, "lang": {""}}
 
 	refused := c.Post(t, userPath(u), form)
@@ -61,8 +46,8 @@ func TestChangingEmailUnverifiesAndNeedsLinkRemoved(t *testing.T) {
 	if m := srv.Next(t); m.To[0] != "kim.new@example.se" {
 		t.Errorf("verification mail went to %v", m.To)
 	}
-	got := strings.Join(auditOf(t, app.Store, "kim@example.se"), " ") + " | " + strings.Join(auditOf(t, app.Store, "kim.new@example.se"), " ")
-	if want := "user.create link.remove | user.update verification.send mail.sent"; got != want {
+	got := strings.Join(storetest.AuditActions(t, app.Store, "kim@example.se"), " ") + " | " + strings.Join(storetest.AuditActions(t, app.Store, "kim.new@example.se"), " ")
+	if want := "user.create link.create link.remove | user.update verification.send mail.sent"; got != want {
 		t.Errorf("audit = %s, want %s", got, want)
 	}
 }

@@ -51,7 +51,7 @@ func (s *Server) userPageView(c echo.Context, it store.UserListItem, f userForm)
 		return views.UserPageView{}, err
 	}
 	v := views.UserPageView{
-		User: userRow(it), Form: s.userFields(c, f, it.Link != nil),
+		User: userRow(it), Form: s.userFields(c, f, emailHint(it)),
 		Self: currentSession(c).User.ID == it.ID, MailConfigured: s.cfg.Mail != nil,
 	}
 	for _, m := range mails {
@@ -199,4 +199,12 @@ func (s *Server) handleUserResend(c echo.Context) error {
 	}
 	s.flashDelivery(c, "users.resent", it.Email, s.mailer.deliver(ctx, s.actor(c), mailID))
 	return redirect(c, userHref(id))
+}
+
+// emailHint says what changing the user's e-mail address does, or why it cannot change yet.
+func emailHint(it store.UserListItem) string {
+	if it.Link != nil {
+		return "users.email.hint.linked"
+	}
+	return "users.email.hint"
 }

@@ -64,17 +64,15 @@ type userForm struct {
 	name, email, lang string
 }
 
-func (s *Server) userFields(c echo.Context, f userForm, linked bool) views.UserFormView {
+// The e-mail hint is emailHint: what happens to the address on this form.
+func (s *Server) userFields(c echo.Context, f userForm, emailHint string) views.UserFormView {
 	l := lang(c)
 	v := views.UserFormView{
 		Name: views.Field{ID: "name", Name: "name", Label: l.T("users.name"), Value: f.name,
 			Autocomplete: "off", MaxLen: maxName, Required: true},
-		Email: views.Field{ID: "email", Name: "email", Label: l.T("users.email"), Hint: l.T("users.email.hint"),
+		Email: views.Field{ID: "email", Name: "email", Label: l.T("users.email"), Hint: l.T(emailHint),
 			Type: "email", Value: f.email, Autocomplete: "off", MaxLen: maxEmail, Required: true},
 		Lang: f.lang,
-	}
-	if linked {
-		v.Email.Hint = l.T("users.email.hint.linked")
 	}
 	return v
 }
@@ -114,7 +112,7 @@ func readUserForm(c echo.Context, v *views.UserFormView) (userForm, []views.Fiel
 
 // handleUserNew shows the form that creates a user.
 func (s *Server) handleUserNew(c echo.Context) error {
-	v := s.userFields(c, userForm{}, false)
+	v := s.userFields(c, userForm{}, "users.email.hint.new")
 	v.Name.Autofocus = true
 	return render(c, http.StatusOK, views.UserNewPage(s.userNewPage(c), v))
 }
@@ -127,7 +125,7 @@ func (s *Server) userNewPage(c echo.Context) views.Page {
 // handleUserCreate creates the user and sends the verification mail in the user's language.
 func (s *Server) handleUserCreate(c echo.Context) error {
 	ctx := c.Request().Context()
-	v := s.userFields(c, userForm{}, false)
+	v := s.userFields(c, userForm{}, "users.email.hint.new")
 	f, problems := readUserForm(c, &v)
 	if len(problems) == 0 {
 		vm, err := s.verificationMail(ctx, f.name, f.email, f.lang)

@@ -13,7 +13,7 @@ import (
 	"portvakt/handlers/handlertest"
 	"portvakt/handlers/mail"
 	"portvakt/handlers/mail/smtptest"
-	"portvakt/store"
+	"portvakt/store/storetest"
 )
 
 // mailApp starts portvakt sending through a real SMTP server on loopback with STARTTLS and AUTH.
@@ -59,21 +59,6 @@ func flash(t *testing.T, r *handlertest.Response) string {
 	return strings.TrimSpace(r.Doc(t).Find(`[data-testid="flash"]`).Text())
 }
 
-func auditOf(t *testing.T, st *store.Store, target string) []string {
-	t.Helper()
-	var out []string
-	err := st.EachAudit(context.Background(), store.AuditFilter{}, func(r store.AuditRow) error {
-		if r.Target == target {
-			out = append([]string{r.Action}, out...)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
 func TestCreateUserSendsVerificationMailThatVerifies(t *testing.T) {
 	app, srv := mailApp(t)
 	c := app.ClientAs(t, app.User(t, "admin@example.se", handlertest.UserOpts{Admin: true}))
@@ -112,7 +97,7 @@ func TestCreateUserSendsVerificationMailThatVerifies(t *testing.T) {
 		t.Errorf("second use: status %d, want 410", again.Status)
 	}
 	want := "[user.create verification.send mail.sent verification.complete]"
-	if got := strings.Join(auditOf(t, app.Store, "asa@example.se"), " "); "["+got+"]" != want {
+	if got := strings.Join(storetest.AuditActions(t, app.Store, "asa@example.se"), " "); "["+got+"]" != want {
 		t.Errorf("audit = [%s], want %s", got, want)
 	}
 }
@@ -195,7 +180,7 @@ func TestFailedSendIsShownAndCanBeRetried(t *testing.T) {
 	if r := c.Post(t, href+"/retry", nil); !strings.Contains(flash(t, follow(t, c, r)), "redan skickats") {
 		t.Error("retrying a sent mail did not say it was already sent")
 	}
-	if got := strings.Join(auditOf(t, app.Store, "nils@example.se"), " "); got != "user.create verification.send mail.failed mail.sent" {
+	if got := strings.Join(storetest.AuditActions(t, app.Store, "nils@example.se"), " "); got != "user.create verification.send mail.failed mail.sent" {
 		t.Errorf("audit = %s", got)
 	}
 }

@@ -202,14 +202,6 @@ func repeat(s string, n int) string {
 // ProvidersServingDomain returns the names of the identity providers that
 // serve the domain, so that removing it can say who is affected.
 func (s *Store) ProvidersServingDomain(ctx context.Context, name string) ([]string, error) {
-	// Identity providers and their domains come with their own migration
-	// (0004); a database without that table has no provider to name.
-	var tables int
-	err := s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master
-		WHERE type = 'table' AND name = 'identity_provider_domains'`).Scan(&tables)
-	if err != nil || tables == 0 {
-		return nil, wrapErr("store: providers serving %q: %w", name, err)
-	}
 	rows, err := s.read.QueryContext(ctx, `SELECT p.name FROM identity_providers p
 		JOIN identity_provider_domains pd ON pd.idp_id = p.id
 		JOIN domains d ON d.id = pd.domain_id

@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"slices"
 	"testing"
@@ -35,7 +34,7 @@ func TestAddDomain(t *testing.T) {
 		}
 	})
 	t.Run("writes one audit row", func(t *testing.T) {
-		if got, want := auditActions(t, st, "example.se"), []string{"domain.add"}; !slices.Equal(got, want) {
+		if got, want := storetest.AuditActions(t, st, "example.se"), []string{"domain.add"}; !slices.Equal(got, want) {
 			t.Errorf("audit = %q, want %q", got, want)
 		}
 	})
@@ -76,7 +75,7 @@ func TestRecordDomainCheck(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			auditBefore := len(auditActions(t, st, "example.se"))
+			auditBefore := len(storetest.AuditActions(t, st, "example.se"))
 			now = now.Add(time.Hour)
 
 			c := store.DomainCheck{Kind: tt.kind, Result: "some_outcome", Rcode: "SERVFAIL",
@@ -99,7 +98,7 @@ func TestRecordDomainCheck(t *testing.T) {
 			if after.Status.CountsAsVerified() && after.VerifiedAt.IsZero() {
 				t.Errorf("VerifiedAt is zero for a verified domain")
 			}
-			if got := auditActions(t, st, "example.se")[auditBefore:]; !slices.Equal(got, tt.audit) {
+			if got := storetest.AuditActions(t, st, "example.se")[auditBefore:]; !slices.Equal(got, tt.audit) {
 				t.Errorf("audit = %q, want %q", got, tt.audit)
 			}
 			reread, err := st.Domain(ctx, d.ID)
@@ -130,7 +129,7 @@ func TestAttentionSinceKeepsTheFirstLoss(t *testing.T) {
 	if again := check(store.CheckMissing).AttentionSince; !again.Equal(first) {
 		t.Errorf("AttentionSince moved from %v to %v on a second failed check", first, again)
 	}
-	if got := auditActions(t, st, "example.se"); !slices.Equal(got, []string{"domain.add", "domain.verify", "domain.record_lost"}) {
+	if got := storetest.AuditActions(t, st, "example.se"); !slices.Equal(got, []string{"domain.add", "domain.verify", "domain.record_lost"}) {
 		t.Errorf("audit = %q, want one record_lost", got)
 	}
 }
@@ -205,32 +204,7 @@ func TestRemoveDomain(t *testing.T) {
 	if _, _, err := st.RecordDomainCheck(ctx, admin, d.ID, store.DomainCheck{Kind: store.CheckVerified}); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("RecordDomainCheck after removal: %v, want ErrNotFound", err)
 	}
-	if got, want := auditActions(t, st, "example.se"), []string{"domain.add", "domain.remove"}; !slices.Equal(got, want) {
+	if got, want := storetest.AuditActions(t, st, "example.se"), []string{"domain.add", "domain.remove"}; !slices.Equal(got, want) {
 		t.Errorf("audit = %q, want %q", got, want)
 	}
-}
-
-// auditActions reads the audit log's actions about target, oldest first,
-// through a connection of its own.
-func auditActions(t *testing.T, st *store.Store, target string) []string {
-	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+st.Path()+"?mode=ro")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	rows, err := db.Query("SELECT action FROM audit_log WHERE target = ? ORDER BY id", target)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var a string
-		if err := rows.Scan(&a); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, a)
-	}
-	return out
 }

@@ -1,42 +1,23 @@
-package store
+package store_test
 
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"testing"
 	"time"
+
+	"portvakt/store"
+	"portvakt/store/storetest"
 )
-
-func openTestStore(t *testing.T) *Store {
-	t.Helper()
-	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "portvakt.db"))
-	if err != nil {
-		t.Fatalf("open: %v", err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
-
-// addDomain inserts a domain row as the domains area would.
-func addDomain(t *testing.T, s *Store, name, status string) int64 {
-	t.Helper()
-	res, err := s.write.Exec("INSERT INTO domains (name, token, status, created_at) VALUES (?, 'tok', ?, 0)", name, status)
-	if err != nil {
-		t.Fatal(err)
-	}
-	id, _ := res.LastInsertId()
-	return id
-}
 
 func TestIdPDomains(t *testing.T) {
 	ctx := context.Background()
-	s := openTestStore(t)
-	se := addDomain(t, s, "example.se", "verified")
-	pending := addDomain(t, s, "pending.se", "pending")
-	in := IdPInput{Name: "Entra", Preset: "entra", Issuer: "https://idp.example", ClientID: "c", SecretEnc: []byte{1},
+	s := storetest.Open(t)
+	se := storetest.VerifiedDomain(t, s, "example.se").ID
+	pending := pendingDomain(t, s, "pending.se")
+	in := store.IdPInput{Name: "Entra", Preset: "entra", Issuer: "https://idp.example", ClientID: "c", SecretEnc: []byte{1},
 		Scopes: "openid email", Enabled: true, DomainIDs: []int64{se}}
-	id, err := s.CreateIdP(ctx, CLIActor, in)
+	id, err := s.CreateIdP(ctx, store.CLIActor, in)
 	if err != nil {
 		t.Fatalf("CreateIdP: %v", err)
 	}
@@ -49,21 +30,21 @@ func TestIdPDomains(t *testing.T) {
 	t.Run("refuses a domain that is not verified", func(t *testing.T) {
 		in2 := in
 		in2.Name, in2.DomainIDs = "Other", []int64{pending}
-		if _, err := s.CreateIdP(ctx, CLIActor, in2); !errors.Is(err, ErrNotFound) {
+		if _, err := s.CreateIdP(ctx, store.CLIActor, in2); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("got %v, want ErrNotFound", err)
 		}
 	})
 	t.Run("refuses a domain served by another enabled provider", func(t *testing.T) {
 		in2 := in
 		in2.Name = "Okta"
-		if _, err := s.CreateIdP(ctx, CLIActor, in2); !errors.Is(err, ErrDomainServed) {
+		if _, err := s.CreateIdP(ctx, store.CLIActor, in2); !errors.Is(err, store.ErrDomainServed) {
 			t.Errorf("got %v, want ErrDomainServed", err)
 		}
 	})
 	t.Run("a disabled provider may list a served domain", func(t *testing.T) {
 		in2 := in
 		in2.Name, in2.Enabled = "Okta", false
-		id2, err := s.CreateIdP(ctx, CLIActor, in2)
+		id2, err := s.CreateIdP(ctx, store.CLIActor, in2)
 		if err != nil {
 			t.Fatalf("got %v", err)
 		}
@@ -72,7 +53,7 @@ func TestIdPDomains(t *testing.T) {
 			t.Errorf("providers for the domain: %+v, want only the enabled one", ps)
 		}
 		in2.Enabled = true
-		if err := s.UpdateIdP(ctx, CLIActor, id2, in2); !errors.Is(err, ErrDomainServed) {
+		if err := s.UpdateIdP(ctx, store.CLIActor, id2, in2); !errors.Is(err, store.ErrDomainServed) {
 			t.Errorf("enabling it: got %v, want ErrDomainServed", err)
 		}
 	})
@@ -80,18 +61,18 @@ func TestIdPDomains(t *testing.T) {
 
 func TestIdPTestedMark(t *testing.T) {
 	ctx := context.Background()
-	s := openTestStore(t)
-	u, err := s.CreateUser(ctx, CLIActor, NewUser{Email: "it@example.se", Name: "IT"})
+	s := storetest.Open(t)
+	u, err := s.CreateUser(ctx, store.CLIActor, store.NewUser{Email: "it@example.se", Name: "IT"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	me := Actor{UserID: u.ID, Label: u.Email}
-	in := IdPInput{Name: "Keycloak", Preset: "keycloak", Issuer: "https://kc/realms/x", ClientID: "c", SecretEnc: []byte{1}, Scopes: "openid", Enabled: true}
+	me := store.Actor{UserID: u.ID, Label: u.Email}
+	in := store.IdPInput{Name: "Keycloak", Preset: "keycloak", Issuer: "https://kc/realms/x", ClientID: "c", SecretEnc: []byte{1}, Scopes: "openid", Enabled: true}
 	id, err := s.CreateIdP(ctx, me, in)
 	if err != nil {
 		t.Fatal(err)
 	}
-	mark := func(t *testing.T) IdP {
+	mark := func(t *testing.T) store.IdP {
 		t.Helper()
 		p, _ := s.IdP(ctx, id)
 		if err := s.SaveIdPTest(ctx, me, id, p.Revision, true, `{"ok":true}`, ""); err != nil {
@@ -105,15 +86,15 @@ func TestIdPTestedMark(t *testing.T) {
 	}
 	changes := []struct {
 		name   string
-		change func(*IdPInput)
+		change func(*store.IdPInput)
 		clears bool
 	}{
-		{"renaming keeps the mark", func(in *IdPInput) { in.Name = "Keycloak staff" }, false},
-		{"keeping the secret keeps the mark", func(in *IdPInput) { in.SecretEnc = nil }, false},
-		{"a new issuer clears it", func(in *IdPInput) { in.Issuer = "https://kc/realms/y" }, true},
-		{"a new client id clears it", func(in *IdPInput) { in.ClientID = "d" }, true},
-		{"a new secret clears it", func(in *IdPInput) { in.SecretEnc = []byte{2} }, true},
-		{"new scopes clear it", func(in *IdPInput) { in.Scopes = "openid email" }, true},
+		{"renaming keeps the mark", func(in *store.IdPInput) { in.Name = "Keycloak staff" }, false},
+		{"keeping the secret keeps the mark", func(in *store.IdPInput) { in.SecretEnc = nil }, false},
+		{"a new issuer clears it", func(in *store.IdPInput) { in.Issuer = "https://kc/realms/y" }, true},
+		{"a new client id clears it", func(in *store.IdPInput) { in.ClientID = "d" }, true},
+		{"a new secret clears it", func(in *store.IdPInput) { in.SecretEnc = []byte{2} }, true},
+		{"new scopes clear it", func(in *store.IdPInput) { in.Scopes = "openid email" }, true},
 	}
 	for _, c := range changes {
 		t.Run(c.name, func(t *testing.T) {
@@ -150,15 +131,15 @@ func TestIdPTestedMark(t *testing.T) {
 
 func TestOIDCStates(t *testing.T) {
 	ctx := context.Background()
-	s := openTestStore(t)
-	id, err := s.CreateIdP(ctx, CLIActor, IdPInput{Name: "P", Preset: "other", Issuer: "https://p", ClientID: "c", SecretEnc: []byte{1}, Scopes: "openid"})
+	s := storetest.Open(t)
+	id, err := s.CreateIdP(ctx, store.CLIActor, store.IdPInput{Name: "P", Preset: "other", Issuer: "https://p", ClientID: "c", SecretEnc: []byte{1}, Scopes: "openid"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	now := time.Unix(1_800_000_000, 0)
 	s.Now = func() time.Time { return now }
 	save := func(state string) {
-		st := OIDCState{State: state, Binding: "browser-1", IdPID: id, Purpose: PurposeLogin, Nonce: "n", Verifier: "v",
+		st := store.OIDCState{State: state, Binding: "browser-1", IdPID: id, Purpose: store.PurposeLogin, Nonce: "n", Verifier: "v",
 			RedirectURI: "http://127.0.0.1/cb", Issuer: "https://p", ClientID: "c", Next: "/"}
 		if err := s.SaveOIDCState(ctx, st, 10*time.Minute); err != nil {
 			t.Fatal(err)
@@ -170,13 +151,13 @@ func TestOIDCStates(t *testing.T) {
 		if err != nil || got.Nonce != "n" || got.IdPID != id {
 			t.Fatalf("first take: %+v, %v", got, err)
 		}
-		if _, err := s.TakeOIDCState(ctx, "s1", "browser-1"); !errors.Is(err, ErrNotFound) {
+		if _, err := s.TakeOIDCState(ctx, "s1", "browser-1"); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("replay: got %v, want ErrNotFound", err)
 		}
 	})
 	t.Run("belongs to its browser", func(t *testing.T) {
 		save("s2")
-		if _, err := s.TakeOIDCState(ctx, "s2", "browser-2"); !errors.Is(err, ErrNotFound) {
+		if _, err := s.TakeOIDCState(ctx, "s2", "browser-2"); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("other browser: got %v, want ErrNotFound", err)
 		}
 		if _, err := s.TakeOIDCState(ctx, "s2", "browser-1"); err != nil {
@@ -186,10 +167,10 @@ func TestOIDCStates(t *testing.T) {
 	t.Run("expires and is gone", func(t *testing.T) {
 		save("s3")
 		now = now.Add(11 * time.Minute)
-		if _, err := s.TakeOIDCState(ctx, "s3", "browser-1"); !errors.Is(err, ErrExpired) {
+		if _, err := s.TakeOIDCState(ctx, "s3", "browser-1"); !errors.Is(err, store.ErrExpired) {
 			t.Errorf("got %v, want ErrExpired", err)
 		}
-		if _, err := s.TakeOIDCState(ctx, "s3", "browser-1"); !errors.Is(err, ErrNotFound) {
+		if _, err := s.TakeOIDCState(ctx, "s3", "browser-1"); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("after expiry: got %v, want ErrNotFound", err)
 		}
 	})
@@ -197,12 +178,12 @@ func TestOIDCStates(t *testing.T) {
 
 func TestIdPDomainServedOnceUnderConcurrency(t *testing.T) {
 	ctx := context.Background()
-	s := openTestStore(t)
-	d := addDomain(t, s, "example.se", "verified")
+	s := storetest.Open(t)
+	d := storetest.VerifiedDomain(t, s, "example.se").ID
 	errs := make(chan error, 4)
 	for i := range 4 {
 		go func() {
-			_, err := s.CreateIdP(ctx, CLIActor, IdPInput{Name: "P" + string(rune('a'+i)), Preset: "other",
+			_, err := s.CreateIdP(ctx, store.CLIActor, store.IdPInput{Name: "P" + string(rune('a'+i)), Preset: "other",
 				Issuer: "https://p", ClientID: "c", SecretEnc: []byte{1}, Scopes: "openid", Enabled: true, DomainIDs: []int64{d}})
 			errs <- err
 		}()
@@ -213,7 +194,7 @@ func TestIdPDomainServedOnceUnderConcurrency(t *testing.T) {
 		switch {
 		case err == nil:
 			ok++
-		case !errors.Is(err, ErrDomainServed):
+		case !errors.Is(err, store.ErrDomainServed):
 			t.Errorf("unexpected error %v", err)
 		}
 	}
@@ -224,31 +205,29 @@ func TestIdPDomainServedOnceUnderConcurrency(t *testing.T) {
 
 func TestIdPNeededWhilePasswordOff(t *testing.T) {
 	ctx := context.Background()
-	s := openTestStore(t)
-	d := addDomain(t, s, "example.se", "verified")
-	in := IdPInput{Name: "P", Preset: "other", Issuer: "https://p", ClientID: "c", SecretEnc: []byte{1}, Scopes: "openid",
+	s := storetest.Open(t)
+	d := storetest.VerifiedDomain(t, s, "example.se").ID
+	in := store.IdPInput{Name: "P", Preset: "other", Issuer: "https://p", ClientID: "c", SecretEnc: []byte{1}, Scopes: "openid",
 		Enabled: true, DomainIDs: []int64{d}}
-	id, err := s.CreateIdP(ctx, CLIActor, in)
+	id, err := s.CreateIdP(ctx, store.CLIActor, in)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.write.Exec("UPDATE settings SET value = 'off' WHERE key = 'password_login'"); err != nil {
-		t.Fatal(err)
-	}
+	storetest.PasswordLogin(t, s, false)
 	changes := []struct {
 		name   string
-		change func(*IdPInput)
+		change func(*store.IdPInput)
 		want   error
 	}{
-		{"refuses disabling it", func(in *IdPInput) { in.Enabled = false }, ErrNeededWhilePasswordOff},
-		{"refuses dropping its domain", func(in *IdPInput) { in.DomainIDs = nil }, ErrNeededWhilePasswordOff},
-		{"allows a new secret", func(in *IdPInput) { in.SecretEnc = []byte{2} }, nil},
+		{"refuses disabling it", func(in *store.IdPInput) { in.Enabled = false }, store.ErrNeededWhilePasswordOff},
+		{"refuses dropping its domain", func(in *store.IdPInput) { in.DomainIDs = nil }, store.ErrNeededWhilePasswordOff},
+		{"allows a new secret", func(in *store.IdPInput) { in.SecretEnc = []byte{2} }, nil},
 	}
 	for _, c := range changes {
 		t.Run(c.name, func(t *testing.T) {
 			next := in
 			c.change(&next)
-			if err := s.UpdateIdP(ctx, CLIActor, id, next); !errors.Is(err, c.want) {
+			if err := s.UpdateIdP(ctx, store.CLIActor, id, next); !errors.Is(err, c.want) {
 				t.Errorf("got %v, want %v", err, c.want)
 			}
 		})
@@ -257,30 +236,36 @@ func TestIdPNeededWhilePasswordOff(t *testing.T) {
 
 func TestDeleteIdP(t *testing.T) {
 	ctx := context.Background()
-	s := openTestStore(t)
-	d := addDomain(t, s, "example.se", "verified")
-	in := IdPInput{Name: "P", Preset: "other", Issuer: "https://p", ClientID: "c", SecretEnc: []byte{1}, Scopes: "openid",
+	s := storetest.Open(t)
+	d := storetest.VerifiedDomain(t, s, "example.se").ID
+	in := store.IdPInput{Name: "P", Preset: "other", Issuer: "https://p", ClientID: "c", SecretEnc: []byte{1}, Scopes: "openid",
 		Enabled: true, DomainIDs: []int64{d}}
-	id, err := s.CreateIdP(ctx, CLIActor, in)
+	id, err := s.CreateIdP(ctx, store.CLIActor, in)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.write.Exec("UPDATE settings SET value = 'off' WHERE key = 'password_login'"); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.DeleteIdP(ctx, CLIActor, id); !errors.Is(err, ErrNeededWhilePasswordOff) {
+	storetest.PasswordLogin(t, s, false)
+	if err := s.DeleteIdP(ctx, store.CLIActor, id); !errors.Is(err, store.ErrNeededWhilePasswordOff) {
 		t.Errorf("with password sign-in off: got %v", err)
 	}
-	if _, err := s.write.Exec("UPDATE settings SET value = 'on' WHERE key = 'password_login'"); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.DeleteIdP(ctx, CLIActor, id); err != nil {
+	storetest.PasswordLogin(t, s, true)
+	if err := s.DeleteIdP(ctx, store.CLIActor, id); err != nil {
 		t.Fatalf("DeleteIdP: %v", err)
 	}
-	if _, err := s.IdP(ctx, id); !errors.Is(err, ErrNotFound) {
+	if _, err := s.IdP(ctx, id); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("after removal: %v", err)
 	}
 	if ps, _ := s.IdPsForDomain(ctx, "example.se"); len(ps) != 0 {
 		t.Errorf("domain still served: %+v", ps)
 	}
+}
+
+// pendingDomain adds a domain that has not been verified.
+func pendingDomain(t *testing.T, s *store.Store, name string) int64 {
+	t.Helper()
+	d, err := s.AddDomain(context.Background(), store.CLIActor, name, "tok")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d.ID
 }

@@ -52,7 +52,7 @@ func TestSetGrantsAddsAndRemoves(t *testing.T) {
 			}
 		})
 	}
-	if got := fmt.Sprint(auditTrail(t, st, "a@example.se")); got != "[user.create grant.add grant.remove]" {
+	if got := fmt.Sprint(storetest.AuditActions(t, st, "a@example.se")); got != "[user.create grant.add grant.remove]" {
 		t.Errorf("audit of a = %s", got)
 	}
 }
@@ -78,7 +78,7 @@ func TestSetAllowedDomains(t *testing.T) {
 	if want := []string{"example.com", "example.se"}; !slices.Equal(got, want) {
 		t.Errorf("domains = %v, want %v", got, want)
 	}
-	if got := fmt.Sprint(auditTrail(t, st, "xn--rksmrgs-5wao1o.se")); got != "[allowed_domain.add allowed_domain.remove]" {
+	if got := fmt.Sprint(storetest.AuditActions(t, st, "xn--rksmrgs-5wao1o.se")); got != "[allowed_domain.add allowed_domain.remove]" {
 		t.Errorf("audit = %s", got)
 	}
 }
@@ -268,7 +268,7 @@ func TestOutboxClaimAndFinish(t *testing.T) {
 	if _, err := st.ClaimMail(ctx, id); !errors.Is(err, store.ErrConflict) {
 		t.Errorf("claim of sent mail: err = %v, want ErrConflict", err)
 	}
-	if got := fmt.Sprint(auditTrail(t, st, "mia@example.se")); got != "[user.create verification.send mail.failed mail.sent]" {
+	if got := fmt.Sprint(storetest.AuditActions(t, st, "mia@example.se")); got != "[user.create verification.send mail.failed mail.sent]" {
 		t.Errorf("audit = %s", got)
 	}
 }

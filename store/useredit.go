@@ -124,27 +124,3 @@ func (s *Store) SetAdmin(ctx context.Context, a Actor, id int64, admin bool) err
 			Before: fmt.Sprintf("admin=%t", was), After: fmt.Sprintf("admin=%t", admin)})
 	})
 }
-
-// RemoveLink removes a user's SSO link; the next SSO sign-in links again by verified e-mail. A user
-// without a link gives ErrNotFound.
-func (s *Store) RemoveLink(ctx context.Context, a Actor, userID int64) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		email, err := emailOf(ctx, tx, userID)
-		if err != nil {
-			return err
-		}
-		var issuer, subject string
-		err = tx.QueryRowContext(ctx, "SELECT issuer, subject FROM identity_links WHERE user_id = ?", userID).Scan(&issuer, &subject)
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("store: remove link of user %d: %w", userID, ErrNotFound)
-		}
-		if err != nil {
-			return fmt.Errorf("store: remove link of user %d: %w", userID, err)
-		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM identity_links WHERE user_id = ?", userID); err != nil {
-			return fmt.Errorf("store: remove link of user %d: %w", userID, err)
-		}
-		return s.audit(ctx, tx, a, AuditEntry{Action: "link.remove", Target: email,
-			Before: fmt.Sprintf("issuer=%q subject=%q", issuer, subject), After: "no link"})
-	})
-}

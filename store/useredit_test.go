@@ -21,22 +21,6 @@ func verificationFor(email string) store.VerificationMail {
 	}}
 }
 
-// auditTrail returns the actions of the audit rows about target, oldest first.
-func auditTrail(t *testing.T, st *store.Store, target string) []string {
-	t.Helper()
-	var out []string
-	err := st.EachAudit(context.Background(), store.AuditFilter{}, func(r store.AuditRow) error {
-		if r.Target == target {
-			out = append([]string{r.Action}, out...)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
 func TestSetAdminKeepsTheLastAdministratorUnderConcurrency(t *testing.T) {
 	for _, n := range []int{2, 3, 5} {
 		t.Run(fmt.Sprintf("%d administrators demoted at once", n), func(t *testing.T) {
@@ -89,7 +73,7 @@ func TestSetAdminPromotesAndAudits(t *testing.T) {
 	if err := st.SetAdmin(ctx, cliActor, u.ID, false); err != nil {
 		t.Fatal(err)
 	}
-	got := fmt.Sprint(auditTrail(t, st, "ann@example.se"))
+	got := fmt.Sprint(storetest.AuditActions(t, st, "ann@example.se"))
 	if want := "[user.create user.admin user.admin]"; got != want {
 		t.Errorf("audit = %s, want %s", got, want)
 	}
@@ -137,7 +121,7 @@ func TestVerificationLifecycle(t *testing.T) {
 	if _, err := st.VerificationByToken(ctx, "no-such-token"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("unknown token: err = %v, want ErrNotFound", err)
 	}
-	got := fmt.Sprint(auditTrail(t, st, "eva@example.se"))
+	got := fmt.Sprint(storetest.AuditActions(t, st, "eva@example.se"))
 	if want := "[user.create verification.send verification.send verification.complete]"; got != want {
 		t.Errorf("audit = %s, want %s", got, want)
 	}
@@ -213,7 +197,7 @@ func TestUpdateUserRefusesEmailChangeOfLinkedUser(t *testing.T) {
 	st := storetest.Open(t)
 	ctx := context.Background()
 	u := storetest.MustUser(t, st, store.NewUser{Email: "lena@example.se", Name: "Lena", EmailVerified: true})
-	insertLink(t, st, u.ID, "https://idp.example.se", "sub-1")
+	storetest.Link(t, st, u.ID, "https://idp.example.se", "sub-1")
 	vm := verificationFor("lena2@example.se")
 	if _, err := st.UpdateUser(ctx, cliActor, u.ID, store.UserUpdate{Name: "Lena", Email: "lena2@example.se"}, &vm); !errors.Is(err, store.ErrLinked) {
 		t.Fatalf("err = %v, want ErrLinked", err)
@@ -227,21 +211,12 @@ func TestUpdateUserRefusesEmailChangeOfLinkedUser(t *testing.T) {
 	if _, err := st.UpdateUser(ctx, cliActor, u.ID, store.UserUpdate{Name: "Lena", Email: "lena2@example.se"}, &vm); err != nil {
 		t.Fatalf("after removing the link: %v", err)
 	}
-	if got := fmt.Sprint(auditTrail(t, st, "lena@example.se")); got != "[user.create link.remove]" {
+	if got := fmt.Sprint(storetest.AuditActions(t, st, "lena@example.se")); got != "[user.create link.create link.remove]" {
 		t.Errorf("audit = %s", got)
 	}
 }
 
 func ptr[T any](v T) *T { return &v }
-
-// insertLink writes an SSO link directly, as the sign-in flow would.
-func insertLink(t *testing.T, st *store.Store, userID int64, issuer, subject string) {
-	t.Helper()
-	if _, err := openRaw(t, st).Exec(`INSERT INTO identity_links (user_id, issuer, subject, linked_at) VALUES (?, ?, ?, ?)`,
-		userID, issuer, subject, time.Now().Unix()); err != nil {
-		t.Fatal(err)
-	}
-}
 
 // openRaw opens the store's database file directly, for what only tests do.
 func openRaw(tb testing.TB, st *store.Store) *sql.DB {

@@ -22,6 +22,7 @@ func init() {
 		"status.on":                 {"PÅ", "ON"},
 		"status.off":                {"AV", "OFF"},
 		"status.verified":           {"Verifierad", "Verified"},
+		"status.unverified":         {"Inte verifierad", "Not verified"},
 		"status.pending":            {"Väntar", "Pending"},
 		"status.failed":             {"Misslyckades", "Failed"},
 		"status.attention":          {"Behöver åtgärdas", "Needs attention"},

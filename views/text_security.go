@@ -7,7 +7,7 @@ func init() {
 		"security.title":       {"Säkerhet", "Security"},
 		"security.since":       {"Sedan", "Since"},
 		"security.notsaved":    {"Inte sparad", "Not saved"},
-		"security.unsaved":     {"Ändringarna är inte sparade", "Changes not saved"},
+		"security.unsaved":     {"Ändringarna är inte sparade", "Unsaved changes"},
 		"security.row.actions": {"Åtgärder", "Actions"},
 
 		"security.grants.title": {"Behörighet till Authentication Settings", "Access to Authentication Settings"},

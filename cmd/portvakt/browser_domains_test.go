@@ -1,8 +1,6 @@
 package main
 
 import (
-	"context"
-	"io"
 	"strings"
 	"testing"
 	"time"
@@ -120,33 +118,6 @@ func TestBrowserDomains(t *testing.T) {
 		t.Fatalf("flash = %q", got)
 	}
 	b.shot("domains-removed-en")
-}
-
-// addUser creates a user with access to Authentication Settings while portvakt runs.
-func addUser(t *testing.T, pv *instance, email, name string) {
-	t.Helper()
-	ctx := context.Background()
-	getenv := func(string) string { return "" }
-	err := run(ctx, []string{"user", "add", "--data", pv.Data, "--email", email, "--name", name,
-		"--verified", "--password-stdin"}, getenv, strings.NewReader(testPassword+"\n"), io.Discard, io.Discard)
-	if err != nil {
-		t.Fatalf("user add: %v", err)
-	}
-	if err := run(ctx, []string{"user", "grant", "--data", pv.Data, "--email", email}, getenv, nil, io.Discard, io.Discard); err != nil {
-		t.Fatalf("user grant: %v", err)
-	}
-}
-
-const testPassword = "en lång och bra fras"
-
-// signIn signs in with the e-mail and testPassword through the sign-in pages.
-func signIn(b *browser, pv *instance, email string) {
-	b.t.Helper()
-	b.open(pv.URL + "/login")
-	b.fill("email", email)
-	b.click("[data-testid=login-next]")
-	b.fill("password", testPassword)
-	b.click("[data-testid=login-submit]")
 }
 
 // checkOutcome checks the result box of a domain's page.

@@ -1,17 +1,15 @@
 package main
 
 import (
-	"database/sql"
-	"net/url"
-	"path/filepath"
+	"context"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"portvakt/handlers/mail/smtptest"
+	"portvakt/store/storetest"
 )
 
 // TestBrowserSecurityAndUsers walks General > Security and Users in a real browser, with mail going
@@ -29,8 +27,8 @@ func TestBrowserSecurityAndUsers(t *testing.T) {
 	b.open(pv.setupLink(t))
 	b.fill("name", "Anna Andersson")
 	b.fill("email", "anna@exempel.se")
-	b.fill("password", "en lång och bra fras")
-	b.fill("confirm", "en lång och bra fras")
+	b.fill("password", testPassword)
+	b.fill("confirm", testPassword)
 	b.click("[data-testid=setup-submit]")
 
 	userPage := createBo(t, b, pv)
@@ -175,17 +173,14 @@ func shootTheRest(t *testing.T, b *browser, pv *instance, userPage string) {
 	b.shot("outbox-mail-en")
 }
 
-// linkIdentity writes an SSO link into the running portvakt's database, as the SSO sign-in does.
+// linkIdentity links the user to an SSO identity in the running portvakt's database, with the
+// store function the SSO sign-in uses.
 func linkIdentity(t *testing.T, pv *instance, email, issuer, subject string) {
 	t.Helper()
-	dsn := "file:" + filepath.Join(pv.Data, "portvakt.db") + "?" + url.Values{"_pragma": {"busy_timeout(10000)"}}.Encode()
-	db, err := sql.Open("sqlite", dsn)
+	st := openStore(t, pv.Data)
+	u, err := st.UserByEmail(context.Background(), email)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
-	if _, err := db.Exec(`INSERT INTO identity_links (user_id, issuer, subject, linked_at)
-		SELECT id, ?, ?, ? FROM users WHERE email = ?`, issuer, subject, time.Now().Unix(), email); err != nil {
-		t.Fatal(err)
-	}
+	storetest.Link(t, st, u.ID, issuer, subject)
 }

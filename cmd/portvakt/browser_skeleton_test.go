@@ -31,8 +31,8 @@ func TestBrowserFirstRun(t *testing.T) {
 	b.axe()
 	b.shot("setup-error-sv")
 
-	b.fill("password", "en lång och bra fras")
-	b.fill("confirm", "en lång och bra fras")
+	b.fill("password", testPassword)
+	b.fill("confirm", testPassword)
 	b.click("[data-testid=setup-submit]")
 	if got := b.text("h1"); got != "Välkommen, Anna Andersson" {
 		t.Fatalf("after setup, heading = %q", got)
@@ -60,7 +60,7 @@ func TestBrowserFirstRun(t *testing.T) {
 	b.axe()
 	b.shot("login-password-error-sv")
 
-	b.fill("password", "en lång och bra fras")
+	b.fill("password", testPassword)
 	b.click("[data-testid=login-submit]")
 	if got := b.text("h1"); got != "Välkommen, Anna Andersson" {
 		t.Fatalf("after sign-in, heading = %q", got)

@@ -1,16 +1,13 @@
 package main
 
 import (
-	"context"
-	"database/sql"
-	"io"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
 	"portvakt/handlers/oidcrp/oidctest"
+	"portvakt/store/storetest"
 )
 
 // TestBrowserSSO walks single sign-on in a real browser against a real OpenID provider on
@@ -25,11 +22,7 @@ func TestBrowserSSO(t *testing.T) {
 	op.SetUser(oidctest.User{Subject: "00u1anna", Email: "anna@exempel.se", EmailVerified: true, Name: "Anna Andersson"})
 	prepareSSO(t, pv)
 
-	b.open(pv.URL + "/login")
-	b.fill("email", "anna@exempel.se")
-	b.click("[data-testid=login-next]")
-	b.fill("password", "en lång och bra fras")
-	b.click("[data-testid=login-submit]")
+	signIn(b, pv, "anna@exempel.se")
 
 	b.open(pv.URL + "/auth-settings/sso")
 	b.axe()
@@ -135,26 +128,10 @@ func englishSSO(t *testing.T, b *browser, pv *instance) {
 	}
 }
 
-// prepareSSO makes what other areas own, straight in the database: an administrator with
-// access to Authentication Settings (through the CLI) and a verified domain.
+// prepareSSO makes what other areas own: an administrator with access to Authentication
+// Settings (through the CLI) and a verified domain (through the store).
 func prepareSSO(t *testing.T, pv *instance) {
 	t.Helper()
-	ctx := context.Background()
-	getenv := func(string) string { return "" }
-	add := []string{"user", "add", "--data", pv.Data, "--email", "anna@exempel.se", "--name", "Anna Andersson",
-		"--admin", "--verified", "--password-stdin"}
-	if err := run(ctx, add, getenv, strings.NewReader("en lång och bra fras\n"), io.Discard, io.Discard); err != nil {
-		t.Fatalf("user add: %v", err)
-	}
-	if err := run(ctx, []string{"user", "grant", "--data", pv.Data, "--email", "anna@exempel.se"}, getenv, nil, io.Discard, io.Discard); err != nil {
-		t.Fatalf("user grant: %v", err)
-	}
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(pv.Data, "portvakt.db")+"?_pragma=busy_timeout(10000)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Exec("INSERT INTO domains (name, token, status, created_at) VALUES ('exempel.se', 't', 'verified', 0)"); err != nil {
-		t.Fatal(err)
-	}
+	addUser(t, pv, "anna@exempel.se", "Anna Andersson", "--admin")
+	storetest.VerifiedDomain(t, openStore(t, pv.Data), "exempel.se")
 }

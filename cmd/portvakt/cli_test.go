@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"portvakt/store"
+	"portvakt/store/storetest"
 )
 
 // runCLI runs a portvakt command with stdin and returns its output.
@@ -53,16 +54,12 @@ func TestUserAddAndGrant(t *testing.T) {
 			}
 		})
 	}
-	st, err := store.Open(context.Background(), filepath.Join(data, "portvakt.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openStore(t, data)
 	u, err := st.UserByEmail(context.Background(), "anna@example.se")
 	if err != nil || !u.IsAdmin || !u.EmailVerified || !u.HasPassword {
 		t.Fatalf("user = %+v, %v", u, err)
 	}
-	if rows, _ := st.AuditForTest(context.Background(), "grant.add"); len(rows) != 1 {
+	if rows := storetest.AuditRows(t, st, "grant.add"); len(rows) != 1 {
 		t.Errorf("grant audit rows = %v, want one", rows)
 	}
 }
@@ -135,11 +132,7 @@ func TestServeRefusesKeyFileReadableByOthers(t *testing.T) {
 func TestRecoverPasswordLoginWhileServing(t *testing.T) {
 	pv := startPortvakt(t, nil)
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(pv.Data, "portvakt.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openStore(t, pv.Data)
 	if _, err := st.SetPasswordLogin(ctx, store.SystemActor, false); err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +143,7 @@ func TestRecoverPasswordLoginWhileServing(t *testing.T) {
 	if on, _ := st.PasswordLoginEnabled(ctx); !on {
 		t.Fatal("password sign-in still off")
 	}
-	if rows, _ := st.AuditForTest(ctx, "policy.password_login"); len(rows) != 2 {
+	if rows := storetest.AuditRows(t, st, "policy.password_login"); len(rows) != 2 {
 		t.Errorf("audit rows %v, want the switch off and the recovery", rows)
 	}
 	if out, _ := runCLI(t, "", "recover", "password-login", "--data", pv.Data); !strings.Contains(out, "already ON") {

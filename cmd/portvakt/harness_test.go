@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"portvakt/store"
 )
 
 // instance is portvakt started in-process by run(), on a temporary data folder and a free
@@ -124,4 +126,43 @@ func screenshotDir(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return dir
+}
+
+// openStore opens the data folder's database beside a running portvakt (SQLite WAL), as the
+// user and recover commands do, closed when the test ends.
+func openStore(t *testing.T, data string) *store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), filepath.Join(data, "portvakt.db"))
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// testPassword is the password of the users the tests create.
+const testPassword = "en lång och bra fras"
+
+// addUser creates a user with a verified e-mail, testPassword and access to Authentication
+// Settings while portvakt runs, with the user commands; extra goes to `user add` (e.g. --admin).
+func addUser(t *testing.T, pv *instance, email, name string, extra ...string) {
+	t.Helper()
+	args := append([]string{"user", "add", "--data", pv.Data, "--email", email, "--name", name,
+		"--verified", "--password-stdin"}, extra...)
+	if out, err := runCLI(t, testPassword+"\n", args...); err != nil {
+		t.Fatalf("user add: %v\n%s", err, out)
+	}
+	if out, err := runCLI(t, "", "user", "grant", "--data", pv.Data, "--email", email); err != nil {
+		t.Fatalf("user grant: %v\n%s", err, out)
+	}
+}
+
+// signIn signs in with the e-mail and testPassword through the sign-in pages.
+func signIn(b *browser, pv *instance, email string) {
+	b.t.Helper()
+	b.open(pv.URL + "/login")
+	b.fill("email", email)
+	b.click("[data-testid=login-next]")
+	b.fill("password", testPassword)
+	b.click("[data-testid=login-submit]")
 }

@@ -4,6 +4,7 @@ package storetest
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"portvakt/store"
@@ -33,4 +34,77 @@ func MustUser(tb testing.TB, st *store.Store, nu store.NewUser) store.User {
 		tb.Fatalf("create user %s: %v", nu.Email, err)
 	}
 	return u
+}
+
+// VerifiedDomain adds name to the organisation's domains and records a DNS check that found its
+// record, as the Domains page does, or fails the test.
+func VerifiedDomain(tb testing.TB, st *store.Store, name string) store.Domain {
+	tb.Helper()
+	ctx := context.Background()
+	d, err := st.AddDomain(ctx, store.CLIActor, name, "token-"+name)
+	if err != nil {
+		tb.Fatalf("add domain %s: %v", name, err)
+	}
+	_, d, err = st.RecordDomainCheck(ctx, store.CLIActor, d.ID, store.DomainCheck{Kind: store.CheckVerified, Result: "verified"})
+	if err != nil {
+		tb.Fatalf("verify domain %s: %v", name, err)
+	}
+	return d
+}
+
+// PasswordLogin switches password sign-in on or off, or fails the test.
+func PasswordLogin(tb testing.TB, st *store.Store, on bool) {
+	tb.Helper()
+	if _, err := st.SetPasswordLogin(context.Background(), store.CLIActor, on); err != nil {
+		tb.Fatalf("set password sign-in: %v", err)
+	}
+}
+
+// AllowedDomains replaces the allowed domains for linking (none: no restriction), or fails the
+// test.
+func AllowedDomains(tb testing.TB, st *store.Store, names ...string) {
+	tb.Helper()
+	if _, _, err := st.SetAllowedDomains(context.Background(), store.CLIActor, names); err != nil {
+		tb.Fatalf("set allowed domains %q: %v", names, err)
+	}
+}
+
+// Link ties the user to an external identity, as the first SSO sign-in does, or fails the test.
+func Link(tb testing.TB, st *store.Store, userID int64, issuer, subject string) {
+	tb.Helper()
+	if err := st.CreateLink(context.Background(), store.CLIActor, store.Link{UserID: userID, Issuer: issuer, Subject: subject}); err != nil {
+		tb.Fatalf("link user %d: %v", userID, err)
+	}
+}
+
+// AuditActions returns the actions of the audit rows about target, oldest first.
+func AuditActions(tb testing.TB, st *store.Store, target string) []string {
+	tb.Helper()
+	var out []string
+	err := st.EachAudit(context.Background(), store.AuditFilter{}, func(r store.AuditRow) error {
+		if r.Target == target {
+			out = append(out, r.Action)
+		}
+		return nil
+	})
+	if err != nil {
+		tb.Fatalf("read audit log: %v", err)
+	}
+	slices.Reverse(out)
+	return out
+}
+
+// AuditRows returns the audit rows with action, oldest first.
+func AuditRows(tb testing.TB, st *store.Store, action string) []store.AuditRow {
+	tb.Helper()
+	var out []store.AuditRow
+	err := st.EachAudit(context.Background(), store.AuditFilter{Action: action}, func(r store.AuditRow) error {
+		out = append(out, r)
+		return nil
+	})
+	if err != nil {
+		tb.Fatalf("read audit log: %v", err)
+	}
+	slices.Reverse(out)
+	return out
 }
