@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"database/sql"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -292,4 +293,21 @@ func TestPasswordOffReviewCapsTheList(t *testing.T) {
 	if got := doc.Find("[data-testid=policy-more]").Text(); !strings.Contains(got, "5 personer till") {
 		t.Errorf("more %q", got)
 	}
+}
+
+// execID runs one SQL statement on the app's database, to put it in a state that the pages
+// cannot reach directly (an aged session, a changed link), and returns the last inserted id.
+func execID(t testing.TB, app *handlertest.App, q string, args ...any) int64 {
+	t.Helper()
+	d, err := sql.Open("sqlite", "file:"+app.Store.Path()+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	res, err := d.Exec(q, args...)
+	if err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	id, _ := res.LastInsertId()
+	return id
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
@@ -283,4 +284,25 @@ func TestDisablePasswordLoginUnderConcurrency(t *testing.T) {
 			t.Errorf("round %d: neither the switch nor the disabling went through", round)
 		}
 	}
+}
+
+func openTestStore(t *testing.T) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "portvakt.db"))
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// addDomain inserts a domain row in the given state, as the domains area leaves it after checks.
+func addDomain(t *testing.T, s *Store, name, status string) int64 {
+	t.Helper()
+	res, err := s.write.Exec("INSERT INTO domains (name, token, status, created_at) VALUES (?, 'tok', ?, 0)", name, status)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, _ := res.LastInsertId()
+	return id
 }
