@@ -211,6 +211,7 @@ func TestSSOTestSignInProviderDown(t *testing.T) {
 func TestSSOProviderNeededWhilePasswordOff(t *testing.T) {
 	env := newSSOEnv(t)
 	execID(t, env.app, "UPDATE settings SET value = 'off' WHERE key = 'password_login'")
+	env.it = env.app.SSOClientAs(t, env.itUser, env.idp) // password sessions end with password sign-in
 	f := idpForm(env.op, env.domain)
 	f.Del("enabled")
 	f.Del("client_secret")

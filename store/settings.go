@@ -42,7 +42,18 @@ func (s *Store) SetPasswordLogin(ctx context.Context, a Actor, on bool) (was boo
 		if _, err := tx.ExecContext(ctx, "UPDATE settings SET value = ?, updated_at = ? WHERE key = 'password_login'", onOff(on), s.now()); err != nil {
 			return fmt.Errorf("store: set password_login: %w", err)
 		}
-		return s.audit(ctx, tx, a, AuditEntry{Action: "policy.password_login", Target: "password", Before: onOff(was), After: onOff(on)})
+		e := AuditEntry{Action: "policy.password_login", Target: "password", Before: onOff(was), After: onOff(on)}
+		if !on {
+			// Password sessions end with the switch (ASVS 6.3.4); SessionByToken also refuses
+			// any made by a sign-in that raced it.
+			res, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE method = ?", MethodPassword)
+			if err != nil {
+				return fmt.Errorf("store: end password sessions: %w", err)
+			}
+			n, _ := res.RowsAffected()
+			e.Detail = fmt.Sprintf("%d password sessions ended", n)
+		}
+		return s.audit(ctx, tx, a, e)
 	})
 	return was, err
 }
