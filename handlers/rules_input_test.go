@@ -38,7 +38,7 @@ var oddValues = map[string]string{
 }
 
 // badIDs replace a route's :id to reach its not-found paths.
-var badIDs = []string{"0", "-1", "abc", "99999999999999999999", "1e3", "%20"}
+var badIDs = []string{"999999", "0", "-1", "abc", "99999999999999999999", "1e3", "%20"}
 
 // TestRulesFormsNeverServerError posts every POST route, as a person who may use them all and as
 // nobody, with every field set to each odd value, and with many repeated fields; and the same with
