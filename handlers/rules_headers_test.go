@@ -216,3 +216,22 @@ func TestRulesSecurityHeadersOnEveryResponse(t *testing.T) {
 		checkHeaders(t, r.Header, false)
 	})
 }
+
+// TestRulesHTTPCSRFCookie: over plain http (loopback installs) the CSRF cookie cannot carry the
+// __Host- prefix, but is still HttpOnly and SameSite=Lax, and no cookie claims Secure.
+func TestRulesHTTPCSRFCookie(t *testing.T) {
+	app := handlertest.New(t)
+	req, _ := http.NewRequest(http.MethodGet, app.URL+"/login", nil)
+	resp, err := app.Client().HTTP.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	c := setCookie(resp, "_csrf")
+	if c == nil {
+		t.Fatalf("no _csrf cookie; cookies %v", resp.Cookies())
+	}
+	if !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Secure || c.Path != "/" {
+		t.Errorf("CSRF cookie HttpOnly=%t SameSite=%v Secure=%t Path=%q", c.HttpOnly, c.SameSite, c.Secure, c.Path)
+	}
+}
