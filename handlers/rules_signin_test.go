@@ -113,3 +113,28 @@ func TestRulesSignInSameAnswerForEveryAccount(t *testing.T) {
 func replaceEmail(page, email string) string {
 	return strings.ReplaceAll(page, email, "anna@example.se")
 }
+
+// TestRulesEmailStepSameForEveryAccount: the e-mail step and the method page answer the same
+// for an existing account, an unknown one and one without a password (home-realm discovery
+// depends on the domain only).
+func TestRulesEmailStepSameForEveryAccount(t *testing.T) {
+	app := handlertest.New(t)
+	app.User(t, "anna@example.se", handlertest.UserOpts{})
+	app.User(t, "sso@example.se", handlertest.UserOpts{NoPassword: true})
+	answer := func(email string) (string, string) {
+		c := app.Client()
+		r := c.Post(t, "/login", url.Values{"email": {email}})
+		step := fmt.Sprintf("%d %s", r.Status, r.Location)
+		doc := c.Get(t, "/login/method").Doc(t)
+		doc.Find("input[name=_csrf]").Remove()
+		main, _ := doc.Find("main").Html()
+		return step, replaceEmail(main, email)
+	}
+	s1, p1 := answer("anna@example.se")
+	for _, other := range []string{"nobody@example.se", "sso@example.se"} {
+		s2, p2 := answer(other)
+		if s1 != s2 || p1 != p2 {
+			t.Errorf("%s: e-mail step %q and method page differ from a known account's (%q)", other, s2, s1)
+		}
+	}
+}
