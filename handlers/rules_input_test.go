@@ -44,6 +44,9 @@ var badIDs = []string{"999999", "0", "-1", "abc", "99999999999999999999", "1e3",
 // nobody, with every field set to each odd value, and with many repeated fields; and the same with
 // ids that name nothing. A bad request must get a 4xx (or a redirect), never a 5xx.
 func TestRulesFormsNeverServerError(t *testing.T) {
+	if testing.Short() {
+		t.Skip("walks the whole route table; it runs without -short")
+	}
 	w := newRulesWorld(t)
 	routes := routesOf(w.app, http.MethodPost)
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -101,6 +104,9 @@ func TestRulesFormsNeverServerError(t *testing.T) {
 
 // TestRulesPagesNeverServerError does the same for the query parameters of every GET route.
 func TestRulesPagesNeverServerError(t *testing.T) {
+	if testing.Short() {
+		t.Skip("walks the whole route table; it runs without -short")
+	}
 	w := newRulesWorld(t)
 	for _, rt := range routesOf(w.app, http.MethodGet) {
 		for name, value := range oddValues {

@@ -16,6 +16,9 @@ import (
 // kind of person, and compares the whole database before and after (ASVS 3.5.3). The OIDC
 // callback is the one GET that consumes something (a sign-in's state); it may only add audit rows.
 func TestRulesNoStateChangeOnGET(t *testing.T) {
+	if testing.Short() {
+		t.Skip("walks the whole route table; it runs without -short")
+	}
 	w := newRulesWorld(t)
 	clients := map[string]func() *handlertest.Client{
 		"anonymous": w.app.Client,
@@ -55,6 +58,9 @@ func TestRulesNoStateChangeOnGET(t *testing.T) {
 // each way a forger could try, as a person who may use every route, and as nobody. Each must be
 // refused with 403 and change nothing.
 func TestRulesEveryPostNeedsCSRF(t *testing.T) {
+	if testing.Short() {
+		t.Skip("walks the whole route table; it runs without -short")
+	}
 	w := newRulesWorld(t)
 	routes := routesOf(w.app, http.MethodPost)
 	if len(routes) < 20 {
