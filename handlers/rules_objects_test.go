@@ -7,6 +7,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"portvakt/handlers/handlertest"
+	"portvakt/handlers/oidcrp/oidctest"
 )
 
 // TestRulesIdPFormRefusesDomainsItMayNotServe: a domain id in the provider form must name a
@@ -89,5 +92,29 @@ func TestRulesClientSecretNeverInClear(t *testing.T) {
 	r = c.Post(t, w.path("/auth-settings/sso/:id"), url.Values{"name": {""}, "client_secret": {"typed-but-refused-secret"}})
 	if r.Status != http.StatusUnprocessableEntity || strings.Contains(r.Body, "typed-but-refused-secret") {
 		t.Errorf("a refused form: status %d, shows the typed secret: %t", r.Status, strings.Contains(r.Body, "typed-but-refused-secret"))
+	}
+}
+
+// TestRulesSubdomainIsNotItsParent: with example.se verified and served, an identity whose
+// e-mail is on sub.example.se does not link, even to a user with that verified address.
+func TestRulesSubdomainIsNotItsParent(t *testing.T) {
+	w := newRulesWorld(t)
+	w.app.User(t, "sam@sub.example.se", handlertest.UserOpts{Verified: true})
+	w.op.SetUser(oidctest.User{Subject: "sam-1", Email: "sam@sub.example.se", EmailVerified: true})
+	r := w.ssoSignIn(t, w.app.Client(), "boss@example.se")
+	if r.Status != http.StatusForbidden {
+		t.Fatalf("status %d, want 403", r.Status)
+	}
+	var detail string
+	if err := rulesDB(t, w.app).QueryRow("SELECT detail FROM audit_log WHERE action = 'login.failure' ORDER BY id DESC LIMIT 1").Scan(&detail); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(detail, "domain_not_verified") {
+		t.Errorf("audit detail %q, want domain_not_verified", detail)
+	}
+	var links int
+	rulesDB(t, w.app).QueryRow("SELECT COUNT(*) FROM identity_links").Scan(&links)
+	if links != 0 {
+		t.Errorf("%d links made", links)
 	}
 }
