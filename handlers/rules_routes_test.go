@@ -1,10 +1,13 @@
 package handlers_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"portvakt/handlers/handlertest"
 )
@@ -111,5 +114,42 @@ func TestRulesEveryPostNeedsCSRF(t *testing.T) {
 				})
 			}
 		}
+	}
+}
+
+var mailVerifyLink = regexp.MustCompile(`/verify\?token=([^\s&"<>]+)`)
+
+// TestRulesLinksChangeNothingOnGET: opening a valid verification or setup link (as a mail
+// scanner does) uses nothing up; only the form's POST does.
+func TestRulesLinksChangeNothingOnGET(t *testing.T) {
+	w := newRulesWorld(t)
+	boss := w.app.ClientAs(t, w.boss)
+	m := mailVerifyLink.FindStringSubmatch(boss.Get(t, w.path("/users/outbox/:id")).Body)
+	if m == nil {
+		t.Fatal("no verification link in the outbox mail")
+	}
+	fresh := handlertest.New(t) // no administrator yet: the setup link is valid
+	setup, err := fresh.Store.NewSetupToken(context.Background(), time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		app  *handlertest.App
+		link string
+	}{{w.app, "/verify?token=" + m[1]}, {fresh, "/setup?token=" + setup}} {
+		t.Run(tc.link[:7], func(t *testing.T) {
+			before := snapshot(t, tc.app)
+			for range 2 {
+				if r := tc.app.Client().Get(t, tc.link); r.Status != http.StatusOK {
+					t.Fatalf("status %d, want the form", r.Status)
+				}
+			}
+			if d := diffSnapshots(before, snapshot(t, tc.app)); d != "" {
+				t.Errorf("opening the link changed the database:\n%s", d)
+			}
+		})
+	}
+	if r := w.app.Client().Post(t, "/verify", url.Values{"token": {m[1]}}); r.Status != http.StatusOK {
+		t.Errorf("the link's form afterwards: status %d, want 200", r.Status)
 	}
 }
