@@ -1,11 +1,13 @@
 package handlers
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
+	"portvakt/store"
 	"portvakt/views"
 )
 
@@ -64,7 +66,12 @@ func (s *Server) handleDomainRemove(c echo.Context) error {
 				lang(c).T("domain.remove.mismatch", displayName(d.Name)))
 		}
 	}
-	if _, err := s.store.RemoveDomain(ctx, s.actor(c), d.ID); err != nil {
+	_, err = s.store.RemoveDomain(ctx, s.actor(c), d.ID)
+	if errors.Is(err, store.ErrNeededWhilePasswordOff) {
+		typed, _ := formText(c.FormValue("confirm"), maxDomainInput)
+		return s.renderDomainRemove(c, http.StatusConflict, typed, lang(c).T("domain.remove.passwordoff"))
+	}
+	if err != nil {
 		return err
 	}
 	s.setFlash(c, "domain.removed", displayName(d.Name))

@@ -150,7 +150,7 @@ func (s *Server) handleLoginPassword(c echo.Context) error {
 		return s.refusePassword(c, email, http.StatusUnprocessableEntity, "login.err.password", "")
 	}
 	accountKey, clientKey := "account:"+email, "client:"+c.RealIP()
-	if blocked, wait := s.anyBlocked(accountKey, clientKey); blocked {
+	if ok, wait := s.limiter.reserve(limit{accountKey, limitPerAccount}, limit{clientKey, limitPerClient}); !ok {
 		minutes := int(wait.Minutes()) + 1
 		p := s.page(c, "login.title", "")
 		v := views.LoginMethodView{Email: email}
@@ -163,14 +163,15 @@ func (s *Server) handleLoginPassword(c echo.Context) error {
 	}
 	u, reason, err := s.checkPassword(ctx, email, password)
 	if err != nil {
+		s.limiter.release(accountKey)
+		s.limiter.release(clientKey)
 		return err
 	}
-	if reason != "" {
-		s.limiter.fail(accountKey)
-		s.limiter.fail(clientKey)
+	if reason != "" { // the reserved attempt stays counted as a failure
 		return s.refusePassword(c, email, http.StatusUnprocessableEntity, "login.err.wrong", reason)
 	}
 	s.limiter.reset(accountKey)
+	s.limiter.release(clientKey)
 	err = s.startSession(c, u, store.MethodPassword, 0)
 	if errors.Is(err, store.ErrPasswordLoginOff) { // switched off while the password was checked
 		return s.refusePassword(c, email, http.StatusForbidden, "login.err.passwordoff", "password sign-in is off")
@@ -207,16 +208,6 @@ func (s *Server) checkPassword(ctx context.Context, email, password string) (sto
 		return store.User{}, "wrong password", nil
 	}
 	return u, "", nil
-}
-
-func (s *Server) anyBlocked(keys ...string) (bool, time.Duration) {
-	limits := []int{limitPerAccount, limitPerClient}
-	for i, k := range keys {
-		if b, wait := s.limiter.blocked(k, limits[i]); b {
-			return true, wait
-		}
-	}
-	return false, 0
 }
 
 // refusePassword shows the password step again with a message, and logs the reason when given.

@@ -196,9 +196,7 @@ func mustURL(s string) *url.URL {
 func TestPasswordSignInOff(t *testing.T) {
 	app := handlertest.New(t)
 	app.User(t, "anna@example.se", handlertest.UserOpts{})
-	if _, err := app.Store.SetPasswordLogin(context.Background(), store.CLIActor, false); err != nil {
-		t.Fatal(err)
-	}
+	storetest.PasswordLogin(t, app.Store, false)
 	c := app.Client()
 	c.Post(t, "/login", url.Values{"email": {"anna@example.se"}})
 	doc := c.Get(t, "/login/method").Doc(t)

@@ -209,7 +209,7 @@ func (s *Server) refusePasswordOff(c echo.Context, refused *store.PasswordOffErr
 // handlePasswordOn switches password sign-in back on. That only opens a way in, so a button is
 // enough; it is audit-logged like every change.
 func (s *Server) handlePasswordOn(c echo.Context) error {
-	was, err := s.store.SetPasswordLogin(c.Request().Context(), s.actor(c), true)
+	was, err := s.store.EnablePasswordLogin(c.Request().Context(), s.actor(c))
 	if err != nil {
 		return err
 	}

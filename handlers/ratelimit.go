@@ -29,35 +29,51 @@ func newLoginLimiter(now func() time.Time) *loginLimiter {
 	return &loginLimiter{now: now, windows: map[string]*limitWindowState{}}
 }
 
-// blocked reports whether key has used up its failures, and how long until it may try again.
-func (l *loginLimiter) blocked(key string, limit int) (bool, time.Duration) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	w := l.windows[key]
-	now := l.now()
-	if w == nil || now.Sub(w.start) >= limitWindow {
-		return false, 0
-	}
-	if w.failures >= limit {
-		return true, limitWindow - now.Sub(w.start)
-	}
-	return false, 0
+// limit is one key with its allowance of failures per window.
+type limit struct {
+	key string
+	max int
 }
 
-// fail records a failure for key.
-func (l *loginLimiter) fail(key string) {
+// reserve counts an attempt against every key, unless one of them has used up its allowance,
+// in which case it counts nothing and reports how long until it may try again. Checking and
+// counting happen under one lock, so that a burst of concurrent attempts cannot all pass the
+// check before the first failure is recorded. The attempt stays counted as a failure unless the
+// caller gives it back with release.
+func (l *loginLimiter) reserve(limits ...limit) (bool, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
-	w := l.windows[key]
-	if w == nil || now.Sub(w.start) >= limitWindow {
-		if len(l.windows) > 100_000 {
-			l.sweep(now)
+	var wait time.Duration
+	for _, lim := range limits {
+		if w := l.windows[lim.key]; w != nil && now.Sub(w.start) < limitWindow && w.failures >= lim.max {
+			wait = max(wait, limitWindow-now.Sub(w.start))
 		}
-		w = &limitWindowState{start: now}
-		l.windows[key] = w
 	}
-	w.failures++
+	if wait > 0 {
+		return false, wait
+	}
+	for _, lim := range limits {
+		w := l.windows[lim.key]
+		if w == nil || now.Sub(w.start) >= limitWindow {
+			if len(l.windows) > 100_000 {
+				l.sweep(now)
+			}
+			w = &limitWindowState{start: now}
+			l.windows[lim.key] = w
+		}
+		w.failures++
+	}
+	return true, 0
+}
+
+// release gives back an attempt counted by reserve that did not fail.
+func (l *loginLimiter) release(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if w := l.windows[key]; w != nil && w.failures > 0 {
+		w.failures--
+	}
 }
 
 // reset forgets key, after a successful sign-in.

@@ -7,8 +7,11 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// maxRows bounds an editable list in one submission.
-const maxRows = 200
+// maxRows bounds an editable list in one submission, and maxRowValue the characters of one row.
+const (
+	maxRows     = 200
+	maxRowValue = maxEmail
+)
 
 // Editable lists (grants, allowed domains) post every row with each button press, so that "Add
 // row", "Remove" and choosing a suggestion work without JavaScript and never lose what was typed.
@@ -32,7 +35,9 @@ func parseRowAction(c echo.Context, rows int) rowAction {
 	case kind == "add":
 		return rowAction{kind: "add"}
 	case (kind == "remove" || kind == "pick") && err == nil && i >= 0 && i < rows:
-		return rowAction{kind: kind, index: i, value: value}
+		// A picked value becomes a row: it gets the same bound as a typed one.
+		value, _ = formText(value, maxRowValue)
+		return rowAction{kind: kind, index: i, value: truncate(value, 4*maxRowValue)}
 	}
 	return rowAction{kind: "save"}
 }

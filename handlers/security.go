@@ -171,7 +171,10 @@ func (s *Server) findPeople(ctx context.Context, q string) ([]store.User, error)
 
 // handlePeopleSuggest answers the grant rows' suggestions as JSON while a person types.
 func (s *Server) handlePeopleSuggest(c echo.Context) error {
-	q, _ := formText(c.QueryParam("q"), maxEmail)
+	q, ok := formText(c.QueryParam("q"), maxEmail)
+	if !ok {
+		return badRequest("query too long")
+	}
 	type person struct {
 		Name  string `json:"name"`
 		Email string `json:"email"`

@@ -212,6 +212,7 @@ func TestSSOTestSignInProviderDown(t *testing.T) {
 func TestSSOProviderNeededWhilePasswordOff(t *testing.T) {
 	env := newSSOEnv(t)
 	storetest.PasswordLogin(t, env.app.Store, false)
+	env.it = env.app.SSOClientAs(t, env.itUser, env.idp) // password sessions end with password sign-in
 	f := idpForm(env.op, env.domain)
 	f.Del("enabled")
 	f.Del("client_secret")

@@ -87,12 +87,38 @@ func (s *Store) RemoveDomain(ctx context.Context, a Actor, id int64) (Domain, er
 		if d, err = domainByID(ctx, tx, id); err != nil {
 			return err
 		}
+		if err := domainNotNeeded(ctx, tx, d); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM domains WHERE id = ?", id); err != nil {
 			return fmt.Errorf("store: remove domain %q: %w", d.Name, err)
 		}
 		return s.audit(ctx, tx, a, AuditEntry{Action: "domain.remove", Target: d.Name, Before: string(d.Status)})
 	})
 	return d, err
+}
+
+// domainNotNeeded refuses, while password sign-in is off, to remove a domain that an enabled
+// provider serves: its people would be left with no way to sign in. Changing the provider is
+// refused for the same reason (keepsServing).
+func domainNotNeeded(ctx context.Context, tx *sql.Tx, d Domain) error {
+	var pw string
+	if err := tx.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = 'password_login'").Scan(&pw); err != nil {
+		return fmt.Errorf("store: read password_login: %w", err)
+	}
+	if pw != "off" {
+		return nil
+	}
+	var served int
+	err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM identity_provider_domains ipd
+		JOIN identity_providers p ON p.id = ipd.idp_id WHERE ipd.domain_id = ? AND p.enabled = 1`, d.ID).Scan(&served)
+	if err != nil {
+		return fmt.Errorf("store: providers serving %q: %w", d.Name, err)
+	}
+	if served > 0 {
+		return fmt.Errorf("store: remove domain %q: %w", d.Name, ErrNeededWhilePasswordOff)
+	}
+	return nil
 }
 
 // nonNil returns v, or an empty slice for nil, so that JSON holds [] rather

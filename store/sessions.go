@@ -60,13 +60,15 @@ func (s *Store) CreateSession(ctx context.Context, ns NewSession) (string, error
 	return token, nil
 }
 
-// SessionByToken returns the session for a cookie token with its user, or ErrNotFound.
+// SessionByToken returns the session for a cookie token with its user, or ErrNotFound. While
+// password sign-in is off, a password session is not found.
 func (s *Store) SessionByToken(ctx context.Context, token string) (Session, error) {
 	row := s.read.QueryRowContext(ctx, `SELECT s.user_id, s.method, COALESCE(s.idp_id, 0), s.created_at, s.last_seen_at,
 		u.id, u.email, u.name, u.email_verified, u.is_admin, u.password_hash != '', u.created_at, u.last_login_at, g.user_id IS NOT NULL
 		FROM sessions s JOIN users u ON u.id = s.user_id
 		LEFT JOIN auth_settings_grants g ON g.user_id = s.user_id
-		WHERE s.id_hash = ?`, hashToken(token))
+		WHERE s.id_hash = ? AND (s.method != 'password' OR
+			(SELECT value FROM settings WHERE key = 'password_login') = 'on')`, hashToken(token))
 	var ss Session
 	var created, seen int64
 	var last sql.NullInt64

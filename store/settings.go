@@ -29,20 +29,21 @@ func (s *Store) PasswordLoginEnabled(ctx context.Context) (bool, error) {
 	return v == "on", nil
 }
 
-// SetPasswordLogin switches the built-in password provider on or off and writes the audit row.
-// Switching it on is always allowed, since it can only open a way in. The pages switch it off
-// only through DisablePasswordLogin, which checks DESIGN.md flow 9 in its transaction.
-func (s *Store) SetPasswordLogin(ctx context.Context, a Actor, on bool) (was bool, err error) {
+// EnablePasswordLogin switches the built-in password provider on and writes the audit row. It
+// is always allowed, since it can only open a way in: the page's "switch back on" and the
+// host's break-glass (portvakt recover password-login) use it. Switching it off goes only
+// through DisablePasswordLogin, which checks that nobody is locked out.
+func (s *Store) EnablePasswordLogin(ctx context.Context, a Actor) (was bool, err error) {
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		var v string
 		if err := tx.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = 'password_login'").Scan(&v); err != nil {
 			return fmt.Errorf("store: read password_login: %w", err)
 		}
 		was = v == "on"
-		if _, err := tx.ExecContext(ctx, "UPDATE settings SET value = ?, updated_at = ? WHERE key = 'password_login'", onOff(on), s.now()); err != nil {
+		if _, err := tx.ExecContext(ctx, "UPDATE settings SET value = 'on', updated_at = ? WHERE key = 'password_login'", s.now()); err != nil {
 			return fmt.Errorf("store: set password_login: %w", err)
 		}
-		return s.audit(ctx, tx, a, AuditEntry{Action: "policy.password_login", Target: "password", Before: onOff(was), After: onOff(on)})
+		return s.audit(ctx, tx, a, AuditEntry{Action: "policy.password_login", Target: "password", Before: onOff(was), After: "on"})
 	})
 	return was, err
 }

@@ -6,8 +6,11 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
+	"os"
 	"runtime"
 	"time"
 
@@ -44,6 +47,9 @@ func dsn(path string, readOnly bool) string {
 // a database that has migrations this binary does not know, since that means a newer portvakt
 // wrote it.
 func Open(ctx context.Context, path string) (*Store, error) {
+	if err := createPrivate(path); err != nil && !errors.Is(err, fs.ErrExist) {
+		return nil, fmt.Errorf("store: create %s: %w", path, err)
+	}
 	write, err := sql.Open("sqlite", dsn(path, false))
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
@@ -122,8 +128,25 @@ func unixTime(v sql.NullInt64) time.Time {
 // Backup writes a consistent copy of the live database to path (VACUUM INTO), safe while the
 // server runs.
 func (s *Store) Backup(ctx context.Context, path string) error {
+	// VACUUM INTO fills an empty file; making it first keeps it private from the start and
+	// refuses to overwrite an existing one.
+	if err := createPrivate(path); err != nil {
+		return fmt.Errorf("store: backup to %s: %w", path, err)
+	}
 	if _, err := s.write.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
+		os.Remove(path)
 		return fmt.Errorf("store: backup to %s: %w", path, err)
 	}
 	return nil
+}
+
+// createPrivate creates an empty file that only its owner can read and write: the database
+// holds password hashes, sealed secrets and the audit log. SQLite gives its -wal and -shm files
+// the same mode.
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	return f.Close()
 }

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"testing"
 
-	"portvakt/store"
 	"portvakt/store/storetest"
 )
 
@@ -133,9 +132,7 @@ func TestRecoverPasswordLoginWhileServing(t *testing.T) {
 	pv := startPortvakt(t, nil)
 	ctx := context.Background()
 	st := openStore(t, pv.Data)
-	if _, err := st.SetPasswordLogin(ctx, store.SystemActor, false); err != nil {
-		t.Fatal(err)
-	}
+	storetest.PasswordLogin(t, st, false)
 	out, err := runCLI(t, "", "recover", "password-login", "--data", pv.Data)
 	if err != nil || !strings.Contains(out, "was OFF and is now ON") {
 		t.Fatalf("recover: %v\n%s", err, out)

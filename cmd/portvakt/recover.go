@@ -27,7 +27,7 @@ func recoverCommand(ctx context.Context, args []string, getenv func(string) stri
 		return err
 	}
 	defer st.Close()
-	was, err := st.SetPasswordLogin(ctx, store.CLIActor, true)
+	was, err := st.EnablePasswordLogin(ctx, store.CLIActor)
 	if err != nil {
 		return err
 	}

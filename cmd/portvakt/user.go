@@ -68,6 +68,15 @@ func userAdd(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	defer st.Close()
+	if nu.PasswordHash != "" {
+		on, err := st.PasswordLoginEnabled(ctx)
+		if err != nil {
+			return err
+		}
+		if !on {
+			return errors.New("password sign-in is off, so no new passwords are made; add the user without --password-stdin")
+		}
+	}
 	u, err := st.CreateUser(ctx, store.CLIActor, nu)
 	if errors.Is(err, store.ErrConflict) {
 		return fmt.Errorf("a user with e-mail %s already exists", email)

@@ -213,7 +213,19 @@ func (a *App) SignedIn(tb testing.TB, email string, o UserOpts) (*Client, store.
 // the sign-in pages: quick, for tests about what signed-in people may do.
 func (a *App) ClientAs(tb testing.TB, u store.User) *Client {
 	tb.Helper()
-	token, err := a.Store.CreateSession(context.Background(), store.NewSession{UserID: u.ID, Method: store.MethodPassword})
+	return a.clientWith(tb, store.NewSession{UserID: u.ID, Method: store.MethodPassword})
+}
+
+// SSOClientAs is ClientAs with a session as if u had signed in through the provider idpID; such
+// a session outlives password sign-in being switched off.
+func (a *App) SSOClientAs(tb testing.TB, u store.User, idpID int64) *Client {
+	tb.Helper()
+	return a.clientWith(tb, store.NewSession{UserID: u.ID, Method: store.MethodSSO, IdPID: idpID})
+}
+
+func (a *App) clientWith(tb testing.TB, ns store.NewSession) *Client {
+	tb.Helper()
+	token, err := a.Store.CreateSession(context.Background(), ns)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -202,6 +202,8 @@ func checkIssuer(raw string, allowInsecure bool) (string, Problem) {
 		return "", ProblemScheme
 	}
 	switch {
+	case isMultiTenantAuthority(u):
+		return "", ProblemMultiTenant
 	case u.User != nil:
 		return "", ProblemUserinfo
 	case u.RawQuery != "" || u.ForceQuery:
@@ -210,6 +212,23 @@ func checkIssuer(raw string, allowInsecure bool) (string, Problem) {
 		return "", ProblemFragment
 	}
 	return s, ""
+}
+
+// microsoftLoginHosts are the hosts of Microsoft's sign-in authorities.
+var microsoftLoginHosts = map[string]bool{
+	"login.microsoftonline.com": true, "login.microsoft.com": true, "login.windows.net": true,
+	"sts.windows.net": true, "login.microsoftonline.us": true, "login.partner.microsoftonline.cn": true,
+}
+
+// isMultiTenantAuthority reports whether u is one of Entra's multi-tenant authorities, typed
+// into any field. Their discovery names no single issuer, so go-oidc's issuer check would refuse
+// them too; naming the problem here gives the person the right message.
+func isMultiTenantAuthority(u *url.URL) bool {
+	if !microsoftLoginHosts[strings.ToLower(u.Hostname())] {
+		return false
+	}
+	first, _, _ := strings.Cut(strings.TrimPrefix(u.Path, "/"), "/")
+	return multiTenant[strings.ToLower(first)]
 }
 
 // IsLoopback reports whether host is localhost or a loopback IP address.

@@ -3,6 +3,7 @@ package storetest
 
 import (
 	"context"
+	"database/sql"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -52,11 +53,32 @@ func VerifiedDomain(tb testing.TB, st *store.Store, name string) store.Domain {
 	return d
 }
 
-// PasswordLogin switches password sign-in on or off, or fails the test.
+// PasswordLogin switches password sign-in on, or puts the database in the state that a
+// successful DisablePasswordLogin leaves (setting off, password sessions gone) without building
+// everything its guard requires; or fails the test.
 func PasswordLogin(tb testing.TB, st *store.Store, on bool) {
 	tb.Helper()
-	if _, err := st.SetPasswordLogin(context.Background(), store.CLIActor, on); err != nil {
-		tb.Fatalf("set password sign-in: %v", err)
+	if on {
+		if _, err := st.EnablePasswordLogin(context.Background(), store.CLIActor); err != nil {
+			tb.Fatalf("switch password sign-in on: %v", err)
+		}
+		return
+	}
+	Exec(tb, st, "UPDATE settings SET value = 'off' WHERE key = 'password_login'")
+	Exec(tb, st, "DELETE FROM sessions WHERE method = 'password'")
+}
+
+// Exec runs one SQL statement on the store's database file through a connection of its own, to
+// reach states that no store function makes on purpose; or fails the test.
+func Exec(tb testing.TB, st *store.Store, query string, args ...any) {
+	tb.Helper()
+	db, err := sql.Open("sqlite", "file:"+st.Path()+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(query, args...); err != nil {
+		tb.Fatalf("%s: %v", query, err)
 	}
 }
 

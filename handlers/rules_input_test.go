@@ -1,0 +1,215 @@
+package handlers_test
+
+import (
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"portvakt/handlers/handlertest"
+)
+
+// formFields are the names of every field a portvakt form or handler reads.
+var formFields = []string{
+	"email", "password", "name", "lang", "return", "admin", "action", "person", "domain", "confirm", "token",
+	"preset", "tenant", "org_url", "auth_server", "base_url", "realm", "issuer", "client_id", "client_secret",
+	"scopes", "enabled", "q", "page",
+}
+
+// oddValues are values a careless or hostile client may send. None names a host other than
+// loopback, so that no test ever reaches out.
+var oddValues = map[string]string{
+	"empty":           "",
+	"long":            strings.Repeat("a", 5000),
+	"very long":       strings.Repeat("ö", 35000),
+	"very long ascii": strings.Repeat("a", 60000), // past SQLite's limit on LIKE patterns (50,000 bytes)
+	"long e-mail":     strings.Repeat("a", 300) + "@example.se",
+	"markup":          `<script>alert(1)</script>"'&`,
+	"nul and breaks":  "a\x00b\r\nc\td",
+	"invalid utf-8":   "\xff\xfe\xc3",
+	"huge number":     "99999999999999999999999999",
+	"negative":        "-1",
+	"row action":      "pick:0:" + strings.Repeat("x", 60000),
+	"remove action":   "remove:-5",
+	"loopback url":    "http://127.0.0.1:1/" + strings.Repeat("p", 600),
+	"percent":         "%00%zz%",
+	"spaces":          "   ",
+	"emoji":           strings.Repeat("🦊", 300),
+}
+
+// badIDs replace a route's :id to reach its not-found paths.
+var badIDs = []string{"999999", "0", "-1", "abc", "99999999999999999999", "1e3", "%20"}
+
+// TestRulesFormsNeverServerError posts every POST route, as a person who may use them all and as
+// nobody, with every field set to each odd value, and with many repeated fields; and the same with
+// ids that name nothing. A bad request must get a 4xx (or a redirect), never a 5xx.
+func TestRulesFormsNeverServerError(t *testing.T) {
+	if testing.Short() {
+		t.Skip("walks the whole route table; it runs without -short")
+	}
+	w := newRulesWorld(t)
+	routes := routesOf(w.app, http.MethodPost)
+	rng := rand.New(rand.NewPCG(1, 2))
+	statuses := map[int]int{}
+	defer func() { t.Logf("statuses: %v", statuses) }()
+	defer checkNothingHuge(t, w)
+	for _, rt := range routes {
+		for _, who := range []string{"anonymous", "boss"} {
+			for name, value := range oddValues {
+				t.Run(rt.String()+" as "+who+" with "+name, func(t *testing.T) {
+					c := client(t, w, who)
+					for _, form := range oddForms(value, formFields) {
+						r := c.Post(t, w.path(rt.path), form)
+						checkNo5xx(t, r)
+						statuses[r.Status]++
+					}
+				})
+			}
+			t.Run(rt.String()+" as "+who+" with a random mix", func(t *testing.T) {
+				c := client(t, w, who)
+				for range 5 {
+					form := url.Values{}
+					for _, f := range formFields {
+						for range rng.IntN(4) {
+							form.Add(f, randomValue(rng))
+						}
+					}
+					checkNo5xx(t, c.Post(t, w.path(rt.path), form))
+				}
+			})
+			t.Run(rt.String()+" as "+who+" with many rows", func(t *testing.T) {
+				c := client(t, w, who)
+				form := url.Values{}
+				for range 500 {
+					form.Add("person", "a")
+					form.Add("domain", "1")
+				}
+				checkNo5xx(t, c.Post(t, w.path(rt.path), form))
+			})
+			if !strings.Contains(rt.path, ":id") {
+				continue
+			}
+			for _, id := range badIDs {
+				t.Run(rt.String()+" as "+who+" with id "+id, func(t *testing.T) {
+					r := client(t, w, who).Post(t, strings.Replace(rt.path, ":id", id, 1), url.Values{"admin": {"on"}})
+					checkNo5xx(t, r)
+					if who == "boss" && r.Status != http.StatusNotFound && r.Status != http.StatusSeeOther {
+						t.Errorf("status %d, want 404 for an id that names nothing", r.Status)
+					}
+				})
+			}
+		}
+	}
+}
+
+// TestRulesPagesNeverServerError does the same for the query parameters of every GET route.
+func TestRulesPagesNeverServerError(t *testing.T) {
+	if testing.Short() {
+		t.Skip("walks the whole route table; it runs without -short")
+	}
+	w := newRulesWorld(t)
+	for _, rt := range routesOf(w.app, http.MethodGet) {
+		for name, value := range oddValues {
+			t.Run(rt.String()+" with "+name, func(t *testing.T) {
+				c := client(t, w, "boss")
+				for _, q := range oddForms(value, append(formFields, "state", "code", "error", "error_description", "iss", "from", "to", "actor")) {
+					checkNo5xx(t, c.Get(t, w.path(rt.path)+"?"+q.Encode()))
+				}
+			})
+		}
+		if !strings.Contains(rt.path, ":id") {
+			continue
+		}
+		for _, id := range badIDs {
+			t.Run(rt.String()+" with id "+id, func(t *testing.T) {
+				r := client(t, w, "boss").Get(t, strings.Replace(rt.path, ":id", id, 1))
+				if r.Status != http.StatusNotFound {
+					t.Errorf("status %d, want 404 for an id that names nothing", r.Status)
+				}
+			})
+		}
+	}
+}
+
+// oddForms sets every field to value at once, or, when that would pass the body limit, one field
+// at a time beside ordinary values, so that each field's own limit is what gets tested.
+func oddForms(value string, fields []string) []url.Values {
+	if len(url.QueryEscape(value))*len(fields) < 200_000 {
+		form := url.Values{}
+		for _, f := range fields {
+			form.Set(f, value)
+		}
+		return []url.Values{form}
+	}
+	var out []url.Values
+	for _, f := range fields {
+		form := url.Values{"email": {"someone@example.se"}, "name": {"Someone"}, "password": {"a fine long password"}}
+		form.Set(f, value)
+		out = append(out, form)
+	}
+	return out
+}
+
+func client(t *testing.T, w *rulesWorld, who string) *handlertest.Client {
+	if who == "boss" {
+		return w.app.ClientAs(t, w.boss)
+	}
+	c := w.app.Client()
+	c.Post(t, "/login", url.Values{"email": {"boss@example.se"}}) // reach the later sign-in steps
+	return c
+}
+
+// checkNothingHuge fails when a value longer than any field's limit reached the database.
+func checkNothingHuge(t *testing.T, w *rulesWorld) {
+	t.Helper()
+	for table, rows := range snapshot(t, w.app) {
+		for _, row := range rows {
+			for _, col := range strings.Split(row, " ") {
+				if len([]rune(col)) > 2100 {
+					t.Errorf("%s holds a value of %d characters: %.120s...", table, len([]rune(col)), col)
+				}
+			}
+		}
+	}
+}
+
+func checkNo5xx(t *testing.T, r *handlertest.Response) {
+	t.Helper()
+	if r.Status >= 500 {
+		t.Fatalf("status %d: bad input must get a 4xx, never a server error\n%.300s", r.Status, r.Body)
+	}
+}
+
+func randomValue(rng *rand.Rand) string {
+	alphabet := []rune("aZ09.-_@:/ <>&\"'%\x00\nåäö€🦊")
+	n := rng.IntN(3000)
+	if rng.IntN(4) == 0 {
+		n = rng.IntN(10)
+	}
+	b := make([]rune, n)
+	for i := range b {
+		b[i] = alphabet[rng.IntN(len(alphabet))]
+	}
+	return string(b)
+}
+
+// TestRulesSearchInputIsBounded: the people suggestions and a picked suggestion are bounded like
+// typed fields; an overlong query is a 400, never a database error.
+func TestRulesSearchInputIsBounded(t *testing.T) {
+	app := handlertest.New(t)
+	c := app.ClientAs(t, app.User(t, "admin@example.se", handlertest.UserOpts{Admin: true}))
+	long := strings.Repeat("a", 60000)
+	if r := c.Get(t, "/security/people?q="+long); r.Status != http.StatusBadRequest {
+		t.Errorf("suggestions for a 60000-character query: status %d, want 400", r.Status)
+	}
+	if r := c.Get(t, "/security/people?q=adm"); r.Status != http.StatusOK || !strings.Contains(r.Body, "admin@example.se") {
+		t.Errorf("suggestions for a short query: status %d, %s", r.Status, r.Body)
+	}
+	r := c.Post(t, "/security/grants", url.Values{"person": {"x"}, "action": {"pick:0:" + long}})
+	checkNo5xx(t, r)
+	v, _ := r.Doc(t).Find("#person-0").Attr("value")
+	if len(v) > 4*254 {
+		t.Errorf("a picked value of %d characters came back as a row", len(v))
+	}
+}

@@ -1,0 +1,120 @@
+package handlers_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"portvakt/handlers/handlertest"
+	"portvakt/handlers/oidcrp/oidctest"
+)
+
+// TestRulesIdPFormRefusesDomainsItMayNotServe: a domain id in the provider form must name a
+// verified domain; a pending one, or one that does not exist, is refused with a message and the
+// provider keeps its domains.
+func TestRulesIdPFormRefusesDomainsItMayNotServe(t *testing.T) {
+	w := newRulesWorld(t)
+	c := w.app.ClientAs(t, w.boss)
+	idp, _ := strconv.ParseInt(w.params["/auth-settings/sso/:id"], 10, 64)
+	for name, domainID := range map[string]string{
+		"a pending domain":           w.params["/auth-settings/domains/:id"],
+		"a domain that is not there": "999999",
+	} {
+		t.Run(name, func(t *testing.T) {
+			r := c.Post(t, w.path("/auth-settings/sso/:id"), url.Values{"name": {"Test IdP"}, "issuer": {w.op.Issuer()},
+				"client_id": {w.op.ClientID()}, "scopes": {"openid email"}, "enabled": {"on"}, "domain": {domainID}})
+			if r.Status != http.StatusUnprocessableEntity {
+				t.Fatalf("status %d, want 422", r.Status)
+			}
+			if r.Doc(t).Find("[data-testid=error-summary]").Text() == "" {
+				t.Error("no message says what is wrong")
+			}
+			p, err := w.app.Store.IdP(context.Background(), idp)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(p.Domains) != 1 || p.Domains[0].Name != "example.se" {
+				t.Errorf("provider's domains now %v, want example.se only", p.Domains)
+			}
+		})
+	}
+}
+
+// TestRulesSSOStartOnlyForTheTypedDomain: the provider id in /login/sso/:id is checked against
+// the address typed in the first step; a provider that does not serve its domain is not started.
+func TestRulesSSOStartOnlyForTheTypedDomain(t *testing.T) {
+	w := newRulesWorld(t)
+	c := w.app.Client()
+	c.Post(t, "/login", url.Values{"email": {"someone@example.org"}})
+	r := c.Post(t, w.path("/login/sso/:id"), nil)
+	if r.Status != http.StatusSeeOther || strings.HasPrefix(r.Location, w.op.Origin()) {
+		t.Errorf("status %d to %q, want no redirect to the provider", r.Status, r.Location)
+	}
+	r = w.app.Client().Post(t, w.path("/login/sso/:id"), nil)
+	if r.Status != http.StatusSeeOther || r.Location != "/login" {
+		t.Errorf("without the e-mail step: status %d to %q, want 303 to /login", r.Status, r.Location)
+	}
+}
+
+// TestRulesClientSecretNeverInClear: the client secret is sealed in the database, kept out of the
+// audit log, and no page (nor the CSV export) ever shows it, also after it is replaced.
+func TestRulesClientSecretNeverInClear(t *testing.T) {
+	w := newRulesWorld(t)
+	c := w.app.ClientAs(t, w.boss)
+	replaced := "replaced-secret-" + strings.Repeat("z", 20)
+	r := c.Post(t, w.path("/auth-settings/sso/:id"), url.Values{"name": {"Test IdP"}, "issuer": {w.op.Issuer()},
+		"client_id": {w.op.ClientID()}, "client_secret": {replaced}, "scopes": {"openid email"}, "enabled": {"on"},
+		"domain": {"1"}})
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("replace the secret: status %d\n%s", r.Status, r.Body)
+	}
+	secrets := []string{w.op.ClientSecret(), replaced}
+	for table, rows := range snapshot(t, w.app) {
+		for _, row := range rows {
+			for _, s := range secrets {
+				if strings.Contains(row, s) {
+					t.Errorf("table %s holds the client secret in clear: %.200s", table, row)
+				}
+			}
+		}
+	}
+	for _, rt := range routesOf(w.app, http.MethodGet) {
+		body := c.Get(t, w.path(rt.path)).Body
+		for _, s := range secrets {
+			if strings.Contains(body, s) {
+				t.Errorf("%s shows the client secret", rt)
+			}
+		}
+	}
+	r = c.Post(t, w.path("/auth-settings/sso/:id"), url.Values{"name": {""}, "client_secret": {"typed-but-refused-secret"}})
+	if r.Status != http.StatusUnprocessableEntity || strings.Contains(r.Body, "typed-but-refused-secret") {
+		t.Errorf("a refused form: status %d, shows the typed secret: %t", r.Status, strings.Contains(r.Body, "typed-but-refused-secret"))
+	}
+}
+
+// TestRulesSubdomainIsNotItsParent: with example.se verified and served, an identity whose
+// e-mail is on sub.example.se does not link, even to a user with that verified address.
+func TestRulesSubdomainIsNotItsParent(t *testing.T) {
+	w := newRulesWorld(t)
+	w.app.User(t, "sam@sub.example.se", handlertest.UserOpts{Verified: true})
+	w.op.SetUser(oidctest.User{Subject: "sam-1", Email: "sam@sub.example.se", EmailVerified: true})
+	r := w.ssoSignIn(t, w.app.Client(), "boss@example.se")
+	if r.Status != http.StatusForbidden {
+		t.Fatalf("status %d, want 403", r.Status)
+	}
+	var detail string
+	if err := rulesDB(t, w.app).QueryRow("SELECT detail FROM audit_log WHERE action = 'login.failure' ORDER BY id DESC LIMIT 1").Scan(&detail); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(detail, "domain_not_verified") {
+		t.Errorf("audit detail %q, want domain_not_verified", detail)
+	}
+	var links int
+	rulesDB(t, w.app).QueryRow("SELECT COUNT(*) FROM identity_links").Scan(&links)
+	if links != 0 {
+		t.Errorf("%d links made", links)
+	}
+}

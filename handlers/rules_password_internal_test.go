@@ -1,0 +1,55 @@
+package handlers
+
+import (
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestPasswordRules pins SECURITY.md's "length 8..128; reject the most common passwords" at
+// its edges, counting characters, not bytes.
+func TestPasswordRules(t *testing.T) {
+	for _, tc := range []struct {
+		name, password, want string
+	}{
+		{"refuses seven characters", "abcdefg", "password.err.short"},
+		{"accepts eight characters", "kvh3#pla", ""},
+		{"accepts 128 characters", strings.Repeat("å", 128), ""},
+		{"refuses 129 characters", strings.Repeat("å", 129), "password.err.long"},
+		{"refuses a common password in any case", "PassWord123", "password.err.common"},
+		{"refuses a common Swedish password", "Lösenord1", "password.err.common"},
+		{"refuses the e-mail as password", "Anna@Example.se", "password.err.email"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := PasswordProblem(tc.password, "anna@example.se"); got != tc.want {
+				t.Errorf("PasswordProblem = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestPasswordHashingIsBounded: a hash waits while every slot is busy, so that a burst of
+// sign-ins cannot take more than slots x 19 MiB; the server uses one slot per CPU.
+func TestPasswordHashingIsBounded(t *testing.T) {
+	h := NewPasswordHasher(2)
+	h.slots <- struct{}{}
+	h.slots <- struct{}{}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if _, err := h.Hash("a long enough password"); err != nil {
+			t.Error(err)
+		}
+	}()
+	select {
+	case <-done:
+		t.Fatal("a hash ran while every slot was taken")
+	case <-time.After(200 * time.Millisecond):
+	}
+	<-h.slots
+	<-done
+	if got := cap(NewPasswordHasher(0).slots); got != runtime.NumCPU() {
+		t.Errorf("default slots %d, want one per CPU (%d)", got, runtime.NumCPU())
+	}
+}

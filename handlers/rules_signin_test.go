@@ -1,0 +1,140 @@
+package handlers_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+
+	"portvakt/handlers/handlertest"
+)
+
+// passwordAttempt walks both sign-in steps on a fresh client and returns the password step's answer.
+func passwordAttempt(t *testing.T, app *handlertest.App, email, password string) *handlertest.Response {
+	t.Helper()
+	c := app.Client()
+	if r := c.Post(t, "/login", url.Values{"email": {email}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("e-mail step: status %d", r.Status)
+	}
+	return c.Post(t, "/login/password", url.Values{"password": {password}})
+}
+
+// TestRulesSignInLimitHoldsUnderConcurrency sends a burst of wrong passwords for one account at
+// once. The limit of five failures per account must hold: the other attempts are refused with
+// 429 before any password is checked, and the right password is refused after the burst too.
+func TestRulesSignInLimitHoldsUnderConcurrency(t *testing.T) {
+	app := handlertest.New(t)
+	app.User(t, "anna@example.se", handlertest.UserOpts{})
+	const burst = 16
+	clients := make([]*handlertest.Client, burst)
+	for i := range clients {
+		clients[i] = app.Client()
+		clients[i].Post(t, "/login", url.Values{"email": {"anna@example.se"}})
+		clients[i].CSRF(t)
+	}
+	statuses := make([]int, burst)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			statuses[i] = clients[i].Post(t, "/login/password", url.Values{"password": {fmt.Sprintf("wrong %d", i)}}).Status
+		}()
+	}
+	close(start)
+	wg.Wait()
+	checked := 0
+	for _, s := range statuses {
+		switch s {
+		case http.StatusUnprocessableEntity:
+			checked++
+		case http.StatusTooManyRequests:
+		default:
+			t.Errorf("status %d, want 422 or 429", s)
+		}
+	}
+	if checked > 5 {
+		t.Errorf("%d passwords were checked in a burst of %d, want at most 5 (statuses %v)", checked, burst, statuses)
+	}
+	if r := passwordAttempt(t, app, "anna@example.se", handlertest.Password); r.Status != http.StatusTooManyRequests {
+		t.Errorf("right password after the burst: status %d, want 429", r.Status)
+	}
+}
+
+// TestRulesSignInLimitPerClient spreads failures over many accounts from one address: the
+// client's own limit (30 per window) stops it, also for an account it never tried.
+func TestRulesSignInLimitPerClient(t *testing.T) {
+	app := handlertest.New(t)
+	app.User(t, "anna@example.se", handlertest.UserOpts{})
+	for i := range 30 {
+		email := fmt.Sprintf("nobody%d@example.se", i/5) // five per account, under its own limit
+		if r := passwordAttempt(t, app, email, "wrong password"); r.Status != http.StatusUnprocessableEntity {
+			t.Fatalf("attempt %d: status %d, want 422", i+1, r.Status)
+		}
+	}
+	if r := passwordAttempt(t, app, "anna@example.se", handlertest.Password); r.Status != http.StatusTooManyRequests {
+		t.Errorf("a fresh account from the same address: status %d, want 429", r.Status)
+	}
+}
+
+// TestRulesSignInSameAnswerForEveryAccount compares the answers for a known account with a wrong
+// password, an unknown account, and an account without a password: same status, same page
+// (apart from the CSRF token), also once the account limit is reached.
+func TestRulesSignInSameAnswerForEveryAccount(t *testing.T) {
+	app := handlertest.New(t)
+	app.User(t, "anna@example.se", handlertest.UserOpts{})
+	app.User(t, "sso@example.se", handlertest.UserOpts{NoPassword: true})
+	answer := func(email string) (int, string) {
+		r := passwordAttempt(t, app, email, "not the password")
+		doc := r.Doc(t)
+		doc.Find("input[name=_csrf]").Remove()
+		main, _ := doc.Find("main").Html()
+		return r.Status, main
+	}
+	for round := range 6 { // the sixth is over the account limit
+		s1, p1 := answer("anna@example.se")
+		for _, other := range []string{"nobody@example.se", "sso@example.se"} {
+			s2, p2 := answer(other)
+			if s1 != s2 {
+				t.Errorf("round %d: %s got %d, anna@example.se %d", round+1, other, s2, s1)
+			}
+			if p1 != replaceEmail(p2, other) {
+				t.Errorf("round %d: the page for %s differs from a known account's:\n%s\n---\n%s", round+1, other, p1, p2)
+			}
+		}
+	}
+}
+
+// replaceEmail puts anna's address where the page shows the typed one.
+func replaceEmail(page, email string) string {
+	return strings.ReplaceAll(page, email, "anna@example.se")
+}
+
+// TestRulesEmailStepSameForEveryAccount: the e-mail step and the method page answer the same
+// for an existing account, an unknown one and one without a password (home-realm discovery
+// depends on the domain only).
+func TestRulesEmailStepSameForEveryAccount(t *testing.T) {
+	app := handlertest.New(t)
+	app.User(t, "anna@example.se", handlertest.UserOpts{})
+	app.User(t, "sso@example.se", handlertest.UserOpts{NoPassword: true})
+	answer := func(email string) (string, string) {
+		c := app.Client()
+		r := c.Post(t, "/login", url.Values{"email": {email}})
+		step := fmt.Sprintf("%d %s", r.Status, r.Location)
+		doc := c.Get(t, "/login/method").Doc(t)
+		doc.Find("input[name=_csrf]").Remove()
+		main, _ := doc.Find("main").Html()
+		return step, replaceEmail(main, email)
+	}
+	s1, p1 := answer("anna@example.se")
+	for _, other := range []string{"nobody@example.se", "sso@example.se"} {
+		s2, p2 := answer(other)
+		if s1 != s2 || p1 != p2 {
+			t.Errorf("%s: e-mail step %q and method page differ from a known account's (%q)", other, s2, s1)
+		}
+	}
+}
