@@ -140,8 +140,9 @@ func TestRecoverPasswordLoginWhileServing(t *testing.T) {
 	if on, _ := st.PasswordLoginEnabled(ctx); !on {
 		t.Fatal("password sign-in still off")
 	}
-	if rows := storetest.AuditRows(t, st, "policy.password_login"); len(rows) != 2 {
-		t.Errorf("audit rows %v, want the switch off and the recovery", rows)
+	rows := storetest.AuditRows(t, st, "policy.password_login")
+	if len(rows) != 1 || rows[0].Actor != "cli" || rows[0].Before != "off" || rows[0].After != "on" {
+		t.Errorf("audit rows %+v, want the recovery by the cli, off -> on", rows)
 	}
 	if out, _ := runCLI(t, "", "recover", "password-login", "--data", pv.Data); !strings.Contains(out, "already ON") {
 		t.Errorf("second recover said %q", out)
