@@ -6,6 +6,7 @@ package handlers
 import (
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"time"
@@ -51,6 +52,10 @@ type Config struct {
 	// Mail sends outgoing mail (verification links). Nil: no mail server is configured, and mail
 	// is kept in the outbox, where administrators can read it.
 	Mail mail.Sender
+
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For header names the client.
+	// Empty trusts nobody: the client is the direct peer.
+	TrustedProxies []*net.IPNet
 }
 
 // Server holds the dependencies of every handler.
@@ -114,7 +119,7 @@ func New(cfg Config, st *store.Store) (*echo.Echo, *Server, error) {
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	e.IPExtractor = echo.ExtractIPDirect() // never trust X-Forwarded-For from anybody
+	e.IPExtractor = clientIPExtractor(cfg.TrustedProxies)
 	e.HTTPErrorHandler = s.handleError
 	s.useMiddleware(e)
 	s.register(e)

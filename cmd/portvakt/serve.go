@@ -38,10 +38,12 @@ type serveConfig struct {
 	metricsAddr   string
 	smtpURL       string
 	mailFrom      string
+	proxies       []*net.IPNet
 }
 
 func parseServe(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
 	var c serveConfig
+	var proxies string
 	f := newFlags("serve", getenv, stderr)
 	f.common(&c.common)
 	f.str(&c.addr, "addr", "PORTVAKT_ADDR", "127.0.0.1:8080", "address to listen on")
@@ -57,7 +59,12 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	f.str(&c.metricsAddr, "metrics-addr", "PORTVAKT_METRICS_ADDR", "", "serve Prometheus /metrics on this separate address, e.g. 127.0.0.1:9090 (default: off)")
 	f.str(&c.smtpURL, "smtp", "PORTVAKT_SMTP", "", "mail server URL: smtp://user:pass@host:587 (STARTTLS; ?starttls=false for none) or smtps://user:pass@host:465; empty keeps mail in the outbox")
 	f.str(&c.mailFrom, "mail-from", "PORTVAKT_MAIL_FROM", "", `sender of portvakt's mail, e.g. "portvakt <portvakt@example.se>"; required with --smtp`)
+	f.str(&proxies, "trusted-proxies", "PORTVAKT_TRUSTED_PROXIES", "", "reverse proxies whose X-Forwarded-For names the client, comma-separated CIDR ranges, e.g. 10.0.0.5/32 (default: none, the direct peer is the client)")
 	if err := f.Parse(args); err != nil {
+		return c, err
+	}
+	var err error
+	if c.proxies, err = parseTrustedProxies(proxies); err != nil {
 		return c, err
 	}
 	if c.smtpURL != "" && c.mailFrom == "" {
@@ -125,6 +132,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		DNSTimeout:           cfg.dnsTimeout,
 		Metrics:              registry,
 		Mail:                 sender,
+		TrustedProxies:       cfg.proxies,
 	}, st)
 	if err != nil {
 		return err
