@@ -37,6 +37,7 @@ func (s *Store) CreateIdP(ctx context.Context, a Actor, in IdPInput) (int64, err
 
 // UpdateIdP changes an identity provider. A change of issuer, client id, secret or scopes
 // clears its tested mark and raises its revision, so that a test started before cannot mark it.
+// Disabling it ends the sessions that came through it.
 func (s *Store) UpdateIdP(ctx context.Context, a Actor, id int64, in IdPInput) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		old, err := scanIdP(tx.QueryRowContext(ctx, "SELECT "+idpColumns+idpFrom+" WHERE p.id = ?", id))
@@ -79,6 +80,13 @@ func (s *Store) UpdateIdP(ctx context.Context, a Actor, id int64, in IdPInput) e
 		}
 		if configChanged && !old.TestedAt.IsZero() {
 			e.Detail = strings.TrimPrefix(e.Detail+"; tested mark cleared", "; ")
+		}
+		if old.Enabled && !in.Enabled {
+			ended, err := endSSOSessions(ctx, tx, "idp_id = ?", id)
+			if err != nil {
+				return err
+			}
+			e.Detail = addDetail(e.Detail, ended)
 		}
 		return s.audit(ctx, tx, a, e)
 	})
@@ -193,9 +201,9 @@ func (s *Store) LinkCountOfIdP(ctx context.Context, issuer string) (int, error) 
 	return n, nil
 }
 
-// DeleteIdP removes a provider with its domains and started sign-ins. Links stay: they are
-// (issuer, subject) pairs and work again if the provider is added back. While password sign-in
-// is off, a provider that serves domains cannot be removed.
+// DeleteIdP removes a provider with its domains, started sign-ins and the sessions that came
+// through it. Links stay: they are (issuer, subject) pairs and work again if the provider is
+// added back. While password sign-in is off, a provider that serves domains cannot be removed.
 func (s *Store) DeleteIdP(ctx context.Context, a Actor, id int64) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		old, err := scanIdP(tx.QueryRowContext(ctx, "SELECT "+idpColumns+idpFrom+" WHERE p.id = ?", id))
@@ -215,7 +223,11 @@ func (s *Store) DeleteIdP(ctx context.Context, a Actor, id int64) error {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM identity_providers WHERE id = ?", id); err != nil {
 			return fmt.Errorf("store: remove identity provider %d: %w", id, err)
 		}
+		ended, err := endSSOSessions(ctx, tx, "idp_id = ?", id)
+		if err != nil {
+			return err
+		}
 		before := describeIdP(IdPInput{Name: old.Name, Issuer: old.Issuer, ClientID: old.ClientID, Scopes: old.Scopes, Enabled: old.Enabled}, domains)
-		return s.audit(ctx, tx, a, AuditEntry{Action: "idp.remove", Target: old.Name, Before: before})
+		return s.audit(ctx, tx, a, AuditEntry{Action: "idp.remove", Target: old.Name, Before: before, Detail: ended})
 	})
 }

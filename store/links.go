@@ -74,8 +74,8 @@ func (s *Store) CreateLink(ctx context.Context, a Actor, l Link) error {
 	})
 }
 
-// RemoveLink removes a user's SSO link; the next SSO sign-in links again by verified e-mail. A user
-// without a link gives ErrNotFound.
+// RemoveLink removes a user's SSO link and ends the user's SSO sessions, which came through it;
+// the next SSO sign-in links again by verified e-mail. A user without a link gives ErrNotFound.
 func (s *Store) RemoveLink(ctx context.Context, a Actor, userID int64) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		email, err := emailOf(ctx, tx, userID)
@@ -93,7 +93,11 @@ func (s *Store) RemoveLink(ctx context.Context, a Actor, userID int64) error {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM identity_links WHERE user_id = ?", userID); err != nil {
 			return fmt.Errorf("store: remove link of user %d: %w", userID, err)
 		}
+		ended, err := endSSOSessions(ctx, tx, "user_id = ?", userID) // they signed in through this link
+		if err != nil {
+			return err
+		}
 		return s.audit(ctx, tx, a, AuditEntry{Action: "link.remove", Target: email,
-			Before: fmt.Sprintf("issuer=%q subject=%q", issuer, subject), After: "no link"})
+			Before: fmt.Sprintf("issuer=%q subject=%q", issuer, subject), After: "no link", Detail: ended})
 	})
 }

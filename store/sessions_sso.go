@@ -1,0 +1,39 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// endSSOSessions deletes, inside tx, the SSO sessions that match where (a condition on the
+// sessions table), because what they rest on (a link, an enabled provider) is going away in the
+// same transaction. It returns a note for the audit row, empty when no session ended.
+func endSSOSessions(ctx context.Context, tx *sql.Tx, where string, args ...any) (string, error) {
+	res, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE method = '"+MethodSSO+"' AND "+where, args...)
+	if err != nil {
+		return "", fmt.Errorf("store: end SSO sessions: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return "", fmt.Errorf("store: end SSO sessions: %w", err)
+	}
+	switch n {
+	case 0:
+		return "", nil
+	case 1:
+		return "1 SSO session ended", nil
+	}
+	return fmt.Sprintf("%d SSO sessions ended", n), nil
+}
+
+// addDetail appends a note to an audit row's detail.
+func addDetail(detail, note string) string {
+	switch {
+	case note == "":
+		return detail
+	case detail == "":
+		return note
+	}
+	return detail + "; " + note
+}
