@@ -150,7 +150,7 @@ func (s *Server) handleLoginPassword(c echo.Context) error {
 		return s.refusePassword(c, email, http.StatusUnprocessableEntity, "login.err.password", "")
 	}
 	accountKey, clientKey := "account:"+email, "client:"+c.RealIP()
-	if ok, wait := s.limiter.reserve(limit{accountKey, limitPerAccount}, limit{clientKey, limitPerClient}); !ok {
+	if ok, wait, first := s.limiter.reserve(limit{accountKey, limitPerAccount}, limit{clientKey, limitPerClient}); !ok {
 		minutes := int(wait.Minutes()) + 1
 		p := s.page(c, "login.title", "")
 		v := views.LoginMethodView{Email: email}
@@ -158,7 +158,7 @@ func (s *Server) handleLoginPassword(c echo.Context) error {
 		f.Error = lang(c).T("login.err.ratelimited", minutes)
 		v.Password = &f
 		p.Errors = []views.FieldError{{Field: f.ID, Message: f.Error}}
-		_ = s.auditLoginFailure(c, email, "rate limited")
+		s.auditLimited(c, email, first)
 		return render(c, http.StatusTooManyRequests, views.LoginMethodPage(p, v))
 	}
 	u, reason, err := s.checkPassword(ctx, email, password)
@@ -239,6 +239,17 @@ func (s *Server) auditLoginFailure(c echo.Context, email, reason string) error {
 	a := s.actor(c)
 	a.Label = email
 	return s.store.AppendAudit(c.Request().Context(), a, store.AuditEntry{Action: "login.failure", Target: email, Detail: reason})
+}
+
+// auditLimited records a sign-in refused by the rate limits. Only the first refusal per limited
+// key and window gets an audit row, so that anonymous clients cannot grow the log by repeating
+// refused attempts; the metrics count every one.
+func (s *Server) auditLimited(c echo.Context, email string, first bool) {
+	if !first {
+		s.metrics.login(store.MethodPassword, false)
+		return
+	}
+	_ = s.auditLoginFailure(c, email, "rate limited; further refusals until the limit lifts are not logged")
 }
 
 // handleLogout ends the session and returns to the sign-in page.

@@ -23,6 +23,7 @@ type loginLimiter struct {
 type limitWindowState struct {
 	start    time.Time
 	failures int
+	refused  bool // an attempt has been refused in this window
 }
 
 func newLoginLimiter(now func() time.Time) *loginLimiter {
@@ -39,19 +40,22 @@ type limit struct {
 // in which case it counts nothing and reports how long until it may try again. Checking and
 // counting happen under one lock, so that a burst of concurrent attempts cannot all pass the
 // check before the first failure is recorded. The attempt stays counted as a failure unless the
-// caller gives it back with release.
-func (l *loginLimiter) reserve(limits ...limit) (bool, time.Duration) {
+// caller gives it back with release. A refusal also reports whether it is the first in the
+// window of a key that has used up its allowance, so that the caller can log a lockout once per
+// key and window instead of once per refused attempt.
+func (l *loginLimiter) reserve(limits ...limit) (ok bool, wait time.Duration, firstRefusal bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
-	var wait time.Duration
 	for _, lim := range limits {
 		if w := l.windows[lim.key]; w != nil && now.Sub(w.start) < limitWindow && w.failures >= lim.max {
 			wait = max(wait, limitWindow-now.Sub(w.start))
+			firstRefusal = firstRefusal || !w.refused
+			w.refused = true
 		}
 	}
 	if wait > 0 {
-		return false, wait
+		return false, wait, firstRefusal
 	}
 	for _, lim := range limits {
 		w := l.windows[lim.key]
@@ -64,7 +68,7 @@ func (l *loginLimiter) reserve(limits ...limit) (bool, time.Duration) {
 		}
 		w.failures++
 	}
-	return true, 0
+	return true, 0, false
 }
 
 // release gives back an attempt counted by reserve that did not fail.

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"portvakt/handlers/handlertest"
+	"portvakt/store/storetest"
 )
 
 // passwordAttempt walks both sign-in steps on a fresh client and returns the password step's answer.
@@ -136,5 +137,51 @@ func TestRulesEmailStepSameForEveryAccount(t *testing.T) {
 		if s1 != s2 || p1 != p2 {
 			t.Errorf("%s: e-mail step %q and method page differ from a known account's (%q)", other, s2, s1)
 		}
+	}
+}
+
+// TestRulesSignInLockoutLoggedOnce: failed attempts are logged one by one, but while an account
+// or a client is rate limited only its first refusal is, so that anonymous clients cannot grow
+// the audit log by repeating refused attempts.
+func TestRulesSignInLockoutLoggedOnce(t *testing.T) {
+	tests := []struct {
+		name     string
+		failures func(i int) string // the account of the i-th failure
+		refused  func(i int) string // the account of the i-th refused attempt
+		wantFail int
+	}{
+		{name: "an account",
+			failures: func(int) string { return "anna@example.se" },
+			refused:  func(int) string { return "anna@example.se" }, wantFail: 5},
+		{name: "a client",
+			failures: func(i int) string { return fmt.Sprintf("nobody%d@example.se", i/5) },
+			refused:  func(i int) string { return fmt.Sprintf("fresh%d@example.se", i) }, wantFail: 30},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			app := handlertest.New(t)
+			app.User(t, "anna@example.se", handlertest.UserOpts{})
+			for i := range tt.wantFail {
+				if r := passwordAttempt(t, app, tt.failures(i), "wrong password"); r.Status != http.StatusUnprocessableEntity {
+					t.Fatalf("failure %d: status %d, want 422", i+1, r.Status)
+				}
+			}
+			for i := range 10 {
+				if r := passwordAttempt(t, app, tt.refused(i), "wrong password"); r.Status != http.StatusTooManyRequests {
+					t.Fatalf("refused attempt %d: status %d, want 429", i+1, r.Status)
+				}
+			}
+			var failures, limited int
+			for _, r := range storetest.AuditRows(t, app.Store, "login.failure") {
+				if strings.HasPrefix(r.Detail, "rate limited") {
+					limited++
+				} else {
+					failures++
+				}
+			}
+			if failures != tt.wantFail || limited != 1 {
+				t.Errorf("audit rows: %d failures and %d rate limited, want %d and 1", failures, limited, tt.wantFail)
+			}
+		})
 	}
 }

@@ -1,0 +1,44 @@
+package handlers
+
+import (
+	"testing"
+	"time"
+)
+
+// TestLimiterReportsTheFirstRefusalOnce: while a key is used up, only its first refusal in the
+// window is reported as first, so that the audit log gets one row per key and window; a new
+// window, or another key running out, is reported again.
+func TestLimiterReportsTheFirstRefusalOnce(t *testing.T) {
+	now := time.Unix(1_700_000_000, 0)
+	l := newLoginLimiter(func() time.Time { return now })
+	anna := func(client string) []limit {
+		return []limit{{"account:anna", 2}, {"client:" + client, 3}}
+	}
+	type step struct {
+		name      string
+		after     time.Duration // the clock moves on this much first
+		limits    []limit
+		wantOK    bool
+		wantFirst bool
+	}
+	steps := []step{
+		{name: "counts the first failure", limits: anna("a"), wantOK: true},
+		{name: "counts the second failure", limits: anna("a"), wantOK: true},
+		{name: "reports the first refusal", limits: anna("a"), wantFirst: true},
+		{name: "does not report the next refusal", limits: anna("a")},
+		{name: "does not report a refusal from another client", limits: anna("b")},
+		{name: "counts another account from the client", limits: []limit{{"account:bo", 2}, {"client:a", 3}}, wantOK: true},
+		{name: "reports the client's own first refusal", limits: []limit{{"account:cai", 2}, {"client:a", 3}}, wantFirst: true},
+		{name: "does not report it twice", limits: []limit{{"account:dan", 2}, {"client:a", 3}}},
+		{name: "lets the account try again in a new window", after: limitWindow, limits: anna("c"), wantOK: true},
+		{name: "counts its failure", limits: anna("c"), wantOK: true},
+		{name: "reports the first refusal of the new window", limits: anna("c"), wantFirst: true},
+	}
+	for _, s := range steps {
+		now = now.Add(s.after)
+		ok, _, first := l.reserve(s.limits...)
+		if ok != s.wantOK || first != s.wantFirst {
+			t.Errorf("%s: got ok %t, first %t; want %t, %t", s.name, ok, first, s.wantOK, s.wantFirst)
+		}
+	}
+}
