@@ -62,9 +62,11 @@ func (f *flags) duration(p *time.Duration, name, env string, def time.Duration, 
 type common struct {
 	data      string
 	logFormat string
+	stderr    io.Writer // where openStore warns about loose permissions
 }
 
 func (f *flags) common(c *common) {
+	c.stderr = f.Output()
 	f.str(&c.data, "data", "PORTVAKT_DATA", "portvakt-data", "data folder: the SQLite database and the key file")
 	f.str(&c.logFormat, "log-format", "PORTVAKT_LOG_FORMAT", "text", "log format: text or json")
 }
@@ -84,10 +86,22 @@ func (c common) logger(w io.Writer) (*slog.Logger, error) {
 func (c common) dbPath() string  { return filepath.Join(c.data, "portvakt.db") }
 func (c common) keyPath() string { return filepath.Join(c.data, "portvakt.key") }
 
-// openStore creates the data folder (mode 0700) and opens the migrated database.
+// openStore creates the data folder (mode 0700) and opens the migrated database. A data folder
+// or database open to other users is tightened first, with a warning (see tightenDataFiles).
 func (c common) openStore(ctx context.Context) (*store.Store, error) {
 	if err := os.MkdirAll(c.data, 0o700); err != nil {
 		return nil, fmt.Errorf("create data folder %s: %w", c.data, err)
+	}
+	w := c.stderr
+	if w == nil {
+		w = io.Discard
+	}
+	log, err := c.logger(w)
+	if err != nil {
+		return nil, err
+	}
+	if err := tightenDataFiles(c.data, c.dbPath(), log); err != nil {
+		return nil, err
 	}
 	return store.Open(ctx, c.dbPath())
 }
