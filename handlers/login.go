@@ -234,11 +234,17 @@ func (s *Server) refusePassword(c echo.Context, email string, status int, msgKey
 	return render(c, status, views.LoginMethodPage(p, v))
 }
 
+// auditLoginFailure records a refused password sign-in with its reason (within the client's
+// audit budget), and counts it.
 func (s *Server) auditLoginFailure(c echo.Context, email, reason string) error {
 	s.metrics.login(store.MethodPassword, false)
+	write, note := s.auditBudget(c)
+	if !write {
+		return nil
+	}
 	a := s.actor(c)
 	a.Label = email
-	return s.store.AppendAudit(c.Request().Context(), a, store.AuditEntry{Action: "login.failure", Target: email, Detail: reason})
+	return s.store.AppendAudit(c.Request().Context(), a, store.AuditEntry{Action: "login.failure", Target: email, Detail: reason + note})
 }
 
 // auditLimited records a sign-in refused by the rate limits. Only the first refusal per limited

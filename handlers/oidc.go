@@ -273,12 +273,17 @@ func (s *Server) refuseSSO(c echo.Context, p store.IdP, email string, r ssoRefus
 	return render(c, status, views.SSOFailurePage(pg, v))
 }
 
-// auditSSOFailure records a refused SSO sign-in with its reason, and counts it.
+// auditSSOFailure records a refused SSO sign-in with its reason (within the client's audit
+// budget), and counts it.
 func (s *Server) auditSSOFailure(c echo.Context, email, reason string) error {
 	s.metrics.login(store.MethodSSO, false)
+	write, note := s.auditBudget(c)
+	if !write {
+		return nil
+	}
 	a := s.actor(c)
 	if a.UserID == 0 {
 		a.Label = email
 	}
-	return s.store.AppendAudit(c.Request().Context(), a, store.AuditEntry{Action: "login.failure", Target: email, Detail: reason})
+	return s.store.AppendAudit(c.Request().Context(), a, store.AuditEntry{Action: "login.failure", Target: email, Detail: reason + note})
 }

@@ -185,3 +185,49 @@ func TestRulesSignInLockoutLoggedOnce(t *testing.T) {
 		})
 	}
 }
+
+// TestRulesSignInRefusalsLoggedWithinBudget: refusals that no sign-in limit counts (password
+// sign-in off, an unknown state on the SSO callback) are logged up to a budget per client and
+// window (100 rows), the last with a note; further ones are refused as before but not logged.
+func TestRulesSignInRefusalsLoggedWithinBudget(t *testing.T) {
+	const budget, extra = 100, 20
+	tests := []struct {
+		name   string
+		setup  func(*handlertest.App, *handlertest.Client)
+		refuse func(*handlertest.Client) int // one refused request; its status
+		want   int
+	}{
+		{name: "password posts while password sign-in is off",
+			setup: func(app *handlertest.App, c *handlertest.Client) {
+				c.Post(t, "/login", url.Values{"email": {"anna@example.se"}})
+				storetest.PasswordLogin(t, app.Store, false)
+			},
+			refuse: func(c *handlertest.Client) int {
+				return c.Post(t, "/login/password", url.Values{"password": {"anything at all"}}).Status
+			}, want: http.StatusForbidden},
+		{name: "callbacks with an unknown state",
+			setup: func(*handlertest.App, *handlertest.Client) {},
+			refuse: func(c *handlertest.Client) int {
+				return c.Get(t, "/auth/oidc/callback?code=x&state=made-up").Status
+			}, want: http.StatusBadRequest},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			app := handlertest.New(t)
+			c := app.Client()
+			tt.setup(app, c)
+			for i := range budget + extra {
+				if got := tt.refuse(c); got != tt.want {
+					t.Fatalf("request %d: status %d, want %d", i+1, got, tt.want)
+				}
+			}
+			rows := storetest.AuditRows(t, app.Store, "login.failure")
+			if len(rows) != budget+1 {
+				t.Fatalf("%d login.failure rows after %d refusals, want %d", len(rows), budget+extra, budget+1)
+			}
+			if got := rows[len(rows)-1].Detail; !strings.Contains(got, "not logged") {
+				t.Errorf("last row %q does not say that further failures are not logged", got)
+			}
+		})
+	}
+}
