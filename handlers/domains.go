@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 	"golang.org/x/net/idna"
@@ -59,7 +58,7 @@ func (s *Server) handleDomainAdd(c echo.Context) error {
 	typed, ok := formText(c.FormValue("domain"), maxDomainInput)
 	if !ok {
 		return s.renderDomains(c, http.StatusUnprocessableEntity,
-			s.domainField(c, "", lang(c).T("domains.error.toolong")))
+			s.domainField(c, "", lang(c).T("domainname.err.toolong")))
 	}
 	name, err := domainname.Normalise(typed)
 	if err != nil {
@@ -76,24 +75,6 @@ func (s *Server) handleDomainAdd(c echo.Context) error {
 	}
 	s.setFlash(c, "domains.added", displayName(d.Name))
 	return redirect(c, domainPath(d.ID))
-}
-
-// domainNameMessage says what is wrong with a typed domain and what to type.
-func domainNameMessage(l views.Lang, typed string, err error) string {
-	shown := strings.ToLower(strings.TrimSuffix(typed, "."))
-	switch {
-	case errors.Is(err, domainname.ErrEmpty):
-		return l.T("domains.error.empty")
-	case errors.Is(err, domainname.ErrTooLong):
-		return l.T("domains.error.toolong")
-	case errors.Is(err, domainname.ErrSingleLabel):
-		return l.T("domains.error.single")
-	case errors.Is(err, domainname.ErrPublicSuffix):
-		return l.T("domains.error.suffix", shown, shown)
-	case errors.Is(err, domainname.ErrConsumerMail):
-		return l.T("domains.error.consumer", shown)
-	}
-	return l.T("domains.error.invalid")
 }
 
 // handleDomain shows one domain: status, the record to create, the last result.

@@ -1,13 +1,13 @@
 package handlers
 
 import (
-	"errors"
 	"net/http"
 	"slices"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
 
+	"portvakt/handlers/domainname"
 	"portvakt/views"
 )
 
@@ -61,15 +61,10 @@ func checkDomainRows(l views.Lang, values []string) ([]views.AllowedDomainRow, [
 	for i, val := range values {
 		row := views.AllowedDomainRow{Index: i, Value: val}
 		if val != "" {
-			name, err := normaliseAllowedDomain(val)
-			switch {
-			case errors.Is(err, errDomainSuffix):
-				row.Error = l.T("security.err.domain.suffix", val)
-			case errors.Is(err, errDomainConsumer):
-				row.Error = l.T("security.err.domain.consumer", val)
-			case err != nil:
-				row.Error = l.T("security.err.domain.invalid", val)
-			default:
+			name, err := domainname.Normalise(val)
+			if err != nil {
+				row.Error = domainNameMessage(l, val, err)
+			} else {
 				row.Value = name
 				if !slices.Contains(names, name) {
 					names = append(names, name)
