@@ -115,9 +115,9 @@ func (s *Server) handleDomainVerify(c echo.Context) error {
 
 // domainParam loads the domain named by the :id path parameter.
 func (s *Server) domainParam(c echo.Context) (store.Domain, error) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return store.Domain{}, echo.NewHTTPError(http.StatusNotFound, "domain id")
+	id, err := idParam(c)
+	if err != nil {
+		return store.Domain{}, err
 	}
 	return s.store.Domain(c.Request().Context(), id)
 }

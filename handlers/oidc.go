@@ -155,9 +155,9 @@ func (s *Server) handleLoginSSO(c echo.Context) error {
 		s.setFlash(c, "login.err.expired")
 		return redirect(c, "/login")
 	}
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	id, err := idParam(c)
 	if err != nil {
-		return echo.NewHTTPError(http.StatusNotFound)
+		return err
 	}
 	serves, err := s.store.IdPServesDomain(ctx, id, EmailDomain(email))
 	if err != nil {

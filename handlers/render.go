@@ -3,6 +3,7 @@ package handlers
 import (
 	"bytes"
 	"net/http"
+	"strconv"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -59,4 +60,14 @@ func csrfToken(c echo.Context) string {
 // unprocessable renders a refused form: the same page again with status 422.
 func unprocessable(c echo.Context, comp templ.Component) error {
 	return render(c, http.StatusUnprocessableEntity, comp)
+}
+
+// idParam reads the :id of a route; anything but a positive number is "not found", so a
+// malformed address answers like a missing thing.
+func idParam(c echo.Context) (int64, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, echo.NewHTTPError(http.StatusNotFound)
+	}
+	return id, nil
 }
