@@ -12,7 +12,6 @@ func init() {
 		"domains.col.status":  {"Status", "Status"},
 		"domains.col.checked": {"Senast kontrollerad", "Last checked"},
 		"domains.col.result":  {"Senaste resultat", "Last result"},
-		"domains.show":        {"Visa %s", "Show %s"},
 
 		"domains.add.title":  {"Lägg till domän", "Add domain"},
 		"domains.add.label":  {"Domän", "Domain"},
