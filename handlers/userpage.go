@@ -88,13 +88,12 @@ func (s *Server) handleUserUpdate(c echo.Context) error {
 			s.setFlash(c, "users.updated")
 			return redirect(c, userHref(it.ID))
 		case errors.Is(err, store.ErrLinked):
-			v.Form.Email.Error = l.T("users.err.email.linked", it.Link.Issuer)
+			problems.add(&v.Form.Email, l.T("users.err.email.linked", it.Link.Issuer))
 		case isConflict(err):
-			v.Form.Email.Error = l.T("users.err.email.taken")
+			problems.add(&v.Form.Email, l.T("users.err.email.taken"))
 		default:
 			return err
 		}
-		problems = append(problems, views.FieldError{Field: "email", Message: v.Form.Email.Error})
 	}
 	p := s.userPage(c, it)
 	p.Errors = problems
