@@ -15,12 +15,10 @@ import (
 // row, or save. A refused domain gets a message next to its row and every row stays as typed.
 func (s *Server) handleAllowedDomainsSubmit(c echo.Context) error {
 	ctx := c.Request().Context()
-	values, ok := formRows(c, "domain", maxDomainInput)
-	if !ok {
-		return badRequest("too many rows")
+	values, act, err := postedRows(c, "domain", maxDomainInput)
+	if err != nil {
+		return err
 	}
-	act := parseRowAction(c, len(values))
-	values = applyRowAction(values, act)
 	v, err := s.storedSecurity(ctx)
 	if err != nil {
 		return err
