@@ -37,7 +37,7 @@ func (s *Server) renderDomains(c echo.Context, status int, add views.Field) erro
 			v.Attention = append(v.Attention, row.Display)
 		}
 	}
-	p := s.page(c, "domains.title", "domains", crumb(c, "nav.authsettings", "/auth-settings"), crumb(c, "nav.domains", ""))
+	p := s.page(c, "domains.title", "domains", authSettingsCrumbs(c, "nav.domains", "/auth-settings/domains")...)
 	if add.Error != "" {
 		p.Errors = []views.FieldError{{Field: add.ID, Message: add.Error}}
 	}
@@ -93,8 +93,8 @@ func (s *Server) handleDomain(c echo.Context) error {
 		AttentionSince: d.AttentionSince,
 	}
 	v.Result.Timeout = s.cfg.DNSTimeout
-	p := s.page(c, "domains.title", "domains", crumb(c, "nav.authsettings", "/auth-settings"),
-		crumb(c, "nav.domains", "/auth-settings/domains"), views.Crumb{Label: v.Display})
+	p := s.page(c, "domains.title", "domains",
+		authSettingsCrumbs(c, "nav.domains", "/auth-settings/domains", views.Crumb{Label: v.Display})...)
 	p.Title = v.Display
 	return render(c, http.StatusOK, views.DomainPage(p, v))
 }

@@ -27,7 +27,7 @@ func (s *Server) idpParam(c echo.Context) (store.IdP, error) {
 }
 
 func (s *Server) ssoCrumbs(c echo.Context, last ...views.Crumb) []views.Crumb {
-	return append([]views.Crumb{crumb(c, "nav.authsettings", "/auth-settings"), crumb(c, "nav.sso", "/auth-settings/sso")}, last...)
+	return authSettingsCrumbs(c, "nav.sso", "/auth-settings/sso", last...)
 }
 
 // handleIdPList shows the providers and the redirect URI to register.

@@ -51,6 +51,12 @@ func crumb(c echo.Context, key, href string) views.Crumb {
 	return views.Crumb{Label: lang(c).T(key), Href: href}
 }
 
+// authSettingsCrumbs is the breadcrumb of a page in an Authentication Settings area: the group,
+// linking to its overview, then the area, then the page's own crumbs.
+func authSettingsCrumbs(c echo.Context, areaKey, areaHref string, last ...views.Crumb) []views.Crumb {
+	return append([]views.Crumb{crumb(c, "nav.authsettings", "/auth-settings"), crumb(c, areaKey, areaHref)}, last...)
+}
+
 // csrfToken is the token forms must send back.
 func csrfToken(c echo.Context) string {
 	t, _ := c.Get(middleware.DefaultCSRFConfig.ContextKey).(string)
