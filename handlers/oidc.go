@@ -249,7 +249,9 @@ func (s *Server) link(c echo.Context, p store.IdP, res *oidcrp.Result, u store.U
 		return ssoRefusal{Kind: kindAlreadyLinked, Detail: "the account or the identity is already linked"}
 	}
 	if err != nil {
-		return ssoRefusal{Kind: "error", Detail: err.Error()}
+		// The detail reaches the test sign-in page; a database error belongs in the log only.
+		s.log.ErrorContext(c.Request().Context(), "store identity link", "idp", p.Name, "error", err)
+		return ssoRefusal{Kind: "error", Detail: "the link could not be stored"}
 	}
 	return ssoRefusal{}
 }
