@@ -37,9 +37,8 @@ func (s *Server) renderDomainRemove(c echo.Context, status int, typed, msg strin
 			MaxLen: maxDomainInput, Autocomplete: "off", Required: true,
 		},
 	}
-	p := s.page(c, "domain.remove.title", "domains", crumb(c, "nav.authsettings", "/auth-settings"),
-		crumb(c, "nav.domains", "/auth-settings/domains"), views.Crumb{Label: row.Display, Href: row.Href},
-		crumb(c, "domain.remove.title", ""))
+	p := s.page(c, "domain.remove.title", "domains", authSettingsCrumbs(c, "nav.domains", "/auth-settings/domains",
+		views.Crumb{Label: row.Display, Href: row.Href}, crumb(c, "domain.remove.title", ""))...)
 	p.Title = l.T("domain.remove.confirm", row.Display)
 	if msg != "" {
 		p.Errors = []views.FieldError{{Field: "confirm", Message: msg}}

@@ -2,30 +2,28 @@ package handlers
 
 import (
 	"errors"
+	"strings"
 
 	"portvakt/handlers/domainname"
+	"portvakt/views"
 )
 
-// Reasons an allowed domain is refused; each has its own message.
-var (
-	errDomainInvalid  = errors.New("not a domain name")
-	errDomainSuffix   = errors.New("a public suffix")
-	errDomainConsumer = errors.New("a consumer mail service")
-)
-
-// normaliseAllowedDomain returns the stored form of a domain typed for the allowed-domains list,
-// by the same rule as the organisation's domains (package domainname): IDNA to lower-case ASCII,
-// no trailing dot. Public suffixes and consumer mail domains are refused, since their addresses
-// belong to unrelated people.
-func normaliseAllowedDomain(s string) (string, error) {
-	name, err := domainname.Normalise(s)
+// domainNameMessage says what is wrong with a typed domain and what to type instead. Both the
+// allowed-domains list and the organisation's domains refuse names through package domainname,
+// so both show the same words for the same refusal.
+func domainNameMessage(l views.Lang, typed string, err error) string {
+	shown := strings.ToLower(strings.TrimSuffix(strings.TrimSpace(typed), "."))
 	switch {
-	case err == nil:
-		return name, nil
+	case errors.Is(err, domainname.ErrEmpty):
+		return l.T("domainname.err.empty")
+	case errors.Is(err, domainname.ErrTooLong):
+		return l.T("domainname.err.toolong")
+	case errors.Is(err, domainname.ErrSingleLabel):
+		return l.T("domainname.err.single", shown)
 	case errors.Is(err, domainname.ErrPublicSuffix):
-		return "", errDomainSuffix
+		return l.T("domainname.err.suffix", shown, shown)
 	case errors.Is(err, domainname.ErrConsumerMail):
-		return "", errDomainConsumer
+		return l.T("domainname.err.consumer", shown)
 	}
-	return "", errDomainInvalid
+	return l.T("domainname.err.invalid", shown)
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 	"golang.org/x/net/idna"
@@ -38,7 +37,7 @@ func (s *Server) renderDomains(c echo.Context, status int, add views.Field) erro
 			v.Attention = append(v.Attention, row.Display)
 		}
 	}
-	p := s.page(c, "domains.title", "domains", crumb(c, "nav.authsettings", "/auth-settings"), crumb(c, "nav.domains", ""))
+	p := s.page(c, "domains.title", "domains", authSettingsCrumbs(c, "nav.domains", "/auth-settings/domains")...)
 	if add.Error != "" {
 		p.Errors = []views.FieldError{{Field: add.ID, Message: add.Error}}
 	}
@@ -59,7 +58,7 @@ func (s *Server) handleDomainAdd(c echo.Context) error {
 	typed, ok := formText(c.FormValue("domain"), maxDomainInput)
 	if !ok {
 		return s.renderDomains(c, http.StatusUnprocessableEntity,
-			s.domainField(c, "", lang(c).T("domains.error.toolong")))
+			s.domainField(c, "", lang(c).T("domainname.err.toolong")))
 	}
 	name, err := domainname.Normalise(typed)
 	if err != nil {
@@ -78,24 +77,6 @@ func (s *Server) handleDomainAdd(c echo.Context) error {
 	return redirect(c, domainPath(d.ID))
 }
 
-// domainNameMessage says what is wrong with a typed domain and what to type.
-func domainNameMessage(l views.Lang, typed string, err error) string {
-	shown := strings.ToLower(strings.TrimSuffix(typed, "."))
-	switch {
-	case errors.Is(err, domainname.ErrEmpty):
-		return l.T("domains.error.empty")
-	case errors.Is(err, domainname.ErrTooLong):
-		return l.T("domains.error.toolong")
-	case errors.Is(err, domainname.ErrSingleLabel):
-		return l.T("domains.error.single")
-	case errors.Is(err, domainname.ErrPublicSuffix):
-		return l.T("domains.error.suffix", shown, shown)
-	case errors.Is(err, domainname.ErrConsumerMail):
-		return l.T("domains.error.consumer", shown)
-	}
-	return l.T("domains.error.invalid")
-}
-
 // handleDomain shows one domain: status, the record to create, the last result.
 func (s *Server) handleDomain(c echo.Context) error {
 	d, err := s.domainParam(c)
@@ -112,8 +93,8 @@ func (s *Server) handleDomain(c echo.Context) error {
 		AttentionSince: d.AttentionSince,
 	}
 	v.Result.Timeout = s.cfg.DNSTimeout
-	p := s.page(c, "domains.title", "domains", crumb(c, "nav.authsettings", "/auth-settings"),
-		crumb(c, "nav.domains", "/auth-settings/domains"), views.Crumb{Label: v.Display})
+	p := s.page(c, "domains.title", "domains",
+		authSettingsCrumbs(c, "nav.domains", "/auth-settings/domains", views.Crumb{Label: v.Display})...)
 	p.Title = v.Display
 	return render(c, http.StatusOK, views.DomainPage(p, v))
 }
@@ -134,9 +115,9 @@ func (s *Server) handleDomainVerify(c echo.Context) error {
 
 // domainParam loads the domain named by the :id path parameter.
 func (s *Server) domainParam(c echo.Context) (store.Domain, error) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return store.Domain{}, echo.NewHTTPError(http.StatusNotFound, "domain id")
+	id, err := idParam(c)
+	if err != nil {
+		return store.Domain{}, err
 	}
 	return s.store.Domain(c.Request().Context(), id)
 }

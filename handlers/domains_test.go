@@ -118,10 +118,10 @@ func TestDomainAddRefuses(t *testing.T) {
 		name, typed, message string
 	}{
 		{"an empty field", "   ", "Ange en domän"},
-		{"a consumer mail domain", "Gmail.com", "gmail.com är en allmän e-posttjänst"},
-		{"a public suffix", "co.uk", "co.uk är en ändelse"},
-		{"a single label", "intranet", "Ange hela domänen med ändelse"},
-		{"invalid characters", "https://example.se/", "tecken eller delar som inte är tillåtna"},
+		{"a consumer mail domain", "Gmail.com", "”gmail.com” är en allmän e-posttjänst"},
+		{"a public suffix", "co.uk", "”co.uk” är en ändelse"},
+		{"a single label", "intranet", "”intranet” är inte en hel domän"},
+		{"invalid characters", "https://example.se/", "inte ett domännamn"},
 		{"a name too long", strings.Repeat("a", 64) + ".se", "för lång"},
 		{"a field too long", strings.Repeat("a", 400), "för lång"},
 		{"a domain already added", "EXAMPLE.se", "example.se är redan tillagd"},

@@ -35,7 +35,7 @@ func (s *Server) handleProfile(c echo.Context) error {
 	if sess.Method == store.MethodSSO {
 		v.ProviderName = s.idpName(c.Request().Context(), sess.IdPID)
 	}
-	p := s.page(c, "profile.title", "profile", crumb(c, "nav.profile", ""))
+	p := s.page(c, "profile.title", "profile", crumb(c, "nav.start", "/"), crumb(c, "nav.profile", "/profile"))
 	return render(c, http.StatusOK, views.ProfilePage(p, v))
 }
 

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"net/http"
 	"slices"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -20,15 +19,15 @@ import (
 
 // idpParam loads the provider named by the :id path parameter (404 when there is none).
 func (s *Server) idpParam(c echo.Context) (store.IdP, error) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	id, err := idParam(c)
 	if err != nil {
-		return store.IdP{}, echo.NewHTTPError(http.StatusNotFound)
+		return store.IdP{}, err
 	}
 	return s.store.IdP(c.Request().Context(), id)
 }
 
 func (s *Server) ssoCrumbs(c echo.Context, last ...views.Crumb) []views.Crumb {
-	return append([]views.Crumb{crumb(c, "nav.authsettings", "/auth-settings"), crumb(c, "nav.sso", "/auth-settings/sso")}, last...)
+	return authSettingsCrumbs(c, "nav.sso", "/auth-settings/sso", last...)
 }
 
 // handleIdPList shows the providers and the redirect URI to register.

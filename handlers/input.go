@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/net/idna"
+
+	"portvakt/views"
 )
 
 // Length limits of form fields, checked on the server (the browser's maxlength is a courtesy).
@@ -56,6 +58,28 @@ func NormaliseEmail(s string) (string, error) {
 		return "", errEmailTooLong
 	}
 	return out, nil
+}
+
+// emailErrorKey is the text key that explains why NormaliseEmail refused an address, or "" when
+// it did not.
+func emailErrorKey(err error) string {
+	switch {
+	case err == nil:
+		return ""
+	case errors.Is(err, errEmailTooLong):
+		return "login.err.email.long"
+	}
+	return "login.err.email"
+}
+
+// fieldProblems collects the refused fields of a form: each message is shown next to its field
+// and, as a link to it, in the error summary.
+type fieldProblems []views.FieldError
+
+// add marks f as refused with msg.
+func (ps *fieldProblems) add(f *views.Field, msg string) {
+	f.Error = msg
+	*ps = append(*ps, views.FieldError{Field: f.ID, Message: msg})
 }
 
 // isHostname reports whether s is a lower-case ASCII host name of at least two labels, each 1 to

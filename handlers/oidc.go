@@ -155,9 +155,9 @@ func (s *Server) handleLoginSSO(c echo.Context) error {
 		s.setFlash(c, "login.err.expired")
 		return redirect(c, "/login")
 	}
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	id, err := idParam(c)
 	if err != nil {
-		return echo.NewHTTPError(http.StatusNotFound)
+		return err
 	}
 	serves, err := s.store.IdPServesDomain(ctx, id, EmailDomain(email))
 	if err != nil {
@@ -249,7 +249,9 @@ func (s *Server) link(c echo.Context, p store.IdP, res *oidcrp.Result, u store.U
 		return ssoRefusal{Kind: kindAlreadyLinked, Detail: "the account or the identity is already linked"}
 	}
 	if err != nil {
-		return ssoRefusal{Kind: "error", Detail: err.Error()}
+		// The detail reaches the test sign-in page; a database error belongs in the log only.
+		s.log.ErrorContext(c.Request().Context(), "store identity link", "idp", p.Name, "error", err)
+		return ssoRefusal{Kind: "error", Detail: "the link could not be stored"}
 	}
 	return ssoRefusal{}
 }

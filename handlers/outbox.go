@@ -61,17 +61,9 @@ func (s *Server) outboxPage(c echo.Context, subject string) views.Page {
 	return p
 }
 
-func mailID(c echo.Context) (int64, error) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, echo.NewHTTPError(http.StatusNotFound)
-	}
-	return id, nil
-}
-
 // handleOutboxMail shows one mail: its status and its text, link included.
 func (s *Server) handleOutboxMail(c echo.Context) error {
-	id, err := mailID(c)
+	id, err := idParam(c)
 	if err != nil {
 		return err
 	}
@@ -98,7 +90,7 @@ func (s *Server) handleOutboxMail(c echo.Context) error {
 // handleOutboxRetry sends a queued or failed mail again.
 func (s *Server) handleOutboxRetry(c echo.Context) error {
 	ctx := c.Request().Context()
-	id, err := mailID(c)
+	id, err := idParam(c)
 	if err != nil {
 		return err
 	}

@@ -20,7 +20,7 @@ import (
 const maxAffectedShown = 200
 
 func (s *Server) policiesCrumbs(c echo.Context, last ...views.Crumb) []views.Crumb {
-	return append([]views.Crumb{crumb(c, "nav.authsettings", "/auth-settings"), crumb(c, "nav.policies", "/auth-settings/policies")}, last...)
+	return authSettingsCrumbs(c, "nav.policies", "/auth-settings/policies", last...)
 }
 
 // passwordOffState reads the preconditions for the person of this request.

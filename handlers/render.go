@@ -3,6 +3,7 @@ package handlers
 import (
 	"bytes"
 	"net/http"
+	"strconv"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -50,6 +51,12 @@ func crumb(c echo.Context, key, href string) views.Crumb {
 	return views.Crumb{Label: lang(c).T(key), Href: href}
 }
 
+// authSettingsCrumbs is the breadcrumb of a page in an Authentication Settings area: the group,
+// linking to its overview, then the area, then the page's own crumbs.
+func authSettingsCrumbs(c echo.Context, areaKey, areaHref string, last ...views.Crumb) []views.Crumb {
+	return append([]views.Crumb{crumb(c, "nav.authsettings", "/auth-settings"), crumb(c, areaKey, areaHref)}, last...)
+}
+
 // csrfToken is the token forms must send back.
 func csrfToken(c echo.Context) string {
 	t, _ := c.Get(middleware.DefaultCSRFConfig.ContextKey).(string)
@@ -59,4 +66,14 @@ func csrfToken(c echo.Context) string {
 // unprocessable renders a refused form: the same page again with status 422.
 func unprocessable(c echo.Context, comp templ.Component) error {
 	return render(c, http.StatusUnprocessableEntity, comp)
+}
+
+// idParam reads the :id of a route; anything but a positive number is "not found", so a
+// malformed address answers like a missing thing.
+func idParam(c echo.Context) (int64, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, echo.NewHTTPError(http.StatusNotFound)
+	}
+	return id, nil
 }

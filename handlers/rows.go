@@ -58,6 +58,17 @@ func formRows(c echo.Context, name string, max int) ([]string, bool) {
 	return out, true
 }
 
+// postedRows reads an editable list as the pressed button leaves it: the rows, each cut to max
+// characters, with a row added, removed or filled in, and the button itself.
+func postedRows(c echo.Context, name string, max int) ([]string, rowAction, error) {
+	values, ok := formRows(c, name, max)
+	if !ok {
+		return nil, rowAction{}, badRequest("too many rows")
+	}
+	act := parseRowAction(c, len(values))
+	return applyRowAction(values, act), act, nil
+}
+
 // applyRowAction changes the rows for "add", "remove" and "pick".
 func applyRowAction(rows []string, a rowAction) []string {
 	switch a.kind {

@@ -41,12 +41,10 @@ func (s *Server) markSelf(c echo.Context, v *views.SecurityView) {
 // suggestion, or save.
 func (s *Server) handleGrantsSubmit(c echo.Context) error {
 	ctx := c.Request().Context()
-	values, ok := formRows(c, "person", maxEmail)
-	if !ok {
-		return badRequest("too many rows")
+	values, act, err := postedRows(c, "person", maxEmail)
+	if err != nil {
+		return err
 	}
-	act := parseRowAction(c, len(values))
-	values = applyRowAction(values, act)
 	v, err := s.storedSecurity(ctx)
 	if err != nil {
 		return err

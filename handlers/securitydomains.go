@@ -1,13 +1,13 @@
 package handlers
 
 import (
-	"errors"
 	"net/http"
 	"slices"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
 
+	"portvakt/handlers/domainname"
 	"portvakt/views"
 )
 
@@ -15,12 +15,10 @@ import (
 // row, or save. A refused domain gets a message next to its row and every row stays as typed.
 func (s *Server) handleAllowedDomainsSubmit(c echo.Context) error {
 	ctx := c.Request().Context()
-	values, ok := formRows(c, "domain", maxDomainInput)
-	if !ok {
-		return badRequest("too many rows")
+	values, act, err := postedRows(c, "domain", maxDomainInput)
+	if err != nil {
+		return err
 	}
-	act := parseRowAction(c, len(values))
-	values = applyRowAction(values, act)
 	v, err := s.storedSecurity(ctx)
 	if err != nil {
 		return err
@@ -61,15 +59,10 @@ func checkDomainRows(l views.Lang, values []string) ([]views.AllowedDomainRow, [
 	for i, val := range values {
 		row := views.AllowedDomainRow{Index: i, Value: val}
 		if val != "" {
-			name, err := normaliseAllowedDomain(val)
-			switch {
-			case errors.Is(err, errDomainSuffix):
-				row.Error = l.T("security.err.domain.suffix", val)
-			case errors.Is(err, errDomainConsumer):
-				row.Error = l.T("security.err.domain.consumer", val)
-			case err != nil:
-				row.Error = l.T("security.err.domain.invalid", val)
-			default:
+			name, err := domainname.Normalise(val)
+			if err != nil {
+				row.Error = domainNameMessage(l, val, err)
+			} else {
 				row.Value = name
 				if !slices.Contains(names, name) {
 					names = append(names, name)

@@ -102,7 +102,7 @@ func TestAllowedDomainsAreNormalisedAndChecked(t *testing.T) {
 	tests := []struct{ id, wantValue, wantError string }{
 		{"domain-0", "xn--rksmrgs-5wao1o.se", ""},
 		{"domain-1", "not a domain", "inte ett domännamn"},
-		{"domain-2", "se", "toppdomän"},
+		{"domain-2", "se", "är en ändelse"},
 		{"domain-3", "example.com", ""},
 	}
 	for _, tt := range tests {

@@ -50,28 +50,21 @@ func (s *Server) handleSetupSubmit(c echo.Context) error {
 	password, confirm := c.FormValue("password"), c.FormValue("confirm")
 	v := s.setupView(c, token, truncate(name, maxName*4), truncate(rawEmail, maxEmail*2))
 	l := lang(c)
-	var problems []views.FieldError
-	add := func(f *views.Field, key string) {
-		f.Error = l.T(key)
-		problems = append(problems, views.FieldError{Field: f.ID, Message: f.Error})
-	}
+	var problems fieldProblems
 	switch {
 	case name == "":
-		add(&v.Name, "setup.err.name")
+		problems.add(&v.Name, l.T("setup.err.name"))
 	case !nameOK:
-		add(&v.Name, "setup.err.name.long")
+		problems.add(&v.Name, l.T("setup.err.name.long"))
 	}
 	email, err := NormaliseEmail(rawEmail)
-	switch {
-	case errors.Is(err, errEmailTooLong):
-		add(&v.Email, "login.err.email.long")
-	case err != nil:
-		add(&v.Email, "login.err.email")
+	if key := emailErrorKey(err); key != "" {
+		problems.add(&v.Email, l.T(key))
 	}
 	if key := PasswordProblem(password, email); key != "" {
-		add(&v.Password, key)
+		problems.add(&v.Password, l.T(key))
 	} else if password != confirm {
-		add(&v.Confirm, "setup.err.confirm")
+		problems.add(&v.Confirm, l.T("setup.err.confirm"))
 	}
 	if len(problems) == 0 {
 		hash, err := s.hasher.Hash(password)
@@ -81,7 +74,7 @@ func (s *Server) handleSetupSubmit(c echo.Context) error {
 		u, err := s.store.CompleteSetup(ctx, s.actor(c), token, store.NewUser{Email: email, Name: name, PasswordHash: hash})
 		switch {
 		case errors.Is(err, store.ErrConflict):
-			add(&v.Email, "setup.err.exists")
+			problems.add(&v.Email, l.T("setup.err.exists"))
 		case errors.Is(err, store.ErrExpired):
 			return render(c, http.StatusGone, views.SetupInvalidPage(s.page(c, "setup.invalid.title", "")))
 		case err != nil:

@@ -11,23 +11,19 @@ import (
 	"portvakt/views"
 )
 
-// userID reads the :id of a user route; anything but a positive number is "not found".
-func userID(c echo.Context) (int64, error) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, echo.NewHTTPError(http.StatusNotFound)
+// userParam loads the user named by the :id path parameter.
+func (s *Server) userParam(c echo.Context) (store.UserListItem, error) {
+	id, err := idParam(c)
+	if err != nil {
+		return store.UserListItem{}, err
 	}
-	return id, nil
+	return s.store.UserItem(c.Request().Context(), id)
 }
 
 // handleUser shows one user: details, the edit form, verification and its mails, the
 // administrator role and the SSO link.
 func (s *Server) handleUser(c echo.Context) error {
-	id, err := userID(c)
-	if err != nil {
-		return err
-	}
-	it, err := s.store.UserItem(c.Request().Context(), id)
+	it, err := s.userParam(c)
 	if err != nil {
 		return err
 	}
@@ -64,11 +60,7 @@ func (s *Server) userPageView(c echo.Context, it store.UserListItem, f userForm)
 // verification mail; the e-mail of a linked user cannot change until the link is removed.
 func (s *Server) handleUserUpdate(c echo.Context) error {
 	ctx := c.Request().Context()
-	id, err := userID(c)
-	if err != nil {
-		return err
-	}
-	it, err := s.store.UserItem(ctx, id)
+	it, err := s.userParam(c)
 	if err != nil {
 		return err
 	}
@@ -87,22 +79,21 @@ func (s *Server) handleUserUpdate(c echo.Context) error {
 			}
 			vm = &m
 		}
-		mailID, err := s.store.UpdateUser(ctx, s.actor(c), id, store.UserUpdate{Name: f.name, Email: f.email, Lang: f.lang}, vm)
+		mailID, err := s.store.UpdateUser(ctx, s.actor(c), it.ID, store.UserUpdate{Name: f.name, Email: f.email, Lang: f.lang}, vm)
 		switch {
 		case err == nil && mailID != 0:
 			s.flashDelivery(c, "users.updated.email", f.email, s.mailer.deliver(ctx, s.actor(c), mailID))
-			return redirect(c, userHref(id))
+			return redirect(c, userHref(it.ID))
 		case err == nil:
 			s.setFlash(c, "users.updated")
-			return redirect(c, userHref(id))
+			return redirect(c, userHref(it.ID))
 		case errors.Is(err, store.ErrLinked):
-			v.Form.Email.Error = l.T("users.err.email.linked", it.Link.Issuer)
+			problems.add(&v.Form.Email, l.T("users.err.email.linked", it.Link.Issuer))
 		case isConflict(err):
-			v.Form.Email.Error = l.T("users.err.email.taken")
+			problems.add(&v.Form.Email, l.T("users.err.email.taken"))
 		default:
 			return err
 		}
-		problems = append(problems, views.FieldError{Field: "email", Message: v.Form.Email.Error})
 	}
 	p := s.userPage(c, it)
 	p.Errors = problems
@@ -115,7 +106,7 @@ func userHref(id int64) string { return "/users/" + strconv.FormatInt(id, 10) }
 // "off"). The last administrator stays one; the page says why.
 func (s *Server) handleUserAdmin(c echo.Context) error {
 	ctx := c.Request().Context()
-	id, err := userID(c)
+	id, err := idParam(c)
 	if err != nil {
 		return err
 	}
@@ -164,7 +155,7 @@ func (s *Server) userRefused(c echo.Context, id int64, field, key string, args .
 
 // handleUserUnlink removes the user's SSO link ("Ta bort koppling").
 func (s *Server) handleUserUnlink(c echo.Context) error {
-	id, err := userID(c)
+	id, err := idParam(c)
 	if err != nil {
 		return err
 	}
@@ -178,27 +169,23 @@ func (s *Server) handleUserUnlink(c echo.Context) error {
 // handleUserResend sends a new verification link and voids the old one.
 func (s *Server) handleUserResend(c echo.Context) error {
 	ctx := c.Request().Context()
-	id, err := userID(c)
-	if err != nil {
-		return err
-	}
-	it, err := s.store.UserItem(ctx, id)
+	it, err := s.userParam(c)
 	if err != nil {
 		return err
 	}
 	if it.EmailVerified {
-		return s.userRefused(c, id, "verification", "users.err.alreadyverified")
+		return s.userRefused(c, it.ID, "verification", "users.err.alreadyverified")
 	}
 	vm, err := s.verificationMail(ctx, it.Name, it.Email, it.Lang)
 	if err != nil {
 		return err
 	}
-	mailID, err := s.store.ResendVerification(ctx, s.actor(c), id, vm)
+	mailID, err := s.store.ResendVerification(ctx, s.actor(c), it.ID, vm)
 	if err != nil {
 		return err
 	}
 	s.flashDelivery(c, "users.resent", it.Email, s.mailer.deliver(ctx, s.actor(c), mailID))
-	return redirect(c, userHref(id))
+	return redirect(c, userHref(it.ID))
 }
 
 // emailHint says what changing the user's e-mail address does, or why it cannot change yet.

@@ -78,7 +78,7 @@ func (s *Server) userFields(c echo.Context, f userForm, emailHint string) views.
 }
 
 // readUserForm reads and checks the form; problems are set on the fields of v.
-func readUserForm(c echo.Context, v *views.UserFormView) (userForm, []views.FieldError) {
+func readUserForm(c echo.Context, v *views.UserFormView) (userForm, fieldProblems) {
 	l := lang(c)
 	name, nameOK := formText(c.FormValue("name"), maxName)
 	rawEmail := strings.TrimSpace(c.FormValue("email"))
@@ -88,23 +88,16 @@ func readUserForm(c echo.Context, v *views.UserFormView) (userForm, []views.Fiel
 		f.lang = ""
 	}
 	v.Lang = f.lang
-	var problems []views.FieldError
-	add := func(fd *views.Field, msg string) {
-		fd.Error = msg
-		problems = append(problems, views.FieldError{Field: fd.ID, Message: msg})
-	}
+	var problems fieldProblems
 	switch {
 	case name == "":
-		add(&v.Name, l.T("users.err.name"))
+		problems.add(&v.Name, l.T("users.err.name"))
 	case !nameOK:
-		add(&v.Name, l.T("users.err.name.long"))
+		problems.add(&v.Name, l.T("users.err.name.long"))
 	}
 	email, err := NormaliseEmail(rawEmail)
-	switch {
-	case err == errEmailTooLong:
-		add(&v.Email, l.T("login.err.email.long"))
-	case err != nil:
-		add(&v.Email, l.T("login.err.email"))
+	if key := emailErrorKey(err); key != "" {
+		problems.add(&v.Email, l.T(key))
 	}
 	f.email = email
 	return f, problems
@@ -140,8 +133,7 @@ func (s *Server) handleUserCreate(c echo.Context) error {
 		if !isConflict(err) {
 			return err
 		}
-		v.Email.Error = lang(c).T("users.err.email.taken")
-		problems = append(problems, views.FieldError{Field: "email", Message: v.Email.Error})
+		problems.add(&v.Email, lang(c).T("users.err.email.taken"))
 	}
 	p := s.userNewPage(c)
 	p.Errors = problems

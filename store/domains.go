@@ -92,7 +92,7 @@ func scanDomain(row interface{ Scan(...any) error }) (Domain, error) {
 	d.CreatedAt = time.Unix(created, 0)
 	d.VerifiedAt, d.LastCheckedAt, d.AttentionSince = unixTime(verified), unixTime(checked), unixTime(attention)
 	if err := json.Unmarshal([]byte(found), &d.LastFound); err != nil {
-		return Domain{}, fmt.Errorf("last_found of domain %d: %w", d.ID, err)
+		return Domain{}, fmt.Errorf("store: decode last_found of domain %d: %w", d.ID, err)
 	}
 	return d, nil
 }

@@ -39,6 +39,7 @@ type PasswordOffError struct {
 	Reasons []PasswordOffReason
 }
 
+// Error lists the reasons password sign-in cannot be switched off.
 func (e *PasswordOffError) Error() string {
 	rs := make([]string, len(e.Reasons))
 	for i, r := range e.Reasons {

@@ -24,17 +24,16 @@ func domainStatusKey(status string) string {
 	return "status.pending"
 }
 
-// domainBadgeClass colours a status; the word is always shown beside it.
+// domainBadgeClass colours a status as every status badge is coloured: verified green, failed
+// red, and anything not yet done (pending, needs attention) amber. The word is always shown beside it.
 func domainBadgeClass(status string) string {
 	switch status {
 	case "verified":
 		return "badge--ok"
 	case "failed":
 		return "badge--bad"
-	case "needs_attention":
-		return "badge--warn"
 	}
-	return ""
+	return "badge--warn"
 }
 
 // resultNoticeClass colours the explanation of a check.

@@ -32,3 +32,18 @@ func TestDomainTextsExist(t *testing.T) {
 		t.Errorf("seconds(5s) = %q", got)
 	}
 }
+
+// Status badges share one colour scheme: verified green, failed red, anything not yet done amber.
+func TestDomainBadgeClass(t *testing.T) {
+	tests := []struct{ status, want string }{
+		{"verified", "badge--ok"},
+		{"failed", "badge--bad"},
+		{"pending", "badge--warn"},
+		{"needs_attention", "badge--warn"},
+	}
+	for _, tt := range tests {
+		if got := domainBadgeClass(tt.status); got != tt.want {
+			t.Errorf("domainBadgeClass(%q) = %q, want %q", tt.status, got, tt.want)
+		}
+	}
+}

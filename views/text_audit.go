@@ -8,7 +8,7 @@ func init() {
 		"audit.about":       {"Varje ändring och inloggning, nyast först. Raderna kan inte ändras eller tas bort.", "Every change and sign-in, newest first. The rows cannot be changed or removed."},
 		"audit.action":      {"Händelse", "Action"},
 		"audit.action.all":  {"Alla händelser", "All actions"},
-		"audit.actor":       {"Utförd av", "Done by"},
+		"audit.actor":       {"Utförd av", "Person"},
 		"audit.from":        {"Från och med", "From"},
 		"audit.to":          {"Till och med", "To"},
 		"audit.apply":       {"Visa", "Show"},

@@ -12,7 +12,6 @@ func init() {
 		"domains.col.status":  {"Status", "Status"},
 		"domains.col.checked": {"Senast kontrollerad", "Last checked"},
 		"domains.col.result":  {"Senaste resultat", "Last result"},
-		"domains.show":        {"Visa %s", "Show %s"},
 
 		"domains.add.title":  {"Lägg till domän", "Add domain"},
 		"domains.add.label":  {"Domän", "Domain"},
@@ -20,13 +19,7 @@ func init() {
 		"domains.add.button": {"Lägg till domän", "Add domain"},
 		"domains.added":      {"%s är tillagd. Skapa TXT-posten nedan och klicka sedan på Verifiera domän.", "%s has been added. Create the TXT record below, then click Verify domain."},
 
-		"domains.error.empty":    {"Ange en domän, till exempel foretaget.se.", "Enter a domain, for example company.com."},
-		"domains.error.toolong":  {"Domänen är för lång. Ett domännamn får vara högst 253 tecken och varje del mellan punkterna högst 63.", "The domain is too long. A domain name may be at most 253 characters, and each part between the dots at most 63."},
-		"domains.error.invalid":  {"Domänen innehåller tecken eller delar som inte är tillåtna. Ange bara domänen, till exempel foretaget.se, utan https://, @ eller snedstreck.", "The domain contains characters or parts that are not allowed. Enter only the domain, for example company.com, without https://, @ or slashes."},
-		"domains.error.single":   {"Ange hela domänen med ändelse, till exempel foretaget.se.", "Enter the whole domain with its ending, for example company.com."},
-		"domains.error.suffix":   {"%s är en ändelse som vem som helst kan registrera namn under, inte en egen domän. Ange er domän, till exempel foretaget.%s.", "%s is an ending under which anybody can register names, not a domain of your own. Enter your domain, for example company.%s."},
-		"domains.error.consumer": {"%s är en allmän e-posttjänst som används av många som inte hör till er organisation. Ange domänen i organisationens egna e-postadresser.", "%s is a public e-mail service used by many people outside your organisation. Enter the domain of your organisation's own e-mail addresses."},
-		"domains.error.exists":   {"%s är redan tillagd. Öppna den i listan för att se TXT-posten.", "%s has already been added. Open it in the list to see the TXT record."},
+		"domains.error.exists": {"%s är redan tillagd. Öppna den i listan för att se TXT-posten.", "%s has already been added. Open it in the list to see the TXT record."},
 
 		"domains.result.none":        {"Inte kontrollerad än", "Not checked yet"},
 		"domains.result.verified":    {"Rätt värde hittades", "Right value found"},

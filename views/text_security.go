@@ -39,13 +39,10 @@ func init() {
 		},
 		"security.domains.empty":     {"Listan är tom: ingen begränsning.", "The list is empty: no restriction."},
 		"security.domains.name":      {"Domän", "Domain"},
-		"security.domains.name.hint": {"Till exempel example.se. Domäner med å, ä och ö går bra.", "For example example.se. Domains with letters such as å, ä and ö are fine."},
+		"security.domains.name.hint": {"Till exempel foretaget.se. Domäner med å, ä och ö går bra.", "For example company.com. Domains with letters such as å, ä and ö are fine."},
 		"security.domains.saved": {
 			"Sparat. Antal tillåtna domäner: %d (tillagda: %d, borttagna: %d).",
 			"Saved. Allowed domains: %d (added: %d, removed: %d).",
 		},
-		"security.err.domain.invalid":  {"”%s” är inte ett domännamn. Skriv till exempel example.se, utan @ eller https://.", "“%s” is not a domain name. Type for example example.se, without @ or https://."},
-		"security.err.domain.consumer": {"”%s” är en allmän e-posttjänst där adresserna tillhör människor utanför organisationen. Skriv er egen domän.", "“%s” is a public mail service whose addresses belong to people outside the organisation. Type your own domain."},
-		"security.err.domain.suffix":   {"”%s” är en toppdomän som många organisationer delar. Skriv er egen domän, till exempel example.se.", "“%s” is a top-level domain that many organisations share. Type your own domain, for example example.se."},
 	})
 }

@@ -11,7 +11,7 @@ import (
 )
 
 // keyUse finds literal text keys passed to T, and TitleKey/BodyKey/TextKey fields.
-var keyUse = regexp.MustCompile(`(?:\bT\(|(?:Key|titleKey|msgKey|errKey|key)\s*[:=]\s*|crumb\(c, |s\.page\(c, |setFlash\(c, |add\(&v\.\w+, )"([a-z][a-z0-9_.]+)"`)
+var keyUse = regexp.MustCompile(`(?:\bT\(|(?:Key|titleKey|msgKey|errKey|key)\s*[:=]\s*|[cC]rumbs?\(c, |s\.page\(c, |setFlash\(c, |add\(&v\.\w+, )"([a-z][a-z0-9_.]+)"`)
 
 // TestEveryTextKeyExists reads the views and handlers for text keys and checks that each has a
 // Swedish and an English text.

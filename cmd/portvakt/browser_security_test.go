@@ -93,7 +93,7 @@ func grantAndAllow(t *testing.T, b *browser, pv *instance) {
 	b.click("[data-testid=domains-add]")
 	b.fill("domain-0", "exempel")
 	b.click("[data-testid=domains-save]")
-	if got := b.text("#domain-0-error"); !strings.Contains(got, "inte ett domännamn") {
+	if got := b.text("#domain-0-error"); !strings.Contains(got, "inte en hel domän") {
 		t.Fatalf("bad domain message = %q", got)
 	}
 	b.axe()

@@ -137,21 +137,30 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{
-		Handler:           e,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
 	if err := printSetupLink(ctx, st, base, stdout, log); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "portvakt %s listening on %s (database %s)\n", version, base, cfg.dbPath())
 	go sweepSessions(ctx, st, cfg.sessionIdle, cfg.sessionMaxAge, log)
 	go web.RunDomainRecheck(ctx, cfg.domainRecheck)
+	return serveUntilDone(ctx, newHTTPServer(e, log), ln, log)
+}
 
+// newHTTPServer serves the portal with timeouts, so that slow or stalled clients cannot hold
+// connections open indefinitely.
+func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+}
+
+// serveUntilDone serves on ln until ctx ends, then gives requests in flight 15 seconds to finish.
+func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, log *slog.Logger) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -51,15 +51,7 @@ func userAdd(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	nu := store.NewUser{Email: email, Name: name, Admin: admin, EmailVerified: verified}
 	if pwStdin {
-		line, err := bufio.NewReader(stdin).ReadString('\n')
-		if err != nil && !errors.Is(err, io.EOF) {
-			return fmt.Errorf("read password: %w", err)
-		}
-		password := strings.TrimRight(line, "\r\n")
-		if key := handlers.PasswordProblem(password, email); key != "" {
-			return errors.New(views.EN.T(key))
-		}
-		if nu.PasswordHash, err = handlers.NewPasswordHasher(1).Hash(password); err != nil {
+		if nu.PasswordHash, err = passwordHashFrom(stdin, email); err != nil {
 			return err
 		}
 	}
@@ -87,6 +79,20 @@ func userAdd(ctx context.Context, args []string, getenv func(string) string, std
 	fmt.Fprintf(stdout, "Added user %d: %s <%s> administrator=%t verified=%t password=%t\n",
 		u.ID, u.Name, u.Email, u.IsAdmin, u.EmailVerified, u.HasPassword)
 	return nil
+}
+
+// passwordHashFrom reads a password from the first line of r, checks it by the same rules as the
+// pages, and returns its hash.
+func passwordHashFrom(r io.Reader, email string) (string, error) {
+	line, err := bufio.NewReader(r).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("read password: %w", err)
+	}
+	password := strings.TrimRight(line, "\r\n")
+	if key := handlers.PasswordProblem(password, email); key != "" {
+		return "", errors.New(views.EN.T(key))
+	}
+	return handlers.NewPasswordHasher(1).Hash(password)
 }
 
 func userGrant(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {

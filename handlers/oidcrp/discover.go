@@ -106,6 +106,7 @@ type DiscoveryError struct {
 	Err      error
 }
 
+// Error says which check of the discovery document failed, for logs.
 func (e *DiscoveryError) Error() string {
 	switch e.Kind {
 	case DiscoveryIssuerMismatch:
@@ -121,6 +122,7 @@ func (e *DiscoveryError) Error() string {
 	return fmt.Sprintf("oidcrp: discovery at %s: %s", e.URL, e.Kind)
 }
 
+// Unwrap returns the underlying network or decoding error, if any.
 func (e *DiscoveryError) Unwrap() error { return e.Err }
 
 // DiscoveryURL returns the address of an issuer's discovery document.

@@ -84,6 +84,7 @@ type Failure struct {
 	Err            error
 }
 
+// Error names the kind of refusal and its detail, for logs.
 func (f *Failure) Error() string {
 	s := "oidcrp: sign-in refused: " + string(f.Kind)
 	if f.Detail != "" {
@@ -92,6 +93,7 @@ func (f *Failure) Error() string {
 	return s
 }
 
+// Unwrap returns the error that caused the refusal, if any.
 func (f *Failure) Unwrap() error { return f.Err }
 
 func fail(kind Kind, format string, args ...any) *Failure {

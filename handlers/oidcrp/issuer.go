@@ -47,6 +47,7 @@ type InputError struct {
 	Problem Problem
 }
 
+// Error names the refused field and the problem with it.
 func (e *InputError) Error() string {
 	return "oidcrp: field " + e.Field + ": " + string(e.Problem)
 }

@@ -199,10 +199,6 @@ func (p *Provider) LastAuthorization() url.Values {
 	return p.lastAuth
 }
 
-func (p *Provider) misbehaves(m Misbehaviour) bool {
-	return p.bad[m]
-}
-
 func (p *Provider) redirectAllowed(uri string) bool {
 	return len(p.redirectURIs) == 0 || slices.Contains(p.redirectURIs, uri)
 }
