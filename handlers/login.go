@@ -149,7 +149,7 @@ func (s *Server) handleLoginPassword(c echo.Context) error {
 	if password == "" || len(password) > 4*maxPassword {
 		return s.refusePassword(c, email, http.StatusUnprocessableEntity, "login.err.password", "")
 	}
-	accountKey, clientKey := "account:"+email, "client:"+c.RealIP()
+	accountKey, clientKey := "account:"+email, "client:"+clientBucket(c.RealIP())
 	if ok, wait, first := s.limiter.reserve(limit{accountKey, limitPerAccount}, limit{clientKey, limitPerClient}); !ok {
 		minutes := int(wait.Minutes()) + 1
 		p := s.page(c, "login.title", "")

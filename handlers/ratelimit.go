@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"net/netip"
 	"sync"
 	"time"
 )
@@ -94,4 +95,19 @@ func (l *loginLimiter) sweep(now time.Time) {
 			delete(l.windows, k)
 		}
 	}
+}
+
+// clientBucket names the client for rate limits: its IPv4 address, or the /64 network of an IPv6
+// address, since one IPv6 client usually holds a whole /64 and could otherwise pick a new address
+// for every attempt.
+func clientBucket(ip string) string {
+	addr, err := netip.ParseAddr(ip)
+	if err != nil || addr.Unmap().Is4() {
+		return ip
+	}
+	prefix, err := addr.Prefix(64)
+	if err != nil {
+		return ip
+	}
+	return prefix.String()
 }

@@ -42,3 +42,18 @@ func TestLimiterReportsTheFirstRefusalOnce(t *testing.T) {
 		}
 	}
 }
+
+func TestClientBucket(t *testing.T) {
+	for ip, want := range map[string]string{
+		"192.0.2.7":            "192.0.2.7",
+		"::ffff:192.0.2.7":     "::ffff:192.0.2.7",
+		"2001:db8:1:2:3:4:5:6": "2001:db8:1:2::/64",
+		"2001:db8:1:2:ffff::1": "2001:db8:1:2::/64",
+		"2001:db8:1:3::1":      "2001:db8:1:3::/64",
+		"not an address":       "not an address",
+	} {
+		if got := clientBucket(ip); got != want {
+			t.Errorf("clientBucket(%q) = %q, want %q", ip, got, want)
+		}
+	}
+}
