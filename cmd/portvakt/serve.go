@@ -1,9 +1,6 @@
 package main
 
 import (
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
-
 	"context"
 	"errors"
 	"fmt"
@@ -14,6 +11,9 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"portvakt/handlers"
 	"portvakt/handlers/dnscheck"
