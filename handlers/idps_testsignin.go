@@ -68,7 +68,7 @@ func (s *Server) finishTest(c echo.Context, p store.IdP, st store.OIDCState, res
 	ctx := c.Request().Context()
 	sess := currentSession(c)
 	if sess == nil || sess.UserID != st.UserID || !sess.AuthSettings {
-		_ = s.auditSSOFailure(c, "", "sso test of "+p.Name+": callback in a session other than the one that started it")
+		_ = s.auditSignInFailure(c, store.MethodSSO, "", "sso test of "+p.Name+": callback in a session other than the one that started it")
 		return echo.NewHTTPError(http.StatusForbidden)
 	}
 	tr := testResult{At: s.store.Now(), By: sess.User.Email}

@@ -213,7 +213,7 @@ func (s *Server) checkPassword(ctx context.Context, email, password string) (sto
 // refusePassword shows the password step again with a message, and logs the reason when given.
 func (s *Server) refusePassword(c echo.Context, email string, status int, msgKey, reason string) error {
 	if reason != "" {
-		if err := s.auditLoginFailure(c, email, reason); err != nil {
+		if err := s.auditSignInFailure(c, store.MethodPassword, email, reason); err != nil {
 			return err
 		}
 	}
@@ -234,16 +234,19 @@ func (s *Server) refusePassword(c echo.Context, email string, status int, msgKey
 	return render(c, status, views.LoginMethodPage(p, v))
 }
 
-// auditLoginFailure records a refused password sign-in with its reason (within the client's
-// audit budget), and counts it.
-func (s *Server) auditLoginFailure(c echo.Context, email, reason string) error {
-	s.metrics.login(store.MethodPassword, false)
+// auditSignInFailure records a refused sign-in with its reason (within the client's audit
+// budget), and counts it. The row names the typed address, except when a signed-in person's own
+// SSO test sign-in was refused: then it names that person.
+func (s *Server) auditSignInFailure(c echo.Context, method, email, reason string) error {
+	s.metrics.login(method, false)
 	write, note := s.auditBudget(c)
 	if !write {
 		return nil
 	}
 	a := s.actor(c)
-	a.Label = email
+	if method == store.MethodPassword || a.UserID == 0 {
+		a.Label = email
+	}
 	return s.store.AppendAudit(c.Request().Context(), a, store.AuditEntry{Action: "login.failure", Target: email, Detail: reason + note})
 }
 
@@ -255,7 +258,7 @@ func (s *Server) auditLimited(c echo.Context, email string, first bool) {
 		s.metrics.login(store.MethodPassword, false)
 		return
 	}
-	_ = s.auditLoginFailure(c, email, "rate limited; further refusals until the limit lifts are not logged")
+	_ = s.auditSignInFailure(c, store.MethodPassword, email, "rate limited; further refusals until the limit lifts are not logged")
 }
 
 // handleLogout ends the session and returns to the sign-in page.

@@ -171,7 +171,7 @@ func (s *Server) handleLoginSSO(c echo.Context) error {
 		return err
 	}
 	if err := s.startOIDC(c, p, store.PurposeLogin, 0, email, ""); err != nil {
-		_ = s.auditSSOFailure(c, email, "sso "+p.Name+": provider unreachable: "+err.Error())
+		_ = s.auditSignInFailure(c, store.MethodSSO, email, "sso "+p.Name+": provider unreachable: "+err.Error())
 		return s.refusePassword(c, email, http.StatusBadGateway, "sso.login.unreachable", "")
 	}
 	return nil
@@ -263,7 +263,7 @@ func (s *Server) refuseSSO(c echo.Context, p store.IdP, email string, r ssoRefus
 		detail += " " + p.Name
 	}
 	detail += ": " + r.Kind + ": " + r.Detail
-	if err := s.auditSSOFailure(c, email, detail); err != nil {
+	if err := s.auditSignInFailure(c, store.MethodSSO, email, detail); err != nil {
 		return err
 	}
 	status := http.StatusForbidden
@@ -273,19 +273,4 @@ func (s *Server) refuseSSO(c echo.Context, p store.IdP, email string, r ssoRefus
 	pg := s.page(c, "sso.failed.title", "")
 	v := views.SSOFailureView{Provider: p.Name, Message: pg.T(refusalTextKey(r.Kind)), Code: r.Code, Description: r.Description}
 	return render(c, status, views.SSOFailurePage(pg, v))
-}
-
-// auditSSOFailure records a refused SSO sign-in with its reason (within the client's audit
-// budget), and counts it.
-func (s *Server) auditSSOFailure(c echo.Context, email, reason string) error {
-	s.metrics.login(store.MethodSSO, false)
-	write, note := s.auditBudget(c)
-	if !write {
-		return nil
-	}
-	a := s.actor(c)
-	if a.UserID == 0 {
-		a.Label = email
-	}
-	return s.store.AppendAudit(c.Request().Context(), a, store.AuditEntry{Action: "login.failure", Target: email, Detail: reason + note})
 }
