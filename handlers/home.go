@@ -31,6 +31,12 @@ func (s *Server) handleProfile(c echo.Context) error {
 	}
 	if err == nil {
 		v.Link = &views.LinkView{Issuer: link.Issuer, Subject: link.Subject, LinkedAt: link.LinkedAt}
+	} else {
+		var ps []store.IdP
+		if v.LinkWith, ps, err = s.linkChoices(c.Request().Context(), u.Email); err != nil {
+			return err
+		}
+		allowFormTargets(c, s.idpOrigins(ps...)...)
 	}
 	if sess.Method == store.MethodSSO {
 		v.ProviderName = s.idpName(c.Request().Context(), sess.IdPID)

@@ -83,40 +83,26 @@ func (s *Server) finishTest(c echo.Context, p store.IdP, st store.OIDCState, res
 				tr.Endpoints = &info
 			}
 		}
-		return s.endTest(c, p, st, tr, store.User{})
+		return s.endTest(c, p, st, tr)
 	}
 	tr.Endpoints = &res.Provider
 	tr.Issuer, tr.Subject, tr.Email, tr.EmailVerified = res.Issuer, res.Subject, res.Email, res.EmailVerified
 	tr.EmailFromUserInfo, tr.IDTokenClaims, tr.UserInfoClaims = res.EmailFromUserInfo, res.IDTokenClaims, res.UserInfoClaims
-	m, err := s.matchIdentity(ctx, p, res)
+	out, r, err := s.signInSSO(c, p, res, sess.UserID, false)
 	if err != nil {
 		return err
 	}
-	tr.UserEmail, tr.UserName, tr.ByLink = m.User.Email, m.User.Name, m.Linked
-	switch {
-	case m.Refusal.Kind != "":
-		tr.Kind, tr.Detail = m.Refusal.Kind, m.Refusal.Detail
-	case m.User.ID != sess.UserID:
-		tr.Kind, tr.Detail = kindOtherUser, "the identity maps to "+m.User.Email+", not to "+sess.User.Email
-	case !m.Linked:
-		if r := s.link(c, p, res, m.User); r.Kind != "" {
-			tr.Kind, tr.Detail = r.Kind, r.Detail
-		}
-	}
+	tr.UserEmail, tr.UserName, tr.ByLink = out.User.Email, out.User.Name, out.ByLink
+	tr.Kind, tr.Detail = r.Kind, r.Detail
 	tr.OK = tr.Kind == ""
-	return s.endTest(c, p, st, tr, m.User)
+	return s.endTest(c, p, st, tr)
 }
 
-// endTest saves the result; a success signs the person in again through SSO.
-func (s *Server) endTest(c echo.Context, p store.IdP, st store.OIDCState, tr testResult, u store.User) error {
+// endTest saves the result (a success has signed the person in again through SSO) and shows it.
+func (s *Server) endTest(c echo.Context, p store.IdP, st store.OIDCState, tr testResult) error {
 	tr.Marked = tr.OK && st.Revision == p.Revision
 	if err := s.saveTest(c, p, st.Revision, tr); err != nil {
 		return err
-	}
-	if tr.OK {
-		if err := s.startSession(c, u, store.MethodSSO, p.ID); err != nil {
-			return err
-		}
 	}
 	return redirect(c, idpPath(p.ID, "/test"))
 }

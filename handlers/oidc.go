@@ -205,55 +205,28 @@ func (s *Server) handleOIDCCallback(c echo.Context) error {
 	pending := oidcrp.Pending{State: st.State, Nonce: st.Nonce, Verifier: st.Verifier, RedirectURI: st.RedirectURI,
 		ProviderID: st.IdPID, Issuer: st.Issuer, ClientID: st.ClientID}
 	res, ferr := s.rp.Finish(ctx, cfg, q, pending)
-	if st.Purpose == store.PurposeTest {
+	switch st.Purpose {
+	case store.PurposeTest:
 		return s.finishTest(c, p, st, res, ferr)
+	case store.PurposeLink:
+		return s.finishProfileLink(c, p, st, res, ferr)
 	}
 	return s.finishLogin(c, p, res, ferr)
 }
 
 // finishLogin signs the person in after a verified answer, linking on the first sign-in.
 func (s *Server) finishLogin(c echo.Context, p store.IdP, res *oidcrp.Result, ferr error) error {
-	ctx := c.Request().Context()
 	if ferr != nil {
 		return s.refuseSSO(c, p, "", refusalOf(ferr))
 	}
-	if !p.Enabled {
-		return s.refuseSSO(c, p, res.Email, ssoRefusal{Kind: kindProviderDisabled, Detail: "the provider was disabled"})
-	}
-	m, err := s.matchIdentity(ctx, p, res)
+	_, r, err := s.signInSSO(c, p, res, 0, false)
 	if err != nil {
 		return err
 	}
-	if m.Refusal.Kind != "" {
-		return s.refuseSSO(c, p, res.Email, m.Refusal)
-	}
-	if !m.Linked {
-		if r := s.link(c, p, res, m.User); r.Kind != "" {
-			return s.refuseSSO(c, p, res.Email, r)
-		}
-	}
-	if err := s.startSession(c, m.User, store.MethodSSO, p.ID); err != nil {
-		return err
+	if r.Kind != "" {
+		return s.refuseSSO(c, p, res.Email, r)
 	}
 	return redirect(c, takeNext(c))
-}
-
-// link ties the user to the identity; a conflict (a race, or another link) is a refusal.
-func (s *Server) link(c echo.Context, p store.IdP, res *oidcrp.Result, u store.User) ssoRefusal {
-	a := s.actor(c)
-	if a.UserID == 0 {
-		a.UserID, a.Label = u.ID, u.Email
-	}
-	err := s.store.CreateLink(c.Request().Context(), a, store.Link{UserID: u.ID, IdPID: p.ID, Issuer: res.Issuer, Subject: res.Subject})
-	if errors.Is(err, store.ErrConflict) {
-		return ssoRefusal{Kind: kindAlreadyLinked, Detail: "the account or the identity is already linked"}
-	}
-	if err != nil {
-		// The detail reaches the test sign-in page; a database error belongs in the log only.
-		s.log.ErrorContext(c.Request().Context(), "store identity link", "idp", p.Name, "error", err)
-		return ssoRefusal{Kind: "error", Detail: "the link could not be stored"}
-	}
-	return ssoRefusal{}
 }
 
 // refuseSSO logs a refused SSO sign-in with its exact reason and tells the person what happened.

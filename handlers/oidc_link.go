@@ -1,27 +1,18 @@
 package handlers
 
 import (
-	"context"
 	"errors"
-	"slices"
+
+	"github.com/labstack/echo/v4"
 
 	"portvakt/handlers/oidcrp"
 	"portvakt/store"
 )
 
-// Reasons to refuse an SSO sign-in after the provider's answer was verified. They join
-// oidcrp's kinds in the audit log and on the test sign-in page.
-const (
-	kindProviderDisabled  = "provider_disabled"
-	kindEmailInvalid      = "email_invalid"
-	kindDomainNotVerified = "domain_not_verified"
-	kindDomainNotServed   = "domain_not_served"
-	kindDomainNotAllowed  = "domain_not_allowed"
-	kindNoUser            = "no_matching_user"
-	kindUserUnverified    = "user_email_unverified"
-	kindAlreadyLinked     = "already_linked"
-	kindOtherUser         = "other_user"
-)
+// kindEmailInvalid refuses a provider's e-mail that is no valid address. The other reasons to
+// refuse a verified answer are the store's (store.LinkRefusalKinds); they join oidcrp's kinds in
+// the audit log and on the test sign-in page.
+const kindEmailInvalid = "email_invalid"
 
 // ssoRefusal is why a sign-in was refused: a kind (for the message and the audit log), a
 // technical detail (audit log and test page), and the provider's own error code and
@@ -50,79 +41,50 @@ func refusalTextKey(kind string) string {
 	return "sso.kind." + kind
 }
 
-// ssoMatch is the portvakt user an external identity maps to.
-type ssoMatch struct {
-	User    store.User
-	Linked  bool // found through an existing link
-	Refusal ssoRefusal
-}
-
-// matchIdentity finds the user for a verified identity. A linked identity maps to its user,
-// whatever its e-mail says now. An unlinked one may link only when the provider vouches for
-// the e-mail (email_verified), the e-mail's domain is verified, served by this provider and
-// (if the list is not empty) allowed for linking, and a user has that e-mail, verified.
-func (s *Server) matchIdentity(ctx context.Context, p store.IdP, res *oidcrp.Result) (ssoMatch, error) {
-	link, err := s.store.LinkByIdentity(ctx, res.Issuer, res.Subject)
-	if err == nil {
-		u, err := s.store.UserByID(ctx, link.UserID)
-		return ssoMatch{User: u, Linked: true}, err
-	}
-	if !errors.Is(err, store.ErrNotFound) {
-		return ssoMatch{}, err
-	}
-	refuse := func(kind, detail string) (ssoMatch, error) {
-		return ssoMatch{Refusal: ssoRefusal{Kind: kind, Detail: detail}}, nil
-	}
+// ssoIdentity is the identity in a verified answer, with the provider's e-mail normalised when
+// the provider says it is verified, or the reason why it cannot serve to link.
+func ssoIdentity(p store.IdP, res *oidcrp.Result) store.SSOIdentity {
+	id := store.SSOIdentity{IdPID: p.ID, Issuer: res.Issuer, Subject: res.Subject}
 	raw, err := res.VerifiedEmail()
 	if err != nil {
-		return ssoMatch{Refusal: refusalOf(err)}, nil
+		r := refusalOf(err)
+		id.NoEmail = &store.LinkRefusal{Kind: store.LinkRefusalKind(r.Kind), Detail: r.Detail}
+		return id
 	}
 	email, err := NormaliseEmail(raw)
 	if err != nil {
-		return refuse(kindEmailInvalid, "the provider's e-mail "+quoteDetail(raw)+" is not a valid address")
+		id.NoEmail = &store.LinkRefusal{Kind: kindEmailInvalid, Detail: "the provider's e-mail " + quoteDetail(raw) + " is not a valid address"}
+		return id
 	}
-	domain := EmailDomain(email)
-	if r, err := s.checkLinkDomain(ctx, p, domain); err != nil || r.Kind != "" {
-		return ssoMatch{Refusal: r}, err
-	}
-	u, err := s.store.UserByEmail(ctx, email)
-	if errors.Is(err, store.ErrNotFound) {
-		return refuse(kindNoUser, "no user has the e-mail "+email)
-	}
-	if err != nil {
-		return ssoMatch{}, err
-	}
-	if !u.EmailVerified {
-		return refuse(kindUserUnverified, "the user "+email+" has not verified the e-mail in portvakt")
-	}
-	if _, err := s.store.LinkOfUser(ctx, u.ID); err == nil {
-		return refuse(kindAlreadyLinked, "the user "+email+" is linked to another identity")
-	} else if !errors.Is(err, store.ErrNotFound) {
-		return ssoMatch{}, err
-	}
-	return ssoMatch{User: u}, nil
+	id.Email = email
+	return id
 }
 
-// checkLinkDomain applies the domain rules for linking.
-func (s *Server) checkLinkDomain(ctx context.Context, p store.IdP, domain string) (ssoRefusal, error) {
-	verified, err := s.store.VerifiedDomains(ctx)
+// signInSSO completes an SSO sign-in in the store (match, link, session in one transaction)
+// and gives the browser the new session. self is the signed-in person linking their own identity
+// (profile, test sign-in), or 0; draft accepts a test of a draft's settings, which links nobody
+// and signs nobody in. A refusal comes back as an ssoRefusal with the person it pointed at.
+func (s *Server) signInSSO(c echo.Context, p store.IdP, res *oidcrp.Result, self int64, draft bool) (store.SSOOutcome, ssoRefusal, error) {
+	ctx := c.Request().Context()
+	old, _ := cookie(c).Values[keyToken].(string)
+	out, err := s.store.SignInSSO(ctx, store.SSOSignIn{
+		Identity: ssoIdentity(p, res), Self: self, AnyIssuer: draft, OldSession: old,
+		ClientIP: c.RealIP(), UserAgent: truncate(c.Request().UserAgent(), 300), Actor: s.actor(c),
+	})
+	var lr *store.LinkRefusal
+	if errors.As(err, &lr) {
+		return store.SSOOutcome{User: lr.User}, ssoRefusal{Kind: string(lr.Kind), Detail: lr.Detail}, nil
+	}
 	if err != nil {
-		return ssoRefusal{}, err
+		return store.SSOOutcome{}, ssoRefusal{}, err
 	}
-	if !slices.ContainsFunc(verified, func(d store.DomainRef) bool { return d.Name == domain }) {
-		return ssoRefusal{Kind: kindDomainNotVerified, Detail: "the domain " + domain + " is not verified"}, nil
+	if out.Session != "" {
+		s.metrics.login(store.MethodSSO, true)
+		if err := s.useSession(c, out.Session); err != nil {
+			return out, ssoRefusal{}, err
+		}
 	}
-	if !slices.ContainsFunc(p.Domains, func(d store.DomainRef) bool { return d.Name == domain }) {
-		return ssoRefusal{Kind: kindDomainNotServed, Detail: "the domain " + domain + " is not served by " + p.Name}, nil
-	}
-	allowed, err := s.store.ListAllowedDomains(ctx)
-	if err != nil {
-		return ssoRefusal{}, err
-	}
-	if len(allowed) > 0 && !slices.ContainsFunc(allowed, func(d store.AllowedDomain) bool { return d.Name == domain }) {
-		return ssoRefusal{Kind: kindDomainNotAllowed, Detail: "the domain " + domain + " is not on the allowed domains list"}, nil
-	}
-	return ssoRefusal{}, nil
+	return out, ssoRefusal{}, nil
 }
 
 func quoteDetail(s string) string {

@@ -15,7 +15,7 @@ func TestEveryPasswordOffReasonHasText(t *testing.T) {
 			t.Errorf("reason %s has no text", r)
 		}
 	}
-	for _, r := range []store.LossReason{store.LossDomainNotServed, store.LossLinkedElsewhere, store.LossEmailUnverified, store.LossDomainNotAllowed} {
+	for _, r := range store.LossReasons {
 		if !views.HasText(lossKey(r)) {
 			t.Errorf("loss %s has no text", r)
 		}

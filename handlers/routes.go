@@ -50,6 +50,7 @@ func (s *Server) routes() []route {
 		// Everybody signed in.
 		{http.MethodGet, "/", signedIn, s.handleHome},
 		{http.MethodGet, "/profile", signedIn, s.handleProfile},
+		{http.MethodPost, "/profile/link/:id", signedIn, s.handleProfileLink},
 
 		// General > Security (administrators).
 		{http.MethodGet, "/security", adminOnly, s.handleSecurity},

@@ -66,6 +66,7 @@ func newRulesWorld(t *testing.T, opts ...func(*handlers.Config)) *rulesWorld {
 		"/auth-settings/domains/:id": strconv.FormatInt(pending, 10),
 		"/auth-settings/sso/:id":     idp,
 		"/login/sso/:id":             idp,
+		"/profile/link/:id":          idp,
 	}
 	return w
 }

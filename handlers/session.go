@@ -119,6 +119,13 @@ func (s *Server) startSession(c echo.Context, u store.User, method string, idpID
 		return err
 	}
 	s.metrics.login(method, true)
+	return s.useSession(c, token)
+}
+
+// useSession gives the browser the session token of a sign-in that just completed, and forgets
+// the sign-in in progress.
+func (s *Server) useSession(c echo.Context, token string) error {
+	cs := cookie(c)
 	delete(cs.Values, keyLoginEmail)
 	delete(cs.Values, keyLoginAt)
 	cs.Values[keyToken] = token

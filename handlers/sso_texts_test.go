@@ -4,14 +4,15 @@ import (
 	"testing"
 
 	"portvakt/handlers/oidcrp"
+	"portvakt/store"
 	"portvakt/views"
 )
 
 // TestSSOKindsHaveTexts checks that every reason a sign-in can be refused has a message.
 func TestSSOKindsHaveTexts(t *testing.T) {
-	kinds := []string{
-		kindProviderDisabled, kindEmailInvalid, kindDomainNotVerified, kindDomainNotServed, kindDomainNotAllowed,
-		kindNoUser, kindUserUnverified, kindAlreadyLinked, kindOtherUser, "error",
+	kinds := []string{kindEmailInvalid, "error"}
+	for _, k := range store.LinkRefusalKinds {
+		kinds = append(kinds, string(k))
 	}
 	for _, k := range []oidcrp.Kind{
 		oidcrp.KindProviderError, oidcrp.KindAccessDenied, oidcrp.KindRedirectURINotRegistered, oidcrp.KindInvalidClient,

@@ -94,3 +94,6 @@ func (s *Store) TakeOIDCState(ctx context.Context, state, binding string) (OIDCS
 	}
 	return st, nil
 }
+
+// PurposeLink is a person linking their own identity from their profile (DESIGN.md flow 13).
+const PurposeLink = "link"

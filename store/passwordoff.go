@@ -80,7 +80,13 @@ const (
 	LossLinkedElsewhere  LossReason = "linked_elsewhere"   // linked to an identity at another or a disabled provider
 	LossEmailUnverified  LossReason = "email_unverified"   // not linked, and the e-mail is not verified
 	LossDomainNotAllowed LossReason = "domain_not_allowed" // not linked, and the domain is not allowed for linking
+	// not linked, and an administrator or Authentication Settings user, whom only their own
+	// profile links
+	LossPrivilegedUnlinked LossReason = "privileged_unlinked"
 )
+
+// LossReasons lists every reason, for the texts that explain them.
+var LossReasons = []LossReason{LossDomainNotServed, LossLinkedElsewhere, LossEmailUnverified, LossDomainNotAllowed, LossPrivilegedUnlinked}
 
 // AffectedUser is a person who would have no way to sign in once passwords are off.
 type AffectedUser struct {

@@ -171,6 +171,11 @@ func TestDisablePasswordLogin(t *testing.T) {
 	f.user(t, "cy@other.se", true)
 	dan := f.user(t, "dan@example.se", true)
 	f.s.CreateLink(ctx, CLIActor, Link{UserID: dan.ID, Issuer: "https://old-idp", Subject: "dan"})
+	// An administrator is never linked by a sign-in: without a link made from their own
+	// profile, they would have no way in.
+	if _, err := f.s.CreateUser(ctx, CLIActor, NewUser{Email: "eva@example.se", Name: "Eva", EmailVerified: true, Admin: true}); err != nil {
+		t.Fatal(err)
+	}
 
 	st, err := f.s.PasswordOffCheck(ctx, f.token)
 	if err != nil {
@@ -181,9 +186,10 @@ func TestDisablePasswordLogin(t *testing.T) {
 		for _, u := range st.Affected {
 			got = append(got, u.Email+" "+string(u.Why))
 		}
-		want := []string{"bo@example.se email_unverified", "cy@other.se domain_not_served", "dan@example.se linked_elsewhere"}
-		if !slices.Equal(got, want) || st.Users != 5 || len(st.Reasons) != 0 || st.PasswordSessions != 1 {
-			t.Errorf("affected %v of %d, reasons %v, sessions %d; want %v of 5, none, 1", got, st.Users, st.Reasons, st.PasswordSessions, want)
+		want := []string{"bo@example.se email_unverified", "cy@other.se domain_not_served", "dan@example.se linked_elsewhere",
+			"eva@example.se privileged_unlinked"}
+		if !slices.Equal(got, want) || st.Users != 6 || len(st.Reasons) != 0 || st.PasswordSessions != 1 {
+			t.Errorf("affected %v of %d, reasons %v, sessions %d; want %v of 6, none, 1", got, st.Users, st.Reasons, st.PasswordSessions, want)
 		}
 	})
 	ended, err := f.s.DisablePasswordLogin(ctx, Actor{UserID: f.it.ID, Label: f.it.Email},

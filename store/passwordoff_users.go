@@ -18,7 +18,8 @@ func affectedUsers(ctx context.Context, q rowQuerier, served []servedDomain) ([]
 	if err != nil {
 		return nil, 0, err
 	}
-	rows, err := q.QueryContext(ctx, `SELECT u.id, u.email, u.name, u.email_verified, l.issuer
+	rows, err := q.QueryContext(ctx, `SELECT u.id, u.email, u.name, u.email_verified, l.issuer,
+		u.is_admin OR EXISTS (SELECT 1 FROM auth_settings_grants g WHERE g.user_id = u.id)
 		FROM users u LEFT JOIN identity_links l ON l.user_id = u.id ORDER BY u.email`)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: users for the password switch: %w", err)
@@ -28,13 +29,13 @@ func affectedUsers(ctx context.Context, q rowQuerier, served []servedDomain) ([]
 	total := 0
 	for rows.Next() {
 		var u AffectedUser
-		var verified bool
+		var verified, privileged bool
 		var issuer sql.NullString
-		if err := rows.Scan(&u.ID, &u.Email, &u.Name, &verified, &issuer); err != nil {
+		if err := rows.Scan(&u.ID, &u.Email, &u.Name, &verified, &issuer, &privileged); err != nil {
 			return nil, 0, fmt.Errorf("store: users for the password switch: %w", err)
 		}
 		total++
-		if u.Why = lossOf(u.Email, verified, issuer, served, allowed); u.Why != "" {
+		if u.Why = lossOf(u.Email, verified, privileged, issuer, served, allowed); u.Why != "" {
 			out = append(out, u)
 		}
 	}
@@ -44,8 +45,10 @@ func affectedUsers(ctx context.Context, q rowQuerier, served []servedDomain) ([]
 	return out, total, nil
 }
 
-// lossOf says why a person would have no way in, or "" when they keep one.
-func lossOf(email string, verified bool, issuer sql.NullString, served []servedDomain, allowed []string) LossReason {
+// lossOf says why a person would have no way in, or "" when they keep one. A privileged person
+// (administrator or Authentication Settings grant) is never linked by a sign-in, so without a
+// link they have no way in.
+func lossOf(email string, verified, privileged bool, issuer sql.NullString, served []servedDomain, allowed []string) LossReason {
 	domain := email[strings.LastIndex(email, "@")+1:]
 	i := slices.IndexFunc(served, func(d servedDomain) bool { return d.domain == domain })
 	switch {
@@ -60,6 +63,8 @@ func lossOf(email string, verified bool, issuer sql.NullString, served []servedD
 		return LossEmailUnverified
 	case len(allowed) > 0 && !slices.Contains(allowed, domain):
 		return LossDomainNotAllowed
+	case privileged:
+		return LossPrivilegedUnlinked
 	}
 	return ""
 }

@@ -39,23 +39,34 @@ type Session struct {
 // A password session is refused with ErrPasswordLoginOff when password sign-in went off after
 // the password was checked.
 func (s *Store) CreateSession(ctx context.Context, ns NewSession) (string, error) {
+	var token string
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		token, err = s.insertSession(ctx, tx, ns)
+		return err
+	})
+	if err != nil {
+		return "", fmt.Errorf("store: create session for user %d: %w", ns.UserID, err)
+	}
+	return token, nil
+}
+
+// insertSession creates a session inside tx and returns its token.
+func (s *Store) insertSession(ctx context.Context, tx *sql.Tx, ns NewSession) (string, error) {
+	if err := passwordStillOn(ctx, tx, ns.Method); err != nil {
+		return "", err
+	}
 	token := NewToken()
 	now := s.now()
 	var idp any
 	if ns.IdPID != 0 {
 		idp = ns.IdPID
 	}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		if err := passwordStillOn(ctx, tx, ns.Method); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO sessions
-			(id_hash, user_id, method, idp_id, created_at, last_seen_at, client_ip, user_agent)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, hashToken(token), ns.UserID, ns.Method, idp, now, now, ns.ClientIP, ns.UserAgent)
-		return err
-	})
+	_, err := tx.ExecContext(ctx, `INSERT INTO sessions
+		(id_hash, user_id, method, idp_id, created_at, last_seen_at, client_ip, user_agent)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, hashToken(token), ns.UserID, ns.Method, idp, now, now, ns.ClientIP, ns.UserAgent)
 	if err != nil {
-		return "", fmt.Errorf("store: create session for user %d: %w", ns.UserID, err)
+		return "", fmt.Errorf("create session: %w", err)
 	}
 	return token, nil
 }

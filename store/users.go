@@ -136,11 +136,16 @@ func (s *Store) SetPasswordHash(ctx context.Context, a Actor, userID int64, hash
 // RecordLogin stamps a successful sign-in on the user and writes its audit row.
 func (s *Store) RecordLogin(ctx context.Context, a Actor, userID int64, method string) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, "UPDATE users SET last_login_at = ? WHERE id = ?", s.now(), userID); err != nil {
-			return fmt.Errorf("store: record login of user %d: %w", userID, err)
-		}
-		return s.audit(ctx, tx, a, AuditEntry{Action: "login.success", Target: a.Label, Detail: "method=" + method})
+		return s.recordLogin(ctx, tx, a, userID, method)
 	})
+}
+
+// recordLogin stamps a sign-in inside tx and audit-logs it.
+func (s *Store) recordLogin(ctx context.Context, tx *sql.Tx, a Actor, userID int64, method string) error {
+	if _, err := tx.ExecContext(ctx, "UPDATE users SET last_login_at = ? WHERE id = ?", s.now(), userID); err != nil {
+		return fmt.Errorf("store: record login of user %d: %w", userID, err)
+	}
+	return s.audit(ctx, tx, a, AuditEntry{Action: "login.success", Target: a.Label, Detail: "method=" + method})
 }
 
 // HasAdmin reports whether at least one administrator exists.

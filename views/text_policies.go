@@ -69,9 +69,10 @@ func init() {
 		"policies.reason.not_reviewed":       {"Listan över dem som inte kan logga in efteråt har ändrats sedan du granskade den. Granska den nya listan och bekräfta igen.", "The list of people who cannot sign in afterwards has changed since you reviewed it. Review the new list and confirm again."},
 		"policies.reason.not_confirmed":      {"Skriv domännamnet %s precis som det står för att bekräfta.", "Type the domain name %s exactly as shown to confirm."},
 
-		"policies.loss.domain_not_served":  {"Adressens domän betjänas inte av någon påslagen identitetsleverantör", "The address's domain is not served by an identity provider that is switched on"},
-		"policies.loss.linked_elsewhere":   {"Kopplad till en identitet hos en annan leverantör", "Linked to an identity at another provider"},
-		"policies.loss.email_unverified":   {"E-postadressen är inte verifierad", "The e-mail address is not verified"},
-		"policies.loss.domain_not_allowed": {"Domänen finns inte bland de tillåtna domänerna vid koppling", "The domain is not among the allowed domains for linking"},
+		"policies.loss.domain_not_served":   {"Adressens domän betjänas inte av någon påslagen identitetsleverantör", "The address's domain is not served by an identity provider that is switched on"},
+		"policies.loss.linked_elsewhere":    {"Kopplad till en identitet hos en annan leverantör", "Linked to an identity at another provider"},
+		"policies.loss.email_unverified":    {"E-postadressen är inte verifierad", "The e-mail address is not verified"},
+		"policies.loss.domain_not_allowed":  {"Domänen finns inte bland de tillåtna domänerna vid koppling", "The domain is not among the allowed domains for linking"},
+		"policies.loss.privileged_unlinked": {"Administratör eller Authentication Settings-användare utan koppling: en sådan person kopplar sin identitet från Min profil, aldrig vid inloggning", "Administrator or Authentication Settings user without a link: such a person links their identity from My profile, never by a sign-in"},
 	})
 }

@@ -1,0 +1,107 @@
+package handlers_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+
+	"portvakt/handlers/handlertest"
+	"portvakt/handlers/oidcrp/oidctest"
+	"portvakt/store"
+)
+
+// A delegate who controls where a provider points can make it vouch for any e-mail on the
+// domain. Administrators and people with the Authentication Settings grant therefore link only
+// from their own signed-in session, never by an SSO sign-in (DESIGN.md flow 13).
+func TestSSOPrivilegedAccountsLinkOnlyThemselves(t *testing.T) {
+	env := newSSOEnv(t)
+	boss := env.app.User(t, "boss@example.se", handlertest.UserOpts{Admin: true, Verified: true})
+	delegate := env.app.User(t, "it2@example.se", handlertest.UserOpts{AuthSettings: true, Verified: true})
+	ctx := context.Background()
+
+	for _, who := range []store.User{boss, delegate} {
+		t.Run("an SSO sign-in does not link "+who.Email, func(t *testing.T) {
+			env.op.SetUser(oidctest.User{Subject: "forged-" + who.Email, Email: who.Email, EmailVerified: true})
+			c := env.app.Client()
+			r := env.ssoLogin(t, c, who.Email)
+			wantRefused(t, env, r, "privileged_link_self")
+			if _, err := env.app.Store.LinkOfUser(ctx, who.ID); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("link made: %v", err)
+			}
+			if r := c.Get(t, "/profile"); r.Status != http.StatusSeeOther {
+				t.Errorf("a session exists after the refusal: GET /profile %d", r.Status)
+			}
+		})
+	}
+
+	t.Run("the profile offers linking to an unlinked person", func(t *testing.T) {
+		c := env.app.ClientAs(t, boss)
+		doc := c.Get(t, "/profile").Doc(t)
+		form := doc.Find("[data-testid=profile-link-form]")
+		if form.Length() != 1 {
+			t.Fatalf("no link form on the profile")
+		}
+		if got, _ := form.Attr("action"); got != "/profile/link/"+strconv.FormatInt(env.idp, 10) {
+			t.Errorf("link form action %q", got)
+		}
+	})
+
+	t.Run("the profile link refuses another person's identity", func(t *testing.T) {
+		c := env.app.ClientAs(t, boss)
+		env.op.SetUser(oidctest.User{Subject: "it-1", Email: "it@example.se", EmailVerified: true})
+		r := env.profileLink(t, c)
+		wantRefused(t, env, r, "other_user")
+		if _, err := env.app.Store.LinkOfUser(ctx, boss.ID); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("link made: %v", err)
+		}
+	})
+
+	t.Run("a privileged person links from their own profile", func(t *testing.T) {
+		c := env.app.ClientAs(t, boss)
+		env.op.SetUser(oidctest.User{Subject: "boss-1", Email: "boss@example.se", EmailVerified: true})
+		r := env.profileLink(t, c)
+		if r.Status != http.StatusSeeOther || r.Location != "/profile" {
+			t.Fatalf("callback: status %d Location %q\n%s", r.Status, r.Location, r.Body)
+		}
+		l, err := env.app.Store.LinkOfUser(ctx, boss.ID)
+		if err != nil || l.Subject != "boss-1" {
+			t.Fatalf("link %+v, %v", l, err)
+		}
+		doc := c.Get(t, "/profile").Doc(t)
+		if got := doc.Find("[data-testid=profile-method]").Text(); !strings.Contains(got, "Test IdP") {
+			t.Errorf("the session is not the new SSO sign-in: %q", got)
+		}
+		if doc.Find("[data-testid=profile-link-form]").Length() != 0 {
+			t.Errorf("link form still offered to a linked person")
+		}
+	})
+
+	t.Run("once linked, the privileged person signs in through SSO", func(t *testing.T) {
+		env.op.SetUser(oidctest.User{Subject: "boss-1", Email: "boss@example.se", EmailVerified: true})
+		c := env.app.Client()
+		if r := env.ssoLogin(t, c, "boss@example.se"); r.Status != http.StatusSeeOther || r.Location != "/" {
+			t.Fatalf("callback: status %d Location %q\n%s", r.Status, r.Location, r.Body)
+		}
+	})
+
+	t.Run("the profile link is refused to a person who is linked already", func(t *testing.T) {
+		c := env.app.ClientAs(t, boss)
+		r := c.Post(t, "/profile/link/"+strconv.FormatInt(env.idp, 10), nil)
+		if r.Status != http.StatusSeeOther || r.Location != "/profile" {
+			t.Fatalf("status %d Location %q", r.Status, r.Location)
+		}
+	})
+}
+
+// profileLink starts "Link my single sign-on identity" on the profile and returns the callback.
+func (env *ssoEnv) profileLink(t testing.TB, c *handlertest.Client) *handlertest.Response {
+	t.Helper()
+	r := c.Post(t, "/profile/link/"+strconv.FormatInt(env.idp, 10), nil)
+	if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, env.op.Issuer()+"/authorize") {
+		t.Fatalf("start: status %d, Location %q\n%s", r.Status, r.Location, r.Body)
+	}
+	return env.callback(t, c, r.Location)
+}
