@@ -175,6 +175,7 @@ func (p *Provider) clientAuthenticated(r *http.Request) bool {
 	} else {
 		id, secret = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
 	}
+	p.secretsSeen = append(p.secretsSeen, secret)
 	return id == p.clientID && subtle.ConstantTimeCompare([]byte(secret), []byte(p.clientSecret)) == 1
 }
 

@@ -55,6 +55,7 @@ type Provider struct {
 	codes        map[string]*grant
 	tokens       map[string]User
 	counts       Counts
+	secretsSeen  []string
 	lastAuth     url.Values
 	kidSerial    int
 }
@@ -190,6 +191,13 @@ func (p *Provider) Counts() Counts {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.counts
+}
+
+// SecretsSeen returns every client secret presented at the token endpoint, right or wrong.
+func (p *Provider) SecretsSeen() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return slices.Clone(p.secretsSeen)
 }
 
 // LastAuthorization returns the query of the latest authorization request.
