@@ -148,13 +148,17 @@ func (s *Server) ssoDirect(c echo.Context, email string) (bool, error) {
 }
 
 // handleLoginSSO starts the sign-in at the chosen provider for the address typed in the first
-// step; the provider must serve that address's domain.
+// step; the provider must serve that address's domain. Starts are limited per client address.
 func (s *Server) handleLoginSSO(c echo.Context) error {
 	ctx := c.Request().Context()
 	email, ok := s.pendingLoginEmail(c)
 	if !ok {
 		s.setFlash(c, "login.err.expired")
 		return redirect(c, "/login")
+	}
+	if ok, wait, first := s.limiter.reserve(limit{"sso-start:" + clientBucket(c.RealIP()), limitSSOStartPerClient}); !ok {
+		s.auditLimited(c, store.MethodSSO, email, first)
+		return s.refuseLimited(c, email, wait)
 	}
 	id, err := idParam(c)
 	if err != nil {
