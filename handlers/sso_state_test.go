@@ -191,6 +191,12 @@ func TestSSOStateCookie(t *testing.T) {
 			t.Errorf("the first state in its own cookie: status %d\n%s", r.Status, r.Body)
 		}
 	})
+	t.Run("refuses a state whose provider was removed meanwhile", func(t *testing.T) { // last: it removes the provider
+		c := env.app.Client()
+		q := env.startSSO(t, c, "anna@example.se")
+		storetest.Exec(t, env.app.Store, "DELETE FROM identity_providers WHERE id = ?", env.idp)
+		wantStateRefused(t, env, callback(c, q), "provider was removed")
+	})
 }
 
 // TestSSOParallelSignIns: sign-ins started in several tabs each find their own state; a browser
