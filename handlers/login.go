@@ -46,6 +46,17 @@ func (s *Server) handleLoginEmailForm(c echo.Context) error {
 // nothing about whether an account exists.
 func (s *Server) handleLoginEmailSubmit(c echo.Context) error {
 	raw := c.FormValue("email")
+	key := "email-step:" + clientBucket(c.RealIP())
+	if ok, wait, first := s.limiter.reserve(limit{key, limitEmailStepPerClient}); !ok {
+		if first {
+			s.log.WarnContext(c.Request().Context(), "e-mail step rate limited", "client", clientBucket(c.RealIP()))
+		}
+		p := s.page(c, "login.title", "")
+		f := s.emailField(c, truncate(raw, maxEmail*2), "")
+		f.Error = lang(c).T("login.err.ratelimited", int(wait.Minutes())+1)
+		p.Errors = []views.FieldError{{Field: f.ID, Message: f.Error}}
+		return render(c, http.StatusTooManyRequests, views.LoginEmailPage(p, views.LoginEmailView{Email: f}))
+	}
 	email, err := NormaliseEmail(raw)
 	if err != nil {
 		key := "login.err.email"
@@ -158,7 +169,7 @@ func (s *Server) handleLoginPassword(c echo.Context) error {
 		f.Error = lang(c).T("login.err.ratelimited", minutes)
 		v.Password = &f
 		p.Errors = []views.FieldError{{Field: f.ID, Message: f.Error}}
-		s.auditLimited(c, email, first)
+		s.auditLimited(c, store.MethodPassword, email, first)
 		return render(c, http.StatusTooManyRequests, views.LoginMethodPage(p, v))
 	}
 	u, reason, err := s.checkPassword(ctx, email, password)
@@ -253,12 +264,29 @@ func (s *Server) auditSignInFailure(c echo.Context, method, email, reason string
 // auditLimited records a sign-in refused by the rate limits. Only the first refusal per limited
 // key and window gets an audit row, so that anonymous clients cannot grow the log by repeating
 // refused attempts; the metrics count every one.
-func (s *Server) auditLimited(c echo.Context, email string, first bool) {
+func (s *Server) auditLimited(c echo.Context, method, email string, first bool) {
 	if !first {
-		s.metrics.login(store.MethodPassword, false)
+		s.metrics.login(method, false)
 		return
 	}
-	_ = s.auditSignInFailure(c, store.MethodPassword, email, "rate limited; further refusals until the limit lifts are not logged")
+	_ = s.auditSignInFailure(c, method, email, "rate limited; further refusals until the limit lifts are not logged")
+}
+
+// refuseLimited shows the method page again with the rate-limit message, for a step refused by
+// a limit that lifts in wait.
+func (s *Server) refuseLimited(c echo.Context, email string, wait time.Duration) error {
+	v, origins, err := s.signInOptions(c.Request().Context(), email)
+	if err != nil {
+		return err
+	}
+	if v.Password != nil {
+		f := s.passwordField(c, "")
+		v.Password = &f
+	}
+	p := s.page(c, "login.title", "")
+	p.Errors = []views.FieldError{{Field: "main", Message: lang(c).T("login.err.ratelimited", int(wait.Minutes())+1)}}
+	allowFormTargets(c, origins...)
+	return render(c, http.StatusTooManyRequests, views.LoginMethodPage(p, v))
 }
 
 // handleLogout ends the session and returns to the sign-in page.

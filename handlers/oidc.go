@@ -56,7 +56,8 @@ func oidcBinding(c echo.Context) string {
 }
 
 // startOIDC begins a sign-in at p and sends the browser there. The state, nonce and PKCE
-// verifier stay on the server, bound to this browser, the provider and the redirect URI.
+// verifier wait in this browser, sealed in a cookie and bound to its session cookie, the
+// provider and the redirect URI; nothing is written to the database (see ssostate.go).
 func (s *Server) startOIDC(c echo.Context, p store.IdP, purpose string, userID int64, loginHint, next string) error {
 	ctx := c.Request().Context()
 	cfg, err := s.rpConfig(p)
@@ -70,9 +71,9 @@ func (s *Server) startOIDC(c echo.Context, p store.IdP, purpose string, userID i
 	st := store.OIDCState{
 		State: pending.State, Binding: oidcBinding(c), IdPID: p.ID, Revision: p.Revision, Purpose: purpose,
 		UserID: userID, Nonce: pending.Nonce, Verifier: pending.Verifier, RedirectURI: pending.RedirectURI,
-		Issuer: pending.Issuer, ClientID: pending.ClientID, Next: next,
+		Issuer: pending.Issuer, ClientID: pending.ClientID, Next: next, CreatedAt: s.store.Now(),
 	}
-	if err := s.store.SaveOIDCState(ctx, st, oidcStateTTL); err != nil {
+	if err := s.keepState(c, st); err != nil {
 		return err
 	}
 	if err := s.saveCookie(c); err != nil {
@@ -147,13 +148,17 @@ func (s *Server) ssoDirect(c echo.Context, email string) (bool, error) {
 }
 
 // handleLoginSSO starts the sign-in at the chosen provider for the address typed in the first
-// step; the provider must serve that address's domain.
+// step; the provider must serve that address's domain. Starts are limited per client address.
 func (s *Server) handleLoginSSO(c echo.Context) error {
 	ctx := c.Request().Context()
 	email, ok := s.pendingLoginEmail(c)
 	if !ok {
 		s.setFlash(c, "login.err.expired")
 		return redirect(c, "/login")
+	}
+	if ok, wait, first := s.limiter.reserve(limit{"sso-start:" + clientBucket(c.RealIP()), limitSSOStartPerClient}); !ok {
+		s.auditLimited(c, store.MethodSSO, email, first)
+		return s.refuseLimited(c, email, wait)
 	}
 	id, err := idParam(c)
 	if err != nil {
@@ -178,23 +183,21 @@ func (s *Server) handleLoginSSO(c echo.Context) error {
 }
 
 // handleOIDCCallback takes the provider's answer. The state must be known, unused, unexpired
-// and started in this browser; the rest is checked by oidcrp.
+// and started in this browser (takeState); the rest is checked by oidcrp.
 func (s *Server) handleOIDCCallback(c echo.Context) error {
 	ctx := c.Request().Context()
 	q := c.QueryParams()
-	binding, _ := cookie(c).Values[keyOIDCBinding].(string)
-	st, err := s.store.TakeOIDCState(ctx, truncate(q.Get("state"), 200), binding)
-	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrExpired) {
-		reason := "state unknown, already used or started in another browser"
-		if errors.Is(err, store.ErrExpired) {
-			reason = "state expired"
-		}
-		return s.refuseSSO(c, store.IdP{}, "", ssoRefusal{Kind: string(oidcrp.KindState), Detail: reason})
+	st, err := s.takeState(c, truncate(q.Get("state"), 200))
+	if isStateRefusal(err) {
+		return s.refuseSSO(c, store.IdP{}, "", ssoRefusal{Kind: string(oidcrp.KindState), Detail: err.Error()})
 	}
 	if err != nil {
 		return err
 	}
 	p, err := s.store.IdP(ctx, st.IdPID)
+	if errors.Is(err, store.ErrNotFound) {
+		return s.refuseSSO(c, store.IdP{}, "", ssoRefusal{Kind: string(oidcrp.KindState), Detail: "the provider was removed"})
+	}
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,15 @@ const (
 	limitPerClient  = 30
 )
 
+// Limits on the steps before the password, per client address and window. They count every
+// request, not only failures, since these steps cannot fail: what they bound is the work an
+// anonymous client may cause (a call to the provider, and at the callback one used-state record
+// per started sign-in). They are generous, so that an office behind one address still gets in.
+const (
+	limitEmailStepPerClient = 100
+	limitSSOStartPerClient  = 60
+)
+
 // loginLimiter counts failed sign-ins per key in fixed windows. It is in memory: a restart
 // forgets, which is acceptable for a single-binary portal.
 type loginLimiter struct {

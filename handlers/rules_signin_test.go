@@ -231,3 +231,55 @@ func TestRulesSignInRefusalsLoggedWithinBudget(t *testing.T) {
 		})
 	}
 }
+
+// TestRulesSignInStepsLimitedPerClient: the steps before the password, the e-mail step and the
+// start of an SSO sign-in, are open to anyone and limited per client address like the password
+// step: past the limit they answer 429 with the same message, and only the first refusal in a
+// window is logged.
+func TestRulesSignInStepsLimitedPerClient(t *testing.T) {
+	t.Run("the e-mail step", func(t *testing.T) {
+		app := handlertest.New(t)
+		c := app.Client()
+		for i := range 100 {
+			if r := c.Post(t, "/login", url.Values{"email": {fmt.Sprintf("p%d@example.se", i)}}); r.Status != http.StatusSeeOther {
+				t.Fatalf("e-mail step %d: status %d, want 303", i+1, r.Status)
+			}
+		}
+		r := app.Client().Post(t, "/login", url.Values{"email": {"anna@example.se"}})
+		if r.Status != http.StatusTooManyRequests {
+			t.Fatalf("past the limit, from a fresh browser: status %d, want 429", r.Status)
+		}
+		if got := r.Doc(t).Find("main").Text(); !strings.Contains(got, "För många försök") {
+			t.Errorf("no rate-limit message on the page:\n%s", r.Body)
+		}
+	})
+	t.Run("the SSO start", func(t *testing.T) {
+		env := newSSOEnv(t)
+		c := env.app.Client()
+		c.Post(t, "/login", url.Values{"email": {"anna@example.se"}})
+		start := "/login/sso/" + fmt.Sprint(env.idp)
+		for i := range 60 {
+			if r := c.Post(t, start, nil); r.Status != http.StatusSeeOther {
+				t.Fatalf("start %d: status %d, want 303", i+1, r.Status)
+			}
+		}
+		for i := range 3 {
+			r := c.Post(t, start, nil)
+			if r.Status != http.StatusTooManyRequests {
+				t.Fatalf("start past the limit %d: status %d, want 429", i+1, r.Status)
+			}
+			if got := r.Doc(t).Find("main").Text(); !strings.Contains(got, "För många försök") {
+				t.Errorf("no rate-limit message on the page:\n%s", r.Body)
+			}
+		}
+		var limited int
+		for _, r := range storetest.AuditRows(t, env.app.Store, "login.failure") {
+			if strings.Contains(r.Detail, "rate limited") {
+				limited++
+			}
+		}
+		if limited != 1 {
+			t.Errorf("%d rate-limited rows after three refusals, want 1", limited)
+		}
+	})
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"testing"
-	"time"
 
 	"portvakt/store"
 	"portvakt/store/storetest"
@@ -125,53 +124,6 @@ func TestIdPTestedMark(t *testing.T) {
 		}
 		if p, _ := s.IdP(ctx, id); !p.TestedAt.IsZero() {
 			t.Error("marked tested with an old revision")
-		}
-	})
-}
-
-func TestOIDCStates(t *testing.T) {
-	ctx := context.Background()
-	s := storetest.Open(t)
-	id, err := s.CreateIdP(ctx, store.CLIActor, store.IdPInput{Name: "P", Preset: "other", Issuer: "https://p", ClientID: "c", SecretEnc: []byte{1}, Scopes: "openid"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := time.Unix(1_800_000_000, 0)
-	s.Now = func() time.Time { return now }
-	save := func(state string) {
-		st := store.OIDCState{State: state, Binding: "browser-1", IdPID: id, Purpose: store.PurposeLogin, Nonce: "n", Verifier: "v",
-			RedirectURI: "http://127.0.0.1/cb", Issuer: "https://p", ClientID: "c", Next: "/"}
-		if err := s.SaveOIDCState(ctx, st, 10*time.Minute); err != nil {
-			t.Fatal(err)
-		}
-	}
-	t.Run("is used once", func(t *testing.T) {
-		save("s1")
-		got, err := s.TakeOIDCState(ctx, "s1", "browser-1")
-		if err != nil || got.Nonce != "n" || got.IdPID != id {
-			t.Fatalf("first take: %+v, %v", got, err)
-		}
-		if _, err := s.TakeOIDCState(ctx, "s1", "browser-1"); !errors.Is(err, store.ErrNotFound) {
-			t.Errorf("replay: got %v, want ErrNotFound", err)
-		}
-	})
-	t.Run("belongs to its browser", func(t *testing.T) {
-		save("s2")
-		if _, err := s.TakeOIDCState(ctx, "s2", "browser-2"); !errors.Is(err, store.ErrNotFound) {
-			t.Errorf("other browser: got %v, want ErrNotFound", err)
-		}
-		if _, err := s.TakeOIDCState(ctx, "s2", "browser-1"); err != nil {
-			t.Errorf("own browser after a foreign attempt: %v", err)
-		}
-	})
-	t.Run("expires and is gone", func(t *testing.T) {
-		save("s3")
-		now = now.Add(11 * time.Minute)
-		if _, err := s.TakeOIDCState(ctx, "s3", "browser-1"); !errors.Is(err, store.ErrExpired) {
-			t.Errorf("got %v, want ErrExpired", err)
-		}
-		if _, err := s.TakeOIDCState(ctx, "s3", "browser-1"); !errors.Is(err, store.ErrNotFound) {
-			t.Errorf("after expiry: got %v, want ErrNotFound", err)
 		}
 	})
 }

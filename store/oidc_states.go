@@ -2,9 +2,7 @@ package store
 
 import (
 	"context"
-	"crypto/subtle"
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 )
@@ -15,10 +13,12 @@ const (
 	PurposeTest  = "test"
 )
 
-// OIDCState is a sign-in started at a provider, kept until its callback arrives.
+// OIDCState is a sign-in started at a provider, kept until its callback arrives. It is not
+// stored here: the web layer seals it into a cookie of the browser that started the sign-in.
+// The store only records which states have been used (UseOIDCState).
 type OIDCState struct {
-	State       string // the secret sent to the provider; only its hash is stored
-	Binding     string // the secret kept in the browser's cookie; only its hash is stored
+	State       string // the secret sent to the provider
+	Binding     string // the secret kept in the browser's session cookie
 	IdPID       int64
 	Revision    int64
 	Purpose     string
@@ -32,67 +32,28 @@ type OIDCState struct {
 	CreatedAt   time.Time
 }
 
-// SaveOIDCState stores a started sign-in for ttl; expired ones are swept on the way.
-func (s *Store) SaveOIDCState(ctx context.Context, st OIDCState, ttl time.Duration) error {
+// UseOIDCState records that state has been used, keeping the record until expires, after which
+// the state is refused as expired anyway. A state already recorded gives ErrExpired ("expired or
+// used"). Records past their expiry are swept on the way, so the table holds at most the states
+// used within one lifetime.
+func (s *Store) UseOIDCState(ctx context.Context, state string, expires time.Time) error {
 	now := s.now()
-	var user any
-	if st.UserID != 0 {
-		user = st.UserID
-	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, "DELETE FROM oidc_states WHERE expires_at < ?", now); err != nil {
-			return fmt.Errorf("store: sweep sign-in states: %w", err)
+		if _, err := tx.ExecContext(ctx, "DELETE FROM oidc_used_states WHERE expires_at < ?", now); err != nil {
+			return fmt.Errorf("store: sweep used sign-in states: %w", err)
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO oidc_states (state_hash, binding_hash, idp_id, revision, purpose,
-			user_id, nonce, verifier, redirect_uri, issuer, client_id, next, created_at, expires_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			hashToken(st.State), hashToken(st.Binding), st.IdPID, st.Revision, st.Purpose, user, st.Nonce,
-			st.Verifier, st.RedirectURI, st.Issuer, st.ClientID, st.Next, now, now+int64(ttl.Seconds()))
+		res, err := tx.ExecContext(ctx, `INSERT INTO oidc_used_states (state_hash, expires_at) VALUES (?, ?)
+			ON CONFLICT (state_hash) DO NOTHING`, hashToken(state), expires.Unix())
 		if err != nil {
-			return fmt.Errorf("store: save sign-in state: %w", err)
-		}
-		return nil
-	})
-}
-
-// TakeOIDCState returns and deletes the started sign-in for state, so that it is used once. A
-// state that is unknown or belongs to another browser gives ErrNotFound (and stays, so that a
-// stolen state cannot be burnt by someone else); an expired one gives ErrExpired.
-func (s *Store) TakeOIDCState(ctx context.Context, state, binding string) (OIDCState, error) {
-	var st OIDCState
-	expired := false
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		var bindingHash string
-		var user sql.NullInt64
-		var created, expires int64
-		err := tx.QueryRowContext(ctx, `SELECT binding_hash, idp_id, revision, purpose, user_id, nonce, verifier,
-			redirect_uri, issuer, client_id, next, created_at, expires_at FROM oidc_states WHERE state_hash = ?`,
-			hashToken(state)).Scan(&bindingHash, &st.IdPID, &st.Revision, &st.Purpose, &user, &st.Nonce, &st.Verifier,
-			&st.RedirectURI, &st.Issuer, &st.ClientID, &st.Next, &created, &expires)
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("store: sign-in state: %w", ErrNotFound)
-		}
-		if err != nil {
-			return fmt.Errorf("store: sign-in state: %w", err)
-		}
-		if binding == "" || subtle.ConstantTimeCompare([]byte(hashToken(binding)), []byte(bindingHash)) != 1 {
-			return fmt.Errorf("store: sign-in state of another browser: %w", ErrNotFound)
-		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM oidc_states WHERE state_hash = ?", hashToken(state)); err != nil {
 			return fmt.Errorf("store: use sign-in state: %w", err)
 		}
-		// An expired state is deleted all the same: the transaction commits, then it is refused.
-		expired = s.now() > expires
-		st.State, st.Binding, st.UserID, st.CreatedAt = state, binding, user.Int64, time.Unix(created, 0)
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("store: use sign-in state: %w", err)
+		} else if n == 0 {
+			return fmt.Errorf("store: sign-in state already used: %w", ErrExpired)
+		}
 		return nil
 	})
-	if err != nil {
-		return OIDCState{}, err
-	}
-	if expired {
-		return OIDCState{}, fmt.Errorf("store: sign-in state: %w", ErrExpired)
-	}
-	return st, nil
 }
 
 // PurposeLink is a person linking their own identity from their profile (DESIGN.md flow 13).

@@ -2,25 +2,18 @@ package store
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"testing"
 	"time"
 )
 
 // TestOIDCStateSingleUseUnderRace: a callback replayed many times at once (a double click, or
-// an attacker racing the browser) gets through exactly once.
+// an attacker racing the browser with a copy of its cookie) gets through exactly once.
 func TestOIDCStateSingleUseUnderRace(t *testing.T) {
 	ctx := context.Background()
 	s := openTestStore(t)
-	id, err := s.CreateIdP(ctx, CLIActor, IdPInput{Name: "P", Preset: "other", Issuer: "https://p", ClientID: "c", SecretEnc: []byte{1}, Scopes: "openid"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	st := OIDCState{State: "raced", Binding: "browser", IdPID: id, Purpose: PurposeLogin, Nonce: "n", Verifier: "v",
-		RedirectURI: "http://127.0.0.1/cb", Issuer: "https://p", ClientID: "c"}
-	if err := s.SaveOIDCState(ctx, st, 10*time.Minute); err != nil {
-		t.Fatal(err)
-	}
+	expires := s.Now().Add(10 * time.Minute)
 	const n = 8
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -31,7 +24,7 @@ func TestOIDCStateSingleUseUnderRace(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			<-start
-			if _, err := s.TakeOIDCState(ctx, "raced", "browser"); err == nil {
+			if err := s.UseOIDCState(ctx, "raced", expires); err == nil {
 				mu.Lock()
 				wins++
 				mu.Unlock()
@@ -41,6 +34,46 @@ func TestOIDCStateSingleUseUnderRace(t *testing.T) {
 	close(start)
 	wg.Wait()
 	if wins != 1 {
-		t.Errorf("%d of %d concurrent callbacks took the state, want exactly 1", wins, n)
+		t.Errorf("%d of %d concurrent callbacks used the state, want exactly 1", wins, n)
 	}
+}
+
+// TestOIDCUsedStates: a state is used once; its record lasts until the state's expiry and is
+// swept after it, so the table holds only the states used within one lifetime.
+func TestOIDCUsedStates(t *testing.T) {
+	ctx := context.Background()
+	s := openTestStore(t)
+	now := time.Unix(1_800_000_000, 0)
+	s.Now = func() time.Time { return now }
+	count := func() int {
+		var n int
+		if err := s.write.QueryRowContext(ctx, "SELECT COUNT(*) FROM oidc_used_states").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	t.Run("is used once", func(t *testing.T) {
+		if err := s.UseOIDCState(ctx, "s1", now.Add(10*time.Minute)); err != nil {
+			t.Fatalf("first use: %v", err)
+		}
+		if err := s.UseOIDCState(ctx, "s1", now.Add(10*time.Minute)); !errors.Is(err, ErrExpired) {
+			t.Errorf("replay: got %v, want ErrExpired", err)
+		}
+		if err := s.UseOIDCState(ctx, "s2", now.Add(10*time.Minute)); err != nil {
+			t.Errorf("another state: %v", err)
+		}
+	})
+	t.Run("is kept until its expiry, then swept", func(t *testing.T) {
+		now = now.Add(10 * time.Minute)
+		if err := s.UseOIDCState(ctx, "s1", now); !errors.Is(err, ErrExpired) {
+			t.Errorf("replay at the expiry: got %v, want ErrExpired", err)
+		}
+		now = now.Add(time.Second)
+		if err := s.UseOIDCState(ctx, "s3", now.Add(10*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		if got := count(); got != 1 {
+			t.Errorf("%d records after the first two expired, want 1", got)
+		}
+	})
 }

@@ -1,0 +1,234 @@
+package handlers_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"portvakt/handlers/handlertest"
+	"portvakt/handlers/oidcrp/oidctest"
+	"portvakt/store/storetest"
+)
+
+// stateCookies returns the client's sealed sign-in state cookies.
+func stateCookies(t testing.TB, app *handlertest.App, c *handlertest.Client) []*http.Cookie {
+	t.Helper()
+	u, _ := url.Parse(app.URL)
+	var out []*http.Cookie
+	for _, ck := range c.HTTP.Jar.Cookies(u) {
+		if strings.HasPrefix(ck.Name, "pv_sso_") {
+			out = append(out, ck)
+		}
+	}
+	return out
+}
+
+// setCookies puts cookies into the client's jar, as a browser (or an attacker) holding them would.
+func setCookies(app *handlertest.App, c *handlertest.Client, cks []*http.Cookie) {
+	u, _ := url.Parse(app.URL)
+	for _, ck := range cks {
+		c.HTTP.Jar.SetCookies(u, []*http.Cookie{{Name: ck.Name, Value: ck.Value, Path: "/"}})
+	}
+}
+
+// startSSO walks the e-mail step and starts the sign-in; it returns the provider's answer to
+// deliver to the callback.
+func (env *ssoEnv) startSSO(t testing.TB, c *handlertest.Client, email string) url.Values {
+	t.Helper()
+	c.Post(t, "/login", url.Values{"email": {email}})
+	r := c.Post(t, "/login/sso/"+strconv.FormatInt(env.idp, 10), nil)
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("start: status %d\n%s", r.Status, r.Body)
+	}
+	q, err := oidctest.Callback(context.Background(), r.Location, env.app.Server.RedirectURI())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return q
+}
+
+// wantStateRefused checks a callback refused for its state, with reason in the audit detail.
+func wantStateRefused(t *testing.T, env *ssoEnv, r *handlertest.Response, reason string) {
+	t.Helper()
+	wantRefused(t, env, r, "state")
+	if got := lastAudit(t, env.app, "login.failure"); !strings.Contains(got, reason) {
+		t.Errorf("audit %q, want the reason %q", got, reason)
+	}
+}
+
+// TestSSOStartWritesNothing: starting a sign-in is open to anyone, so it must not write to the
+// database; the started sign-in waits in the browser's cookie.
+func TestSSOStartWritesNothing(t *testing.T) {
+	env := newSSOEnv(t)
+	t.Run("choosing the provider", func(t *testing.T) {
+		c := env.app.Client()
+		c.Post(t, "/login", url.Values{"email": {"anna@example.se"}})
+		before := snapshot(t, env.app)
+		r := c.Post(t, "/login/sso/"+strconv.FormatInt(env.idp, 10), nil)
+		if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, env.op.Issuer()+"/authorize") {
+			t.Fatalf("start: status %d Location %q", r.Status, r.Location)
+		}
+		if d := diffSnapshots(before, snapshot(t, env.app)); d != "" {
+			t.Errorf("the start changed the database:\n%s", d)
+		}
+		if n := len(stateCookies(t, env.app, c)); n != 1 {
+			t.Errorf("%d state cookies, want 1", n)
+		}
+	})
+	t.Run("straight from the e-mail step while passwords are off", func(t *testing.T) {
+		storetest.PasswordLogin(t, env.app.Store, false)
+		defer storetest.PasswordLogin(t, env.app.Store, true)
+		c := env.app.Client()
+		c.CSRF(t)
+		before := snapshot(t, env.app)
+		r := c.Post(t, "/login", url.Values{"email": {"anna@example.se"}})
+		if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, env.op.Issuer()+"/authorize") {
+			t.Fatalf("e-mail step: status %d Location %q", r.Status, r.Location)
+		}
+		if d := diffSnapshots(before, snapshot(t, env.app)); d != "" {
+			t.Errorf("the start changed the database:\n%s", d)
+		}
+	})
+}
+
+// TestSSOStateCookie: the sealed state is refused unless it comes back once, unexpired,
+// unaltered, in the browser that started it.
+func TestSSOStateCookie(t *testing.T) {
+	env := newSSOEnv(t)
+	env.app.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
+	env.op.SetUser(annaAt())
+	callback := func(c *handlertest.Client, q url.Values) *handlertest.Response {
+		return c.Get(t, "/auth/oidc/callback?"+q.Encode())
+	}
+	t.Run("is HttpOnly, SameSite=Lax and lives as long as the state", func(t *testing.T) {
+		c := env.app.Client()
+		c.Post(t, "/login", url.Values{"email": {"anna@example.se"}})
+		r := c.Post(t, "/login/sso/"+strconv.FormatInt(env.idp, 10), nil)
+		var found bool
+		for _, ck := range (&http.Response{Header: r.Header}).Cookies() {
+			if !strings.HasPrefix(ck.Name, "pv_sso_") {
+				continue
+			}
+			found = true
+			if !ck.HttpOnly || ck.SameSite != http.SameSiteLaxMode || ck.MaxAge != 600 || ck.Path != "/" {
+				t.Errorf("state cookie %s", ck)
+			}
+		}
+		if !found {
+			t.Fatal("no state cookie set")
+		}
+	})
+	t.Run("refuses a replayed state, also with its cookie kept", func(t *testing.T) {
+		c := env.app.Client()
+		q := env.startSSO(t, c, "anna@example.se")
+		kept := stateCookies(t, env.app, c)
+		if r := callback(c, q); r.Status != http.StatusSeeOther {
+			t.Fatalf("first callback: status %d\n%s", r.Status, r.Body)
+		}
+		if n := len(stateCookies(t, env.app, c)); n != 0 {
+			t.Errorf("%d state cookies after the callback, want none", n)
+		}
+		wantStateRefused(t, env, callback(c, q), "state unknown")
+		setCookies(env.app, c, kept)
+		wantStateRefused(t, env, callback(c, q), "state already used")
+	})
+	t.Run("refuses a state from another browser", func(t *testing.T) {
+		c := env.app.Client()
+		q := env.startSSO(t, c, "anna@example.se")
+		wantStateRefused(t, env, callback(env.app.Client(), q), "state unknown")
+		other := env.app.Client()
+		setCookies(env.app, other, stateCookies(t, env.app, c)) // the cookie alone, carried over
+		wantStateRefused(t, env, callback(other, q), "another browser")
+		if r := callback(c, q); r.Status != http.StatusSeeOther {
+			t.Errorf("the browser that started it, after the foreign attempts: status %d\n%s", r.Status, r.Body)
+		}
+	})
+	t.Run("refuses an expired state", func(t *testing.T) {
+		c := env.app.Client()
+		q := env.startSSO(t, c, "anna@example.se")
+		env.app.Store.Now = func() time.Time { return time.Now().Add(10*time.Minute + time.Second) }
+		defer func() { env.app.Store.Now = time.Now }()
+		wantStateRefused(t, env, callback(c, q), "state expired")
+	})
+	t.Run("refuses an altered cookie", func(t *testing.T) {
+		c := env.app.Client()
+		q := env.startSSO(t, c, "anna@example.se")
+		cks := stateCookies(t, env.app, c)
+		if len(cks) != 1 {
+			t.Fatalf("%d state cookies, want 1", len(cks))
+		}
+		v := []byte(cks[0].Value)
+		i := len(v) / 2
+		v[i] ^= 'A' ^ 'B' // stays a base64 character
+		if v[i] == cks[0].Value[i] || !strings.ContainsRune("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", rune(v[i])) {
+			t.Fatalf("altered %q to %q", cks[0].Value[i], v[i])
+		}
+		cks[0].Value = string(v)
+		setCookies(env.app, c, cks)
+		wantStateRefused(t, env, callback(c, q), "does not open")
+	})
+	t.Run("refuses a cookie moved to another state's name", func(t *testing.T) {
+		c := env.app.Client()
+		q1 := env.startSSO(t, c, "anna@example.se")
+		first := stateCookies(t, env.app, c)
+		q2 := env.startSSO(t, c, "anna@example.se")
+		var second *http.Cookie
+		for _, ck := range stateCookies(t, env.app, c) {
+			if ck.Name != first[0].Name {
+				second = ck
+			}
+		}
+		if len(first) != 1 || second == nil {
+			t.Fatalf("state cookies: %d after the first start, none new after the second", len(first))
+		}
+		setCookies(env.app, c, []*http.Cookie{{Name: second.Name, Value: first[0].Value}})
+		wantStateRefused(t, env, callback(c, q2), "does not open")
+		if r := callback(c, q1); r.Status != http.StatusSeeOther {
+			t.Errorf("the first state in its own cookie: status %d\n%s", r.Status, r.Body)
+		}
+	})
+	t.Run("refuses a state whose provider was removed meanwhile", func(t *testing.T) { // last: it removes the provider
+		c := env.app.Client()
+		q := env.startSSO(t, c, "anna@example.se")
+		storetest.Exec(t, env.app.Store, "DELETE FROM identity_providers WHERE id = ?", env.idp)
+		wantStateRefused(t, env, callback(c, q), "provider was removed")
+	})
+}
+
+// TestSSOParallelSignIns: sign-ins started in several tabs each find their own state; a browser
+// keeps the four latest, and the oldest beyond them is refused like an expired one.
+func TestSSOParallelSignIns(t *testing.T) {
+	env := newSSOEnv(t)
+	env.app.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
+	env.op.SetUser(annaAt())
+	t.Run("two tabs", func(t *testing.T) {
+		c := env.app.Client()
+		q1 := env.startSSO(t, c, "anna@example.se")
+		q2 := env.startSSO(t, c, "anna@example.se")
+		for i, q := range []url.Values{q2, q1} {
+			if r := c.Get(t, "/auth/oidc/callback?"+q.Encode()); r.Status != http.StatusSeeOther {
+				t.Errorf("callback %d: status %d\n%s", i+1, r.Status, r.Body)
+			}
+		}
+	})
+	t.Run("five tabs", func(t *testing.T) {
+		c := env.app.Client()
+		var qs []url.Values
+		for range 5 {
+			qs = append(qs, env.startSSO(t, c, "anna@example.se"))
+		}
+		if n := len(stateCookies(t, env.app, c)); n != 4 {
+			t.Errorf("%d state cookies, want 4", n)
+		}
+		wantStateRefused(t, env, c.Get(t, "/auth/oidc/callback?"+qs[0].Encode()), "state unknown")
+		for i, q := range qs[1:] {
+			if r := c.Get(t, "/auth/oidc/callback?"+q.Encode()); r.Status != http.StatusSeeOther {
+				t.Errorf("callback %d: status %d\n%s", i+2, r.Status, r.Body)
+			}
+		}
+	})
+}
