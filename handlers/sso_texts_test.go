@@ -31,7 +31,7 @@ func TestSSOKindsHaveTexts(t *testing.T) {
 	for _, k := range []oidcrp.DiscoveryKind{
 		oidcrp.DiscoveryUnreachable, oidcrp.DiscoveryTimeout, oidcrp.DiscoveryHTTPStatus, oidcrp.DiscoveryNotJSON,
 		oidcrp.DiscoveryIssuerMismatch, oidcrp.DiscoveryNoAuthorization, oidcrp.DiscoveryNoToken, oidcrp.DiscoveryNoJWKS,
-		oidcrp.DiscoveryInsecureEndpoint,
+		oidcrp.DiscoveryInsecureEndpoint, oidcrp.DiscoveryRedirect, oidcrp.DiscoveryTooLarge, oidcrp.DiscoveryForbiddenAddress,
 	} {
 		if key := "sso.err.discovery." + string(k); !views.HasText(key) {
 			t.Errorf("no text %q", key)

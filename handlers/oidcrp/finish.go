@@ -41,8 +41,17 @@ func (r *Result) VerifiedEmail() (string, error) {
 }
 
 // Finish completes a sign-in from the callback's query parameters and the
-// Pending stored by Start. Every refusal is a *Failure.
+// Pending stored by Start. Every refusal is a *Failure, its Detail bounded.
 func (rp *RP) Finish(ctx context.Context, cfg Config, query url.Values, p Pending) (*Result, error) {
+	res, err := rp.finish(ctx, cfg, query, p)
+	if f, ok := AsFailure(err); ok {
+		// Details quote errors from go-oidc and x/oauth2, which may quote the provider's answer.
+		f.Detail = providerText(f.Detail, maxDetail)
+	}
+	return res, err
+}
+
+func (rp *RP) finish(ctx context.Context, cfg Config, query url.Values, p Pending) (*Result, error) {
 	if err := checkPending(cfg, query, p); err != nil {
 		return nil, err
 	}
