@@ -19,7 +19,7 @@ func TestSSOKindsHaveTexts(t *testing.T) {
 		oidcrp.KindIssuerMismatch, oidcrp.KindAudienceMismatch, oidcrp.KindExpired, oidcrp.KindNotYetValid,
 		oidcrp.KindBadSignature, oidcrp.KindUnsupportedAlg, oidcrp.KindInvalidToken, oidcrp.KindNonceMismatch,
 		oidcrp.KindMissingSub, oidcrp.KindMissingIat, oidcrp.KindAZPMismatch, oidcrp.KindUserInfo,
-		oidcrp.KindUserInfoSubMismatch, oidcrp.KindEmailMissing, oidcrp.KindEmailUnverified,
+		oidcrp.KindUserInfoSubMismatch, oidcrp.KindEmailMissing, oidcrp.KindEmailUnverified, oidcrp.KindHostedDomain,
 	} {
 		kinds = append(kinds, string(k))
 	}

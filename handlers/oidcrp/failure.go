@@ -68,6 +68,9 @@ const (
 	KindEmailMissing Kind = "email_missing"
 	// KindEmailUnverified: the provider does not vouch for the e-mail.
 	KindEmailUnverified Kind = "email_unverified"
+	// KindHostedDomain: a Google Workspace sign-in whose hd claim is missing or is not a domain
+	// the provider serves (a consumer Google account, or another organisation's).
+	KindHostedDomain Kind = "hosted_domain"
 )
 
 // Bounds on text a provider chooses, before it reaches the audit log, the stored test result

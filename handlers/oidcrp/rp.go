@@ -33,6 +33,11 @@ type Config struct {
 	ClientID     string
 	ClientSecret string
 	Scopes       []string
+	// Preset is the kind of provider; PresetGoogle requires the hd claim.
+	Preset Preset
+	// HostedDomains are the domains the provider serves, set for PresetGoogle: the ID token's
+	// hd claim must be one of them.
+	HostedDomains []string
 }
 
 // Pending is a started sign-in. The caller keeps it on the server (single
