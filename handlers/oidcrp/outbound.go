@@ -133,14 +133,15 @@ func refusedAddress(a netip.Addr) bool {
 	return false
 }
 
-// limitTransport bounds the body of every answer, and refuses a literal refused address
-// before any proxy sees the request.
+// limitTransport bounds the body of every answer. It also refuses a refused address written
+// as such in the URL: when a proxy is set (HTTPS_PROXY), the dialer sees only the proxy's
+// address, and names are then resolved by the proxy, whose own rules apply.
 type limitTransport struct {
 	base http.RoundTripper
 }
 
 func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if a, err := netip.ParseAddr(strings.Trim(req.URL.Hostname(), "[]")); err == nil && refusedAddress(a) {
+	if a, err := netip.ParseAddr(req.URL.Hostname()); err == nil && refusedAddress(a) {
 		return nil, &AddressError{Addr: a.Unmap()}
 	}
 	resp, err := t.base.RoundTrip(req)

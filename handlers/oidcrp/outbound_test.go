@@ -42,6 +42,39 @@ func TestHTTPClientRefusesMetadataAddresses(t *testing.T) {
 	}
 }
 
+// TestDialerRefusesMetadataAddresses: the client's own dialer refuses the address it would
+// connect to, whatever name led there, before connecting; no listener is needed.
+func TestDialerRefusesMetadataAddresses(t *testing.T) {
+	transport := NewHTTPClient().Transport.(*limitTransport).base.(*http.Transport)
+	for _, addr := range []string{"169.254.169.254:80", "[fd00:ec2::254]:80", "[fe80::1]:443", "[::ffff:169.254.169.254]:80"} {
+		t.Run(addr, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+			defer cancel()
+			start := time.Now()
+			conn, err := transport.DialContext(ctx, "tcp", addr)
+			if err == nil {
+				conn.Close()
+			}
+			var ae *AddressError
+			if !errors.As(err, &ae) {
+				t.Fatalf("got %v, want the address refused", err)
+			}
+			if d := time.Since(start); d > time.Second {
+				t.Errorf("refusal took %s; it must come before connecting", d)
+			}
+		})
+	}
+	t.Run("loopback stays allowed", func(t *testing.T) {
+		srv := httptest.NewServer(http.NotFoundHandler())
+		defer srv.Close()
+		conn, err := transport.DialContext(context.Background(), "tcp", strings.TrimPrefix(srv.URL, "http://"))
+		if err != nil {
+			t.Fatalf("got %v", err)
+		}
+		conn.Close()
+	})
+}
+
 func TestRefusedAddress(t *testing.T) {
 	refused := []string{
 		"169.254.169.254", "169.254.0.1", "fe80::1", "febf::1", "fd00:ec2::254", "::ffff:169.254.169.254",
