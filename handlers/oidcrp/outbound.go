@@ -51,7 +51,7 @@ func NewHTTPClient() *http.Client {
 
 // RedirectError reports a redirect that was not followed.
 type RedirectError struct {
-	From, To string
+	From, To string // From is the first request's address; empty when TooMany
 	// TooMany is true when the redirect was refused because of the number before it.
 	TooMany bool
 }
@@ -67,10 +67,10 @@ func (e *RedirectError) Error() string {
 // checkRedirect follows a redirect only to the scheme and host (with port) of the first
 // request: an https issuer must not send portvakt to an http or internal address.
 func checkRedirect(req *http.Request, via []*http.Request) error {
-	first := via[0].URL
 	if len(via) >= maxRedirects {
-		return &RedirectError{From: first.Redacted(), To: req.URL.Redacted(), TooMany: true}
+		return &RedirectError{To: req.URL.Redacted(), TooMany: true}
 	}
+	first := via[0].URL
 	if req.URL.Scheme != first.Scheme || !strings.EqualFold(req.URL.Host, first.Host) {
 		return &RedirectError{From: first.Redacted(), To: req.URL.Redacted()}
 	}
