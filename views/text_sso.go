@@ -56,7 +56,7 @@ func init() {
 		"sso.preset.okta.about":     {"Ni behöver adressen till er Okta-organisation.", "You need the address of your Okta organisation."},
 		"sso.preset.okta.howto":     {"I Okta Admin Console: Applications > Create App Integration > OIDC > Web Application. Klistra in omdirigerings-URI:n nedan under Sign-in redirect URIs.", "In the Okta Admin Console: Applications > Create App Integration > OIDC > Web Application. Paste the redirect URI below under Sign-in redirect URIs."},
 		"sso.preset.google":         {"Google Workspace", "Google Workspace"},
-		"sso.preset.google.about":   {"Inloggning med organisationens Google-konton.", "Sign-in with your organisation's Google accounts."},
+		"sso.preset.google.about":   {"Inloggning med organisationens Google Workspace-konton. Bara konton i domänerna som leverantören betjänar släpps in; privata Google-konton aldrig.", "Sign-in with your organisation's Google Workspace accounts. Only accounts of the domains the provider serves get in; personal Google accounts never."},
 		"sso.preset.google.howto":   {"I Google Cloud Console: API:er och tjänster > Inloggningsuppgifter > Skapa OAuth-klient-id av typen Webbapplikation. Klistra in omdirigerings-URI:n nedan under Auktoriserade omdirigerings-URI:er.", "In the Google Cloud Console: APIs & Services > Credentials > Create OAuth client ID of type Web application. Paste the redirect URI below under Authorised redirect URIs."},
 		"sso.preset.keycloak":       {"Keycloak", "Keycloak"},
 		"sso.preset.keycloak.about": {"Ni behöver serverns adress och namnet på er realm.", "You need the server's address and the name of your realm."},
