@@ -40,8 +40,14 @@ func (s *Server) rpConfig(p store.IdP) (oidcrp.Config, error) {
 	if err != nil {
 		return oidcrp.Config{}, err
 	}
-	return oidcrp.Config{ProviderID: p.ID, Issuer: p.Issuer, ClientID: p.ClientID, ClientSecret: secret,
-		Scopes: strings.Fields(p.Scopes)}, nil
+	cfg := oidcrp.Config{ProviderID: p.ID, Issuer: p.Issuer, ClientID: p.ClientID, ClientSecret: secret,
+		Scopes: strings.Fields(p.Scopes), Preset: oidcrp.Preset(p.Preset)}
+	if cfg.Preset == oidcrp.PresetGoogle {
+		for _, d := range p.Domains {
+			cfg.HostedDomains = append(cfg.HostedDomains, d.Name)
+		}
+	}
+	return cfg, nil
 }
 
 // oidcBinding returns this browser's binding value, making one when needed.

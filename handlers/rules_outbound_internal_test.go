@@ -12,8 +12,8 @@ import (
 )
 
 // TestIdPClientIsBounded: unless a test injects its own, every request to identity providers
-// goes through oidcrp's client, which has a timeout and refuses redirects to other schemes and
-// beyond a few hops.
+// goes through oidcrp's client, which has a timeout and refuses redirects to other schemes or
+// hosts and beyond a few hops.
 func TestIdPClientIsBounded(t *testing.T) {
 	base, _ := url.Parse("http://127.0.0.1:1")
 	_, s, err := New(Config{BaseURL: base, Keys: NewRandomKeys(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, storetest.Open(t))
@@ -33,6 +33,9 @@ func TestIdPClientIsBounded(t *testing.T) {
 	}
 	if err := c.CheckRedirect(req("file:///etc/passwd"), []*http.Request{req("https://idp.example")}); err == nil {
 		t.Error("a redirect to file: is followed")
+	}
+	if err := c.CheckRedirect(req("http://10.0.0.5/"), []*http.Request{req("https://idp.example")}); err == nil {
+		t.Error("a redirect to another scheme and host is followed")
 	}
 	via := make([]*http.Request, 10)
 	if err := c.CheckRedirect(req("https://idp.example/next"), via); err == nil {

@@ -20,7 +20,7 @@ func TestSSOKindsHaveTexts(t *testing.T) {
 		oidcrp.KindIssuerMismatch, oidcrp.KindAudienceMismatch, oidcrp.KindExpired, oidcrp.KindNotYetValid,
 		oidcrp.KindBadSignature, oidcrp.KindUnsupportedAlg, oidcrp.KindInvalidToken, oidcrp.KindNonceMismatch,
 		oidcrp.KindMissingSub, oidcrp.KindMissingIat, oidcrp.KindAZPMismatch, oidcrp.KindUserInfo,
-		oidcrp.KindUserInfoSubMismatch, oidcrp.KindEmailMissing, oidcrp.KindEmailUnverified,
+		oidcrp.KindUserInfoSubMismatch, oidcrp.KindEmailMissing, oidcrp.KindEmailUnverified, oidcrp.KindHostedDomain,
 	} {
 		kinds = append(kinds, string(k))
 	}
@@ -32,7 +32,7 @@ func TestSSOKindsHaveTexts(t *testing.T) {
 	for _, k := range []oidcrp.DiscoveryKind{
 		oidcrp.DiscoveryUnreachable, oidcrp.DiscoveryTimeout, oidcrp.DiscoveryHTTPStatus, oidcrp.DiscoveryNotJSON,
 		oidcrp.DiscoveryIssuerMismatch, oidcrp.DiscoveryNoAuthorization, oidcrp.DiscoveryNoToken, oidcrp.DiscoveryNoJWKS,
-		oidcrp.DiscoveryInsecureEndpoint,
+		oidcrp.DiscoveryInsecureEndpoint, oidcrp.DiscoveryRedirect, oidcrp.DiscoveryTooLarge, oidcrp.DiscoveryForbiddenAddress,
 	} {
 		if key := "sso.err.discovery." + string(k); !views.HasText(key) {
 			t.Errorf("no text %q", key)

@@ -56,7 +56,7 @@ func init() {
 		"sso.preset.okta.about":     {"Ni behöver adressen till er Okta-organisation.", "You need the address of your Okta organisation."},
 		"sso.preset.okta.howto":     {"I Okta Admin Console: Applications > Create App Integration > OIDC > Web Application. Klistra in omdirigerings-URI:n nedan under Sign-in redirect URIs.", "In the Okta Admin Console: Applications > Create App Integration > OIDC > Web Application. Paste the redirect URI below under Sign-in redirect URIs."},
 		"sso.preset.google":         {"Google Workspace", "Google Workspace"},
-		"sso.preset.google.about":   {"Inloggning med organisationens Google-konton.", "Sign-in with your organisation's Google accounts."},
+		"sso.preset.google.about":   {"Inloggning med organisationens Google Workspace-konton. Bara konton i domänerna som leverantören betjänar släpps in; privata Google-konton aldrig.", "Sign-in with your organisation's Google Workspace accounts. Only accounts of the domains the provider serves get in; personal Google accounts never."},
 		"sso.preset.google.howto":   {"I Google Cloud Console: API:er och tjänster > Inloggningsuppgifter > Skapa OAuth-klient-id av typen Webbapplikation. Klistra in omdirigerings-URI:n nedan under Auktoriserade omdirigerings-URI:er.", "In the Google Cloud Console: APIs & Services > Credentials > Create OAuth client ID of type Web application. Paste the redirect URI below under Authorised redirect URIs."},
 		"sso.preset.keycloak":       {"Keycloak", "Keycloak"},
 		"sso.preset.keycloak.about": {"Ni behöver serverns adress och namnet på er realm.", "You need the server's address and the name of your realm."},
@@ -124,5 +124,8 @@ func init() {
 		"sso.err.discovery.no_token_endpoint":         {"Upptäcktsdokumentet på %s saknar token_endpoint.", "The discovery document at %s has no token_endpoint."},
 		"sso.err.discovery.no_jwks_uri":               {"Upptäcktsdokumentet på %s saknar jwks_uri, så inloggningar kan inte kontrolleras.", "The discovery document at %s has no jwks_uri, so sign-ins cannot be checked."},
 		"sso.err.discovery.insecure_endpoint":         {"Upptäcktsdokumentets %s använder inte https.", "The discovery document's %s does not use https."},
+		"sso.err.discovery.redirect":                  {"%s skickade vidare till en annan adress (ett annat schema eller en annan värd), eller för många gånger. portvakt följer bara omdirigeringar inom samma värd. Ange utfärdarens egen adress.", "%s redirected to another address (another scheme or host), or too many times. portvakt follows redirects only within the same host. Enter the issuer's own address."},
+		"sso.err.discovery.too_large":                 {"Svaret från %s är större än 1 MiB, så det är inget upptäcktsdokument.", "The answer from %s is larger than 1 MiB, so it is not a discovery document."},
+		"sso.err.discovery.forbidden_address":         {"%s leder till en länklokal adress eller en molntjänsts metadataadress, som portvakt aldrig kontaktar.", "%s leads to a link-local address or a cloud metadata address, which portvakt never contacts."},
 	})
 }

@@ -52,6 +52,7 @@ func init() {
 		"sso.kind.userinfo_sub_mismatch":       {"UserInfo beskrev en annan person än ID-token.", "UserInfo described a different person from the ID token."},
 		"sso.kind.email_missing":               {"Leverantören skickade ingen e-postadress. Kontrollera att scopet email är med.", "The provider sent no e-mail address. Check that the email scope is included."},
 		"sso.kind.email_unverified":            {"Leverantören intygar inte att e-postadressen är verifierad, så kontot kan inte kopplas.", "The provider does not vouch that the e-mail address is verified, so the account cannot be linked."},
+		"sso.kind.hosted_domain":               {"Kontot hör inte till Google Workspace för någon av leverantörens domäner (hd). Logga in med organisationens Google-konto.", "The account does not belong to Google Workspace for any of the provider's domains (hd). Sign in with the organisation's Google account."},
 		"sso.kind.provider_disabled":           {"Identitetsleverantören är avslagen.", "The identity provider is disabled."},
 		"sso.kind.email_invalid":               {"Leverantören skickade en e-postadress som inte är giltig.", "The provider sent an e-mail address that is not valid."},
 		"sso.kind.domain_not_verified":         {"E-postadressens domän är inte verifierad i portvakt, så kontot kan inte kopplas.", "The domain of the e-mail address is not verified in portvakt, so the account cannot be linked."},

@@ -19,6 +19,10 @@ func verifyFailure(raw string, err error) *Failure {
 	f := &Failure{Kind: KindInvalidToken, Detail: err.Error(), Err: err}
 	var expired *oidc.TokenExpiredError
 	msg := err.Error()
+	if strings.Contains(msg, ErrResponseTooLarge.Error()) {
+		// go-oidc reports a failed read of the key set with %v, which loses the error itself.
+		f.Err = errors.Join(ErrResponseTooLarge, err)
+	}
 	switch {
 	case errors.As(err, &expired):
 		f.Kind = KindExpired

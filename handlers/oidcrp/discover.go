@@ -12,42 +12,9 @@ import (
 	"net/url"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
 )
-
-// RequestTimeout bounds every request to an identity provider.
-const RequestTimeout = 10 * time.Second
-
-// maxRedirects bounds the redirects followed on one request.
-const maxRedirects = 3
-
-// maxDocument bounds the size of a discovery document read for diagnosis.
-const maxDocument = 1 << 20
-
-// NewHTTPClient returns the client used for every request to identity
-// providers: bounded in time, following at most a few redirects, and only to
-// http or https URLs.
-func NewHTTPClient() *http.Client {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.ResponseHeaderTimeout = RequestTimeout
-	return &http.Client{
-		Timeout:       RequestTimeout,
-		Transport:     t,
-		CheckRedirect: checkRedirect,
-	}
-}
-
-func checkRedirect(req *http.Request, via []*http.Request) error {
-	if len(via) >= maxRedirects {
-		return fmt.Errorf("oidcrp: stopped after %d redirects", maxRedirects)
-	}
-	if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
-		return fmt.Errorf("oidcrp: refusing redirect to scheme %q", req.URL.Scheme)
-	}
-	return nil
-}
 
 // ProviderInfo is what the discovery document says about a provider.
 type ProviderInfo struct {
@@ -88,6 +55,12 @@ const (
 	DiscoveryNoToken          DiscoveryKind = "no_token_endpoint"
 	DiscoveryNoJWKS           DiscoveryKind = "no_jwks_uri"
 	DiscoveryInsecureEndpoint DiscoveryKind = "insecure_endpoint"
+	// DiscoveryRedirect: the provider redirected to another scheme or host, or too often.
+	DiscoveryRedirect DiscoveryKind = "redirect"
+	// DiscoveryTooLarge: the document is longer than MaxResponse.
+	DiscoveryTooLarge DiscoveryKind = "too_large"
+	// DiscoveryForbiddenAddress: the issuer's name leads to a link-local or cloud metadata address.
+	DiscoveryForbiddenAddress DiscoveryKind = "forbidden_address"
 )
 
 // DiscoveryError reports why a provider's discovery document was refused.
@@ -117,7 +90,8 @@ func (e *DiscoveryError) Error() string {
 		return fmt.Sprintf("oidcrp: discovery at %s: not JSON (content type %q)", e.URL, e.ContentType)
 	}
 	if e.Err != nil {
-		return fmt.Sprintf("oidcrp: discovery at %s: %s: %v", e.URL, e.Kind, e.Err)
+		// The error may hold the provider's answer (go-oidc quotes the body of a failed request).
+		return clip(fmt.Sprintf("oidcrp: discovery at %s: %s: %v", e.URL, e.Kind, e.Err), maxDetail)
 	}
 	return fmt.Sprintf("oidcrp: discovery at %s: %s", e.URL, e.Kind)
 }
@@ -162,7 +136,11 @@ func fetchDocument(ctx context.Context, client *http.Client, issuer string) (Pro
 		return ProviderInfo{}, classifyDiscovery(wellKnown, err)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxDocument))
+	// The client bounds every answer; this bound holds for any client a caller passes.
+	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxResponse+1))
+	if err == nil && len(body) > MaxResponse {
+		err = ErrResponseTooLarge
+	}
 	if err != nil {
 		return ProviderInfo{}, classifyDiscovery(wellKnown, err)
 	}
@@ -222,7 +200,16 @@ func classifyDiscovery(wellKnown string, err error) error {
 	if errors.As(err, &mismatch) {
 		return &DiscoveryError{Kind: DiscoveryIssuerMismatch, URL: wellKnown, Expected: mismatch.Provided, Found: mismatch.Discovered}
 	}
-	if isTimeout(err) {
+	var addr *AddressError
+	var redirect *RedirectError
+	switch {
+	case errors.As(err, &addr):
+		return &DiscoveryError{Kind: DiscoveryForbiddenAddress, URL: wellKnown, Err: err}
+	case errors.As(err, &redirect):
+		return &DiscoveryError{Kind: DiscoveryRedirect, URL: wellKnown, Err: err}
+	case errors.Is(err, ErrResponseTooLarge):
+		return &DiscoveryError{Kind: DiscoveryTooLarge, URL: wellKnown, Err: err}
+	case isTimeout(err):
 		return &DiscoveryError{Kind: DiscoveryTimeout, URL: wellKnown, Err: err}
 	}
 	return &DiscoveryError{Kind: DiscoveryUnreachable, URL: wellKnown, Err: err}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
 
 	"golang.org/x/oauth2"
 )
@@ -67,6 +68,17 @@ const (
 	KindEmailMissing Kind = "email_missing"
 	// KindEmailUnverified: the provider does not vouch for the e-mail.
 	KindEmailUnverified Kind = "email_unverified"
+	// KindHostedDomain: a Google Workspace sign-in whose hd claim is missing or is not a domain
+	// the provider serves (a consumer Google account, or another organisation's).
+	KindHostedDomain Kind = "hosted_domain"
+)
+
+// Bounds on text a provider chooses, before it reaches the audit log, the stored test result
+// and the page.
+const (
+	maxProviderCode = 100 // an error code
+	maxProviderText = 300 // an error description, or the start of an error page
+	maxDetail       = 500 // a Failure's Detail, the provider's text within it included
 )
 
 // Failure is a refused sign-in. Detail is technical and in English, for the
@@ -110,7 +122,7 @@ func AsFailure(err error) (*Failure, bool) {
 // errorResponseFailure maps an error response on the callback (RFC 6749
 // 4.1.2.1, OIDC Core 3.1.2.6) to a Failure.
 func errorResponseFailure(code, description string) *Failure {
-	code, description = clip(code, 100), clip(description, 1000)
+	code, description = providerText(code, maxProviderCode), providerText(description, maxProviderText)
 	f := &Failure{Kind: KindProviderError, Code: code, Description: description,
 		Detail: fmt.Sprintf("provider returned error %q: %s", code, description)}
 	switch {
@@ -138,9 +150,13 @@ func exchangeFailure(err error) *Failure {
 	if !errors.As(err, &re) {
 		return &Failure{Kind: KindUnreachable, Detail: "token endpoint: " + err.Error(), Err: err}
 	}
-	re.ErrorCode, re.ErrorDescription = clip(re.ErrorCode, 100), clip(re.ErrorDescription, 1000)
+	re.ErrorCode, re.ErrorDescription = providerText(re.ErrorCode, maxProviderCode), providerText(re.ErrorDescription, maxProviderText)
 	f := &Failure{Kind: KindTokenEndpoint, Code: re.ErrorCode, Description: re.ErrorDescription, Err: err,
 		Detail: fmt.Sprintf("token endpoint returned error %q: %s", re.ErrorCode, re.ErrorDescription)}
+	if re.ErrorCode == "" && re.Response != nil {
+		// Not an OAuth error response (a proxy's error page, say): keep the start of the answer.
+		f.Detail = fmt.Sprintf("token endpoint answered %s: %s", re.Response.Status, providerText(string(re.Body), maxProviderText))
+	}
 	switch {
 	case re.ErrorCode == "invalid_client" || re.ErrorCode == "unauthorized_client":
 		f.Kind = KindInvalidClient
@@ -152,7 +168,20 @@ func exchangeFailure(err error) *Failure {
 	return f
 }
 
-// clip bounds text that a provider chose, before it reaches the audit log and the page.
+// providerText bounds text that a provider chose, before it reaches the audit log and the
+// page: control characters and runs of white space become one space, and it is clipped to n
+// characters.
+func providerText(s string, n int) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+	return clip(strings.Join(strings.Fields(s), " "), n)
+}
+
+// clip cuts s to n characters, marking the cut with an ellipsis.
 func clip(s string, n int) string {
 	r := []rune(s)
 	if len(r) <= n {

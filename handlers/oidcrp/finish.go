@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
@@ -41,8 +42,17 @@ func (r *Result) VerifiedEmail() (string, error) {
 }
 
 // Finish completes a sign-in from the callback's query parameters and the
-// Pending stored by Start. Every refusal is a *Failure.
+// Pending stored by Start. Every refusal is a *Failure, its Detail bounded.
 func (rp *RP) Finish(ctx context.Context, cfg Config, query url.Values, p Pending) (*Result, error) {
+	res, err := rp.finish(ctx, cfg, query, p)
+	if f, ok := AsFailure(err); ok {
+		// Details quote errors from go-oidc and x/oauth2, which may quote the provider's answer.
+		f.Detail = providerText(f.Detail, maxDetail)
+	}
+	return res, err
+}
+
+func (rp *RP) finish(ctx context.Context, cfg Config, query url.Values, p Pending) (*Result, error) {
 	if err := checkPending(cfg, query, p); err != nil {
 		return nil, err
 	}
@@ -160,7 +170,30 @@ func (rp *RP) checkIDToken(cfg Config, p Pending, idt *oidc.IDToken, claims map[
 	if _, present := claims["azp"]; present && azp != cfg.ClientID {
 		return fail(KindAZPMismatch, "the ID token's azp is %v, expected %q", claims["azp"], cfg.ClientID)
 	}
-	return nil
+	return checkHostedDomain(cfg, claims)
+}
+
+// checkHostedDomain applies the Google preset's rule: Google signs in every Google account,
+// consumer accounts registered with a work address included, and only the hd claim says that
+// the account belongs to a Google Workspace domain. It must be one the provider serves.
+func checkHostedDomain(cfg Config, claims map[string]any) *Failure {
+	if cfg.Preset != PresetGoogle {
+		return nil
+	}
+	hd, _ := claims["hd"].(string)
+	if hd == "" {
+		return fail(KindHostedDomain, "the ID token has no hd claim: not a Google Workspace account")
+	}
+	for _, d := range cfg.HostedDomains {
+		if strings.EqualFold(hd, d) {
+			return nil
+		}
+	}
+	if len(cfg.HostedDomains) == 0 {
+		return fail(KindHostedDomain, "the ID token's hd is %q, but the provider serves no domain yet", hd)
+	}
+	return fail(KindHostedDomain, "the ID token's hd is %q, not a domain the provider serves (%s)",
+		hd, strings.Join(cfg.HostedDomains, ", "))
 }
 
 func newResult(idt *oidc.IDToken, claims map[string]any, info ProviderInfo) *Result {

@@ -40,8 +40,8 @@ func TestSignInAuthorizationErrors(t *testing.T) {
 		defer op.FailAuthorization("", "")
 		_, err := signIn(t, New(nil, nil), testConfig(op))
 		f := wantKind(t, err, KindProviderError)
-		if n := len([]rune(f.Description)); n != 1001 {
-			t.Errorf("description has %d characters, want 1000 and an ellipsis", n)
+		if n := len([]rune(f.Description)); n != maxProviderText+1 {
+			t.Errorf("description has %d characters, want %d and an ellipsis", n, maxProviderText)
 		}
 	})
 	t.Run("redirect URI not registered", func(t *testing.T) {

@@ -26,10 +26,6 @@ var SigningAlgs = []string{
 // three; iat is checked here with Leeway.
 const Leeway = 2 * time.Minute
 
-// discoveryTTL is how long a discovered provider (and with it the JWKS
-// cache of its verifier) is reused before the discovery document is read again.
-const discoveryTTL = time.Hour
-
 // Config is an identity provider's configuration as the relying party needs it.
 type Config struct {
 	ProviderID   int64
@@ -37,6 +33,11 @@ type Config struct {
 	ClientID     string
 	ClientSecret string
 	Scopes       []string
+	// Preset is the kind of provider; PresetGoogle requires the hd claim.
+	Preset Preset
+	// HostedDomains are the domains the provider serves, set for PresetGoogle: the ID token's
+	// hd claim must be one of them.
+	HostedDomains []string
 }
 
 // Pending is a started sign-in. The caller keeps it on the server (single
@@ -56,22 +57,15 @@ type Pending struct {
 
 // RP is the relying party. It caches each provider's discovery and verifier
 // (keyed by issuer and client id) so that the JWKS cache survives between
-// sign-ins. It is safe for concurrent use.
+// sign-ins, and a failed discovery for a short while (see cache.go). It is
+// safe for concurrent use.
 type RP struct {
 	client *http.Client
 	now    func() time.Time
 
-	mu    sync.Mutex
-	cache map[cacheKey]*entry
-}
-
-type cacheKey struct{ issuer, clientID string }
-
-type entry struct {
-	info     ProviderInfo
-	provider *oidc.Provider
-	verifier *oidc.IDTokenVerifier
-	fetched  time.Time
+	mu      sync.Mutex
+	cache   map[cacheKey]*entry
+	flights map[cacheKey]*flight
 }
 
 // New returns a relying party that talks to providers with client (see
@@ -84,63 +78,11 @@ func New(client *http.Client, now func() time.Time) *RP {
 	if now == nil {
 		now = time.Now
 	}
-	return &RP{client: client, now: now, cache: map[cacheKey]*entry{}}
+	return &RP{client: client, now: now, cache: map[cacheKey]*entry{}, flights: map[cacheKey]*flight{}}
 }
 
 // HTTPClient returns the client used for requests to providers.
 func (rp *RP) HTTPClient() *http.Client { return rp.client }
-
-// Forget drops the cached discovery of a configuration, e.g. after it was edited.
-func (rp *RP) Forget(issuer, clientID string) {
-	rp.mu.Lock()
-	defer rp.mu.Unlock()
-	delete(rp.cache, cacheKey{issuer, clientID})
-}
-
-// Provider returns the cached discovery of cfg, fetching it when needed.
-func (rp *RP) Provider(ctx context.Context, cfg Config) (ProviderInfo, error) {
-	e, err := rp.entry(ctx, cfg)
-	if err != nil {
-		return ProviderInfo{}, err
-	}
-	return e.info, nil
-}
-
-// CachedProvider returns the discovery of cfg if it is cached, without any request; pages
-// that only need a provider's endpoints use it so that a slow provider cannot hold them up.
-func (rp *RP) CachedProvider(cfg Config) (ProviderInfo, bool) {
-	rp.mu.Lock()
-	defer rp.mu.Unlock()
-	e, ok := rp.cache[cacheKey{cfg.Issuer, cfg.ClientID}]
-	if !ok {
-		return ProviderInfo{}, false
-	}
-	return e.info, true
-}
-
-func (rp *RP) entry(ctx context.Context, cfg Config) (*entry, error) {
-	key := cacheKey{cfg.Issuer, cfg.ClientID}
-	rp.mu.Lock()
-	e, ok := rp.cache[key]
-	rp.mu.Unlock()
-	if ok && rp.now().Sub(e.fetched) < discoveryTTL {
-		return e, nil
-	}
-	info, p, err := discover(ctx, rp.client, cfg.Issuer)
-	if err != nil {
-		return nil, err
-	}
-	e = &entry{info: info, provider: p, fetched: rp.now()}
-	e.verifier = p.Verifier(&oidc.Config{
-		ClientID:             cfg.ClientID,
-		SupportedSigningAlgs: SigningAlgs,
-		Now:                  func() time.Time { return rp.now().Add(-Leeway) },
-	})
-	rp.mu.Lock()
-	rp.cache[key] = e
-	rp.mu.Unlock()
-	return e, nil
-}
 
 func (e *entry) oauth2Config(cfg Config, redirectURI string) *oauth2.Config {
 	ep := e.provider.Endpoint()

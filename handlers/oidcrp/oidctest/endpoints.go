@@ -37,7 +37,12 @@ func (p *Provider) handleDiscovery(w http.ResponseWriter, r *http.Request) {
 		"scopes_supported":                               []string{"openid", "email", "profile"},
 		"authorization_response_iss_parameter_supported": !p.bad[NoIssSupport],
 	}
+	if p.redirectDiscovery(w, r) {
+		return
+	}
 	switch {
+	case p.bad[DiscoveryHuge]:
+		doc["x_padding"] = padding()
 	case p.bad[DiscoveryStatus500]:
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
@@ -55,15 +60,51 @@ func (p *Provider) handleDiscovery(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, doc)
 }
 
+// redirectDiscovery sends a discovery request that reached the provider's main port elsewhere,
+// when told to; the second port always answers.
+func (p *Provider) redirectDiscovery(w http.ResponseWriter, r *http.Request) bool {
+	if r.Host != strings.TrimPrefix(p.srv.URL, "http://") {
+		return false
+	}
+	switch {
+	case p.bad[DiscoveryRedirectOtherHost]:
+		http.Redirect(w, r, p.elsewhere.URL+r.URL.Path, http.StatusFound)
+	case p.bad[DiscoveryRedirectOtherScheme]:
+		http.Redirect(w, r, "https://"+r.Host+r.URL.Path, http.StatusFound)
+	default:
+		return false
+	}
+	return true
+}
+
+// padding is more than 2 MiB of text, to make an answer too large.
+func padding() string { return strings.Repeat("x", 2<<20+1) }
+
+// errorPage answers like a proxy in front of a failing provider: an error status and a large
+// HTML page.
+func errorPage(w http.ResponseWriter, status int) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write([]byte("<!doctype html><title>Error</title><p>" + strings.Repeat("Something went wrong. ", 100<<10/22)))
+}
+
 func (p *Provider) handleJWKS(w http.ResponseWriter, r *http.Request) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.counts.JWKS++
+	if p.bad[JWKSErrorPage] {
+		errorPage(w, http.StatusInternalServerError)
+		return
+	}
 	keys := make([]any, 0, len(p.published))
 	for _, k := range p.published {
 		keys = append(keys, k.Public())
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"keys": keys})
+	set := map[string]any{"keys": keys}
+	if p.bad[JWKSHuge] {
+		set["x_padding"] = padding()
+	}
+	writeJSON(w, http.StatusOK, set)
 }
 
 // handleAuthorize answers at once, without a sign-in page. Unlike a
@@ -144,6 +185,14 @@ func (p *Provider) handleToken(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusUnauthorized, oauthError("invalid_client", "client authentication failed"))
 		return
 	}
+	switch {
+	case p.bad[TokenHugeErrorDescription]:
+		writeJSON(w, http.StatusBadRequest, oauthError("invalid_grant", strings.Repeat("The code is not valid. ", 100<<10/23)))
+		return
+	case p.bad[TokenErrorPage]:
+		errorPage(w, http.StatusBadGateway)
+		return
+	}
 	g, problem := p.redeem(r.PostForm)
 	if problem != "" {
 		writeJSON(w, http.StatusBadRequest, oauthError("invalid_grant", problem))
@@ -213,7 +262,14 @@ func (p *Provider) handleUserInfo(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusUnauthorized, oauthError("invalid_token", "unknown access token"))
 		return
 	}
+	if p.bad[UserInfoErrorPage] {
+		errorPage(w, http.StatusInternalServerError)
+		return
+	}
 	claims := map[string]any{"sub": u.Subject, "name": u.Name}
+	if p.bad[UserInfoHuge] {
+		claims["x_padding"] = padding()
+	}
 	if p.bad[UserInfoOtherSub] {
 		claims["sub"] = "someone-else"
 	}

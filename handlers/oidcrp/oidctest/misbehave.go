@@ -70,4 +70,23 @@ const (
 	DiscoveryNoToken Misbehaviour = "discovery without token endpoint"
 	// DiscoveryStatus500 answers discovery with HTTP 500.
 	DiscoveryStatus500 Misbehaviour = "discovery status 500"
+	// DiscoveryRedirectOtherHost redirects discovery to the same document
+	// served on another port of 127.0.0.1, standing in for an internal address.
+	DiscoveryRedirectOtherHost Misbehaviour = "discovery redirects to another host"
+	// DiscoveryRedirectOtherScheme redirects discovery to https on the same host and port.
+	DiscoveryRedirectOtherScheme Misbehaviour = "discovery redirects to another scheme"
+	// DiscoveryHuge pads the discovery document to more than 2 MiB.
+	DiscoveryHuge Misbehaviour = "discovery huge"
+	// JWKSHuge pads the JWKS to more than 2 MiB.
+	JWKSHuge Misbehaviour = "jwks huge"
+	// JWKSErrorPage answers JWKS with HTTP 500 and a 100 KiB HTML page.
+	JWKSErrorPage Misbehaviour = "jwks error page"
+	// UserInfoHuge pads the UserInfo answer to more than 2 MiB.
+	UserInfoHuge Misbehaviour = "userinfo huge"
+	// UserInfoErrorPage answers UserInfo with HTTP 500 and a 100 KiB HTML page.
+	UserInfoErrorPage Misbehaviour = "userinfo error page"
+	// TokenHugeErrorDescription refuses the code with a 100 KiB error_description.
+	TokenHugeErrorDescription Misbehaviour = "token huge error_description"
+	// TokenErrorPage answers the token request with HTTP 502 and a 100 KiB HTML page.
+	TokenErrorPage Misbehaviour = "token error page"
 )

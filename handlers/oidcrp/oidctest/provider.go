@@ -33,11 +33,15 @@ type User struct {
 	Email         string
 	EmailVerified bool
 	Name          string
+	// HostedDomain, when not empty, is sent as the hd claim, as Google does
+	// for Google Workspace accounts.
+	HostedDomain string
 }
 
 // Provider is a running OpenID provider. It is safe for concurrent use.
 type Provider struct {
 	srv          *httptest.Server
+	elsewhere    *httptest.Server // the same endpoints on another port
 	mux          *http.ServeMux
 	path         string
 	clientID     string
@@ -63,6 +67,8 @@ type Provider struct {
 // Counts says how often each endpoint was called.
 type Counts struct {
 	Discovery, JWKS, Authorize, Token, UserInfo int
+	// Elsewhere counts the requests that reached the provider's second port.
+	Elsewhere int
 }
 
 type grant struct {
@@ -102,6 +108,13 @@ func NewAt(tb testing.TB, path string) *Provider {
 	p.published = []jose.JSONWebKey{p.current, p.ec}
 	p.srv = httptest.NewServer(p.routes())
 	tb.Cleanup(p.srv.Close)
+	p.elsewhere = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p.mu.Lock()
+		p.counts.Elsewhere++
+		p.mu.Unlock()
+		p.mux.ServeHTTP(w, r)
+	}))
+	tb.Cleanup(p.elsewhere.Close)
 	return p
 }
 
@@ -129,6 +142,10 @@ func (p *Provider) Issuer() string { return p.srv.URL + p.path }
 
 // Origin returns the provider's scheme, host and port.
 func (p *Provider) Origin() string { return p.srv.URL }
+
+// Elsewhere returns the scheme, host and port of the provider's second listener, which serves
+// the same endpoints; DiscoveryRedirectOtherHost redirects there.
+func (p *Provider) Elsewhere() string { return p.elsewhere.URL }
 
 // ServeDiscoveryAt also serves the discovery document (naming the real issuer) under another
 // path, as Entra ID does for a tenant's domain name.

@@ -28,6 +28,9 @@ func (p *Provider) idClaims(g *grant, accessToken string) map[string]any {
 		"nonce": g.nonce, "name": g.user.Name, "email": g.user.Email,
 		"email_verified": g.user.EmailVerified, "at_hash": atHash(accessToken),
 	}
+	if g.user.HostedDomain != "" {
+		c["hd"] = g.user.HostedDomain
+	}
 	b := p.bad
 	switch {
 	case b[WrongIssuer]:
