@@ -46,7 +46,7 @@ func (s *Store) CreateSession(ctx context.Context, ns NewSession) (string, error
 		idp = ns.IdPID
 	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		if err := passwordStillOn(ctx, tx, ns.Method); err != nil {
+		if err := s.passwordStillOn(ctx, tx, ns.Method); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO sessions
