@@ -136,6 +136,13 @@ func TestPasswordConfirm(t *testing.T) {
 			t.Errorf("confirm without a session: status %d Location %q", r.Status, r.Location)
 		}
 	})
+	t.Run("needs the CSRF token", func(t *testing.T) {
+		moveClock(t, env.app, time.Minute)
+		c := env.app.SSOClientAs(t, env.itUser, env.idp)
+		if r := c.PostRaw(t, confirmPath, nil); r.Status != http.StatusForbidden {
+			t.Errorf("status %d, want 403", r.Status)
+		}
+	})
 	if got := windowState(t, env.app); got != "open" {
 		t.Fatalf("window %s after the refusals", got)
 	}
