@@ -99,10 +99,11 @@ var matrix = map[string][]role{
 	"GET /auth/oidc/callback":            everyone,
 
 	// Authentication Settings > Policies.
-	"GET /auth-settings/policies":               authRoles,
-	"GET /auth-settings/policies/password/off":  authRoles,
-	"POST /auth-settings/policies/password/off": authRoles,
-	"POST /auth-settings/policies/password/on":  authRoles,
+	"GET /auth-settings/policies":                   authRoles,
+	"GET /auth-settings/policies/password/off":      authRoles,
+	"POST /auth-settings/policies/password/off":     authRoles,
+	"POST /auth-settings/policies/password/on":      authRoles,
+	"POST /auth-settings/policies/password/confirm": authRoles,
 }
 
 var _ = adminRoles

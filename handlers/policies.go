@@ -31,6 +31,11 @@ func (s *Server) passwordOffState(c echo.Context) (store.PasswordOffState, error
 
 // handlePolicies lists the providers with their state and what switching passwords off needs.
 func (s *Server) handlePolicies(c echo.Context) error {
+	return s.renderPolicies(c, nil)
+}
+
+// renderPolicies shows the Policies page; with errs, as the refusal of a form on it (422).
+func (s *Server) renderPolicies(c echo.Context, errs []views.FieldError) error {
 	ps, err := s.store.IdPs(c.Request().Context())
 	if err != nil {
 		return err
@@ -40,7 +45,10 @@ func (s *Server) handlePolicies(c echo.Context) error {
 		return err
 	}
 	l := lang(c)
-	v := views.PoliciesView{PasswordOn: st.PasswordOn, Checks: policyChecks(c, st)}
+	v := views.PoliciesView{PasswordOn: st.PasswordOn, Checks: policyChecks(c, st), WindowText: l.Duration(s.cfg.ConfirmWindow)}
+	if v.Window, err = s.policyWindow(c); err != nil {
+		return err
+	}
 	v.Providers = append(v.Providers, views.PolicyProvider{Name: l.T("policies.password"), About: l.T("policies.password.about"),
 		DomainText: l.T("policies.password.domains"), On: st.PasswordOn, Tested: "n/a", TestID: "policy-password"})
 	for _, p := range ps {
@@ -55,6 +63,9 @@ func (s *Server) handlePolicies(c echo.Context) error {
 		v.Providers = append(v.Providers, row)
 	}
 	pg := s.page(c, "policies.title", "policies", s.policiesCrumbs(c, crumb(c, "policies.title", ""))...)
+	if pg.Errors = errs; len(errs) > 0 {
+		return unprocessable(c, views.PoliciesPage(pg, v))
+	}
 	return render(c, http.StatusOK, views.PoliciesPage(pg, v))
 }
 
@@ -109,7 +120,8 @@ func lossKey(r store.LossReason) string { return "policies.loss." + string(r) }
 func (s *Server) passwordOffView(c echo.Context, st store.PasswordOffState, typed string) views.PasswordOffView {
 	l := lang(c)
 	v := views.PasswordOffView{Reasons: reasonTexts(c, st.Reasons, ""), PasswordSessions: st.PasswordSessions, Users: st.Users,
-		Reviewed: st.Reviewed, DomainList: strings.Join(st.Domains, ", "), ProviderList: strings.Join(st.Providers, ", ")}
+		Reviewed: st.Reviewed, DomainList: strings.Join(st.Domains, ", "), ProviderList: strings.Join(st.Providers, ", "),
+		WindowText: l.Duration(s.cfg.ConfirmWindow)}
 	if len(st.Domains) > 0 {
 		v.Domain = st.Domains[0]
 	}
@@ -153,7 +165,8 @@ func (s *Server) handlePasswordOff(c echo.Context) error {
 	typed, _ := formText(c.FormValue("confirm"), maxDomainTyped*2)
 	reviewed, _ := formText(c.FormValue("reviewed"), 100)
 	token, _ := c.Get(ctxToken).(string)
-	ended, err := s.store.DisablePasswordLogin(ctx, s.actor(c), store.PasswordOffGuard{SessionToken: token, Reviewed: reviewed, ConfirmDomain: typed})
+	ended, err := s.store.DisablePasswordLogin(ctx, s.actor(c), store.PasswordOffGuard{SessionToken: token, Reviewed: reviewed,
+		ConfirmDomain: typed, ConfirmWindow: s.cfg.ConfirmWindow})
 	if errors.Is(err, store.ErrPasswordAlreadyOff) {
 		s.setFlash(c, "policies.off.already")
 		return redirect(c, "/auth-settings/policies")
@@ -207,7 +220,7 @@ func (s *Server) refusePasswordOff(c echo.Context, refused *store.PasswordOffErr
 }
 
 // handlePasswordOn switches password sign-in back on. That only opens a way in, so a button is
-// enough; it is audit-logged like every change.
+// enough; it is audit-logged like every change, and ends a confirmation window still running.
 func (s *Server) handlePasswordOn(c echo.Context) error {
 	was, err := s.store.EnablePasswordLogin(c.Request().Context(), s.actor(c))
 	if err != nil {

@@ -42,6 +42,9 @@ func (s *Server) page(c echo.Context, titleKey, area string, crumbs ...views.Cru
 			Name: sess.User.Name, Email: sess.User.Email, Admin: sess.User.IsAdmin,
 			AuthSettings: sess.AuthSettings, ViaSSO: sess.Method == "sso",
 		}
+		if sess.AuthSettings {
+			p.Confirm = s.confirmBanner(c)
+		}
 	}
 	return p
 }

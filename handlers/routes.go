@@ -107,6 +107,7 @@ func (s *Server) routes() []route {
 		{http.MethodGet, "/auth-settings/policies/password/off", authSettings, s.handlePasswordOffReview},
 		{http.MethodPost, "/auth-settings/policies/password/off", authSettings, s.handlePasswordOff},
 		{http.MethodPost, "/auth-settings/policies/password/on", authSettings, s.handlePasswordOn},
+		{http.MethodPost, "/auth-settings/policies/password/confirm", authSettings, s.handlePasswordConfirm},
 	}
 }
 

@@ -56,6 +56,10 @@ type Config struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For header names the client.
 	// Empty trusts nobody: the client is the direct peer.
 	TrustedProxies []*net.IPNet
+
+	// ConfirmWindow is how long a password switch-off waits for its confirmation from a new
+	// SSO sign-in before password sign-in comes back on by itself (0: the store's default).
+	ConfirmWindow time.Duration
 }
 
 // Server holds the dependencies of every handler.
@@ -89,6 +93,9 @@ func New(cfg Config, st *store.Store) (*echo.Echo, *Server, error) {
 	}
 	if cfg.SessionMaxAge == 0 {
 		cfg.SessionMaxAge = 12 * time.Hour
+	}
+	if cfg.ConfirmWindow <= 0 {
+		cfg.ConfirmWindow = store.DefaultConfirmWindow
 	}
 	if cfg.DNSTimeout <= 0 {
 		cfg.DNSTimeout = dnscheck.DefaultTimeout

@@ -54,9 +54,13 @@ var ErrPasswordLoginOff = errors.New("password sign-in is off")
 // passwordStillOn refuses, inside the transaction creating a session, a password session once
 // password sign-in is off: a sign-in whose password was checked just before the switch must not
 // leave a password session behind the one the switch ended.
-func passwordStillOn(ctx context.Context, tx *sql.Tx, method string) error {
+// An overdue, unconfirmed switch-off is reverted first (flow 14), in the same transaction.
+func (s *Store) passwordStillOn(ctx context.Context, tx *sql.Tx, method string) error {
 	if method != MethodPassword {
 		return nil
+	}
+	if _, err := s.revertIfDue(ctx, tx); err != nil {
+		return err
 	}
 	var v string
 	if err := tx.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = 'password_login'").Scan(&v); err != nil {
@@ -112,11 +116,13 @@ type PasswordOffState struct {
 
 // PasswordOffGuard is what the person switching passwords off brings: their session (which
 // must come from an SSO sign-in within SSOSignInMaxAge), the digest of the list they reviewed,
-// and the domain name they typed.
+// and the domain name they typed. ConfirmWindow is how long the switch waits for its
+// confirmation before password sign-in comes back on (0: DefaultConfirmWindow).
 type PasswordOffGuard struct {
 	SessionToken  string
 	Reviewed      string
 	ConfirmDomain string
+	ConfirmWindow time.Duration
 }
 
 // rowQuerier is what both *sql.DB and *sql.Tx offer; the state is read through either.
@@ -133,8 +139,10 @@ func (s *Store) PasswordOffCheck(ctx context.Context, sessionToken string) (Pass
 
 // DisablePasswordLogin switches password sign-in off after checking every precondition again
 // inside the same transaction. It ends every password session (other people's too) and writes
-// the audit row. A refusal is a *PasswordOffError listing each reason; ErrPasswordAlreadyOff
-// when it was off. It returns how many password sessions ended.
+// the audit row, and opens the confirmation window (flow 14): unless confirmed in time
+// (ConfirmPasswordOff), password sign-in comes back on by itself. A refusal is a
+// *PasswordOffError listing each reason; ErrPasswordAlreadyOff when it was off. It returns how
+// many password sessions ended.
 func (s *Store) DisablePasswordLogin(ctx context.Context, a Actor, g PasswordOffGuard) (int64, error) {
 	var ended int64
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -166,8 +174,13 @@ func (s *Store) DisablePasswordLogin(ctx context.Context, a Actor, g PasswordOff
 		if ended, err = res.RowsAffected(); err != nil {
 			return fmt.Errorf("store: end password sessions: %w", err)
 		}
-		detail := fmt.Sprintf("confirmed with %s; served by %s; %d password sessions ended; %d of %d people without a way to sign in",
-			strings.ToLower(strings.TrimSpace(g.ConfirmDomain)), strings.Join(st.Providers, ", "), ended, len(st.Affected), st.Users)
+		deadline, err := s.openConfirmWindow(ctx, tx, a, g.ConfirmWindow)
+		if err != nil {
+			return err
+		}
+		detail := fmt.Sprintf("confirmed with %s; served by %s; %d password sessions ended; %d of %d people without a way to sign in; back on at %s unless confirmed from a new SSO sign-in",
+			strings.ToLower(strings.TrimSpace(g.ConfirmDomain)), strings.Join(st.Providers, ", "), ended, len(st.Affected), st.Users,
+			deadline.UTC().Format(time.RFC3339))
 		return s.audit(ctx, tx, a, AuditEntry{Action: "policy.password_login", Target: "password", Before: "on", After: "off", Detail: detail})
 	})
 	return ended, err

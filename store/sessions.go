@@ -53,7 +53,7 @@ func (s *Store) CreateSession(ctx context.Context, ns NewSession) (string, error
 
 // insertSession creates a session inside tx and returns its token.
 func (s *Store) insertSession(ctx context.Context, tx *sql.Tx, ns NewSession) (string, error) {
-	if err := passwordStillOn(ctx, tx, ns.Method); err != nil {
+	if err := s.passwordStillOn(ctx, tx, ns.Method); err != nil {
 		return "", err
 	}
 	token := NewToken()

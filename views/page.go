@@ -15,6 +15,9 @@ type Page struct {
 	Crumbs  []Crumb
 	Flash   string       // a confirmation after a successful change
 	Errors  []FieldError // the error summary of a refused form
+	// Confirm is the countdown of a password switch-off waiting for its confirmation, for
+	// people with Authentication Settings access (flow 14); nil otherwise.
+	Confirm *ConfirmBanner
 }
 
 // T translates key into the page's language.

@@ -11,7 +11,8 @@ import (
 
 // recoverCommand is the break-glass on the host: `portvakt recover password-login` switches
 // password sign-in back on. It works while the server runs (the server reads the setting on every
-// sign-in), and it is audit-logged.
+// sign-in), and it is audit-logged. It also ends a confirmation window still running after a
+// switch-off (DESIGN.md, flow 14).
 func recoverCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "password-login" {
 		return errors.New("recover needs what to recover: password-login")

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -39,7 +40,18 @@ type serveConfig struct {
 	smtpURL       string
 	mailFrom      string
 	proxies       []*net.IPNet
+	confirmWindow time.Duration
 }
+
+// The bounds of --confirm-window. A short window cannot lock anybody out (password sign-in
+// only comes back sooner), so the lower bound is low enough for tests to watch a revert.
+const (
+	minConfirmWindow = 10 * time.Second
+	maxConfirmWindow = 24 * time.Hour
+)
+
+// confirmCheckEvery is how often serve looks for a switch-off whose window ran out.
+const confirmCheckEvery = 2 * time.Second
 
 func parseServe(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
 	var c serveConfig
@@ -60,8 +72,12 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	f.str(&c.smtpURL, "smtp", "PORTVAKT_SMTP", "", "mail server URL: smtp://user:pass@host:587 (STARTTLS; ?starttls=false for none) or smtps://user:pass@host:465; empty keeps mail in the outbox")
 	f.str(&c.mailFrom, "mail-from", "PORTVAKT_MAIL_FROM", "", `sender of portvakt's mail, e.g. "portvakt <portvakt@example.se>"; required with --smtp`)
 	f.str(&proxies, "trusted-proxies", "PORTVAKT_TRUSTED_PROXIES", "", "reverse proxies whose X-Forwarded-For names the client, comma-separated CIDR ranges, e.g. 10.0.0.5/32 (default: none, the direct peer is the client)")
+	f.duration(&c.confirmWindow, "confirm-window", "PORTVAKT_CONFIRM_WINDOW", store.DefaultConfirmWindow, "after password sign-in is switched off, wait this long for a confirmation from a new SSO sign-in before switching it back on (10s to 24h)")
 	if err := f.Parse(args); err != nil {
 		return c, err
+	}
+	if c.confirmWindow < minConfirmWindow || c.confirmWindow > maxConfirmWindow {
+		return c, fmt.Errorf("--confirm-window must be between %s and %s, not %s", minConfirmWindow, maxConfirmWindow, c.confirmWindow)
 	}
 	var err error
 	if c.proxies, err = parseTrustedProxies(proxies); err != nil {
@@ -133,6 +149,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Metrics:              registry,
 		Mail:                 sender,
 		TrustedProxies:       cfg.proxies,
+		ConfirmWindow:        cfg.confirmWindow,
 	}, st)
 	if err != nil {
 		return err
@@ -143,6 +160,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	fmt.Fprintf(stdout, "portvakt %s listening on %s (database %s)\n", version, base, cfg.dbPath())
 	go sweepSessions(ctx, st, cfg.sessionIdle, cfg.sessionMaxAge, log)
 	go web.RunDomainRecheck(ctx, cfg.domainRecheck)
+	// The confirmation loop writes to the database: it ends before the store closes.
+	confirmCtx, stopConfirm := context.WithCancel(ctx)
+	var confirmLoop sync.WaitGroup
+	confirmLoop.Go(func() { web.RunPasswordConfirm(confirmCtx, confirmCheckEvery) })
+	defer confirmLoop.Wait()
+	defer stopConfirm()
 	return serveUntilDone(ctx, newHTTPServer(e, log), ln, log)
 }
 

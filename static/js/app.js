@@ -60,3 +60,28 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+
+// The countdown of a password switch-off waiting for its confirmation: the server wrote the
+// time left when it made the page; this keeps it current. The deadline's clock time next to it
+// is right without JavaScript.
+document.addEventListener("DOMContentLoaded", () => {
+  const el = document.querySelector("[data-countdown]");
+  if (!el) return;
+  const deadline = Number(el.dataset.countdown) * 1000;
+  const tick = () => {
+    const left = deadline - Date.now();
+    if (left <= 0) {
+      el.textContent = el.dataset.inNow;
+      return;
+    }
+    if (left < 60000) {
+      el.textContent = el.dataset.inSeconds.replace("%d", String(Math.ceil(left / 1000)));
+    } else if (left <= 60000) {
+      el.textContent = el.dataset.inMinute;
+    } else {
+      el.textContent = el.dataset.inMinutes.replace("%d", String(Math.ceil(left / 60000)));
+    }
+    setTimeout(tick, left < 60000 ? 1000 : 5000);
+  };
+  tick();
+});
