@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -25,8 +26,9 @@ import (
 // providers: the organisation's own ("good") and one a delegate controls ("evil"), which claims
 // any e-mail the delegate likes. After every step it checks the promises portvakt exists for:
 //
-//	(a) someone with Authentication Settings access can get in: password sign-in is on (or the
-//	    switch-off will revert by itself), or one of them really signs in through SSO now;
+//	(a) someone with Authentication Settings access can get in: password sign-in is on, or the
+//	    switch-off is unconfirmed and will revert by itself, or one of them really signs in
+//	    through SSO now;
 //	(b) the delegate gets no session of an administrator or of another grant holder through a
 //	    provider they control (unless that person linked themselves through it);
 //	(c) the organisation's client secret is never sent to any other issuer.
@@ -60,6 +62,8 @@ type model struct {
 	// trustedEvil are the people who linked themselves through a provider pointing at the evil
 	// issuer: the delegate may sign in as them, as they chose.
 	trustedEvil map[string]bool
+	// offset moves the store's clock forward, for the confirmation window to run out.
+	offset atomic.Int64
 }
 
 const modelDomain = "example.se"
@@ -71,6 +75,7 @@ func newModel(t *testing.T) *model {
 		cfg.DNSTimeout = 300 * time.Millisecond
 		cfg.DomainChecker = &dnscheck.Checker{Server: w.dns.Addr(), Timeout: cfg.DNSTimeout}
 	})
+	w.app.Store.Now = func() time.Time { return time.Now().Add(time.Duration(w.offset.Load())) }
 	w.good.RegisterRedirectURI(w.app.Server.RedirectURI())
 	w.evil.RegisterRedirectURI(w.app.Server.RedirectURI())
 	for _, p := range []struct {
@@ -208,6 +213,22 @@ func (w *model) actions() map[string]func(*rapid.T) {
 		},
 		"switch password sign-in on": func(rt *rapid.T) {
 			w.clients[anyone.Draw(rt, "who")].Post(w.t, "/auth-settings/policies/password/on", nil)
+		},
+		"confirm the switch-off": func(rt *rapid.T) {
+			w.clients[anyone.Draw(rt, "who")].Post(w.t, "/auth-settings/policies/password/confirm", nil)
+		},
+		"the confirmation window runs out": func(rt *rapid.T) {
+			win, open, err := w.app.Store.PasswordConfirmWindow(context.Background())
+			if err != nil {
+				rt.Fatal(err)
+			}
+			if !open {
+				rt.Skip("no window open")
+			}
+			w.offset.Add(int64(win.Deadline.Sub(w.app.Store.Now()) + 2*time.Second))
+			if _, err := w.app.Store.RevertExpiredPasswordOff(context.Background()); err != nil {
+				rt.Fatal(err)
+			}
 		},
 		"the domain's record disappears": func(rt *rapid.T) {
 			w.dns.Remove("_portvakt-challenge." + modelDomain)
@@ -416,6 +437,12 @@ func (w *model) checkInvariants(rt *rapid.T) {
 	}
 	if on {
 		return
+	}
+	if _, open, err := w.app.Store.PasswordConfirmWindow(ctx); err != nil || open {
+		if err != nil {
+			rt.Fatal(err)
+		}
+		return // unconfirmed, password sign-in comes back by itself
 	}
 	ps, err := w.app.Store.IdPs(ctx)
 	if err != nil {
