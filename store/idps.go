@@ -22,6 +22,7 @@ type IdP struct {
 	Scopes     string
 	Enabled    bool
 	Revision   int64
+	Draft      bool        // these are the settings of the provider's draft, Revision the draft's (see IdPDraft.On)
 	TestedAt   time.Time   // zero: not tested with the current configuration
 	TestedBy   string      // e-mail of who tested it
 	LastTest   string      // JSON of the latest test sign-in's result

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -23,6 +24,7 @@ type OIDCState struct {
 	Revision    int64
 	Purpose     string
 	UserID      int64 // who started a test sign-in
+	Draft       bool  // a test of the provider's draft; Revision is then the draft's
 	Nonce       string
 	Verifier    string
 	RedirectURI string
@@ -30,6 +32,16 @@ type OIDCState struct {
 	ClientID    string
 	Next        string
 	CreatedAt   time.Time
+}
+
+// draftPurpose marks, in the purpose column, a test of a provider's draft.
+const draftPurpose = "+draft"
+
+func purposeColumn(st OIDCState) string {
+	if st.Draft {
+		return st.Purpose + draftPurpose
+	}
+	return st.Purpose
 }
 
 // SaveOIDCState stores a started sign-in for ttl; expired ones are swept on the way.
@@ -46,7 +58,7 @@ func (s *Store) SaveOIDCState(ctx context.Context, st OIDCState, ttl time.Durati
 		_, err := tx.ExecContext(ctx, `INSERT INTO oidc_states (state_hash, binding_hash, idp_id, revision, purpose,
 			user_id, nonce, verifier, redirect_uri, issuer, client_id, next, created_at, expires_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			hashToken(st.State), hashToken(st.Binding), st.IdPID, st.Revision, st.Purpose, user, st.Nonce,
+			hashToken(st.State), hashToken(st.Binding), st.IdPID, st.Revision, purposeColumn(st), user, st.Nonce,
 			st.Verifier, st.RedirectURI, st.Issuer, st.ClientID, st.Next, now, now+int64(ttl.Seconds()))
 		if err != nil {
 			return fmt.Errorf("store: save sign-in state: %w", err)
@@ -84,6 +96,7 @@ func (s *Store) TakeOIDCState(ctx context.Context, state, binding string) (OIDCS
 		// An expired state is deleted all the same: the transaction commits, then it is refused.
 		expired = s.now() > expires
 		st.State, st.Binding, st.UserID, st.CreatedAt = state, binding, user.Int64, time.Unix(created, 0)
+		st.Purpose, st.Draft = strings.CutSuffix(st.Purpose, draftPurpose)
 		return nil
 	})
 	if err != nil {
