@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -38,7 +39,16 @@ type testResult struct {
 	UserEmail         string
 	UserName          string
 	ByLink            bool
+	Draft             bool     // a test of the provider's draft
+	Relinked          bool     // the person's link moves to the draft's issuer with it
+	Applied           bool     // the draft passed and is now the live settings
+	NotApplied        []string // why a passing draft was not applied (store.PasswordOffReason, or kindDraftChanged)
+	SessionsEnded     string
+	Mailed            int // administrators told about a new issuer or client ID
 }
+
+// kindDraftChanged: the draft was saved again, discarded or applied while its test ran.
+const kindDraftChanged = "draft_changed"
 
 func idpPath(id int64, rest string) string {
 	return "/auth-settings/sso/" + strconv.FormatInt(id, 10) + rest
@@ -51,12 +61,23 @@ func (s *Server) handleIdPTestStart(c echo.Context) error {
 		return err
 	}
 	sess := currentSession(c)
+	if c.FormValue("draft") == "1" {
+		d, err := s.store.IdPDraft(c.Request().Context(), p.ID)
+		if errors.Is(err, store.ErrNotFound) || (err == nil && d.AuthorID != sess.UserID) {
+			s.setFlash(c, "sso.draft.notyours")
+			return redirect(c, idpPath(p.ID, ""))
+		}
+		if err != nil {
+			return err
+		}
+		p = d.On(p)
+	}
 	err = s.startOIDC(c, p, store.PurposeTest, sess.UserID, sess.User.Email, idpPath(p.ID, "/test"))
 	if err == nil {
 		return nil
 	}
 	r := refusalOf(err)
-	tr := testResult{At: s.store.Now(), By: sess.User.Email, Kind: r.Kind, Detail: r.Detail}
+	tr := testResult{At: s.store.Now(), By: sess.User.Email, Kind: r.Kind, Detail: r.Detail, Draft: p.Draft}
 	if err := s.saveTest(c, p, p.Revision, tr); err != nil {
 		return err
 	}
@@ -71,7 +92,11 @@ func (s *Server) finishTest(c echo.Context, p store.IdP, st store.OIDCState, res
 		_ = s.auditSignInFailure(c, store.MethodSSO, "", "sso test of "+p.Name+": callback in a session other than the one that started it")
 		return echo.NewHTTPError(http.StatusForbidden)
 	}
-	tr := testResult{At: s.store.Now(), By: sess.User.Email}
+	tr := testResult{At: s.store.Now(), By: sess.User.Email, Draft: st.Draft}
+	if errors.Is(ferr, store.ErrDraftChanged) {
+		tr.Kind, tr.Detail = kindDraftChanged, "the draft was saved again, discarded or applied while the test ran"
+		return s.endTest(c, p, st, tr, store.User{})
+	}
 	if ferr != nil {
 		r := refusalOf(ferr)
 		tr.Kind, tr.Detail, tr.Code, tr.Description = r.Kind, r.Detail, r.Code, r.Description
@@ -94,6 +119,8 @@ func (s *Server) finishTest(c echo.Context, p store.IdP, st store.OIDCState, res
 	}
 	tr.UserEmail, tr.UserName, tr.ByLink = m.User.Email, m.User.Name, m.Linked
 	switch {
+	case m.Refusal.Kind == kindAlreadyLinked && s.movesWithIssuer(ctx, p, st, res, sess):
+		tr.Relinked, tr.UserEmail, tr.UserName, m.User = true, sess.User.Email, sess.User.Name, sess.User
 	case m.Refusal.Kind != "":
 		tr.Kind, tr.Detail = m.Refusal.Kind, m.Refusal.Detail
 	case m.User.ID != sess.UserID:
@@ -107,13 +134,25 @@ func (s *Server) finishTest(c echo.Context, p store.IdP, st store.OIDCState, res
 	return s.endTest(c, p, st, tr, m.User)
 }
 
-// endTest saves the result; a success signs the person in again through SSO.
+// endTest saves the result; a success signs the person in again through SSO. A passing test of
+// the draft applies it first.
 func (s *Server) endTest(c echo.Context, p store.IdP, st store.OIDCState, tr testResult, u store.User) error {
-	tr.Marked = tr.OK && st.Revision == p.Revision
-	if err := s.saveTest(c, p, st.Revision, tr); err != nil {
-		return err
+	if st.Draft {
+		if tr.OK {
+			if err := s.applyDraft(c, p, st, &tr); err != nil {
+				return err
+			}
+		}
+		if err := s.saveDraftTest(c, p, tr); err != nil {
+			return err
+		}
+	} else {
+		tr.Marked = tr.OK && st.Revision == p.Revision
+		if err := s.saveTest(c, p, st.Revision, tr); err != nil {
+			return err
+		}
 	}
-	if tr.OK {
+	if tr.OK && (!st.Draft || tr.Applied) {
 		if err := s.startSession(c, u, store.MethodSSO, p.ID); err != nil {
 			return err
 		}

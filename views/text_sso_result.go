@@ -61,6 +61,7 @@ func init() {
 		"sso.kind.user_email_unverified":       {"E-postadressen är inte verifierad i portvakt ännu. Öppna länken i verifieringsmeddelandet först.", "The e-mail address is not verified in portvakt yet. Open the link in the verification e-mail first."},
 		"sso.kind.already_linked":              {"Kontot är redan kopplat till en annan identitet. En administratör kan ta bort kopplingen.", "The account is already linked to another identity. An administrator can remove the link."},
 		"sso.kind.other_user":                  {"Inloggningen fungerade, men identiteten hör till en annan användare än dig. Testa med ditt eget konto hos leverantören.", "The sign-in worked, but the identity belongs to a user other than you. Test with your own account at the provider."},
+		"sso.kind.draft_changed":               {"Utkastet sparades om, kastades eller började gälla medan testet pågick. Testa det igen.", "The draft was saved again, discarded or applied while the test ran. Test it again."},
 		"sso.kind.error":                       {"Något gick fel i portvakt. Försök igen.", "Something went wrong in portvakt. Try again."},
 	})
 }
