@@ -92,9 +92,10 @@ func (s *Server) handleIdPEdit(c echo.Context) error {
 		return err
 	}
 	f := idpForm{preset: oidcrp.Preset(p.Preset), name: p.Name, clientID: p.ClientID, scopes: p.Scopes, enabled: p.Enabled}
-	presetJSON := p.PresetJSON
+	presetJSON, targets := p.PresetJSON, []store.IdP{p}
 	if d, err := s.store.IdPDraft(c.Request().Context(), p.ID); err == nil {
 		f.clientID, f.scopes, presetJSON = d.ClientID, d.Scopes, d.PresetJSON // editing goes on from the draft
+		targets = append(targets, d.On(p))                                    // "Test the draft" goes there
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
@@ -108,7 +109,7 @@ func (s *Server) handleIdPEdit(c echo.Context) error {
 	}
 	pg := s.page(c, "sso.edit.title", "sso", s.ssoCrumbs(c, views.Crumb{Label: p.Name})...)
 	pg.Title = p.Name
-	allowFormTargets(c, s.idpOrigins(p)...)
+	allowFormTargets(c, s.idpOrigins(targets...)...)
 	return render(c, http.StatusOK, views.IdPFormPage(pg, v))
 }
 

@@ -38,6 +38,9 @@ func testView(pg views.Page, tr testResult) *views.SSOTestResult {
 		if tr.ByLink {
 			how = l.T("sso.test.mapping.link")
 		}
+		if tr.Relinked {
+			how = l.T("sso.test.mapping.moved")
+		}
 		v.Mapping = l.T("sso.test.mapping", tr.UserName, tr.UserEmail, how)
 	}
 	if e := tr.Endpoints; e != nil {

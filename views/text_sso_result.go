@@ -23,6 +23,7 @@ func init() {
 		"sso.test.from.userinfo": {"från UserInfo", "from UserInfo"},
 		"sso.test.mapping":       {"Identiteten hör till %s (%s), %s.", "The identity belongs to %s (%s), %s."},
 		"sso.test.mapping.email": {"hittad via den verifierade e-postadressen och nu kopplad", "found by the verified e-mail address and now linked"},
+		"sso.test.mapping.moved": {"hittad via den verifierade e-postadressen; din koppling flyttar med till den nya utfärdaren", "found by the verified e-mail address; your link moves with it to the new issuer"},
 		"sso.test.mapping.link":  {"hittad via en befintlig koppling", "found by an existing link"},
 
 		"sso.failed.title":    {"Inloggningen misslyckades", "Sign-in failed"},
