@@ -40,7 +40,7 @@ func (s *Server) handleIdPList(c echo.Context) error {
 	v := views.IdPListView{RedirectURI: s.RedirectURI()}
 	for _, p := range ps {
 		row := views.IdPRow{ID: p.ID, Name: p.Name, Preset: l.T(presetKey(p.Preset, "")), Issuer: p.Issuer,
-			Enabled: p.Enabled, Tested: !p.TestedAt.IsZero()}
+			Enabled: p.Enabled, Tested: !p.TestedAt.IsZero(), Draft: p.Staged}
 		for _, d := range p.Domains {
 			row.Domains = append(row.Domains, d.Name)
 		}

@@ -151,6 +151,9 @@ func TestSSODraft(t *testing.T) {
 		if v, _ := doc.Find("#scopes").Attr("value"); v != "openid email" {
 			t.Errorf("form scopes %q, want the draft's", v)
 		}
+		if got := env.it.Get(t, "/auth-settings/sso").Doc(t).Find("[data-testid=idp-row-draft]").Text(); got != "Utkast" {
+			t.Errorf("the list marks the draft with %q, want Utkast", got)
+		}
 	})
 	t.Run("somebody else cannot test it", func(t *testing.T) {
 		other := env.app.ClientAs(t, env.app.User(t, "it2@example.se", handlertest.UserOpts{AuthSettings: true, Verified: true}))
