@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"net/http"
 
 	"github.com/labstack/echo/v4"
 
@@ -156,7 +155,7 @@ func (s *Server) handleIdPDraftDiscard(c echo.Context) error {
 		return err
 	}
 	s.setFlash(c, "sso.draft.discarded", p.Name)
-	return c.Redirect(http.StatusSeeOther, idpPath(p.ID, ""))
+	return redirect(c, idpPath(p.ID, ""))
 }
 
 // draftView compares the draft with the live settings for the provider's page.
