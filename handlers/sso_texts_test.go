@@ -11,7 +11,7 @@ import (
 func TestSSOKindsHaveTexts(t *testing.T) {
 	kinds := []string{
 		kindProviderDisabled, kindEmailInvalid, kindDomainNotVerified, kindDomainNotServed, kindDomainNotAllowed,
-		kindNoUser, kindUserUnverified, kindAlreadyLinked, kindOtherUser, "error",
+		kindNoUser, kindUserUnverified, kindAlreadyLinked, kindOtherUser, kindDraftChanged, "error",
 	}
 	for _, k := range []oidcrp.Kind{
 		oidcrp.KindProviderError, oidcrp.KindAccessDenied, oidcrp.KindRedirectURINotRegistered, oidcrp.KindInvalidClient,

@@ -5,8 +5,10 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"portvakt/store"
 	"portvakt/store/storetest"
@@ -236,5 +238,23 @@ func TestApplyIdPDraftWhilePasswordOff(t *testing.T) {
 	}
 	if _, err := f.s.ApplyIdPDraft(ctx, f.me, f.id, d.Revision, "it-new", nil); err != nil {
 		t.Errorf("with the tester's new identity: %v", err)
+	}
+}
+
+// TestOIDCStateOfADraftTest: a started test of a draft comes back as one, with the draft's
+// revision, so that the callback uses the draft's settings and applies only that revision.
+func TestOIDCStateOfADraftTest(t *testing.T) {
+	ctx := context.Background()
+	f := newDraftFixture(t)
+	for _, draft := range []bool{true, false} {
+		st := store.OIDCState{State: "s-" + strconv.FormatBool(draft), Binding: "b", IdPID: f.id, Revision: 7, Purpose: store.PurposeTest,
+			UserID: f.it.ID, Draft: draft, Nonce: "n", Verifier: "v", RedirectURI: "http://127.0.0.1/cb", Issuer: "https://new.example", ClientID: "c"}
+		if err := f.s.SaveOIDCState(ctx, st, time.Minute); err != nil {
+			t.Fatal(err)
+		}
+		got, err := f.s.TakeOIDCState(ctx, st.State, "b")
+		if err != nil || got.Draft != draft || got.Purpose != store.PurposeTest || got.Revision != 7 {
+			t.Errorf("draft %v: got %+v, %v", draft, got, err)
+		}
 	}
 }
