@@ -173,5 +173,22 @@ func draftView(l views.Lang, p store.IdP, d store.IdPDraft, me int64) *views.IdP
 	row("sso.field.client_secret", secretLive, secretDraft)
 	row("sso.field.scopes", p.Scopes, d.Scopes)
 	v.NewIssuer = d.Issuer != p.Issuer || d.ClientID != p.ClientID
+	v.IssuerChanges = d.Issuer != p.Issuer
 	return v
+}
+
+// othersLinkedAt counts the people other than the one signed in who are linked at issuer: their
+// links stop matching when the provider moves to another issuer.
+func (s *Server) othersLinkedAt(c echo.Context, issuer string) (int, error) {
+	ctx := c.Request().Context()
+	n, err := s.store.LinkCountOfIdP(ctx, issuer)
+	if err != nil {
+		return 0, err
+	}
+	if l, err := s.store.LinkOfUser(ctx, currentSession(c).UserID); err == nil && l.Issuer == issuer {
+		n--
+	} else if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return 0, err
+	}
+	return n, nil
 }

@@ -99,6 +99,11 @@ func (s *Server) idpFormView(c echo.Context, old *store.IdP, f idpForm) (views.I
 		d, err := s.store.IdPDraft(c.Request().Context(), old.ID)
 		if err == nil {
 			v.Draft = draftView(l, *old, d, currentSession(c).UserID)
+			if v.Draft.IssuerChanges {
+				if v.Draft.Links, err = s.othersLinkedAt(c, old.Issuer); err != nil {
+					return v, err
+				}
+			}
 		} else if !errors.Is(err, store.ErrNotFound) {
 			return v, err
 		}

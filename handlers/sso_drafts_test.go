@@ -234,11 +234,15 @@ func TestSSODraftNewIssuer(t *testing.T) {
 		f.Set("client_id", next.ClientID())
 		f.Set("client_secret", next.ClientSecret())
 	})
-	if doc := env.it.Get(t, "/auth-settings/sso/"+strconv.FormatInt(env.idp, 10)).Doc(t); doc.Find("[data-testid=idp-draft-newissuer]").Length() != 1 {
+	doc := env.it.Get(t, "/auth-settings/sso/"+strconv.FormatInt(env.idp, 10)).Doc(t)
+	if doc.Find("[data-testid=idp-draft-newissuer]").Length() != 1 {
 		t.Error("the page does not warn that the issuer changes")
 	}
+	if got := doc.Find("[data-testid=idp-draft-links]").Text(); !strings.Contains(got, "utfärdaren: 1.") {
+		t.Errorf("links warning %q, want Anna counted, not the tester", got)
+	}
 	next.SetUser(oidctest.User{Subject: "it-next", Email: "it@example.se", EmailVerified: true})
-	doc := env.testDraft(t, next).Doc(t)
+	doc = env.testDraft(t, next).Doc(t)
 	if got := doc.Find("[data-testid=test-draft]").Text(); !strings.Contains(got, "gäller nu") || !strings.Contains(got, "Administratörerna") {
 		t.Fatalf("result %q, want applied and administrators told", got)
 	}

@@ -97,6 +97,7 @@ func init() {
 		"sso.draft.badge":             {"Inte i bruk ännu", "Not in use yet"},
 		"sso.draft.about":             {"Sparat av %s, %s. Inloggningen använder fortfarande de nuvarande inställningarna. Utkastet börjar gälla när ett test med det lyckas för den som sparade det.", "Saved by %s, %s. Sign-in still uses the current settings. The draft takes effect when a test with it succeeds for the person who saved it."},
 		"sso.draft.newissuer":         {"Utkastet byter utfärdare eller klient-id. När det börjar gälla loggas alla som loggat in via leverantören ut, och alla administratörer får ett e-postmeddelande.", "The draft changes the issuer or client ID. When it takes effect, everyone signed in through the provider is signed out, and every administrator gets an e-mail."},
+		"sso.draft.links":             {"Andra personer kopplade till den nuvarande utfärdaren: %d. Deras kopplingar gäller bara den utfärdaren, så efter bytet kan de inte logga in med single sign-on förrän en administratör har tagit bort kopplingen under Användare. Din egen koppling flyttas med när testet lyckas.", "Other people linked at the current issuer: %d. Their links only hold for that issuer, so after the change they cannot sign in with single sign-on until an administrator has removed the link under Users. Your own link moves with the change when the test succeeds."},
 		"sso.draft.col.setting":       {"Inställning", "Setting"},
 		"sso.draft.col.live":          {"Nu i bruk", "In use now"},
 		"sso.draft.col.draft":         {"Utkast", "Draft"},
