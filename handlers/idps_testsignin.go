@@ -78,7 +78,12 @@ func (s *Server) handleIdPTestStart(c echo.Context) error {
 	}
 	r := refusalOf(err)
 	tr := testResult{At: s.store.Now(), By: sess.User.Email, Kind: r.Kind, Detail: r.Detail, Draft: p.Draft}
-	if err := s.saveTest(c, p, p.Revision, tr); err != nil {
+	if p.Draft {
+		err = s.saveDraftTest(c, p, tr)
+	} else {
+		err = s.saveTest(c, p, p.Revision, tr)
+	}
+	if err != nil {
 		return err
 	}
 	return redirect(c, idpPath(p.ID, "/test"))
