@@ -85,18 +85,19 @@ var matrix = map[string][]role{
 	"POST /auth-settings/domains/:id/remove": authRoles,
 
 	// Authentication Settings > Single sign-on.
-	"GET /auth-settings/sso":                    authRoles,
-	"GET /auth-settings/sso/new":                authRoles,
-	"POST /auth-settings/sso":                   authRoles,
-	"GET /auth-settings/sso/:id":                authRoles,
-	"POST /auth-settings/sso/:id":               authRoles,
-	"POST /auth-settings/sso/:id/test":          authRoles,
-	"GET /auth-settings/sso/:id/remove":         authRoles,
-	"POST /auth-settings/sso/:id/remove":        authRoles,
-	"GET /auth-settings/sso/:id/test":           authRoles,
+	"GET /auth-settings/sso":             authRoles,
+	"GET /auth-settings/sso/new":         authRoles,
+	"POST /auth-settings/sso":            authRoles,
+	"GET /auth-settings/sso/:id":         authRoles,
+	"POST /auth-settings/sso/:id":        authRoles,
+	"POST /auth-settings/sso/:id/test":   authRoles,
+	"GET /auth-settings/sso/:id/remove":  authRoles,
+	"POST /auth-settings/sso/:id/remove": authRoles,
+	"GET /auth-settings/sso/:id/test":    authRoles,
+	"POST /login/sso/:id":                everyone,
+	"GET /auth/oidc/callback":            everyone,
+
 	"POST /auth-settings/sso/:id/draft/discard": authRoles,
-	"POST /login/sso/:id":                       everyone,
-	"GET /auth/oidc/callback":                   everyone,
 
 	// Authentication Settings > Policies.
 	"GET /auth-settings/policies":               authRoles,
