@@ -98,6 +98,8 @@ var matrix = map[string][]role{
 	"POST /login/sso/:id":                everyone,
 	"GET /auth/oidc/callback":            everyone,
 
+	"POST /auth-settings/sso/:id/draft/discard": authRoles,
+
 	// Authentication Settings > Policies.
 	"GET /auth-settings/policies":                   authRoles,
 	"GET /auth-settings/policies/password/off":      authRoles,

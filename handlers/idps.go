@@ -40,7 +40,7 @@ func (s *Server) handleIdPList(c echo.Context) error {
 	v := views.IdPListView{RedirectURI: s.RedirectURI()}
 	for _, p := range ps {
 		row := views.IdPRow{ID: p.ID, Name: p.Name, Preset: l.T(presetKey(p.Preset, "")), Issuer: p.Issuer,
-			Enabled: p.Enabled, Tested: !p.TestedAt.IsZero()}
+			Enabled: p.Enabled, Tested: !p.TestedAt.IsZero(), Draft: p.Staged}
 		for _, d := range p.Domains {
 			row.Domains = append(row.Domains, d.Name)
 		}
@@ -92,7 +92,14 @@ func (s *Server) handleIdPEdit(c echo.Context) error {
 		return err
 	}
 	f := idpForm{preset: oidcrp.Preset(p.Preset), name: p.Name, clientID: p.ClientID, scopes: p.Scopes, enabled: p.Enabled}
-	_ = json.Unmarshal([]byte(p.PresetJSON), &f.in)
+	presetJSON, targets := p.PresetJSON, []store.IdP{p}
+	if d, err := s.store.IdPDraft(c.Request().Context(), p.ID); err == nil {
+		f.clientID, f.scopes, presetJSON = d.ClientID, d.Scopes, d.PresetJSON // editing goes on from the draft
+		targets = append(targets, d.On(p))                                    // "Test the draft" goes there
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	_ = json.Unmarshal([]byte(presetJSON), &f.in)
 	for _, d := range p.Domains {
 		f.domainIDs = append(f.domainIDs, d.ID)
 	}
@@ -102,7 +109,7 @@ func (s *Server) handleIdPEdit(c echo.Context) error {
 	}
 	pg := s.page(c, "sso.edit.title", "sso", s.ssoCrumbs(c, views.Crumb{Label: p.Name})...)
 	pg.Title = p.Name
-	allowFormTargets(c, s.idpOrigins(p)...)
+	allowFormTargets(c, s.idpOrigins(targets...)...)
 	return render(c, http.StatusOK, views.IdPFormPage(pg, v))
 }
 
@@ -132,14 +139,24 @@ func (s *Server) saveIdP(c echo.Context, old *store.IdP) error {
 	if ok {
 		in.Issuer, ok = s.checkDiscovery(c, &v, f.preset, in.Issuer)
 	}
+	if ok && old != nil && in.SecretEnc == nil && (in.Issuer != old.Issuer || in.ClientID != old.ClientID) &&
+		!(v.Draft != nil && v.Draft.Issuer == in.Issuer && v.Draft.ClientID == in.ClientID) {
+		v.ClientSecret.Error, ok = lang(c).T("sso.err.client_secret.new"), false
+	}
 	if ok {
-		id, err := s.storeIdP(c, old, in)
+		id, staged, err := s.storeIdP(c, old, in)
 		if err == nil {
 			s.forgetIdP(old, in)
-			s.setFlash(c, "sso.saved", in.Name)
+			if staged {
+				s.setFlash(c, "sso.draft.saved")
+			} else {
+				s.setFlash(c, "sso.saved", in.Name)
+			}
 			return redirect(c, idpPath(id, ""))
 		}
-		if !s.domainProblem(c, &v, err) {
+		if errors.Is(err, store.ErrSecretRequired) {
+			v.ClientSecret.Error = lang(c).T("sso.err.client_secret.new")
+		} else if !s.domainProblem(c, &v, err) {
 			return err
 		}
 	}
@@ -155,12 +172,28 @@ func (s *Server) saveIdP(c echo.Context, old *store.IdP) error {
 	return unprocessable(c, views.IdPFormPage(pg, v))
 }
 
-func (s *Server) storeIdP(c echo.Context, old *store.IdP, in store.IdPInput) (int64, error) {
+// storeIdP creates or updates the provider. For a tested provider, name, domains and the
+// enabled switch change at once (under the store's guards), while the sign-in settings go into
+// a draft; staged reports that a draft is waiting.
+func (s *Server) storeIdP(c echo.Context, old *store.IdP, in store.IdPInput) (id int64, staged bool, err error) {
 	ctx := c.Request().Context()
 	if old == nil {
-		return s.store.CreateIdP(ctx, s.actor(c), in)
+		id, err := s.store.CreateIdP(ctx, s.actor(c), in)
+		return id, false, err
 	}
-	return old.ID, s.store.UpdateIdP(ctx, s.actor(c), old.ID, in)
+	if old.TestedAt.IsZero() {
+		err := s.store.UpdateIdP(ctx, s.actor(c), old.ID, in)
+		if !errors.Is(err, store.ErrDraftRequired) {
+			return old.ID, false, err
+		}
+	}
+	live := in
+	live.PresetJSON, live.Issuer, live.ClientID, live.SecretEnc, live.Scopes = old.PresetJSON, old.Issuer, old.ClientID, nil, old.Scopes
+	if err := s.store.UpdateIdP(ctx, s.actor(c), old.ID, live); err != nil {
+		return old.ID, false, err
+	}
+	staged, err = s.store.SaveIdPDraft(ctx, s.actor(c), old.ID, in)
+	return old.ID, staged, err
 }
 
 // forgetIdP drops cached discoveries so that the next sign-in reads the new configuration.

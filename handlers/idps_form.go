@@ -94,6 +94,18 @@ func (s *Server) idpFormView(c echo.Context, old *store.IdP, f idpForm) (views.I
 		v.ClientSecret.Hint = l.T("sso.field.client_secret.keep")
 		if !old.TestedAt.IsZero() {
 			v.TestedText = l.T("sso.tested.by", old.TestedBy, l.Time(old.TestedAt))
+			v.Staged = true
+		}
+		d, err := s.store.IdPDraft(c.Request().Context(), old.ID)
+		if err == nil {
+			v.Draft = draftView(l, *old, d, currentSession(c).UserID)
+			if v.Draft.IssuerChanges {
+				if v.Draft.Links, err = s.othersLinkedAt(c, old.Issuer); err != nil {
+					return v, err
+				}
+			}
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return v, err
 		}
 	}
 	v.Scopes = text("scopes", f.scopes, maxScopes, true)

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -38,7 +39,16 @@ type testResult struct {
 	UserEmail         string
 	UserName          string
 	ByLink            bool
+	Draft             bool     // a test of the provider's draft
+	Relinked          bool     // the person's link moves to the draft's issuer with it
+	Applied           bool     // the draft passed and is now the live settings
+	NotApplied        []string // why a passing draft was not applied (store.PasswordOffReason, or kindDraftChanged)
+	SessionsEnded     string
+	Mailed            int // administrators told about a new issuer or client ID
 }
+
+// kindDraftChanged: the draft was saved again, discarded or applied while its test ran.
+const kindDraftChanged = "draft_changed"
 
 func idpPath(id int64, rest string) string {
 	return "/auth-settings/sso/" + strconv.FormatInt(id, 10) + rest
@@ -51,13 +61,29 @@ func (s *Server) handleIdPTestStart(c echo.Context) error {
 		return err
 	}
 	sess := currentSession(c)
+	if c.FormValue("draft") == "1" {
+		d, err := s.store.IdPDraft(c.Request().Context(), p.ID)
+		if errors.Is(err, store.ErrNotFound) || (err == nil && d.AuthorID != sess.UserID) {
+			s.setFlash(c, "sso.draft.notyours")
+			return redirect(c, idpPath(p.ID, ""))
+		}
+		if err != nil {
+			return err
+		}
+		p = d.On(p)
+	}
 	err = s.startOIDC(c, p, store.PurposeTest, sess.UserID, sess.User.Email, idpPath(p.ID, "/test"))
 	if err == nil {
 		return nil
 	}
 	r := refusalOf(err)
-	tr := testResult{At: s.store.Now(), By: sess.User.Email, Kind: r.Kind, Detail: r.Detail}
-	if err := s.saveTest(c, p, p.Revision, tr); err != nil {
+	tr := testResult{At: s.store.Now(), By: sess.User.Email, Kind: r.Kind, Detail: r.Detail, Draft: p.Draft}
+	if p.Draft {
+		err = s.saveDraftTest(c, p, tr)
+	} else {
+		err = s.saveTest(c, p, p.Revision, tr)
+	}
+	if err != nil {
 		return err
 	}
 	return redirect(c, idpPath(p.ID, "/test"))
@@ -71,7 +97,11 @@ func (s *Server) finishTest(c echo.Context, p store.IdP, st store.OIDCState, res
 		_ = s.auditSignInFailure(c, store.MethodSSO, "", "sso test of "+p.Name+": callback in a session other than the one that started it")
 		return echo.NewHTTPError(http.StatusForbidden)
 	}
-	tr := testResult{At: s.store.Now(), By: sess.User.Email}
+	tr := testResult{At: s.store.Now(), By: sess.User.Email, Draft: st.Draft}
+	if errors.Is(ferr, store.ErrDraftChanged) {
+		tr.Kind, tr.Detail = kindDraftChanged, "the draft was saved again, discarded or applied while the test ran"
+		return s.endTest(c, p, st, tr, nil)
+	}
 	if ferr != nil {
 		r := refusalOf(ferr)
 		tr.Kind, tr.Detail, tr.Code, tr.Description = r.Kind, r.Detail, r.Code, r.Description
@@ -83,26 +113,46 @@ func (s *Server) finishTest(c echo.Context, p store.IdP, st store.OIDCState, res
 				tr.Endpoints = &info
 			}
 		}
-		return s.endTest(c, p, st, tr)
+		return s.endTest(c, p, st, tr, res)
 	}
 	tr.Endpoints = &res.Provider
 	tr.Issuer, tr.Subject, tr.Email, tr.EmailVerified = res.Issuer, res.Subject, res.Email, res.EmailVerified
 	tr.EmailFromUserInfo, tr.IDTokenClaims, tr.UserInfoClaims = res.EmailFromUserInfo, res.IDTokenClaims, res.UserInfoClaims
-	out, r, err := s.signInSSO(c, p, res, sess.UserID, false)
+	out, r, err := s.signInSSO(c, p, res, sess.UserID, st.Draft)
 	if err != nil {
 		return err
 	}
 	tr.UserEmail, tr.UserName, tr.ByLink = out.User.Email, out.User.Name, out.ByLink
-	tr.Kind, tr.Detail = r.Kind, r.Detail
+	tr.Kind, tr.Detail, tr.Relinked = r.Kind, r.Detail, out.Relink
 	tr.OK = tr.Kind == ""
-	return s.endTest(c, p, st, tr)
+	return s.endTest(c, p, st, tr, res)
 }
 
-// endTest saves the result (a success has signed the person in again through SSO) and shows it.
-func (s *Server) endTest(c echo.Context, p store.IdP, st store.OIDCState, tr testResult) error {
-	tr.Marked = tr.OK && st.Revision == p.Revision
-	if err := s.saveTest(c, p, st.Revision, tr); err != nil {
+// endTest saves the result and shows it. A passing test of the live settings has signed the
+// person in again through SSO; a passing test of the draft applies it, and then signs the person
+// in through the settings now live.
+func (s *Server) endTest(c echo.Context, p store.IdP, st store.OIDCState, tr testResult, res *oidcrp.Result) error {
+	if !st.Draft {
+		tr.Marked = tr.OK && st.Revision == p.Revision
+		if err := s.saveTest(c, p, st.Revision, tr); err != nil {
+			return err
+		}
+		return redirect(c, idpPath(p.ID, "/test"))
+	}
+	if tr.OK {
+		if err := s.applyDraft(c, p, st, &tr); err != nil {
+			return err
+		}
+	}
+	if err := s.saveDraftTest(c, p, tr); err != nil {
 		return err
+	}
+	if tr.Applied {
+		if _, r, err := s.signInSSO(c, p, res, st.UserID, false); err != nil {
+			return err
+		} else if r.Kind != "" {
+			s.log.WarnContext(c.Request().Context(), "sign-in after applying a draft", "idp", p.Name, "refusal", r.Kind, "detail", r.Detail)
+		}
 	}
 	return redirect(c, idpPath(p.ID, "/test"))
 }

@@ -19,10 +19,27 @@ func testView(pg views.Page, tr testResult) *views.SSOTestResult {
 	if !tr.OK {
 		v.Message = l.T(refusalTextKey(tr.Kind))
 	}
+	v.Draft, v.Applied = tr.Draft, tr.Applied
+	for _, code := range tr.NotApplied {
+		key := dynamicKey("policies.reason.", code)
+		if code == kindDraftChanged {
+			key = refusalTextKey(code)
+		}
+		v.NotApplied = append(v.NotApplied, l.T(key))
+	}
+	if tr.SessionsEnded != "" {
+		v.Notes = append(v.Notes, l.T("sso.draft.result.sessions"))
+	}
+	if tr.Mailed > 0 {
+		v.Notes = append(v.Notes, l.T("sso.draft.result.mailed", tr.Mailed))
+	}
 	if tr.UserEmail != "" {
 		how := l.T("sso.test.mapping.email")
 		if tr.ByLink {
 			how = l.T("sso.test.mapping.link")
+		}
+		if tr.Relinked {
+			how = l.T("sso.test.mapping.moved")
 		}
 		v.Mapping = l.T("sso.test.mapping", tr.UserName, tr.UserEmail, how)
 	}

@@ -129,11 +129,19 @@ func (w *model) actions() map[string]func(*rapid.T) {
 		},
 		"link own identity from the profile": func(rt *rapid.T) {
 			who, p := anyone.Draw(rt, "who"), w.drawProvider(rt)
-			w.flow(w.clients[who], w.person(who), p, "/profile/link/"+strconv.FormatInt(p.ID, 10))
+			w.flow(w.clients[who], w.person(who), "/profile/link/"+strconv.FormatInt(p.ID, 10), nil)
 		},
 		"test sign-in": func(rt *rapid.T) {
 			who, p := anyone.Draw(rt, "who"), w.drawProvider(rt)
-			w.flow(w.clients[who], w.person(who), p, "/auth-settings/sso/"+strconv.FormatInt(p.ID, 10)+"/test")
+			w.flow(w.clients[who], w.person(who), "/auth-settings/sso/"+strconv.FormatInt(p.ID, 10)+"/test", nil)
+		},
+		"test the draft, which applies it when it passes": func(rt *rapid.T) {
+			who, p := anyone.Draw(rt, "who"), w.drawProvider(rt)
+			w.flow(w.clients[who], w.person(who), "/auth-settings/sso/"+strconv.FormatInt(p.ID, 10)+"/test", url.Values{"draft": {"1"}})
+		},
+		"discard the draft": func(rt *rapid.T) {
+			who, p := anyone.Draw(rt, "who"), w.drawProvider(rt)
+			w.clients[who].Post(w.t, "/auth-settings/sso/"+strconv.FormatInt(p.ID, 10)+"/draft/discard", nil)
 		},
 		"delegate adds a provider of their own": func(rt *rapid.T) {
 			w.saveProvider(w.clients["eve"], 0, w.providerForm("Eve IdP", w.evil, w.evil.ClientSecret(), true))
@@ -308,8 +316,8 @@ func (w *model) signIn(c *handlertest.Client, p *modelPerson, idp store.IdP) boo
 
 // flow starts a sign-in at the provider from a signed-in page (profile link, test sign-in) and
 // finishes it. A link made through the evil issuer is the person's own choice to trust it.
-func (w *model) flow(c *handlertest.Client, p *modelPerson, idp store.IdP, start string) {
-	r := c.Post(w.t, start, nil)
+func (w *model) flow(c *handlertest.Client, p *modelPerson, start string, form url.Values) {
+	r := c.Post(w.t, start, form)
 	if loc := w.finish(c, p, r); loc != "" && w.isEvil(r.Location) {
 		if l, err := w.app.Store.LinkOfUser(context.Background(), p.id); err == nil && l.Issuer == w.evil.Issuer() {
 			w.trustedEvil[p.key] = true

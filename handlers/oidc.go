@@ -76,7 +76,7 @@ func (s *Server) startOIDC(c echo.Context, p store.IdP, purpose string, userID i
 	}
 	st := store.OIDCState{
 		State: pending.State, Binding: oidcBinding(c), IdPID: p.ID, Revision: p.Revision, Purpose: purpose,
-		UserID: userID, Nonce: pending.Nonce, Verifier: pending.Verifier, RedirectURI: pending.RedirectURI,
+		UserID: userID, Draft: p.Draft, Nonce: pending.Nonce, Verifier: pending.Verifier, RedirectURI: pending.RedirectURI,
 		Issuer: pending.Issuer, ClientID: pending.ClientID, Next: next, CreatedAt: s.store.Now(),
 	}
 	if err := s.keepState(c, st); err != nil {
@@ -206,6 +206,11 @@ func (s *Server) handleOIDCCallback(c echo.Context) error {
 	}
 	if err != nil {
 		return err
+	}
+	if st.Draft {
+		if p, err = s.withDraft(ctx, p, st.Revision); err != nil {
+			return s.finishTest(c, p, st, nil, err)
+		}
 	}
 	cfg, err := s.rpConfig(p)
 	if err != nil {

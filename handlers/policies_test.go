@@ -66,14 +66,6 @@ func TestPasswordOffRefusedUntilReady(t *testing.T) {
 			execID(t, env.app, "UPDATE identity_providers SET enabled = 0")
 		}, "Ingen verifierad domän betjänas"},
 		{"before the provider is tested", func(t *testing.T, env *ssoEnv) {}, "har inte testats"},
-		{"after the configuration changed", func(t *testing.T, env *ssoEnv) {
-			env.testSignIn(t)
-			f := idpForm(env.op, env.domain)
-			f.Set("scopes", "openid email")
-			if r := env.it.Post(t, "/auth-settings/sso/"+strconv.FormatInt(env.idp, 10), f); r.Status != http.StatusSeeOther {
-				t.Fatalf("update: status %d", r.Status)
-			}
-		}, "har inte testats"},
 		{"when signed in with a password", func(t *testing.T, env *ssoEnv) {
 			env.testSignIn(t)
 			env.it = env.app.ClientAs(t, env.itUser)

@@ -97,6 +97,7 @@ func (s *Server) routes() []route {
 		{http.MethodPost, "/auth-settings/sso/:id", authSettings, s.handleIdPUpdate},
 		{http.MethodPost, "/auth-settings/sso/:id/test", authSettings, s.handleIdPTestStart},
 		{http.MethodGet, "/auth-settings/sso/:id/test", authSettings, s.handleIdPTestResult},
+		{http.MethodPost, "/auth-settings/sso/:id/draft/discard", authSettings, s.handleIdPDraftDiscard},
 		{http.MethodGet, "/auth-settings/sso/:id/remove", authSettings, s.handleIdPRemoveForm},
 		{http.MethodPost, "/auth-settings/sso/:id/remove", authSettings, s.handleIdPRemove},
 		{http.MethodPost, "/login/sso/:id", public, s.handleLoginSSO},

@@ -176,15 +176,18 @@ func TestSSOTestSignIn(t *testing.T) {
 			t.Errorf("status %d, want a refusal", r.Status)
 		}
 	})
-	t.Run("changing the client id clears the mark", func(t *testing.T) {
+	t.Run("changing the client id of the tested provider makes a draft", func(t *testing.T) {
 		f := idpForm(env.op, env.domain)
 		f.Set("client_id", "another")
-		f.Del("client_secret")
+		f.Set("client_secret", "another-secret")
 		if r := env.it.Post(t, "/auth-settings/sso/"+idp, f); r.Status != http.StatusSeeOther {
 			t.Fatalf("update: status %d\n%s", r.Status, r.Body)
 		}
-		if p, _ := env.app.Store.IdP(ctx, env.idp); !p.TestedAt.IsZero() || p.ClientID != "another" {
-			t.Errorf("after changing the client id: %+v", p)
+		if p, _ := env.app.Store.IdP(ctx, env.idp); p.TestedAt.IsZero() || p.ClientID != env.op.ClientID() {
+			t.Errorf("the live settings changed: %+v", p)
+		}
+		if d, err := env.app.Store.IdPDraft(ctx, env.idp); err != nil || d.ClientID != "another" {
+			t.Errorf("draft %+v, %v; want one with the new client id", d, err)
 		}
 	})
 }

@@ -22,6 +22,8 @@ type IdP struct {
 	Scopes     string
 	Enabled    bool
 	Revision   int64
+	Draft      bool        // these are the settings of the provider's draft, Revision the draft's (see IdPDraft.On)
+	Staged     bool        // a draft waits beside these settings
 	TestedAt   time.Time   // zero: not tested with the current configuration
 	TestedBy   string      // e-mail of who tested it
 	LastTest   string      // JSON of the latest test sign-in's result
@@ -57,7 +59,8 @@ var ErrDomainServed = fmt.Errorf("domain served by another provider: %w", ErrCon
 const verifiedStatuses = "('verified', 'needs_attention')"
 
 const idpColumns = `p.id, p.name, p.preset, p.preset_json, p.issuer, p.client_id, p.secret_enc, p.scopes,
-	p.enabled, p.revision, p.tested_at, COALESCE(u.email, ''), p.last_test, p.created_at, p.updated_at`
+	p.enabled, p.revision, p.tested_at, COALESCE(u.email, ''), p.last_test, p.created_at, p.updated_at,
+	EXISTS (SELECT 1 FROM identity_provider_drafts d WHERE d.idp_id = p.id)`
 
 const idpFrom = ` FROM identity_providers p LEFT JOIN users u ON u.id = p.tested_by`
 
@@ -66,7 +69,7 @@ func scanIdP(row interface{ Scan(...any) error }) (IdP, error) {
 	var tested sql.NullInt64
 	var created, updated int64
 	err := row.Scan(&p.ID, &p.Name, &p.Preset, &p.PresetJSON, &p.Issuer, &p.ClientID, &p.SecretEnc, &p.Scopes,
-		&p.Enabled, &p.Revision, &tested, &p.TestedBy, &p.LastTest, &created, &updated)
+		&p.Enabled, &p.Revision, &tested, &p.TestedBy, &p.LastTest, &created, &updated, &p.Staged)
 	if err != nil {
 		return IdP{}, err
 	}

@@ -84,45 +84,49 @@ func TestIdPTestedMark(t *testing.T) {
 		return p
 	}
 	changes := []struct {
-		name   string
-		change func(*store.IdPInput)
-		clears bool
+		name    string
+		change  func(*store.IdPInput)
+		refused bool
 	}{
 		{"renaming keeps the mark", func(in *store.IdPInput) { in.Name = "Keycloak staff" }, false},
 		{"keeping the secret keeps the mark", func(in *store.IdPInput) { in.SecretEnc = nil }, false},
-		{"a new issuer clears it", func(in *store.IdPInput) { in.Issuer = "https://kc/realms/y" }, true},
-		{"a new client id clears it", func(in *store.IdPInput) { in.ClientID = "d" }, true},
-		{"a new secret clears it", func(in *store.IdPInput) { in.SecretEnc = []byte{2} }, true},
-		{"new scopes clear it", func(in *store.IdPInput) { in.Scopes = "openid email" }, true},
+		{"a new issuer needs a draft", func(in *store.IdPInput) { in.Issuer, in.SecretEnc = "https://kc/realms/y", []byte{2} }, true},
+		{"a new client id needs a draft", func(in *store.IdPInput) { in.ClientID, in.SecretEnc = "d", []byte{2} }, true},
+		{"a new secret needs a draft", func(in *store.IdPInput) { in.SecretEnc = []byte{2} }, true},
+		{"new scopes need a draft", func(in *store.IdPInput) { in.Scopes = "openid email" }, true},
 	}
 	for _, c := range changes {
 		t.Run(c.name, func(t *testing.T) {
-			mark(t)
+			before := mark(t)
 			next := in
 			c.change(&next)
-			if err := s.UpdateIdP(ctx, me, id, next); err != nil {
-				t.Fatal(err)
+			err := s.UpdateIdP(ctx, me, id, next)
+			if c.refused != errors.Is(err, store.ErrDraftRequired) || (!c.refused && err != nil) {
+				t.Fatalf("got %v, want refused %v", err, c.refused)
 			}
 			p, _ := s.IdP(ctx, id)
-			if got := p.TestedAt.IsZero(); got != c.clears {
-				t.Errorf("mark cleared = %v, want %v", got, c.clears)
+			if p.TestedAt.IsZero() || p.Issuer != before.Issuer || p.Scopes != before.Scopes || p.Revision != before.Revision {
+				t.Errorf("the tested settings changed: %+v", p)
 			}
-			if next.SecretEnc != nil {
-				in.SecretEnc = next.SecretEnc
-			}
-			in.Issuer, in.ClientID, in.Scopes = next.Issuer, next.ClientID, next.Scopes
+			in.Name = p.Name
 		})
 	}
 	t.Run("a test started before a change does not mark", func(t *testing.T) {
-		p, _ := s.IdP(ctx, id)
-		in.Scopes = "openid profile"
-		if err := s.UpdateIdP(ctx, me, id, in); err != nil {
+		fresh := in
+		fresh.Name = "Untested"
+		id2, err := s.CreateIdP(ctx, me, fresh)
+		if err != nil {
 			t.Fatal(err)
 		}
-		if err := s.SaveIdPTest(ctx, me, id, p.Revision, true, "{}", ""); err != nil {
+		p, _ := s.IdP(ctx, id2)
+		fresh.Scopes = "openid profile"
+		if err := s.UpdateIdP(ctx, me, id2, fresh); err != nil {
 			t.Fatal(err)
 		}
-		if p, _ := s.IdP(ctx, id); !p.TestedAt.IsZero() {
+		if err := s.SaveIdPTest(ctx, me, id2, p.Revision, true, "{}", ""); err != nil {
+			t.Fatal(err)
+		}
+		if p, _ := s.IdP(ctx, id2); !p.TestedAt.IsZero() {
 			t.Error("marked tested with an old revision")
 		}
 	})
@@ -220,4 +224,36 @@ func pendingDomain(t *testing.T, s *store.Store, name string) int64 {
 		t.Fatal(err)
 	}
 	return d.ID
+}
+
+// TestIdPSecretFollowsIssuer: a sealed client secret belongs to its issuer and client ID. A change
+// of either without a new secret is refused, so that the stored secret never reaches another
+// provider's token endpoint.
+func TestIdPSecretFollowsIssuer(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.Open(t)
+	in := store.IdPInput{Name: "P", Preset: "other", Issuer: "https://p.example", ClientID: "c", SecretEnc: []byte{1}, Scopes: "openid", Enabled: true}
+	id, err := s.CreateIdP(ctx, store.CLIActor, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name   string
+		change func(*store.IdPInput)
+	}{
+		{"a new issuer", func(in *store.IdPInput) { in.Issuer = "https://evil.example" }},
+		{"a new client ID", func(in *store.IdPInput) { in.ClientID = "d" }},
+	} {
+		t.Run(c.name+" without a secret is refused", func(t *testing.T) {
+			next := in
+			next.SecretEnc = nil
+			c.change(&next)
+			if err := s.UpdateIdP(ctx, store.CLIActor, id, next); !errors.Is(err, store.ErrSecretRequired) {
+				t.Errorf("got %v, want ErrSecretRequired", err)
+			}
+			if p, _ := s.IdP(ctx, id); p.Issuer != in.Issuer || p.ClientID != in.ClientID {
+				t.Errorf("changed anyway: issuer %q client %q", p.Issuer, p.ClientID)
+			}
+		})
+	}
 }

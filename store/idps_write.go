@@ -35,9 +35,11 @@ func (s *Store) CreateIdP(ctx context.Context, a Actor, in IdPInput) (int64, err
 	return id, err
 }
 
-// UpdateIdP changes an identity provider. A change of issuer, client id, secret or scopes
-// clears its tested mark and raises its revision, so that a test started before cannot mark it.
-// Disabling it ends the sessions that came through it.
+// UpdateIdP changes an identity provider. The sign-in settings (issuer, client id, secret,
+// scopes) of a tested provider change only through a draft (ErrDraftRequired); for an untested
+// one a change raises its revision, so that a test started before cannot mark it. A new issuer or
+// client ID needs a new secret (ErrSecretRequired). Disabling the provider, or giving it a new
+// issuer or client ID, ends the sessions that came through it.
 func (s *Store) UpdateIdP(ctx context.Context, a Actor, id int64, in IdPInput) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		old, err := scanIdP(tx.QueryRowContext(ctx, "SELECT "+idpColumns+idpFrom+" WHERE p.id = ?", id))
@@ -48,10 +50,14 @@ func (s *Store) UpdateIdP(ctx context.Context, a Actor, id int64, in IdPInput) e
 			return fmt.Errorf("store: update identity provider %d: %w", id, err)
 		}
 		secretChanged := in.SecretEnc != nil && !bytes.Equal(in.SecretEnc, old.SecretEnc)
-		if in.SecretEnc == nil {
-			in.SecretEnc = old.SecretEnc
+		if in.SecretEnc, err = sealedSecretFor(in, liveSettings(old)); err != nil {
+			return fmt.Errorf("store: update identity provider %q: %w", old.Name, err)
 		}
-		configChanged := secretChanged || in.Issuer != old.Issuer || in.ClientID != old.ClientID || in.Scopes != old.Scopes
+		issuerOrClient := in.Issuer != old.Issuer || in.ClientID != old.ClientID
+		configChanged := secretChanged || issuerOrClient || in.Scopes != old.Scopes
+		if configChanged && !old.TestedAt.IsZero() {
+			return fmt.Errorf("store: update identity provider %q: %w", old.Name, ErrDraftRequired)
+		}
 		q := `UPDATE identity_providers SET name = ?, preset = ?, preset_json = ?, issuer = ?, client_id = ?,
 			secret_enc = ?, scopes = ?, enabled = ?, updated_at = ?`
 		if configChanged {
@@ -78,10 +84,7 @@ func (s *Store) UpdateIdP(ctx context.Context, a Actor, id int64, in IdPInput) e
 		if secretChanged {
 			e.Detail = "client secret replaced"
 		}
-		if configChanged && !old.TestedAt.IsZero() {
-			e.Detail = strings.TrimPrefix(e.Detail+"; tested mark cleared", "; ")
-		}
-		if old.Enabled && !in.Enabled {
+		if (old.Enabled && !in.Enabled) || issuerOrClient {
 			ended, err := endSSOSessions(ctx, tx, "idp_id = ?", id)
 			if err != nil {
 				return err
@@ -231,3 +234,7 @@ func (s *Store) DeleteIdP(ctx context.Context, a Actor, id int64) error {
 		return s.audit(ctx, tx, a, AuditEntry{Action: "idp.remove", Target: old.Name, Before: before, Detail: ended})
 	})
 }
+
+// ErrSecretRequired means the issuer or client ID changes and no new client secret came with
+// it: a sealed secret belongs to the issuer and client ID it was given for.
+var ErrSecretRequired = errors.New("store: a new issuer or client ID needs its own client secret")

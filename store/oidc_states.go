@@ -23,6 +23,7 @@ type OIDCState struct {
 	Revision    int64
 	Purpose     string
 	UserID      int64 // who started a test sign-in
+	Draft       bool  // a test of the provider's draft; Revision is then the draft's
 	Nonce       string
 	Verifier    string
 	RedirectURI string

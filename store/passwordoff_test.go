@@ -99,12 +99,8 @@ func TestDisablePasswordLoginRefusals(t *testing.T) {
 				t.Fatal(err)
 			}
 		}, ReasonNoServedDomain},
-		{"refuses when the provider is untested since its configuration changed", func(t *testing.T, f *offFixture, g *PasswordOffGuard) {
-			in := f.in
-			in.ClientID = "another"
-			if err := f.s.UpdateIdP(ctx, CLIActor, f.idp, in); err != nil {
-				t.Fatal(err)
-			}
+		{"refuses when the provider is not tested with its current settings", func(t *testing.T, f *offFixture, g *PasswordOffGuard) {
+			f.s.write.Exec("UPDATE identity_providers SET tested_at = NULL, tested_by = NULL")
 		}, ReasonNotTested},
 		{"refuses a password session", func(t *testing.T, f *offFixture, g *PasswordOffGuard) {
 			g.SessionToken = f.session(t, f.it, MethodPassword)

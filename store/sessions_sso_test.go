@@ -44,6 +44,20 @@ func TestSSOSessionsEndWithWhatTheyRestOn(t *testing.T) {
 				in.Name, in.SecretEnc = "A renamed", []byte{9}
 				return e.st.UpdateIdP(ctx, store.CLIActor, e.a, in)
 			}},
+		{name: "a new issuer ends the sessions through the provider",
+			change: func(e env) error {
+				in := e.inputA
+				in.Issuer, in.SecretEnc = "https://a2.example", []byte{9}
+				return e.st.UpdateIdP(ctx, store.CLIActor, e.a, in)
+			},
+			wantEnded: []string{"anna via A", "bo via A"}, audit: "idp.update", wantDetail: "client secret replaced; 2 SSO sessions ended"},
+		{name: "a new client ID ends the sessions through the provider",
+			change: func(e env) error {
+				in := e.inputA
+				in.ClientID, in.SecretEnc = "c2", []byte{9}
+				return e.st.UpdateIdP(ctx, store.CLIActor, e.a, in)
+			},
+			wantEnded: []string{"anna via A", "bo via A"}, audit: "idp.update", wantDetail: "client secret replaced; 2 SSO sessions ended"},
 		{name: "removing a provider ends the sessions through it",
 			change:    func(e env) error { return e.st.DeleteIdP(ctx, store.CLIActor, e.a) },
 			wantEnded: []string{"anna via A", "bo via A"}, audit: "idp.remove", wantDetail: "2 SSO sessions ended"},

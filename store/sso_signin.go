@@ -71,12 +71,11 @@ type SSOSignIn struct {
 	Self int64
 	// AnyIssuer accepts, with Self, an identity from an issuer that is not the provider's live
 	// one (a test of a draft's settings): it links nobody and starts no session.
-	AnyIssuer   bool
-	OldSession  string // the browser's previous session token, which ends
-	ClientIP    string
-	UserAgent   string
-	Actor       Actor
-	SkipSession bool // match and link, but start no session
+	AnyIssuer  bool
+	OldSession string // the browser's previous session token, which ends
+	ClientIP   string
+	UserAgent  string
+	Actor      Actor
 }
 
 // SSOOutcome is a completed SSO sign-in.
@@ -85,7 +84,7 @@ type SSOOutcome struct {
 	ByLink  bool   // matched through an existing link
 	Linked  bool   // linked now
 	Relink  bool   // a draft's identity of the person, to link when the draft is applied
-	Session string // the new session's token, unless SkipSession
+	Session string // the new session's token, unless AnyIssuer
 }
 
 // SignInSSO matches a verified identity to a person, links it when this is its first sign-in
@@ -107,8 +106,8 @@ func (s *Store) SignInSSO(ctx context.Context, in SSOSignIn) (SSOOutcome, error)
 				return err
 			}
 		}
-		if in.SkipSession || out.Relink {
-			return nil
+		if in.AnyIssuer {
+			return nil // a test of a draft signs nobody in until the draft is applied
 		}
 		if in.OldSession != "" {
 			if _, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE id_hash = ?", hashToken(in.OldSession)); err != nil {

@@ -27,3 +27,15 @@ func RenderVerificationMail(ctx context.Context, l Lang, v VerificationMailView)
 func (v VerificationMailView) expires() string {
 	return v.Expires.Local().Format("2006-01-02 15:04 MST")
 }
+
+// RenderIdPChangeMail returns the subject, the plain text and the HTML of the mail that tells an
+// administrator that a provider's issuer or client ID changed, in language l.
+func RenderIdPChangeMail(ctx context.Context, l Lang, v IdPChangeMailView) (subject, text, html string, err error) {
+	var buf strings.Builder
+	if err := idpChangeMailHTML(l, v).Render(ctx, &buf); err != nil {
+		return "", "", "", fmt.Errorf("views: render provider change mail: %w", err)
+	}
+	parts := []string{l.T("mail.greeting", v.Name), l.T("mail.idpchange.intro", v.By, v.Provider), strings.Join(v.lines(l), "\n"),
+		l.T("mail.idpchange.check"), v.Link}
+	return l.T("mail.idpchange.subject", v.Provider), strings.Join(parts, "\n\n") + "\n", buf.String(), nil
+}

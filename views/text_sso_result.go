@@ -23,6 +23,7 @@ func init() {
 		"sso.test.from.userinfo": {"från UserInfo", "from UserInfo"},
 		"sso.test.mapping":       {"Identiteten hör till %s (%s), %s.", "The identity belongs to %s (%s), %s."},
 		"sso.test.mapping.email": {"hittad via den verifierade e-postadressen och nu kopplad", "found by the verified e-mail address and now linked"},
+		"sso.test.mapping.moved": {"hittad via den verifierade e-postadressen; din koppling flyttar med till den nya utfärdaren", "found by the verified e-mail address; your link moves with it to the new issuer"},
 		"sso.test.mapping.link":  {"hittad via en befintlig koppling", "found by an existing link"},
 
 		"sso.failed.title":    {"Inloggningen misslyckades", "Sign-in failed"},
@@ -64,6 +65,7 @@ func init() {
 		"sso.kind.provider_changed":            {"Identitetsleverantörens inställningar ändrades medan du loggade in. Börja om.", "The identity provider's settings changed while you were signing in. Start again."},
 		"sso.kind.already_linked":              {"Kontot är redan kopplat till en annan identitet. En administratör kan ta bort kopplingen.", "The account is already linked to another identity. An administrator can remove the link."},
 		"sso.kind.other_user":                  {"Inloggningen fungerade, men identiteten hör till en annan användare än dig. Testa med ditt eget konto hos leverantören.", "The sign-in worked, but the identity belongs to a user other than you. Test with your own account at the provider."},
+		"sso.kind.draft_changed":               {"Utkastet sparades om, kastades eller började gälla medan testet pågick. Testa det igen.", "The draft was saved again, discarded or applied while the test ran. Test it again."},
 		"sso.kind.error":                       {"Något gick fel i portvakt. Försök igen.", "Something went wrong in portvakt. Try again."},
 	})
 }
