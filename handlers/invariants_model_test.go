@@ -98,6 +98,15 @@ func newModel(t *testing.T) *model {
 	if d, _ := w.domain(); d.Status != store.DomainVerified {
 		t.Fatalf("the model's domain is %q after verification", d.Status)
 	}
+	// it@ tests the provider, which links them and signs them in through SSO.
+	ps, err := w.app.Store.IdPs(context.Background())
+	if err != nil || len(ps) != 1 {
+		t.Fatalf("providers %v, %v", ps, err)
+	}
+	w.flow(w.clients["it"], w.person("it"), "/auth-settings/sso/"+strconv.FormatInt(ps[0].ID, 10)+"/test", nil)
+	if p, _ := w.app.Store.IdP(context.Background(), ps[0].ID); p.TestedAt.IsZero() {
+		t.Fatalf("the model's provider is not tested after the test sign-in")
+	}
 	return w
 }
 
@@ -218,6 +227,24 @@ func (w *model) actions() map[string]func(*rapid.T) {
 				rt.Skip("no review form for this person now")
 			}
 			c.Post(w.t, reviewPath, url.Values{"reviewed": {reviewed}, "confirm": {modelDomain}})
+		},
+		"switch password sign-in off and confirm from a new SSO sign-in": func(rt *rapid.T) {
+			who, p := anyone.Draw(rt, "who"), w.drawProvider(rt)
+			c := w.app.Client()
+			if !w.signIn(c, w.person(who), p) {
+				rt.Skip("cannot sign in through SSO")
+			}
+			r := c.Get(w.t, reviewPath)
+			reviewed, ok := r.Doc(w.t).Find("input[name=reviewed]").Attr("value")
+			if !ok {
+				rt.Skip("no review form for this person now")
+			}
+			c.Post(w.t, reviewPath, url.Values{"reviewed": {reviewed}, "confirm": {modelDomain}})
+			w.offset.Add(int64(time.Second)) // the confirming sign-in begins after the switch
+			if w.signIn(c, w.person(who), p) {
+				w.clients[who] = c
+				c.Post(w.t, "/auth-settings/policies/password/confirm", nil)
+			}
 		},
 		"switch password sign-in on": func(rt *rapid.T) {
 			w.clients[anyone.Draw(rt, "who")].Post(w.t, "/auth-settings/policies/password/on", nil)
