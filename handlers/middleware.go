@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"crypto/rand"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -16,7 +17,7 @@ const maxBody = "256K"
 // useMiddleware installs the chain every request passes, outermost first.
 func (s *Server) useMiddleware(e *echo.Echo) {
 	e.Use(middleware.Recover())
-	e.Use(middleware.RequestID())
+	e.Use(requestID)
 	e.Use(s.logRequests())
 	e.Use(s.metrics.observe)
 	e.Use(s.securityHeaders)
@@ -24,6 +25,37 @@ func (s *Server) useMiddleware(e *echo.Echo) {
 	e.Use(refuseCrossSite)
 	e.Use(middleware.CSRFWithConfig(s.csrfConfig()))
 	e.Use(s.loadSession)
+}
+
+// requestID gives every request an id, sent back in X-Request-ID and written to its log line and
+// audit rows. A client's own X-Request-ID (from a proxy that traces requests) is kept only when it
+// is a short plain token; anything else is replaced, so that no client puts kilobytes of text or a
+// spreadsheet formula into every log line and audit row. The request header is rewritten too,
+// because echo's request logger reads the id from there.
+func requestID(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id := c.Request().Header.Get(echo.HeaderXRequestID)
+		if !isPlainRequestID(id) {
+			id = rand.Text()
+		}
+		c.Request().Header.Set(echo.HeaderXRequestID, id)
+		c.Response().Header().Set(echo.HeaderXRequestID, id)
+		return next(c)
+	}
+}
+
+// isPlainRequestID reports whether id matches [A-Za-z0-9._-]{1,64}.
+func isPlainRequestID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		b := id[i]
+		if !(b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '.' || b == '_' || b == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // csrfConfig checks a token on every state-changing request. HTML forms send it as the _csrf
