@@ -47,11 +47,7 @@ func (s *Server) handleLoginEmailForm(c echo.Context) error {
 func (s *Server) handleLoginEmailSubmit(c echo.Context) error {
 	raw := c.FormValue("email")
 	email, err := NormaliseEmail(raw)
-	if err != nil {
-		key := "login.err.email"
-		if errors.Is(err, errEmailTooLong) {
-			key = "login.err.email.long"
-		}
+	if key := EmailErrorKey(err); key != "" {
 		p := s.page(c, "login.title", "")
 		f := s.emailField(c, truncate(raw, maxEmail*2), key)
 		p.Errors = []views.FieldError{{Field: f.ID, Message: f.Error}}

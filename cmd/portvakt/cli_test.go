@@ -44,6 +44,7 @@ func TestUserAddAndGrant(t *testing.T) {
 		{"refuses a duplicate", "", []string{"--email", "anna@example.se", "--name", "A"}, "already exists"},
 		{"refuses a short password", "short\n", []string{"--email", "b@example.se", "--name", "B", "--password-stdin"}, "at least 8"},
 		{"refuses a bad address", "", []string{"--email", "nope", "--name", "B"}, "not a valid e-mail"},
+		{"refuses a Kelvin sign for K", "", []string{"--email", "\u212Aalle@example.se", "--name", "K"}, "Kelvin sign"},
 		{"requires a name", "", []string{"--email", "c@example.se"}, "--name is required"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -41,9 +41,9 @@ func userAdd(ctx context.Context, args []string, getenv func(string) string, std
 	if err := f.Parse(args); err != nil {
 		return err
 	}
-	email, err := handlers.NormaliseEmail(rawEmail)
+	email, err := normaliseEmailFlag(rawEmail)
 	if err != nil {
-		return fmt.Errorf("--email %q is not a valid e-mail address", rawEmail)
+		return err
 	}
 	name = strings.TrimSpace(name)
 	if name == "" || len([]rune(name)) > 200 {
@@ -81,6 +81,15 @@ func userAdd(ctx context.Context, args []string, getenv func(string) string, std
 	return nil
 }
 
+// normaliseEmailFlag checks --email as the pages check an address, and says why it is refused.
+func normaliseEmailFlag(raw string) (string, error) {
+	email, err := handlers.NormaliseEmail(raw)
+	if err != nil {
+		return "", fmt.Errorf("--email %q is not a valid e-mail address: %s", raw, views.EN.T(handlers.EmailErrorKey(err)))
+	}
+	return email, nil
+}
+
 // passwordHashFrom reads a password from the first line of r, checks it by the same rules as the
 // pages, and returns its hash.
 func passwordHashFrom(r io.Reader, email string) (string, error) {
@@ -104,9 +113,9 @@ func userGrant(ctx context.Context, args []string, getenv func(string) string, s
 	if err := f.Parse(args); err != nil {
 		return err
 	}
-	email, err := handlers.NormaliseEmail(rawEmail)
+	email, err := normaliseEmailFlag(rawEmail)
 	if err != nil {
-		return fmt.Errorf("--email %q is not a valid e-mail address", rawEmail)
+		return err
 	}
 	st, err := c.openStore(ctx)
 	if err != nil {
