@@ -24,6 +24,9 @@ func runCLI(t *testing.T, stdin string, args ...string) (string, error) {
 
 func TestUserAddAndGrant(t *testing.T) {
 	data := t.TempDir()
+	if out, err := runCLI(t, "", "migrate", "--data", data); err != nil {
+		t.Fatalf("migrate: %v\n%s", err, out)
+	}
 	out, err := runCLI(t, "a long and good password\n", "user", "add", "--data", data, "--email", "Anna@Example.SE",
 		"--name", "Anna", "--admin", "--verified", "--password-stdin")
 	if err != nil {
@@ -73,7 +76,7 @@ func TestCommandsAndFlags(t *testing.T) {
 	}{
 		{"help lists the commands", []string{"help"}, false, "portvakt user add"},
 		{"unknown command", []string{"frobnicate"}, true, "Usage"},
-		{"serve help lists flags with their environment variables", []string{"serve", "--help"}, true, "PORTVAKT_BASE_URL"},
+		{"serve help lists flags with their environment variables", []string{"serve", "--help"}, false, "PORTVAKT_BASE_URL"},
 		{"bad language", []string{"serve", "--lang", "de"}, true, ""},
 		{"bad base URL", []string{"serve", "--addr", "127.0.0.1:0", "--base-url", "ftp://x", "--data", t.TempDir()}, true, ""},
 		{"backup needs a file", []string{"backup", "--data", t.TempDir()}, true, ""},

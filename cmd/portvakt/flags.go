@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -9,22 +10,58 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"portvakt/store"
 )
 
 // flags wraps a FlagSet whose defaults come from PORTVAKT_* environment variables, so that the
-// precedence is: flag, then environment, then built-in default.
+// precedence is: flag, then environment, then built-in default. A command adds its flags with
+// str, boolean and duration (or the FlagSet's own methods), then calls parse.
 type flags struct {
 	*flag.FlagSet
 	getenv func(string) string
+	stderr io.Writer // where a command warns while it runs
 }
 
+// newFlags makes the flags of the command name, as listed in commands.
 func newFlags(name string, getenv func(string) string, stderr io.Writer) *flags {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	return &flags{FlagSet: fs, getenv: getenv}
+	fs.SetOutput(io.Discard) // parse reports problems and help itself
+	return &flags{FlagSet: fs, getenv: getenv, stderr: stderr}
+}
+
+// parse reads args, which must leave exactly nargs arguments after the flags. -h and --help give
+// a *helpRequest, anything it does not understand a *usageError, both with the command's usage.
+func (f *flags) parse(args []string, nargs int) error {
+	err := f.Parse(args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return &helpRequest{f.usage()}
+	case err != nil:
+		return &usageError{err, f.usage()}
+	case f.NArg() != nargs && nargs == 0:
+		return &usageError{fmt.Errorf("%s takes no arguments, not %q", f.Name(), f.Arg(0)), f.usage()}
+	case f.NArg() != nargs:
+		return &usageError{fmt.Errorf("%s needs exactly %d argument(s) after its flags, not %d", f.Name(), nargs, f.NArg()), f.usage()}
+	}
+	return nil
+}
+
+// usage is the command's help: its synopsis, what it does and its flags.
+func (f *flags) usage() string {
+	var b strings.Builder
+	b.WriteString(commandUsage(f.Name()))
+	n := 0
+	f.VisitAll(func(*flag.Flag) { n++ })
+	if n > 0 {
+		b.WriteString("\nFlags:\n")
+		f.SetOutput(&b)
+		f.PrintDefaults()
+		f.SetOutput(io.Discard)
+	}
+	return b.String()
 }
 
 func (f *flags) env(name, def string) string {
@@ -66,7 +103,7 @@ type common struct {
 }
 
 func (f *flags) common(c *common) {
-	c.stderr = f.Output()
+	c.stderr = f.stderr
 	f.str(&c.data, "data", "PORTVAKT_DATA", "portvakt-data", "data folder: the SQLite database and the key file")
 	f.str(&c.logFormat, "log-format", "PORTVAKT_LOG_FORMAT", "text", "log format: text or json")
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 )
@@ -12,7 +11,7 @@ func migrateCommand(ctx context.Context, args []string, getenv func(string) stri
 	var c common
 	f := newFlags("migrate", getenv, stderr)
 	f.common(&c)
-	if err := f.Parse(args); err != nil {
+	if err := f.parse(args, 0); err != nil {
 		return err
 	}
 	st, err := c.openStore(ctx)
@@ -36,11 +35,8 @@ func backupCommand(ctx context.Context, args []string, getenv func(string) strin
 	var c common
 	f := newFlags("backup", getenv, stderr)
 	f.common(&c)
-	if err := f.Parse(args); err != nil {
+	if err := f.parse(args, 1); err != nil {
 		return err
-	}
-	if f.NArg() != 1 {
-		return errors.New("backup needs exactly one argument: the file to write")
 	}
 	st, err := c.openStore(ctx)
 	if err != nil {

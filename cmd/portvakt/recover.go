@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 
@@ -13,13 +12,14 @@ import (
 // password sign-in back on. It works while the server runs (the server reads the setting on every
 // sign-in), and it is audit-logged.
 func recoverCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "password-login" {
-		return errors.New("recover needs what to recover: password-login")
+	_, args, err := subcommand("recover", args) // password-login is the only one
+	if err != nil {
+		return err
 	}
 	var c common
 	f := newFlags("recover password-login", getenv, stderr)
 	f.common(&c)
-	if err := f.Parse(args[1:]); err != nil {
+	if err := f.parse(args, 0); err != nil {
 		return err
 	}
 	st, err := c.openStore(ctx)

@@ -60,7 +60,7 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	f.str(&c.smtpURL, "smtp", "PORTVAKT_SMTP", "", "mail server URL: smtp://user:pass@host:587 (STARTTLS; ?starttls=false for none) or smtps://user:pass@host:465; empty keeps mail in the outbox")
 	f.str(&c.mailFrom, "mail-from", "PORTVAKT_MAIL_FROM", "", `sender of portvakt's mail, e.g. "portvakt <portvakt@example.se>"; required with --smtp`)
 	f.str(&proxies, "trusted-proxies", "PORTVAKT_TRUSTED_PROXIES", "", "reverse proxies whose X-Forwarded-For names the client, comma-separated CIDR ranges, e.g. 10.0.0.5/32 (default: none, the direct peer is the client)")
-	if err := f.Parse(args); err != nil {
+	if err := f.parse(args, 0); err != nil {
 		return c, err
 	}
 	var err error
