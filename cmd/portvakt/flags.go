@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -117,6 +118,35 @@ func (c common) logger(w io.Writer) (*slog.Logger, error) {
 		return slog.New(slog.NewJSONHandler(w, nil)), nil
 	}
 	return nil, fmt.Errorf("--log-format must be text or json, not %q", c.logFormat)
+}
+
+// openExistingStore opens the database that `portvakt serve` or `portvakt migrate` made in the
+// data folder, and refuses, creating nothing, when there is none. Every host command but those
+// two uses it: run from another folder without --data, `recover password-login` would otherwise
+// switch password sign-in on in a new, empty database and report success while the real server
+// stays locked, and `backup` would write a copy of nothing.
+func (c common) openExistingStore(ctx context.Context) (*store.Store, error) {
+	db := c.dbPathAbs()
+	st, err := os.Stat(db)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("no portvakt database at %s; nothing was changed. "+
+			"Give the data folder the server uses with --data or PORTVAKT_DATA", db)
+	case err != nil:
+		return nil, fmt.Errorf("check database %s: %w", db, err)
+	case !st.Mode().IsRegular() || st.Size() == 0:
+		return nil, fmt.Errorf("%s is not a portvakt database (empty or not a file); nothing was changed. "+
+			"Give the data folder the server uses with --data or PORTVAKT_DATA", db)
+	}
+	return c.openStore(ctx)
+}
+
+// dbPathAbs is the database's full path, for messages that must say which database they mean.
+func (c common) dbPathAbs() string {
+	if abs, err := filepath.Abs(c.dbPath()); err == nil {
+		return abs
+	}
+	return c.dbPath()
 }
 
 // dbPath and keyPath are the files in the data folder.

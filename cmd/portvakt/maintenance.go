@@ -23,7 +23,7 @@ func migrateCommand(ctx context.Context, args []string, getenv func(string) stri
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Database %s is up to date (%d migrations):\n", c.dbPath(), len(names))
+	fmt.Fprintf(stdout, "Database %s is up to date (%d migrations):\n", c.dbPathAbs(), len(names))
 	for _, n := range names {
 		fmt.Fprintln(stdout, "  "+n)
 	}
@@ -38,7 +38,7 @@ func backupCommand(ctx context.Context, args []string, getenv func(string) strin
 	if err := f.parse(args, 1); err != nil {
 		return err
 	}
-	st, err := c.openStore(ctx)
+	st, err := c.openExistingStore(ctx)
 	if err != nil {
 		return err
 	}
@@ -46,6 +46,6 @@ func backupCommand(ctx context.Context, args []string, getenv func(string) strin
 	if err := st.Backup(ctx, f.Arg(0)); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Wrote a copy of %s to %s\n", c.dbPath(), f.Arg(0))
+	fmt.Fprintf(stdout, "Wrote a copy of %s to %s\n", c.dbPathAbs(), f.Arg(0))
 	return nil
 }

@@ -22,7 +22,7 @@ func recoverCommand(ctx context.Context, args []string, getenv func(string) stri
 	if err := f.parse(args, 0); err != nil {
 		return err
 	}
-	st, err := c.openStore(ctx)
+	st, err := c.openExistingStore(ctx)
 	if err != nil {
 		return err
 	}
@@ -32,10 +32,11 @@ func recoverCommand(ctx context.Context, args []string, getenv func(string) stri
 		return err
 	}
 	if was {
-		fmt.Fprintf(stdout, "Password sign-in was already ON in %s. Nothing changed; the check is in the audit log.\n", c.dbPath())
+		fmt.Fprintf(stdout, "Password sign-in was already ON in %s. Nothing changed; the check is in the audit log.\n"+
+			"If the portal still refuses passwords, it uses another database: run this again with its --data or PORTVAKT_DATA.\n", c.dbPathAbs())
 		return nil
 	}
 	fmt.Fprintf(stdout, "Password sign-in was OFF and is now ON in %s.\n"+
-		"People with a password can sign in with it again at once. The change is in the audit log.\n", c.dbPath())
+		"People with a password can sign in with it again at once. The change is in the audit log.\n", c.dbPathAbs())
 	return nil
 }

@@ -53,7 +53,7 @@ func userAdd(ctx context.Context, args []string, getenv func(string) string, std
 			return err
 		}
 	}
-	st, err := c.openStore(ctx)
+	st, err := c.openExistingStore(ctx)
 	if err != nil {
 		return err
 	}
@@ -115,7 +115,7 @@ func userGrant(ctx context.Context, args []string, getenv func(string) string, s
 	if err != nil {
 		return err
 	}
-	st, err := c.openStore(ctx)
+	st, err := c.openExistingStore(ctx)
 	if err != nil {
 		return err
 	}
