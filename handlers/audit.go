@@ -130,16 +130,25 @@ func (s *Server) handleAuditCSV(c echo.Context) error {
 	h.Set("Cache-Control", "no-store")
 	c.Response().WriteHeader(http.StatusOK)
 	w := csv.NewWriter(c.Response())
-	_ = w.Write([]string{"id", "time", "actor", "action", "target", "client_ip", "request_id", "before", "after", "detail"})
+	_ = writeCSVRow(w, "id", "time", "actor", "action", "target", "client_ip", "request_id", "before", "after", "detail")
 	err := s.store.EachAudit(c.Request().Context(), f, func(r store.AuditRow) error {
-		return w.Write([]string{strconv.FormatInt(r.ID, 10), r.At.UTC().Format(time.RFC3339), csvSafe(r.Actor),
-			csvSafe(r.Action), csvSafe(r.Target), r.ClientIP, r.RequestID, csvSafe(r.Before), csvSafe(r.After), csvSafe(r.Detail)})
+		return writeCSVRow(w, strconv.FormatInt(r.ID, 10), r.At.UTC().Format(time.RFC3339), r.Actor,
+			r.Action, r.Target, r.ClientIP, r.RequestID, r.Before, r.After, r.Detail)
 	})
 	w.Flush()
 	if err != nil {
 		s.log.Error("audit export stopped", "error", err)
 	}
 	return nil
+}
+
+// writeCSVRow writes one row with every cell through csvSafe: no column is trusted to be free of
+// formulas, not even those portvakt fills itself, since their values can come from a client.
+func writeCSVRow(w *csv.Writer, cells ...string) error {
+	for i, c := range cells {
+		cells[i] = csvSafe(c)
+	}
+	return w.Write(cells)
 }
 
 // csvSafe keeps a spreadsheet from reading a cell as a formula (CSV injection): a leading

@@ -65,7 +65,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		return
 	}
 	if cookie(c) == nil { // the error happened before the session middleware ran
-		cs, _ := s.cookies.Get(c.Request(), cookieName)
+		cs, _ := s.cookies.Get(c.Request(), s.sessionCookieName())
 		c.Set(ctxCookie, cs)
 		c.Set(ctxLang, s.resolveLang(c, cs))
 	}

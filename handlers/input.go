@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/net/idna"
+	"golang.org/x/text/unicode/norm"
 
 	"portvakt/views"
 )
@@ -24,11 +25,19 @@ var (
 	errEmailEmpty   = errors.New("empty e-mail")
 	errEmailTooLong = errors.New("e-mail too long")
 	errEmailInvalid = errors.New("invalid e-mail")
+	// errEmailNotNormal: the address has characters whose compatibility form (NFKC) is another
+	// character, such as KELVIN SIGN for K or fullwidth letters.
+	errEmailNotNormal = errors.New("e-mail not in NFKC form")
 )
 
 // NormaliseEmail trims an address, checks its form and returns it with the domain in lower-case
-// ASCII (IDNA) and the local part in lower case, the form in which portvakt stores and compares
-// addresses.
+// ASCII (IDNA) and the local part with A-Z in lower case, the form in which portvakt stores and
+// compares addresses.
+//
+// The local part is folded with ASCII rules only, and an address that NFKC normalisation would
+// change is refused rather than mapped: Unicode case and compatibility mappings turn KELVIN SIGN
+// into k and fullwidth letters into ASCII ones, which would let a second, different address meet
+// an existing person's (and their links and grants). A letter outside ASCII is kept as typed.
 func NormaliseEmail(s string) (string, error) {
 	s = strings.TrimSuffix(strings.TrimSpace(s), ".")
 	if s == "" {
@@ -39,6 +48,9 @@ func NormaliseEmail(s string) (string, error) {
 	}
 	if !utf8.ValidString(s) || strings.ContainsAny(s, " \t\r\n<>\"(),;:[]\\") {
 		return "", errEmailInvalid
+	}
+	if !norm.NFKC.IsNormalString(s) {
+		return "", errEmailNotNormal
 	}
 	addr, err := mail.ParseAddress(s)
 	if err != nil || addr.Address != s {
@@ -53,21 +65,34 @@ func NormaliseEmail(s string) (string, error) {
 	if err != nil || !isHostname(domain) {
 		return "", errEmailInvalid
 	}
-	out := strings.ToLower(local) + "@" + domain
+	out := asciiLower(local) + "@" + domain
 	if len(out) > maxEmail {
 		return "", errEmailTooLong
 	}
 	return out, nil
 }
 
-// emailErrorKey is the text key that explains why NormaliseEmail refused an address, or "" when
+// asciiLower turns A-Z into a-z and leaves every other byte as it is.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+// EmailErrorKey is the text key that explains why NormaliseEmail refused an address, or "" when
 // it did not.
-func emailErrorKey(err error) string {
+func EmailErrorKey(err error) string {
 	switch {
 	case err == nil:
 		return ""
 	case errors.Is(err, errEmailTooLong):
 		return "login.err.email.long"
+	case errors.Is(err, errEmailNotNormal):
+		return "login.err.email.nfkc"
 	}
 	return "login.err.email"
 }

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 func TestNormaliseEmail(t *testing.T) {
@@ -22,6 +24,22 @@ func TestNormaliseEmail(t *testing.T) {
 		{"a@b@example.se", "", errEmailInvalid},
 		{"anna@example.se\r\nBcc: x@y.se", "", errEmailInvalid},
 		{strings.Repeat("a", 250) + "@example.se", "", errEmailTooLong},
+		// The local part is folded with ASCII rules only: a letter outside ASCII is kept as typed,
+		// so that no character becomes another person's ASCII letter.
+		{"Åsa@Example.SE", "Åsa@example.se", nil},
+		{"åsa@example.se", "åsa@example.se", nil},
+		{"ÉMILE.Z@example.se", "Émile.z@example.se", nil},
+		// Characters whose compatibility form (NFKC) is another character are refused, not mapped:
+		// KELVIN SIGN would become k and meet kalle@, fullwidth letters their ASCII twins.
+		{"\u212Aalle@example.se", "", errEmailNotNormal},
+		{"ﬁona@example.se", "", errEmailNotNormal},
+		{"ａnna@example.se", "", errEmailNotNormal},
+		{"anna＠example.se", "", errEmailNotNormal},
+		{"anna@ｅxample.se", "", errEmailNotNormal},
+		{"a\u0308sa@example.se", "", errEmailNotNormal},
+		{"anna@exa\u0308mple.se", "", errEmailNotNormal},
+		// Characters that only have a different lower case outside ASCII stay apart too.
+		{"\u0130da@example.se", "\u0130da@example.se", nil},
 	} {
 		got, err := NormaliseEmail(tc.in)
 		if got != tc.want || err != tc.err {
@@ -31,7 +49,7 @@ func TestNormaliseEmail(t *testing.T) {
 }
 
 func FuzzNormaliseEmail(f *testing.F) {
-	for _, s := range []string{"anna@example.se", "Å@ö.se", "a@b", "\x00@x.se", "a@xn--exmple-cua.se"} {
+	for _, s := range []string{"anna@example.se", "Å@ö.se", "\u212A@x.se", "a@b", "\x00@x.se", "a@xn--exmple-cua.se"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -45,6 +63,64 @@ func FuzzNormaliseEmail(f *testing.F) {
 		again, err := NormaliseEmail(out)
 		if err != nil || again != out {
 			t.Fatalf("not idempotent: %q -> %q -> %q, %v", s, out, again, err)
+		}
+		if !norm.NFKC.IsNormalString(out) {
+			t.Fatalf("NormaliseEmail(%q) = %q: not in NFKC form", s, out)
+		}
+		// The local part changes only by ASCII A-Z becoming a-z: no other character is folded
+		// into a letter someone else's address may hold.
+		in, _, _ := strings.Cut(strings.TrimSpace(s), "@")
+		got, _, _ := strings.Cut(out, "@")
+		if got != lowerAZ(in) {
+			t.Fatalf("NormaliseEmail(%q) = %q: local part %q is not %q folded in ASCII", s, out, got, in)
+		}
+	})
+}
+
+// lowerAZ lowers A-Z and nothing else, written apart from the code under test.
+func lowerAZ(s string) string {
+	return strings.Map(func(r rune) rune {
+		if 'A' <= r && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}, s)
+}
+
+// TestNormaliseEmailNeverJoinsTwoPeople: two different addresses that both pass normalise to one
+// only when they differ in ASCII case (or the IDNA form of the domain).
+func TestNormaliseEmailNeverJoinsTwoPeople(t *testing.T) {
+	pairs := [][2]string{
+		{"kalle@example.se", "\u212Aalle@example.se"},
+		{"sven@example.se", "\u017Fven@example.se"}, // LATIN SMALL LETTER LONG S upper-cases to S
+		{"ida@example.se", "\u0130da@example.se"},
+		{"ida@example.se", "\u0131da@example.se"}, // dotless i
+	}
+	for _, p := range pairs {
+		a, errA := NormaliseEmail(p[0])
+		b, errB := NormaliseEmail(p[1])
+		if errA == nil && errB == nil && a == b {
+			t.Errorf("%q and %q both become %q", p[0], p[1], a)
+		}
+	}
+}
+
+func FuzzNormaliseEmailSeparatesNonASCII(f *testing.F) {
+	for _, s := range []string{"\u212Aalle", "\u017Fven", "Åsa", "\u0130da"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, local string) {
+		a, errA := NormaliseEmail(local + "@example.se")
+		b, errB := NormaliseEmail(lowerAZ(local) + "@example.se")
+		if errA == nil && errB == nil && a != b {
+			t.Fatalf("%q and its ASCII lower case normalise apart: %q, %q", local, a, b)
+		}
+		if errA == nil && strings.ToLower(local) != lowerAZ(local) {
+			// a non-ASCII letter with a case: its lower case is another address
+			c, errC := NormaliseEmail(strings.ToLower(local) + "@example.se")
+			if errC == nil && c == a {
+				t.Fatalf("%q meets its Unicode lower case %q", local, strings.ToLower(local))
+			}
 		}
 	})
 }

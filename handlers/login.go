@@ -58,11 +58,7 @@ func (s *Server) handleLoginEmailSubmit(c echo.Context) error {
 		return render(c, http.StatusTooManyRequests, views.LoginEmailPage(p, views.LoginEmailView{Email: f}))
 	}
 	email, err := NormaliseEmail(raw)
-	if err != nil {
-		key := "login.err.email"
-		if errors.Is(err, errEmailTooLong) {
-			key = "login.err.email.long"
-		}
+	if key := EmailErrorKey(err); key != "" {
 		p := s.page(c, "login.title", "")
 		f := s.emailField(c, truncate(raw, maxEmail*2), key)
 		p.Errors = []views.FieldError{{Field: f.ID, Message: f.Error}}

@@ -19,7 +19,8 @@ import (
 // TLS-terminating install.
 type tlsApp struct {
 	*handlertest.App
-	client *http.Client
+	client     *http.Client
+	setCookies []*http.Cookie // every cookie the portal has set
 }
 
 func newTLSApp(t *testing.T) *tlsApp {
@@ -58,6 +59,7 @@ func (a *tlsApp) do(t *testing.T, method, path string, form url.Values) *http.Re
 	}
 	io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
+	a.setCookies = append(a.setCookies, resp.Cookies()...)
 	return resp
 }
 
@@ -81,9 +83,10 @@ func setCookie(resp *http.Response, name string) *http.Cookie {
 	return nil
 }
 
-// TestRulesHTTPSCookies checks the cookies when the base URL is https: the session cookie is
-// Secure, HttpOnly, SameSite=Lax with an explicit lifetime, and the CSRF cookie is __Host-
-// prefixed (Secure, Path=/, no Domain), HttpOnly and SameSite=Lax.
+// TestRulesHTTPSCookies checks the cookies when the base URL is https: every cookie is __Host-
+// prefixed (Secure, Path=/, no Domain), so a sibling subdomain cannot set or shadow it; the
+// session cookie is HttpOnly, SameSite=Lax with an explicit lifetime, and the CSRF cookie
+// HttpOnly and SameSite=Lax.
 func TestRulesHTTPSCookies(t *testing.T) {
 	a := newTLSApp(t)
 	a.App.User(t, "anna@example.se", handlertest.UserOpts{})
@@ -109,15 +112,20 @@ func TestRulesHTTPSCookies(t *testing.T) {
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/" {
 		t.Fatalf("password step: status %d to %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
-	sess := setCookie(resp, handlers.CookieName)
+	sess := setCookie(resp, "__Host-portvakt")
 	if sess == nil {
-		t.Fatal("no session cookie at sign-in")
+		t.Fatalf("no __Host-portvakt session cookie at sign-in; cookies %v", resp.Cookies())
 	}
 	if !sess.Secure || !sess.HttpOnly || sess.SameSite != http.SameSiteLaxMode || sess.MaxAge <= 0 {
 		t.Errorf("session cookie Secure=%t HttpOnly=%t SameSite=%v MaxAge=%d", sess.Secure, sess.HttpOnly, sess.SameSite, sess.MaxAge)
 	}
 	if r := a.do(t, http.MethodGet, "/profile", nil); r.StatusCode != http.StatusOK {
 		t.Errorf("profile over https after sign-in: status %d", r.StatusCode)
+	}
+	for _, c := range a.setCookies {
+		if !strings.HasPrefix(c.Name, "__Host-") || !c.Secure || c.Path != "/" || c.Domain != "" {
+			t.Errorf("cookie %s: Secure=%t Path=%q Domain=%q, want a __Host- cookie", c.Name, c.Secure, c.Path, c.Domain)
+		}
 	}
 }
 

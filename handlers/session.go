@@ -12,20 +12,24 @@ import (
 	"portvakt/views"
 )
 
-// CookieName is the session cookie's name, and CookieTokenKey the key of the session token in
-// it; tests use them to make a signed-in client without the sign-in pages.
+// CookieName is the session cookie's name under an http base URL, and CookieTokenKey the key of
+// the session token in it; tests use them to make a signed-in client without the sign-in pages.
 const (
 	CookieName     = cookieName
 	CookieTokenKey = keyToken
 )
 
 const (
-	cookieName  = "portvakt"
-	ctxSession  = "portvakt.session"
-	ctxToken    = "portvakt.token"
-	ctxLang     = "portvakt.lang"
-	ctxCookie   = "portvakt.cookie"
-	touchPeriod = time.Minute // how stale last_seen may get before a request refreshes it
+	cookieName = "portvakt"
+	// hostCookieName is the session cookie's name under an https base URL. Browsers accept a
+	// __Host- cookie only when it is Secure, has Path=/ and no Domain, so a sibling subdomain can
+	// neither set one nor shadow it.
+	hostCookieName = "__Host-portvakt"
+	ctxSession     = "portvakt.session"
+	ctxToken       = "portvakt.token"
+	ctxLang        = "portvakt.lang"
+	ctxCookie      = "portvakt.cookie"
+	touchPeriod    = time.Minute // how stale last_seen may get before a request refreshes it
 )
 
 // Values kept in the session cookie. Nothing secret or large: the session itself is in the
@@ -44,7 +48,7 @@ const (
 // grant or a demotion takes effect at once.
 func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		cs, _ := s.cookies.Get(c.Request(), cookieName) // a bad cookie gives a fresh session
+		cs, _ := s.cookies.Get(c.Request(), s.sessionCookieName()) // a bad cookie gives a fresh session
 		c.Set(ctxCookie, cs)
 		c.Set(ctxLang, s.resolveLang(c, cs))
 		token, _ := cs.Values[keyToken].(string)
@@ -78,6 +82,14 @@ func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 		c.Set(ctxToken, token)
 		return next(c)
 	}
+}
+
+// sessionCookieName is the session cookie's name: __Host- prefixed when the base URL is https.
+func (s *Server) sessionCookieName() string {
+	if s.secure {
+		return hostCookieName
+	}
+	return cookieName
 }
 
 // cookie returns this request's session cookie values.

@@ -58,7 +58,7 @@ func (s *Server) handleSetupSubmit(c echo.Context) error {
 		problems.add(&v.Name, l.T("setup.err.name.long"))
 	}
 	email, err := NormaliseEmail(rawEmail)
-	if key := emailErrorKey(err); key != "" {
+	if key := EmailErrorKey(err); key != "" {
 		problems.add(&v.Email, l.T(key))
 	}
 	if key := PasswordProblem(password, email); key != "" {

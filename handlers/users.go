@@ -96,7 +96,7 @@ func readUserForm(c echo.Context, v *views.UserFormView) (userForm, fieldProblem
 		problems.add(&v.Name, l.T("users.err.name.long"))
 	}
 	email, err := NormaliseEmail(rawEmail)
-	if key := emailErrorKey(err); key != "" {
+	if key := EmailErrorKey(err); key != "" {
 		problems.add(&v.Email, l.T(key))
 	}
 	f.email = email

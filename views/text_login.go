@@ -15,6 +15,7 @@ func init() {
 		"login.nomethod":        {"Det finns inget sätt att logga in med den här adressen. Kontakta din administratör.", "No sign-in method is available for this address. Contact your administrator."},
 		"login.err.email":       {"Skriv en e-postadress, till exempel namn@företag.se.", "Enter an e-mail address, like name@company.com."},
 		"login.err.email.long":  {"E-postadressen får vara högst 254 tecken.", "The e-mail address can be at most 254 characters."},
+		"login.err.email.nfkc":  {"E-postadressen har tecken som också finns i en vanligare form, till exempel Kelvin-tecknet för K eller bokstäver med full bredd. Skriv adressen med vanliga tecken.", "The e-mail address has characters that also exist in a more usual form, such as the Kelvin sign for K or full-width letters. Type the address with ordinary characters."},
 		"login.err.password":    {"Skriv ditt lösenord.", "Enter your password."},
 		"login.err.wrong":       {"E-postadressen eller lösenordet stämmer inte. Försök igen.", "The e-mail address or the password is wrong. Try again."},
 		"login.err.ratelimited": {"För många försök. Vänta %d min och försök sedan igen.", "Too many attempts. Wait %d min, then try again."},

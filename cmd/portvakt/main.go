@@ -4,45 +4,52 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	if err != nil && exitCode(err) != 2 { // run has printed a usage error with its usage
 		fmt.Fprintln(os.Stderr, "portvakt:", err)
-		os.Exit(1)
 	}
+	stop()
+	os.Exit(exitCode(err))
 }
 
 // version is stamped at build time: -ldflags "-X main.version=...".
 var version = "dev"
 
-const usage = `portvakt %s: move your organisation from passwords to single sign-on, safely.
-
-Usage:
-  portvakt [serve] [flags]          run the portal (the default)
-  portvakt user add [flags]         add a user (for scripted installs)
-  portvakt user grant --email E     give a user access to Authentication Settings
-  portvakt recover password-login   break-glass: switch password sign-in back on
-  portvakt migrate [flags]          create or upgrade the database, then exit
-  portvakt backup [flags] FILE      write a consistent copy of the live database to FILE
-  portvakt version                  print the version
-
-Every flag can also be set with the environment variable shown in its help.
-Run "portvakt COMMAND --help" for a command's flags.
-`
-
 // run is the whole program, so tests can start it in-process with their own arguments,
-// environment and output.
+// environment and output. Help goes to stdout; a command line it does not understand gets its
+// usage on stderr and a *usageError (exit status 2).
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	err := runCommand(ctx, args, getenv, stdin, stdout, stderr)
+	var h *helpRequest
+	if errors.As(err, &h) {
+		fmt.Fprint(stdout, h.text)
+		return nil
+	}
+	var u *usageError
+	if errors.As(err, &u) {
+		fmt.Fprintf(stderr, "portvakt: %v\n\n%s", u.err, u.text)
+	}
+	return err
+}
+
+func runCommand(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	cmd := "serve"
-	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+	if len(args) > 0 && isHelpFlag(args[0]) {
+		return &helpRequest{topUsage()}
+	}
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
 	}
 	switch cmd {
@@ -57,12 +64,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "backup":
 		return backupCommand(ctx, args, getenv, stdout, stderr)
 	case "version":
+		if err := newFlags("version", getenv, stderr).parse(args, 0); err != nil {
+			return err
+		}
 		fmt.Fprintln(stdout, version)
 		return nil
-	case "help":
-		fmt.Fprintf(stdout, usage, version)
-		return nil
+	case "help": // "portvakt help user add" is "portvakt user add --help"
+		if len(args) == 0 {
+			return &helpRequest{topUsage()}
+		}
+		return runCommand(ctx, append(args, "--help"), getenv, stdin, stdout, stderr)
 	}
-	fmt.Fprintf(stderr, usage, version)
-	return fmt.Errorf("unknown command %q", cmd)
+	return &usageError{fmt.Errorf("unknown command %q", cmd), topUsage()}
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 )
@@ -12,7 +11,7 @@ func migrateCommand(ctx context.Context, args []string, getenv func(string) stri
 	var c common
 	f := newFlags("migrate", getenv, stderr)
 	f.common(&c)
-	if err := f.Parse(args); err != nil {
+	if err := f.parse(args, 0); err != nil {
 		return err
 	}
 	st, err := c.openStore(ctx)
@@ -24,7 +23,7 @@ func migrateCommand(ctx context.Context, args []string, getenv func(string) stri
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Database %s is up to date (%d migrations):\n", c.dbPath(), len(names))
+	fmt.Fprintf(stdout, "Database %s is up to date (%d migrations):\n", c.dbPathAbs(), len(names))
 	for _, n := range names {
 		fmt.Fprintln(stdout, "  "+n)
 	}
@@ -36,13 +35,10 @@ func backupCommand(ctx context.Context, args []string, getenv func(string) strin
 	var c common
 	f := newFlags("backup", getenv, stderr)
 	f.common(&c)
-	if err := f.Parse(args); err != nil {
+	if err := f.parse(args, 1); err != nil {
 		return err
 	}
-	if f.NArg() != 1 {
-		return errors.New("backup needs exactly one argument: the file to write")
-	}
-	st, err := c.openStore(ctx)
+	st, err := c.openExistingStore(ctx)
 	if err != nil {
 		return err
 	}
@@ -50,6 +46,6 @@ func backupCommand(ctx context.Context, args []string, getenv func(string) strin
 	if err := st.Backup(ctx, f.Arg(0)); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Wrote a copy of %s to %s\n", c.dbPath(), f.Arg(0))
+	fmt.Fprintf(stdout, "Wrote a copy of %s to %s\n", c.dbPathAbs(), f.Arg(0))
 	return nil
 }

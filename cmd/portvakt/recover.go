@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 
@@ -14,16 +13,17 @@ import (
 // sign-in), and it is audit-logged. It also ends a confirmation window still running after a
 // switch-off (DESIGN.md, flow 14).
 func recoverCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "password-login" {
-		return errors.New("recover needs what to recover: password-login")
+	_, args, err := subcommand("recover", args) // password-login is the only one
+	if err != nil {
+		return err
 	}
 	var c common
 	f := newFlags("recover password-login", getenv, stderr)
 	f.common(&c)
-	if err := f.Parse(args[1:]); err != nil {
+	if err := f.parse(args, 0); err != nil {
 		return err
 	}
-	st, err := c.openStore(ctx)
+	st, err := c.openExistingStore(ctx)
 	if err != nil {
 		return err
 	}
@@ -33,10 +33,11 @@ func recoverCommand(ctx context.Context, args []string, getenv func(string) stri
 		return err
 	}
 	if was {
-		fmt.Fprintf(stdout, "Password sign-in was already ON in %s. Nothing changed; the check is in the audit log.\n", c.dbPath())
+		fmt.Fprintf(stdout, "Password sign-in was already ON in %s. Nothing changed; the check is in the audit log.\n"+
+			"If the portal still refuses passwords, it uses another database: run this again with its --data or PORTVAKT_DATA.\n", c.dbPathAbs())
 		return nil
 	}
 	fmt.Fprintf(stdout, "Password sign-in was OFF and is now ON in %s.\n"+
-		"People with a password can sign in with it again at once. The change is in the audit log.\n", c.dbPath())
+		"People with a password can sign in with it again at once. The change is in the audit log.\n", c.dbPathAbs())
 	return nil
 }

@@ -73,7 +73,7 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	f.str(&c.mailFrom, "mail-from", "PORTVAKT_MAIL_FROM", "", `sender of portvakt's mail, e.g. "portvakt <portvakt@example.se>"; required with --smtp`)
 	f.str(&proxies, "trusted-proxies", "PORTVAKT_TRUSTED_PROXIES", "", "reverse proxies whose X-Forwarded-For names the client, comma-separated CIDR ranges, e.g. 10.0.0.5/32 (default: none, the direct peer is the client)")
 	f.duration(&c.confirmWindow, "confirm-window", "PORTVAKT_CONFIRM_WINDOW", store.DefaultConfirmWindow, "after password sign-in is switched off, wait this long for a confirmation from a new SSO sign-in before switching it back on (10s to 24h)")
-	if err := f.Parse(args); err != nil {
+	if err := f.parse(args, 0); err != nil {
 		return c, err
 	}
 	if c.confirmWindow < minConfirmWindow || c.confirmWindow > maxConfirmWindow {

@@ -15,16 +15,14 @@ import (
 
 // userCommand is `portvakt user add|grant`.
 func userCommand(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		return errors.New("user needs a subcommand: add or grant")
+	sub, args, err := subcommand("user", args)
+	if err != nil {
+		return err
 	}
-	switch args[0] {
-	case "add":
-		return userAdd(ctx, args[1:], getenv, stdin, stdout, stderr)
-	case "grant":
-		return userGrant(ctx, args[1:], getenv, stdout, stderr)
+	if sub == "grant" {
+		return userGrant(ctx, args, getenv, stdout, stderr)
 	}
-	return fmt.Errorf("unknown user subcommand %q: use add or grant", args[0])
+	return userAdd(ctx, args, getenv, stdin, stdout, stderr)
 }
 
 func userAdd(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -38,12 +36,12 @@ func userAdd(ctx context.Context, args []string, getenv func(string) string, std
 	f.BoolVar(&admin, "admin", false, "make the user an administrator")
 	f.BoolVar(&verified, "verified", false, "mark the e-mail address as verified")
 	f.BoolVar(&pwStdin, "password-stdin", false, "read a password from the first line of standard input (without it the user has no password)")
-	if err := f.Parse(args); err != nil {
+	if err := f.parse(args, 0); err != nil {
 		return err
 	}
-	email, err := handlers.NormaliseEmail(rawEmail)
+	email, err := normaliseEmailFlag(rawEmail)
 	if err != nil {
-		return fmt.Errorf("--email %q is not a valid e-mail address", rawEmail)
+		return err
 	}
 	name = strings.TrimSpace(name)
 	if name == "" || len([]rune(name)) > 200 {
@@ -55,7 +53,7 @@ func userAdd(ctx context.Context, args []string, getenv func(string) string, std
 			return err
 		}
 	}
-	st, err := c.openStore(ctx)
+	st, err := c.openExistingStore(ctx)
 	if err != nil {
 		return err
 	}
@@ -81,6 +79,15 @@ func userAdd(ctx context.Context, args []string, getenv func(string) string, std
 	return nil
 }
 
+// normaliseEmailFlag checks --email as the pages check an address, and says why it is refused.
+func normaliseEmailFlag(raw string) (string, error) {
+	email, err := handlers.NormaliseEmail(raw)
+	if err != nil {
+		return "", fmt.Errorf("--email %q is not a valid e-mail address: %s", raw, views.EN.T(handlers.EmailErrorKey(err)))
+	}
+	return email, nil
+}
+
 // passwordHashFrom reads a password from the first line of r, checks it by the same rules as the
 // pages, and returns its hash.
 func passwordHashFrom(r io.Reader, email string) (string, error) {
@@ -101,14 +108,14 @@ func userGrant(ctx context.Context, args []string, getenv func(string) string, s
 	f := newFlags("user grant", getenv, stderr)
 	f.common(&c)
 	f.StringVar(&rawEmail, "email", "", "the user's e-mail address (required)")
-	if err := f.Parse(args); err != nil {
+	if err := f.parse(args, 0); err != nil {
 		return err
 	}
-	email, err := handlers.NormaliseEmail(rawEmail)
+	email, err := normaliseEmailFlag(rawEmail)
 	if err != nil {
-		return fmt.Errorf("--email %q is not a valid e-mail address", rawEmail)
+		return err
 	}
-	st, err := c.openStore(ctx)
+	st, err := c.openExistingStore(ctx)
 	if err != nil {
 		return err
 	}
