@@ -120,7 +120,7 @@ func isSafeMethod(m string) bool {
 	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
 }
 
-// securityHeaders sets the response headers of ../SECURITY.md on every response.
+// securityHeaders sets the response headers of SECURITY.md on every response.
 func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		h := c.Response().Header()
