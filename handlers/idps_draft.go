@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 
 	"github.com/labstack/echo/v4"
@@ -85,13 +84,9 @@ func (s *Server) idpChangeMails(ctx context.Context) func(store.DraftApplied, []
 
 // saveDraftTest keeps the result of a test of the draft for the result page.
 func (s *Server) saveDraftTest(c echo.Context, p store.IdP, tr testResult) error {
-	b, err := json.Marshal(tr)
+	result, detail, err := testRecord(tr)
 	if err != nil {
 		return err
-	}
-	detail := tr.Kind
-	if tr.Detail != "" {
-		detail += ": " + tr.Detail
 	}
 	switch {
 	case tr.Applied:
@@ -99,7 +94,7 @@ func (s *Server) saveDraftTest(c echo.Context, p store.IdP, tr testResult) error
 	case tr.OK:
 		detail = addNote(detail, "draft not applied: "+joinCodes(tr.NotApplied))
 	}
-	return s.store.SaveIdPDraftTest(c.Request().Context(), s.actor(c), p.ID, tr.OK, string(b), detail)
+	return s.store.SaveIdPDraftTest(c.Request().Context(), s.actor(c), p.ID, tr.OK, result, detail)
 }
 
 func addNote(detail, note string) string {

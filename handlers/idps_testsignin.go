@@ -158,15 +158,25 @@ func (s *Server) endTest(c echo.Context, p store.IdP, st store.OIDCState, tr tes
 }
 
 func (s *Server) saveTest(c echo.Context, p store.IdP, revision int64, tr testResult) error {
-	b, err := json.Marshal(tr)
+	result, detail, err := testRecord(tr)
 	if err != nil {
 		return err
 	}
-	detail := tr.Kind
+	return s.store.SaveIdPTest(c.Request().Context(), s.actor(c), p.ID, revision, tr.OK, result, detail)
+}
+
+// testRecord is a test result as the store keeps it: the whole result for its page, and the
+// kind and detail of a refusal for the audit log.
+func testRecord(tr testResult) (result, detail string, err error) {
+	b, err := json.Marshal(tr)
+	if err != nil {
+		return "", "", err
+	}
+	detail = tr.Kind
 	if tr.Detail != "" {
 		detail += ": " + tr.Detail
 	}
-	return s.store.SaveIdPTest(c.Request().Context(), s.actor(c), p.ID, revision, tr.OK, string(b), detail)
+	return string(b), detail, nil
 }
 
 // handleIdPTestResult shows the latest test sign-in of a provider.
