@@ -160,6 +160,21 @@ func TestCheckTimesOut(t *testing.T) {
 	}
 }
 
+// TestCheckWaitsAsLongAsItsTimeout: a server that answers after the DNS client's own default
+// read timeout (2 s) is still heard when the check's timeout is longer.
+func TestCheckWaitsAsLongAsItsTimeout(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits 2.5 s for a slow server")
+	}
+	srv := dnstest.Start(t)
+	srv.SetTXT(record, want)
+	srv.SetDelay(record, 2500*time.Millisecond)
+	c := &dnscheck.Checker{Server: srv.Addr(), Timeout: 5 * time.Second}
+	if got := c.Check(context.Background(), domain, token); got.Outcome != dnscheck.Verified {
+		t.Errorf("Outcome = %q (%s), want %q", got.Outcome, got.Detail, dnscheck.Verified)
+	}
+}
+
 func TestCheckHonoursCancellation(t *testing.T) {
 	srv := dnstest.Start(t)
 	srv.SetSilent(record, true)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/miekg/dns"
 )
@@ -31,8 +32,12 @@ func exchange(ctx context.Context, name, server string) (*dns.Msg, error) {
 // connection when ctx ends interrupts the wait even when ctx carries no
 // deadline, which miekg/dns alone would not do.
 func exchangeOver(ctx context.Context, network string, m *dns.Msg, server string) (*dns.Msg, error) {
-	// The dial and the exchange both honour ctx's deadline.
+	// The dial and the exchange both honour ctx's deadline; the client's own timeouts (2 s by
+	// default for each of dial, write and read) are set to it, or they would cut the wait short.
 	client := &dns.Client{Net: network}
+	if deadline, ok := ctx.Deadline(); ok {
+		client.Timeout = time.Until(deadline)
+	}
 	conn, err := client.DialContext(ctx, server)
 	if err != nil {
 		return nil, fmt.Errorf("dial %s: %w", network, err)

@@ -7,16 +7,18 @@ import (
 	"net"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/miekg/dns"
 )
 
 // entry is what the server knows about one name.
 type entry struct {
-	exists bool       // the name exists (NOERROR), perhaps without TXT records
-	txt    [][]string // TXT records, each a list of character-strings
-	rcode  int        // when non-zero, the answer's rcode instead of records
-	silent bool       // never answer queries for the name
+	exists bool          // the name exists (NOERROR), perhaps without TXT records
+	txt    [][]string    // TXT records, each a list of character-strings
+	rcode  int           // when non-zero, the answer's rcode instead of records
+	silent bool          // never answer queries for the name
+	delay  time.Duration // wait this long before answering
 }
 
 // Server is a DNS server on 127.0.0.1 that serves the TXT records a test
@@ -117,6 +119,12 @@ func (s *Server) SetRcode(name string, rcode int) {
 // that clients time out, or answer them again.
 func (s *Server) SetSilent(name string, silent bool) {
 	s.update(name, func(e *entry) { e.silent = silent })
+}
+
+// SetDelay makes the server wait d before it answers queries for name, like a slow server far
+// away.
+func (s *Server) SetDelay(name string, d time.Duration) {
+	s.update(name, func(e *entry) { e.delay = d })
 }
 
 // Queries returns the names asked for so far, in order, in canonical form

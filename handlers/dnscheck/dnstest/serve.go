@@ -2,6 +2,7 @@ package dnstest
 
 import (
 	"net"
+	"time"
 
 	"github.com/miekg/dns"
 )
@@ -27,6 +28,7 @@ func (s *Server) ServeDNS(w dns.ResponseWriter, r *dns.Msg) {
 	}
 	s.mu.Unlock()
 
+	time.Sleep(e.delay)
 	switch {
 	case e.silent:
 		return
