@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -19,12 +20,18 @@ var errCSRF = echo.NewHTTPError(http.StatusForbidden, "csrf")
 // form with field messages).
 func badRequest(msg string) error { return echo.NewHTTPError(http.StatusBadRequest, msg) }
 
+// statusClientClosed records a request whose client went away before the answer (nginx's 499):
+// the client's doing, not a server error.
+const statusClientClosed = 499
+
 // statusOf maps an error to its HTTP status: the one place where error kinds meet statuses.
 func statusOf(err error) int {
 	var he *echo.HTTPError
 	switch {
 	case errors.As(err, &he):
 		return he.Code
+	case errors.Is(err, context.Canceled):
+		return statusClientClosed
 	case errors.Is(err, store.ErrNotFound):
 		return http.StatusNotFound
 	case errors.Is(err, store.ErrConflict), errors.Is(err, store.ErrLastAdmin):
@@ -42,6 +49,11 @@ func (s *Server) handleError(err error, c echo.Context) {
 		return
 	}
 	status := statusOf(err)
+	if status == statusClientClosed && c.Request().Context().Err() != nil {
+		// Nobody is there to read a page; the request log says what happened.
+		c.Response().WriteHeader(status)
+		return
+	}
 	reqID := c.Response().Header().Get(echo.HeaderXRequestID)
 	v := views.ErrorView{TitleKey: "error.internal.title", BodyKey: "error.internal.body"}
 	switch {
