@@ -94,8 +94,12 @@ func (s *Server) handleIdPEdit(c echo.Context) error {
 	f := idpForm{preset: oidcrp.Preset(p.Preset), name: p.Name, clientID: p.ClientID, scopes: p.Scopes, enabled: p.Enabled}
 	presetJSON, targets := p.PresetJSON, []store.IdP{p}
 	if d, err := s.store.IdPDraft(c.Request().Context(), p.ID); err == nil {
-		f.clientID, f.scopes, presetJSON = d.ClientID, d.Scopes, d.PresetJSON // editing goes on from the draft
-		targets = append(targets, d.On(p))                                    // "Test the draft" goes there
+		if d.AuthorID == currentSession(c).UserID {
+			// The author goes on editing from their draft; anybody else edits the live settings,
+			// so that saving never puts their name on settings they did not type.
+			f.clientID, f.scopes, presetJSON = d.ClientID, d.Scopes, d.PresetJSON
+		}
+		targets = append(targets, d.On(p)) // "Test the draft" goes there
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return err
 	}

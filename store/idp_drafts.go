@@ -99,7 +99,8 @@ func describeSettings(d IdPDraft) string {
 // SaveIdPDraft stages the sign-in settings of in (issuer, client ID, secret, scopes, preset
 // fields) for a tested provider. A nil SecretEnc keeps the draft's or the live secret, but only
 // when issuer and client ID are the same as theirs; otherwise ErrSecretRequired. Settings equal to
-// the live ones discard the draft. It reports whether a draft is waiting afterwards.
+// the live ones discard the draft when its author saves them; settings equal to the draft's leave
+// it, and its author, as they are. It reports whether a draft is waiting afterwards.
 func (s *Store) SaveIdPDraft(ctx context.Context, a Actor, idpID int64, in IdPInput) (bool, error) {
 	staged := false
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -124,13 +125,17 @@ func (s *Store) SaveIdPDraft(ctx context.Context, a Actor, idpID int64, in IdPIn
 			return fmt.Errorf("store: draft of identity provider %q: %w", live.Name, err)
 		}
 		d := IdPDraft{IdPID: idpID, PresetJSON: in.PresetJSON, Issuer: in.Issuer, ClientID: in.ClientID, SecretEnc: secret, Scopes: in.Scopes}
+		// A draft is its author's: only they discard it by saving the live settings again, and
+		// saving the draft's own settings changes nothing (nobody adopts a draft, whose test
+		// by its author applies it).
 		if sameSettings(d, liveSettings(live)) {
-			if !hadDraft {
+			if !hadDraft || old.AuthorID != a.UserID {
+				staged = hadDraft
 				return nil
 			}
 			return s.discardDraft(ctx, tx, a, live.Name, old)
 		}
-		if hadDraft && sameSettings(d, old) && old.AuthorID == a.UserID {
+		if hadDraft && sameSettings(d, old) {
 			staged = true
 			return nil
 		}
