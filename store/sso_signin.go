@@ -84,7 +84,9 @@ type SSOOutcome struct {
 	ByLink  bool   // matched through an existing link
 	Linked  bool   // linked now
 	Relink  bool   // a draft's identity of the person, to link when the draft is applied
-	Session string // the new session's token, unless AnyIssuer
+	Session string // the new session's token, unless AnyIssuer or the provider is switched off
+
+	providerOff bool // a test of a switched-off provider: no session
 }
 
 // SignInSSO matches a verified identity to a person, links it when this is its first sign-in
@@ -106,8 +108,10 @@ func (s *Store) SignInSSO(ctx context.Context, in SSOSignIn) (SSOOutcome, error)
 				return err
 			}
 		}
-		if in.AnyIssuer {
-			return nil // a test of a draft signs nobody in until the draft is applied
+		if in.AnyIssuer || out.providerOff {
+			// A test of a draft signs nobody in until the draft is applied; a test of a provider
+			// that is switched off signs nobody in through it.
+			return nil
 		}
 		if in.OldSession != "" {
 			if _, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE id_hash = ?", hashToken(in.OldSession)); err != nil {
@@ -168,12 +172,17 @@ func (s *Store) matchSSO(ctx context.Context, tx *sql.Tx, in SSOSignIn) (SSOOutc
 		if in.Self != 0 && u.ID != in.Self {
 			return refuse(RefuseOtherUser, u, "the identity is linked to %s", u.Email)
 		}
-		return SSOOutcome{User: u, ByLink: true}, nil
+		return SSOOutcome{User: u, ByLink: true, providerOff: !enabled}, nil
 	case !errors.Is(err, sql.ErrNoRows):
 		return SSOOutcome{}, fmt.Errorf("read link: %w", err)
 	}
 	if id.NoEmail != nil {
 		return SSOOutcome{}, id.NoEmail
+	}
+	if !enabled {
+		// Links made through a provider nobody signs in with could be used later through another
+		// provider with the same issuer.
+		return refuse(RefuseProviderDisabled, User{}, "a provider that is switched off links nobody; its test checks identities already linked")
 	}
 	domain := id.Email[strings.LastIndex(id.Email, "@")+1:]
 	if r, err := linkDomainRule(ctx, tx, id.IdPID, name, domain); err != nil {
