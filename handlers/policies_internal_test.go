@@ -9,7 +9,7 @@ import (
 
 func TestEveryPasswordOffReasonHasText(t *testing.T) {
 	reasons := []store.PasswordOffReason{store.ReasonNoVerifiedDomain, store.ReasonNoServedDomain, store.ReasonNotTested,
-		store.ReasonNoSSOSession, store.ReasonSSOTooOld, store.ReasonLocksOutSelf, store.ReasonNotReviewed, store.ReasonNotConfirmed}
+		store.ReasonNoSSOSession, store.ReasonSSOTooOld, store.ReasonLocksOutSelf, store.ReasonLocksOutPrivileged, store.ReasonNotReviewed, store.ReasonNotConfirmed}
 	for _, r := range reasons {
 		if !views.HasText(reasonKey(r)) {
 			t.Errorf("reason %s has no text", r)

@@ -67,10 +67,14 @@ func (s *Server) handleGrantsSubmit(c echo.Context) error {
 			s.setFlash(c, "security.grants.saved", len(ids), added, removed)
 			return redirect(c, "/security")
 		}
-		if !errors.Is(err, store.ErrNotFound) {
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			problems = append(problems, views.FieldError{Field: "person-0", Message: lang(c).T("security.err.person.gone")})
+		case errors.Is(err, store.ErrLocksOutPrivileged):
+			problems = append(problems, views.FieldError{Field: "person-0", Message: lang(c).T("security.err.grant.unlinked")})
+		default:
 			return err
 		}
-		problems = append(problems, views.FieldError{Field: "person-0", Message: lang(c).T("security.err.person.gone")})
 	}
 	v.Grants, v.GrantsUnsaved = rows, true
 	s.markSelf(c, &v)

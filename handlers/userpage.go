@@ -122,6 +122,9 @@ func (s *Server) handleUserAdmin(c echo.Context) error {
 	if errors.Is(err, store.ErrLastAdmin) {
 		return s.userRefused(c, id, "admin", "users.err.lastadmin")
 	}
+	if errors.Is(err, store.ErrLocksOutPrivileged) {
+		return s.userRefused(c, id, "admin", "users.err.admin.unlinked")
+	}
 	if err != nil {
 		return err
 	}
@@ -159,7 +162,11 @@ func (s *Server) handleUserUnlink(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.store.RemoveLink(c.Request().Context(), s.actor(c), id); err != nil {
+	err = s.store.RemoveLink(c.Request().Context(), s.actor(c), id)
+	if errors.Is(err, store.ErrLocksOutPrivileged) {
+		return s.userRefused(c, id, "link", "users.err.unlink.privileged")
+	}
+	if err != nil {
 		return err
 	}
 	s.setFlash(c, "users.unlinked")

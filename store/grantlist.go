@@ -41,9 +41,14 @@ func (s *Store) ListGrants(ctx context.Context) ([]Grant, error) {
 
 // SetGrants makes the list of people with access to Authentication Settings exactly userIDs,
 // writing an audit row for each person added or removed. An unknown user id gives ErrNotFound and
-// changes nothing.
+// changes nothing; so does ErrLocksOutPrivileged, while password sign-in is off, for a person
+// granted before they are linked (a sign-in never links a privileged person).
 func (s *Store) SetGrants(ctx context.Context, a Actor, userIDs []int64) (added, removed int, err error) {
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		before, off, err := s.waysIn(ctx, tx)
+		if err != nil {
+			return err
+		}
 		current, err := grantedIDs(ctx, tx)
 		if err != nil {
 			return err
@@ -66,6 +71,9 @@ func (s *Store) SetGrants(ctx context.Context, a Actor, userIDs []int64) (added,
 				return err
 			}
 			removed++
+		}
+		if err := s.keepPrivilegedWaysIn(ctx, tx, before, off); err != nil {
+			return fmt.Errorf("store: grant Authentication Settings: %w", err)
 		}
 		return nil
 	})

@@ -49,6 +49,10 @@ func (s *Store) ApplyIdPDraft(ctx context.Context, a Actor, idpID, revision int6
 		if err != nil {
 			return fmt.Errorf("store: apply draft of identity provider %d: %w", idpID, err)
 		}
+		before, err := s.passwordOffState(ctx, tx, "")
+		if err != nil {
+			return err
+		}
 		out = DraftApplied{Name: live.Name, By: a.Label, Before: liveSettings(live), After: d,
 			IssuerOrClient: d.Issuer != live.Issuer || d.ClientID != live.ClientID}
 		_, err = tx.ExecContext(ctx, `UPDATE identity_providers SET preset_json = ?, issuer = ?, client_id = ?, secret_enc = ?,
@@ -65,7 +69,7 @@ func (s *Store) ApplyIdPDraft(ctx context.Context, a Actor, idpID, revision int6
 				return err
 			}
 		}
-		if err := s.stillAWayIn(ctx, tx, a.UserID); err != nil {
+		if err := s.stillAWayIn(ctx, tx, a.UserID, before.Affected); err != nil {
 			return err
 		}
 		e := AuditEntry{Action: "idp.draft.apply", Target: live.Name, Before: describeSettings(out.Before), After: describeSettings(d),
@@ -88,8 +92,11 @@ func (s *Store) ApplyIdPDraft(ctx context.Context, a Actor, idpID, revision int6
 }
 
 // stillAWayIn re-checks, inside a transaction that changed a provider while password sign-in is
-// off, that a tested provider still serves a verified domain and that userID keeps a way in.
-func (s *Store) stillAWayIn(ctx context.Context, tx *sql.Tx, userID int64) error {
+// off, that a tested provider still serves a verified domain, that userID keeps a way in, and
+// that no administrator or Authentication Settings user who had a way in before (not in
+// affectedBefore) is left without one: otherwise whoever changed the provider could end up
+// holding the only way in.
+func (s *Store) stillAWayIn(ctx context.Context, tx *sql.Tx, userID int64, affectedBefore []AffectedUser) error {
 	st, err := s.passwordOffState(ctx, tx, "")
 	if err != nil || st.PasswordOn {
 		return err
@@ -102,6 +109,11 @@ func (s *Store) stillAWayIn(ctx context.Context, tx *sql.Tx, userID int64) error
 	}
 	if slices.ContainsFunc(st.Affected, func(u AffectedUser) bool { return u.ID == userID }) {
 		reasons = append(reasons, ReasonLocksOutSelf)
+	}
+	if lost, err := s.lostPrivileged(ctx, tx, affectedBefore, userID); err != nil {
+		return err
+	} else if len(lost) > 0 {
+		reasons = append(reasons, ReasonLocksOutPrivileged)
 	}
 	if len(reasons) > 0 {
 		return &PasswordOffError{Reasons: reasons}

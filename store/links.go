@@ -76,6 +76,8 @@ func (s *Store) CreateLink(ctx context.Context, a Actor, l Link) error {
 
 // RemoveLink removes a user's SSO link and ends the user's SSO sessions, which came through it;
 // the next SSO sign-in links again by verified e-mail. A user without a link gives ErrNotFound.
+// While password sign-in is off, the link of an administrator or Authentication Settings user
+// stays (ErrLocksOutPrivileged): a sign-in would not link them again.
 func (s *Store) RemoveLink(ctx context.Context, a Actor, userID int64) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		email, err := emailOf(ctx, tx, userID)
@@ -90,8 +92,15 @@ func (s *Store) RemoveLink(ctx context.Context, a Actor, userID int64) error {
 		if err != nil {
 			return fmt.Errorf("store: remove link of user %d: %w", userID, err)
 		}
+		before, off, err := s.waysIn(ctx, tx)
+		if err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM identity_links WHERE user_id = ?", userID); err != nil {
 			return fmt.Errorf("store: remove link of user %d: %w", userID, err)
+		}
+		if err := s.keepPrivilegedWaysIn(ctx, tx, before, off); err != nil {
+			return fmt.Errorf("store: remove link of %s: %w", email, err)
 		}
 		ended, err := endSSOSessions(ctx, tx, "user_id = ?", userID) // they signed in through this link
 		if err != nil {

@@ -27,8 +27,11 @@ const (
 	ReasonNoSSOSession     PasswordOffReason = "no_sso_session"     // the person did not sign in through SSO
 	ReasonSSOTooOld        PasswordOffReason = "sso_too_old"        // the SSO sign-in is more than SSOSignInMaxAge old
 	ReasonLocksOutSelf     PasswordOffReason = "locks_out_self"     // the person would have no way in afterwards
-	ReasonNotReviewed      PasswordOffReason = "not_reviewed"       // the list of people losing access was not seen as it is now
-	ReasonNotConfirmed     PasswordOffReason = "not_confirmed"      // the domain name was not typed
+	// a change would leave an administrator or Authentication Settings user, who had a way
+	// in, without one
+	ReasonLocksOutPrivileged PasswordOffReason = "locks_out_privileged"
+	ReasonNotReviewed        PasswordOffReason = "not_reviewed"  // the list of people losing access was not seen as it is now
+	ReasonNotConfirmed       PasswordOffReason = "not_confirmed" // the domain name was not typed
 )
 
 // SSOSignInMaxAge is how recent the switching person's SSO sign-in must be.
@@ -81,6 +84,7 @@ type LossReason string
 // Why a person would be left without a way in.
 const (
 	LossDomainNotServed  LossReason = "domain_not_served"  // the e-mail's domain is not served by an enabled provider
+	LossProviderUntested LossReason = "provider_untested"  // the provider serving it has not passed a test with its settings
 	LossLinkedElsewhere  LossReason = "linked_elsewhere"   // linked to an identity at another or a disabled provider
 	LossEmailUnverified  LossReason = "email_unverified"   // not linked, and the e-mail is not verified
 	LossDomainNotAllowed LossReason = "domain_not_allowed" // not linked, and the domain is not allowed for linking
@@ -90,14 +94,15 @@ const (
 )
 
 // LossReasons lists every reason, for the texts that explain them.
-var LossReasons = []LossReason{LossDomainNotServed, LossLinkedElsewhere, LossEmailUnverified, LossDomainNotAllowed, LossPrivilegedUnlinked}
+var LossReasons = []LossReason{LossDomainNotServed, LossProviderUntested, LossLinkedElsewhere, LossEmailUnverified, LossDomainNotAllowed, LossPrivilegedUnlinked}
 
 // AffectedUser is a person who would have no way to sign in once passwords are off.
 type AffectedUser struct {
-	ID    int64
-	Email string
-	Name  string
-	Why   LossReason
+	ID         int64
+	Email      string
+	Name       string
+	Why        LossReason
+	Privileged bool // an administrator or Authentication Settings user
 }
 
 // PasswordOffState is what the policies pages show about switching password sign-in off.

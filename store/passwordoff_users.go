@@ -35,6 +35,7 @@ func affectedUsers(ctx context.Context, q rowQuerier, served []servedDomain) ([]
 			return nil, 0, fmt.Errorf("store: users for the password switch: %w", err)
 		}
 		total++
+		u.Privileged = privileged
 		if u.Why = lossOf(u.Email, verified, privileged, issuer, served, allowed); u.Why != "" {
 			out = append(out, u)
 		}
@@ -54,6 +55,8 @@ func lossOf(email string, verified, privileged bool, issuer sql.NullString, serv
 	switch {
 	case i < 0:
 		return LossDomainNotServed
+	case !served[i].tested:
+		return LossProviderUntested
 	case issuer.Valid:
 		if issuer.String == served[i].issuer {
 			return "" // matched by the link, whatever the e-mail's state

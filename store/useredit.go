@@ -108,6 +108,10 @@ func (s *Store) SetAdmin(ctx context.Context, a Actor, id int64, admin bool) err
 		if was == admin {
 			return nil
 		}
+		before, off, err := s.waysIn(ctx, tx)
+		if err != nil {
+			return err
+		}
 		if !admin {
 			var others int
 			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM users WHERE is_admin = 1 AND id != ?", id).Scan(&others); err != nil {
@@ -119,6 +123,9 @@ func (s *Store) SetAdmin(ctx context.Context, a Actor, id int64, admin bool) err
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE users SET is_admin = ?, updated_at = ? WHERE id = ?", admin, s.now(), id); err != nil {
 			return fmt.Errorf("store: set administrator %d: %w", id, err)
+		}
+		if err := s.keepPrivilegedWaysIn(ctx, tx, before, off); err != nil {
+			return fmt.Errorf("store: make %s administrator: %w", email, err)
 		}
 		return s.audit(ctx, tx, a, AuditEntry{Action: "user.admin", Target: email,
 			Before: fmt.Sprintf("admin=%t", was), After: fmt.Sprintf("admin=%t", admin)})

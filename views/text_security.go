@@ -27,10 +27,11 @@ func init() {
 			"Sparat. Antal personer med behörighet till Authentication Settings: %d (tillagda: %d, borttagna: %d).",
 			"Saved. People with access to Authentication Settings: %d (added: %d, removed: %d).",
 		},
-		"security.err.person.none":   {"Ingen användare matchar ”%s”. Kontrollera stavningen, eller skapa användaren under Användare först.", "No user matches “%s”. Check the spelling, or create the user under Users first."},
-		"security.err.person.many":   {"Flera användare matchar ”%s”. Välj en av dem nedan.", "Several users match “%s”. Choose one of them below."},
-		"security.err.person.search": {"Sökningen misslyckades. Försök igen.", "The search failed. Try again."},
-		"security.err.person.gone":   {"En av personerna har tagits bort under tiden. Kontrollera listan och spara igen.", "One of the people was removed meanwhile. Check the list and save again."},
+		"security.err.person.none":    {"Ingen användare matchar ”%s”. Kontrollera stavningen, eller skapa användaren under Användare först.", "No user matches “%s”. Check the spelling, or create the user under Users first."},
+		"security.err.person.many":    {"Flera användare matchar ”%s”. Välj en av dem nedan.", "Several users match “%s”. Choose one of them below."},
+		"security.err.person.search":  {"Sökningen misslyckades. Försök igen.", "The search failed. Try again."},
+		"security.err.person.gone":    {"En av personerna har tagits bort under tiden. Kontrollera listan och spara igen.", "One of the people was removed meanwhile. Check the list and save again."},
+		"security.err.grant.unlinked": {"Inloggning med lösenord är avstängd, och den som har tillgång till Authentication Settings kopplas aldrig vid en inloggning. Be de nya personerna logga in med single sign-on en gång först, så att deras koppling finns, och spara sedan igen.", "Password sign-in is off, and people with access to Authentication Settings are never linked by a sign-in. Ask the new people to sign in through single sign-on once first, so that their link exists, then save again."},
 
 		"security.domains.title": {"Tillåtna domäner vid koppling", "Allowed domains for linking"},
 		"security.domains.about": {
