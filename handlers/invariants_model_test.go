@@ -2,6 +2,8 @@ package handlers_test
 
 import (
 	"context"
+	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -62,6 +64,7 @@ type model struct {
 	// trustedEvil are the people who linked themselves through a provider pointing at the evil
 	// issuer: the delegate may sign in as them, as they chose.
 	trustedEvil map[string]bool
+	browsers    atomic.Int64
 	// offset moves the store's clock forward, for the confirmation window to run out.
 	offset atomic.Int64
 }
@@ -72,6 +75,10 @@ func newModel(t *testing.T) *model {
 	w := &model{t: t, dns: dnstest.Start(t), good: oidctest.New(t), evil: oidctest.New(t),
 		clients: map[string]*handlertest.Client{}, trustedEvil: map[string]bool{}}
 	w.app = handlertest.New(t, func(cfg *handlers.Config) {
+		// Each browser of the model comes from its own address behind a trusted proxy, so that
+		// the per-client limits on sign-in steps do not stand in for a lock-out.
+		_, loopback, _ := net.ParseCIDR("127.0.0.0/8")
+		cfg.TrustedProxies = []*net.IPNet{loopback}
 		cfg.DNSTimeout = 300 * time.Millisecond
 		cfg.DomainChecker = &dnscheck.Checker{Server: w.dns.Addr(), Timeout: cfg.DNSTimeout}
 	})
@@ -89,7 +96,7 @@ func newModel(t *testing.T) *model {
 	} {
 		u := w.app.User(t, p.key+"@"+modelDomain, p.opts)
 		w.people = append(w.people, &modelPerson{key: p.key, email: u.Email, id: u.ID})
-		w.clients[p.key] = w.app.ClientAs(t, u)
+		w.clients[p.key] = w.browser(w.app.ClientAs(t, u))
 	}
 	// The organisation's starting point: its domain verified and its provider set up.
 	w.addDomain(w.clients["it"])
@@ -103,11 +110,18 @@ func newModel(t *testing.T) *model {
 	if err != nil || len(ps) != 1 {
 		t.Fatalf("providers %v, %v", ps, err)
 	}
-	w.flow(w.clients["it"], w.person("it"), "/auth-settings/sso/"+strconv.FormatInt(ps[0].ID, 10)+"/test", nil)
+	w.flow(w.clients["it"], w.person("it"), ps[0], "/auth-settings/sso/"+strconv.FormatInt(ps[0].ID, 10)+"/test", nil)
 	if p, _ := w.app.Store.IdP(context.Background(), ps[0].ID); p.TestedAt.IsZero() {
 		t.Fatalf("the model's provider is not tested after the test sign-in")
 	}
 	return w
+}
+
+// browser gives c an address of its own.
+func (w *model) browser(c *handlertest.Client) *handlertest.Client {
+	n := w.browsers.Add(1)
+	c.HTTP.Transport = forwardedFor{xff: fmt.Sprintf("10.%d.%d.%d", n>>16&255, n>>8&255, n&255), next: http.DefaultTransport}
+	return c
 }
 
 func (w *model) person(key string) *modelPerson {
@@ -121,7 +135,7 @@ func (w *model) actions() map[string]func(*rapid.T) {
 	return map[string]func(*rapid.T){
 		"sign in through SSO": func(rt *rapid.T) {
 			who, p := anyone.Draw(rt, "who"), w.drawProvider(rt)
-			c := w.app.Client()
+			c := w.browser(w.app.Client())
 			if w.signIn(c, w.person(who), p) {
 				w.clients[who] = c
 			}
@@ -131,29 +145,30 @@ func (w *model) actions() map[string]func(*rapid.T) {
 			if w.opOf(p) != w.evil {
 				rt.Skip("the provider is the organisation's own")
 			}
-			c := w.app.Client()
-			if w.signIn(c, w.person(target), p) {
+			c := w.browser(w.app.Client())
+			if ok, viaEvil := w.signInVia(c, w.person(target), p); ok && viaEvil {
 				w.checkAttackerSession(rt, c, target)
 			}
 		},
 		"link own identity from the profile": func(rt *rapid.T) {
 			who, p := anyone.Draw(rt, "who"), w.drawProvider(rt)
-			w.flow(w.clients[who], w.person(who), "/profile/link/"+strconv.FormatInt(p.ID, 10), nil)
+			w.flow(w.clients[who], w.person(who), p, "/profile/link/"+strconv.FormatInt(p.ID, 10), nil)
 		},
 		"test sign-in": func(rt *rapid.T) {
 			who, p := anyone.Draw(rt, "who"), w.drawProvider(rt)
-			w.flow(w.clients[who], w.person(who), "/auth-settings/sso/"+strconv.FormatInt(p.ID, 10)+"/test", nil)
+			w.flow(w.clients[who], w.person(who), p, "/auth-settings/sso/"+strconv.FormatInt(p.ID, 10)+"/test", nil)
 		},
 		"test the draft, which applies it when it passes": func(rt *rapid.T) {
 			who, p := anyone.Draw(rt, "who"), w.drawProvider(rt)
-			w.flow(w.clients[who], w.person(who), "/auth-settings/sso/"+strconv.FormatInt(p.ID, 10)+"/test", url.Values{"draft": {"1"}})
+			w.flow(w.clients[who], w.person(who), p, "/auth-settings/sso/"+strconv.FormatInt(p.ID, 10)+"/test", url.Values{"draft": {"1"}})
 		},
 		"discard the draft": func(rt *rapid.T) {
 			who, p := anyone.Draw(rt, "who"), w.drawProvider(rt)
 			w.clients[who].Post(w.t, "/auth-settings/sso/"+strconv.FormatInt(p.ID, 10)+"/draft/discard", nil)
 		},
 		"delegate adds a provider of their own": func(rt *rapid.T) {
-			w.saveProvider(w.clients["eve"], 0, w.providerForm("Eve IdP", w.evil, w.evil.ClientSecret(), true))
+			on := rapid.Bool().Draw(rt, "switched on")
+			w.saveProvider(w.clients["eve"], 0, w.providerForm("Eve IdP", w.evil, w.evil.ClientSecret(), on))
 		},
 		"edit a provider": func(rt *rapid.T) {
 			who, p := anyone.Draw(rt, "who"), w.drawProvider(rt)
@@ -230,7 +245,7 @@ func (w *model) actions() map[string]func(*rapid.T) {
 		},
 		"switch password sign-in off and confirm from a new SSO sign-in": func(rt *rapid.T) {
 			who, p := anyone.Draw(rt, "who"), w.drawProvider(rt)
-			c := w.app.Client()
+			c := w.browser(w.app.Client())
 			if !w.signIn(c, w.person(who), p) {
 				rt.Skip("cannot sign in through SSO")
 			}
@@ -331,24 +346,36 @@ func (w *model) identity(op *oidctest.Provider, p *modelPerson) oidctest.User {
 
 // signIn walks the e-mail step and the provider for p, and reports whether c is signed in.
 func (w *model) signIn(c *handlertest.Client, p *modelPerson, idp store.IdP) bool {
+	ok, _ := w.signInVia(c, p, idp)
+	return ok
+}
+
+// signInVia is signIn, also reporting whether the sign-in went through the evil issuer (the
+// e-mail step goes straight to the one provider serving the domain while passwords are off,
+// whichever provider the step meant).
+func (w *model) signInVia(c *handlertest.Client, p *modelPerson, idp store.IdP) (ok, viaEvil bool) {
 	r := c.Post(w.t, "/login", url.Values{"email": {p.email}})
 	if r.Status != http.StatusSeeOther {
-		return false
+		return false, false
 	}
 	if !w.isProvider(r.Location) {
 		r = c.Post(w.t, "/login/sso/"+strconv.FormatInt(idp.ID, 10), nil)
 	}
-	return w.finish(c, p, r) == "/"
+	return w.finish(c, p, r) == "/", w.isEvil(r.Location)
 }
 
 // flow starts a sign-in at the provider from a signed-in page (profile link, test sign-in) and
-// finishes it. A link made through the evil issuer is the person's own choice to trust it.
-func (w *model) flow(c *handlertest.Client, p *modelPerson, start string, form url.Values) {
+// finishes it. A person who links themselves this way through a switched-on provider that points
+// at the evil issuer gets whatever identity it makes up, and the model lets the delegate sign in
+// as them: whoever controls where a provider points controls what its users link to. Any other
+// way to such a link (a provider switched off, a sign-in) breaks invariant (b).
+func (w *model) flow(c *handlertest.Client, p *modelPerson, idp store.IdP, start string, form url.Values) {
 	r := c.Post(w.t, start, form)
-	if loc := w.finish(c, p, r); loc != "" && w.isEvil(r.Location) {
-		if l, err := w.app.Store.LinkOfUser(context.Background(), p.id); err == nil && l.Issuer == w.evil.Issuer() {
-			w.trustedEvil[p.key] = true
-		}
+	if loc := w.finish(c, p, r); loc == "" || !w.isEvil(r.Location) || !idp.Enabled {
+		return
+	}
+	if l, err := w.app.Store.LinkOfUser(context.Background(), p.id); err == nil && l.Issuer == w.evil.Issuer() {
+		w.trustedEvil[p.key] = true
 	}
 }
 
@@ -494,7 +521,7 @@ func (w *model) checkInvariants(rt *rapid.T) {
 		}
 		holders = append(holders, p.key)
 		for _, idp := range ps {
-			if w.signIn(w.app.Client(), p, idp) {
+			if w.signIn(w.browser(w.app.Client()), p, idp) {
 				return
 			}
 		}

@@ -72,6 +72,8 @@ func (s *Server) handleGrantsSubmit(c echo.Context) error {
 			problems = append(problems, views.FieldError{Field: "person-0", Message: lang(c).T("security.err.person.gone")})
 		case errors.Is(err, store.ErrLocksOutPrivileged):
 			problems = append(problems, views.FieldError{Field: "person-0", Message: lang(c).T("security.err.grant.unlinked")})
+		case errors.Is(err, store.ErrLastWayIn):
+			problems = append(problems, views.FieldError{Field: "person-0", Message: lang(c).T("security.err.grant.lastway")})
 		default:
 			return err
 		}

@@ -53,6 +53,7 @@ func (s *Store) SetGrants(ctx context.Context, a Actor, userIDs []int64) (added,
 		if err != nil {
 			return err
 		}
+		grantedBefore := slices.Clone(current)
 		for _, id := range userIDs {
 			if slices.Contains(current, id) {
 				continue
@@ -74,6 +75,9 @@ func (s *Store) SetGrants(ctx context.Context, a Actor, userIDs []int64) (added,
 		}
 		if err := s.keepPrivilegedWaysIn(ctx, tx, before, off); err != nil {
 			return fmt.Errorf("store: grant Authentication Settings: %w", err)
+		}
+		if err := s.keepAGrantHolderIn(ctx, tx, before, off, grantedBefore); err != nil {
+			return fmt.Errorf("store: revoke Authentication Settings: %w", err)
 		}
 		return nil
 	})

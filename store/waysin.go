@@ -12,6 +12,10 @@ import (
 // would leave one of them who has a way in now without one is refused in its own transaction:
 // unlinking them, making an unlinked person privileged, or applying a provider draft.
 
+// ErrLastWayIn means the change would leave nobody with Authentication Settings access who can
+// sign in while password sign-in is off: nobody could switch it back on from the pages.
+var ErrLastWayIn = errors.New("would leave nobody with Authentication Settings access who can sign in")
+
 // ErrLocksOutPrivileged means the change would leave an administrator or Authentication
 // Settings user without a way to sign in while password sign-in is off.
 var ErrLocksOutPrivileged = errors.New("would leave an administrator or Authentication Settings user without a way to sign in")
@@ -54,6 +58,31 @@ func (s *Store) keepPrivilegedWaysIn(ctx context.Context, tx *sql.Tx, before []A
 	}
 	if len(lost) > 0 {
 		return ErrLocksOutPrivileged
+	}
+	return nil
+}
+
+// keepAGrantHolderIn refuses with ErrLastWayIn, after a change of grants inside tx while password
+// sign-in is off, when nobody who holds the grant has a way in any more although somebody did.
+func (s *Store) keepAGrantHolderIn(ctx context.Context, tx *sql.Tx, before []AffectedUser, off bool, grantedBefore []int64) error {
+	if !off {
+		return nil
+	}
+	st, err := s.passwordOffState(ctx, tx, "")
+	if err != nil {
+		return err
+	}
+	granted, err := grantedIDs(ctx, tx)
+	if err != nil {
+		return err
+	}
+	canSignIn := func(ids []int64, affected []AffectedUser) bool {
+		return slices.ContainsFunc(ids, func(id int64) bool {
+			return !slices.ContainsFunc(affected, func(u AffectedUser) bool { return u.ID == id })
+		})
+	}
+	if canSignIn(grantedBefore, before) && !canSignIn(granted, st.Affected) {
+		return ErrLastWayIn
 	}
 	return nil
 }

@@ -32,6 +32,7 @@ func init() {
 		"security.err.person.search":  {"Sökningen misslyckades. Försök igen.", "The search failed. Try again."},
 		"security.err.person.gone":    {"En av personerna har tagits bort under tiden. Kontrollera listan och spara igen.", "One of the people was removed meanwhile. Check the list and save again."},
 		"security.err.grant.unlinked": {"Inloggning med lösenord är avstängd, och den som har tillgång till Authentication Settings kopplas aldrig vid en inloggning. Be de nya personerna logga in med single sign-on en gång först, så att deras koppling finns, och spara sedan igen.", "Password sign-in is off, and people with access to Authentication Settings are never linked by a sign-in. Ask the new people to sign in through single sign-on once first, so that their link exists, then save again."},
+		"security.err.grant.lastway":  {"Inloggning med lösenord är avstängd, och efter ändringen skulle ingen med tillgång till Authentication Settings kunna logga in för att slå på den igen. Behåll minst en person som är kopplad via single sign-on.", "Password sign-in is off, and after this change nobody with access to Authentication Settings could sign in to switch it back on. Keep at least one person who is linked through single sign-on."},
 
 		"security.domains.title": {"Tillåtna domäner vid koppling", "Allowed domains for linking"},
 		"security.domains.about": {
