@@ -48,9 +48,6 @@ func (e *PasswordOffError) Error() string {
 	return "store: password sign-in cannot be switched off: " + strings.Join(rs, ", ")
 }
 
-// ErrPasswordLoginOff means a password session cannot start because password sign-in is off.
-var ErrPasswordLoginOff = errors.New("password sign-in is off")
-
 // passwordStillOn refuses, inside the transaction creating a session, a password session once
 // password sign-in is off: a sign-in whose password was checked just before the switch must not
 // leave a password session behind the one the switch ended.
@@ -71,9 +68,6 @@ func (s *Store) passwordStillOn(ctx context.Context, tx *sql.Tx, method string) 
 	}
 	return nil
 }
-
-// ErrPasswordAlreadyOff means password sign-in was off already.
-var ErrPasswordAlreadyOff = fmt.Errorf("password sign-in is already off: %w", ErrConflict)
 
 // LossReason says why a person would have no way to sign in once passwords are off.
 type LossReason string

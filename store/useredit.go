@@ -7,10 +7,6 @@ import (
 	"fmt"
 )
 
-// ErrLinked means the change needs the user's SSO link removed first: the e-mail of a linked user
-// cannot change.
-var ErrLinked = errors.New("user has an SSO link")
-
 // CreateUserWithVerification adds a user (whose e-mail is not verified) together with a
 // verification link and the mail that carries it, all or nothing. lang is the language the person
 // reads portvakt in ("" for the default). It returns the user and the outbox id of the mail.
