@@ -5,8 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // User is a person who can sign in to portvakt.
@@ -157,7 +159,12 @@ func (s *Store) HasAdmin(ctx context.Context) (bool, error) {
 	return n > 0, nil
 }
 
-// isUniqueViolation reports whether err is SQLite's UNIQUE or PRIMARY KEY constraint error.
+// isUniqueViolation reports whether err is SQLite's UNIQUE or PRIMARY KEY constraint error. It
+// reads the extended result code, not the message, which SQLite does not promise to keep.
 func isUniqueViolation(err error) bool {
-	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+	var e *sqlite.Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	return e.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || e.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
 }
