@@ -98,11 +98,11 @@ func (s *Store) UpdateIdP(ctx context.Context, a Actor, id int64, in IdPInput) e
 // keepsServing refuses, while password sign-in is off, a change that disables the provider or
 // drops one of the domains it serves.
 func keepsServing(ctx context.Context, tx *sql.Tx, old IdP, oldDomains []DomainRef, in IdPInput) error {
-	var pw string
-	if err := tx.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = 'password_login'").Scan(&pw); err != nil {
-		return fmt.Errorf("store: read password_login: %w", err)
+	on, err := passwordLoginOn(ctx, tx)
+	if err != nil {
+		return err
 	}
-	if pw != "off" || !old.Enabled || len(oldDomains) == 0 {
+	if on || !old.Enabled || len(oldDomains) == 0 {
 		return nil
 	}
 	if !in.Enabled {

@@ -59,11 +59,11 @@ func (s *Store) passwordStillOn(ctx context.Context, tx *sql.Tx, method string) 
 	if _, err := s.revertIfDue(ctx, tx); err != nil {
 		return err
 	}
-	var v string
-	if err := tx.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = 'password_login'").Scan(&v); err != nil {
-		return fmt.Errorf("store: read password_login: %w", err)
+	on, err := passwordLoginOn(ctx, tx)
+	if err != nil {
+		return err
 	}
-	if v != "on" {
+	if !on {
 		return ErrPasswordLoginOff
 	}
 	return nil
@@ -158,8 +158,8 @@ func (s *Store) DisablePasswordLogin(ctx context.Context, a Actor, g PasswordOff
 		if len(reasons) > 0 {
 			return &PasswordOffError{Reasons: reasons}
 		}
-		if _, err := tx.ExecContext(ctx, "UPDATE settings SET value = 'off', updated_at = ? WHERE key = 'password_login'", s.now()); err != nil {
-			return fmt.Errorf("store: switch password sign-in off: %w", err)
+		if err := s.setPasswordLogin(ctx, tx, false); err != nil {
+			return err
 		}
 		res, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE method = ?", MethodPassword)
 		if err != nil {
@@ -184,11 +184,11 @@ func (s *Store) DisablePasswordLogin(ctx context.Context, a Actor, g PasswordOff
 // transaction).
 func (s *Store) passwordOffState(ctx context.Context, q rowQuerier, sessionToken string) (PasswordOffState, error) {
 	var st PasswordOffState
-	var pw string
-	if err := q.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = 'password_login'").Scan(&pw); err != nil {
-		return st, fmt.Errorf("store: read password_login: %w", err)
+	on, err := passwordLoginOn(ctx, q)
+	if err != nil {
+		return st, err
 	}
-	st.PasswordOn = pw == "on"
+	st.PasswordOn = on
 	if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM sessions WHERE method = ?", MethodPassword).Scan(&st.PasswordSessions); err != nil {
 		return st, fmt.Errorf("store: count password sessions: %w", err)
 	}

@@ -53,3 +53,20 @@ func TestSentinelErrorsLiveInErrorsGo(t *testing.T) {
 		}
 	}
 }
+
+// TestPasswordLoginSettingReadInOnePlace: password sign-in being on or off decides who can get
+// in; it is read and written by settings.go only (passwordLoginOn, setPasswordLogin), inside the
+// caller's transaction where a rule depends on it, so a new reader cannot read it differently.
+func TestPasswordLoginSettingReadInOnePlace(t *testing.T) {
+	for name, f := range storeFiles(t) {
+		if name == "settings.go" {
+			continue
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING && strings.Contains(lit.Value, "'password_login'") {
+				t.Errorf("%s reads or writes the password_login setting itself: use passwordLoginOn or setPasswordLogin", name)
+			}
+			return true
+		})
+	}
+}
