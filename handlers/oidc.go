@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -14,6 +13,7 @@ import (
 	"portvakt/handlers/oidcrp"
 	"portvakt/store"
 	"portvakt/views"
+	"portvakt/views/paths"
 )
 
 // Single sign-on through OpenID Connect: starting a sign-in at a provider and taking the
@@ -27,7 +27,7 @@ const oidcStateTTL = 10 * time.Minute
 const keyOIDCBinding = "ob"
 
 // callbackPath is where every provider sends the browser back.
-const callbackPath = "/auth/oidc/callback"
+const callbackPath = paths.OIDCCallback
 
 // RedirectURI is the address to register at identity providers.
 func (s *Server) RedirectURI() string {
@@ -113,7 +113,7 @@ func (s *Server) ssoOptions(ctx context.Context, email string, v *views.LoginMet
 		return nil, err
 	}
 	for _, p := range ps {
-		v.Providers = append(v.Providers, views.ProviderChoice{Name: p.Name, StartURL: "/login/sso/" + strconv.FormatInt(p.ID, 10)})
+		v.Providers = append(v.Providers, views.ProviderChoice{Name: p.Name, StartURL: paths.LoginSSO(p.ID)})
 	}
 	return s.idpOrigins(ps...), nil
 }
@@ -160,7 +160,7 @@ func (s *Server) handleLoginSSO(c echo.Context) error {
 	email, ok := s.pendingLoginEmail(c)
 	if !ok {
 		s.setFlash(c, "login.err.expired")
-		return redirect(c, "/login")
+		return redirect(c, paths.Login)
 	}
 	if ok, wait, first := s.limiter.reserve(limit{"sso-start:" + clientBucket(c.RealIP()), limitSSOStartPerClient}); !ok {
 		s.auditLimited(c, store.MethodSSO, email, first)
@@ -175,7 +175,7 @@ func (s *Server) handleLoginSSO(c echo.Context) error {
 		return err
 	}
 	if !serves {
-		return redirect(c, "/login/method")
+		return redirect(c, paths.LoginMethod)
 	}
 	p, err := s.store.IdP(ctx, id)
 	if err != nil {

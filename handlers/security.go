@@ -11,6 +11,7 @@ import (
 
 	"portvakt/store"
 	"portvakt/views"
+	"portvakt/views/paths"
 )
 
 // General > Security: who has access to Authentication Settings, and which e-mail domains may
@@ -27,7 +28,7 @@ func (s *Server) handleSecurity(c echo.Context) error {
 }
 
 func (s *Server) securityPage(c echo.Context) views.Page {
-	return s.page(c, "security.title", "security", crumb(c, "nav.general", ""), crumb(c, "nav.security", "/security"))
+	return s.page(c, "security.title", "security", crumb(c, "nav.general", ""), crumb(c, "nav.security", paths.Security))
 }
 
 // markSelf tells the page whether the administrator is on the grant list, since being an
@@ -65,7 +66,7 @@ func (s *Server) handleGrantsSubmit(c echo.Context) error {
 		added, removed, err := s.store.SetGrants(ctx, s.actor(c), ids)
 		if err == nil {
 			s.setFlash(c, "security.grants.saved", len(ids), added, removed)
-			return redirect(c, "/security")
+			return redirect(c, paths.Security)
 		}
 		if !errors.Is(err, store.ErrNotFound) {
 			return err

@@ -8,6 +8,7 @@ import (
 
 	"portvakt/store"
 	"portvakt/views"
+	"portvakt/views/paths"
 )
 
 // First run: while no administrator exists, portvakt prints a one-time link; opening it shows
@@ -84,7 +85,7 @@ func (s *Server) handleSetupSubmit(c echo.Context) error {
 				return err
 			}
 			s.setFlash(c, "setup.done")
-			return redirect(c, "/")
+			return redirect(c, paths.Home)
 		}
 	}
 	p := s.page(c, "setup.title", "")

@@ -1,15 +1,9 @@
 package views
 
 import (
-	"strconv"
 	"strings"
 	"time"
 )
-
-// domainHref is the address of a domain's page.
-func domainHref(id int64) string {
-	return "/auth-settings/domains/" + strconv.FormatInt(id, 10)
-}
 
 // domainStatusKey is the text key of a domain status.
 func domainStatusKey(status string) string {

@@ -20,6 +20,7 @@ import (
 	"portvakt/handlers/mail"
 	"portvakt/store"
 	"portvakt/views"
+	"portvakt/views/paths"
 )
 
 // serveConfig is everything `portvakt serve` is told.
@@ -238,7 +239,7 @@ func printSetupLink(ctx context.Context, st *store.Store, base *url.URL, stdout 
 	if err != nil {
 		return err
 	}
-	link := base.String() + "/setup?token=" + url.QueryEscape(token)
+	link := base.String() + paths.Setup + "?token=" + url.QueryEscape(token)
 	fmt.Fprintf(stdout, "\nNo administrator yet. Open this one-time link within 24 hours to create one:\n\n    %s\n\n", link)
 	log.Info("printed a one-time setup link to the console")
 	return nil
