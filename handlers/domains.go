@@ -128,7 +128,7 @@ func domainRow(d store.Domain) views.DomainRow {
 		Name:        d.Name,
 		Display:     displayName(d.Name),
 		Href:        paths.Domain(d.ID),
-		Status:      string(d.Status),
+		Status:      d.Status,
 		LastChecked: d.LastCheckedAt,
 		Result:      views.DomainResult{Outcome: d.LastResult, Rcode: d.LastRcode, Found: d.LastFound},
 	}

@@ -3,16 +3,18 @@ package views
 import (
 	"strings"
 	"time"
+
+	"portvakt/store"
 )
 
 // domainStatusKey is the text key of a domain status.
-func domainStatusKey(status string) string {
+func domainStatusKey(status store.DomainStatus) string {
 	switch status {
-	case "verified":
+	case store.DomainVerified:
 		return "status.verified"
-	case "failed":
+	case store.DomainFailed:
 		return "status.failed"
-	case "needs_attention":
+	case store.DomainNeedsAttention:
 		return "status.attention"
 	}
 	return "status.pending"
@@ -20,11 +22,11 @@ func domainStatusKey(status string) string {
 
 // domainBadgeClass colours a status as every status badge is coloured: verified green, failed
 // red, and anything not yet done (pending, needs attention) amber. The word is always shown beside it.
-func domainBadgeClass(status string) string {
+func domainBadgeClass(status store.DomainStatus) string {
 	switch status {
-	case "verified":
+	case store.DomainVerified:
 		return "badge--ok"
-	case "failed":
+	case store.DomainFailed:
 		return "badge--bad"
 	}
 	return "badge--warn"

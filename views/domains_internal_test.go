@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"portvakt/store"
 )
 
 // TestDomainTextsExist checks the texts whose keys are built at run time, for every status and
@@ -15,7 +17,7 @@ func TestDomainTextsExist(t *testing.T) {
 	}
 	for _, l := range Langs {
 		p := Page{Lang: l}
-		for _, status := range []string{"pending", "verified", "failed", "needs_attention"} {
+		for _, status := range store.DomainStatuses {
 			if got := p.T(domainStatusKey(status)); strings.HasPrefix(got, "[") {
 				t.Errorf("%s: status %s has no text: %s", l, status, got)
 			}
@@ -35,11 +37,14 @@ func TestDomainTextsExist(t *testing.T) {
 
 // Status badges share one colour scheme: verified green, failed red, anything not yet done amber.
 func TestDomainBadgeClass(t *testing.T) {
-	tests := []struct{ status, want string }{
-		{"verified", "badge--ok"},
-		{"failed", "badge--bad"},
-		{"pending", "badge--warn"},
-		{"needs_attention", "badge--warn"},
+	tests := []struct {
+		status store.DomainStatus
+		want   string
+	}{
+		{store.DomainVerified, "badge--ok"},
+		{store.DomainFailed, "badge--bad"},
+		{store.DomainPending, "badge--warn"},
+		{store.DomainNeedsAttention, "badge--warn"},
 	}
 	for _, tt := range tests {
 		if got := domainBadgeClass(tt.status); got != tt.want {
