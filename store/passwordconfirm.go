@@ -48,6 +48,9 @@ const (
 	ConfirmNoSession    ConfirmRefusal = "no_session"    // no session at all
 )
 
+// ConfirmRefusals lists every reason a confirmation is refused, for the texts that explain them.
+var ConfirmRefusals = []ConfirmRefusal{ConfirmNoWindow, ConfirmTooLate, ConfirmNoAccess, ConfirmNotSSO, ConfirmBeforeSwitch, ConfirmNoSession}
+
 // ConfirmError is the refusal of ConfirmPasswordOff.
 type ConfirmError struct {
 	Reason ConfirmRefusal

@@ -31,6 +31,9 @@ const (
 	ReasonNotConfirmed     PasswordOffReason = "not_confirmed"      // the domain name was not typed
 )
 
+// PasswordOffReasons lists every reason, in the order the pages list them, for the texts that explain them.
+var PasswordOffReasons = []PasswordOffReason{ReasonNoVerifiedDomain, ReasonNoServedDomain, ReasonNotTested, ReasonNoSSOSession, ReasonSSOTooOld, ReasonLocksOutSelf, ReasonNotReviewed, ReasonNotConfirmed}
+
 // SSOSignInMaxAge is how recent the switching person's SSO sign-in must be.
 const SSOSignInMaxAge = time.Hour
 

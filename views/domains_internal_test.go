@@ -5,15 +5,17 @@ import (
 	"testing"
 	"time"
 
+	"portvakt/handlers/dnscheck"
 	"portvakt/store"
 )
 
 // TestDomainTextsExist checks the texts whose keys are built at run time, for every status and
 // outcome the store and the checker produce, in both languages.
 func TestDomainTextsExist(t *testing.T) {
-	outcomes := []DomainResult{
-		{}, {Outcome: "verified"}, {Outcome: "not_found"}, {Outcome: "wrong_value"},
-		{Outcome: "dns_error", Rcode: "SERVFAIL"}, {Outcome: "dns_error"}, {Outcome: "timeout", Timeout: 5 * time.Second},
+	outcomes := []DomainResult{{}}
+	for _, o := range dnscheck.Outcomes {
+		outcomes = append(outcomes, DomainResult{Outcome: string(o), Rcode: "SERVFAIL", Timeout: 5 * time.Second},
+			DomainResult{Outcome: string(o), Timeout: 5 * time.Second})
 	}
 	for _, l := range Langs {
 		p := Page{Lang: l}
