@@ -17,6 +17,8 @@ var (
 	ErrExpired = errors.New("expired or used")
 	// ErrUnknownMigration means the database was migrated by a newer portvakt.
 	ErrUnknownMigration = errors.New("unknown migration")
+	// ErrMigrationChanged means a migration file differs from the one applied to the database.
+	ErrMigrationChanged = errors.New("migration changed after it was applied")
 
 	// ErrLinked means the change needs the user's SSO link removed first: the e-mail of a linked user
 	// cannot change.
