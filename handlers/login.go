@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"portvakt/store"
+	"portvakt/store/account"
 	"portvakt/views"
 	"portvakt/views/paths"
 )
@@ -58,8 +59,8 @@ func (s *Server) handleLoginEmailSubmit(c echo.Context) error {
 		p.Errors = []views.FieldError{{Field: f.ID, Message: f.Error}}
 		return render(c, http.StatusTooManyRequests, views.LoginEmailPage(p, views.LoginEmailView{Email: f}))
 	}
-	email, err := NormaliseEmail(raw)
-	if key := EmailErrorKey(err); key != "" {
+	email, err := account.NormaliseEmail(raw)
+	if key := views.EmailErrorKey(err); key != "" {
 		p := s.page(c, "login.title", "")
 		f := s.emailField(c, truncate(raw, maxEmail*2), key)
 		p.Errors = []views.FieldError{{Field: f.ID, Message: f.Error}}

@@ -12,6 +12,7 @@ import (
 
 	"portvakt/handlers/oidcrp"
 	"portvakt/store"
+	"portvakt/store/account"
 	"portvakt/views"
 	"portvakt/views/paths"
 )
@@ -108,7 +109,7 @@ func (s *Server) idpOrigins(ps ...store.IdP) []string {
 
 // ssoOptions adds the providers serving the address's domain to the sign-in choices.
 func (s *Server) ssoOptions(ctx context.Context, email string, v *views.LoginMethodView) ([]string, error) {
-	ps, err := s.store.IdPsForDomain(ctx, EmailDomain(email))
+	ps, err := s.store.IdPsForDomain(ctx, account.Domain(email))
 	if err != nil {
 		return nil, err
 	}
@@ -142,7 +143,7 @@ func (s *Server) ssoDirect(c echo.Context, email string) (bool, error) {
 	if err != nil || on {
 		return false, err
 	}
-	ps, err := s.store.IdPsForDomain(ctx, EmailDomain(email))
+	ps, err := s.store.IdPsForDomain(ctx, account.Domain(email))
 	if err != nil || len(ps) != 1 {
 		return false, err
 	}
@@ -170,7 +171,7 @@ func (s *Server) handleLoginSSO(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	serves, err := s.store.IdPServesDomain(ctx, id, EmailDomain(email))
+	serves, err := s.store.IdPServesDomain(ctx, id, account.Domain(email))
 	if err != nil {
 		return err
 	}

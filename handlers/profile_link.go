@@ -8,6 +8,7 @@ import (
 
 	"portvakt/handlers/oidcrp"
 	"portvakt/store"
+	"portvakt/store/account"
 	"portvakt/views"
 	"portvakt/views/paths"
 )
@@ -18,7 +19,7 @@ import (
 
 // linkChoices lists the enabled providers serving the person's domain, while they have no link.
 func (s *Server) linkChoices(ctx context.Context, email string) ([]views.ProviderChoice, []store.IdP, error) {
-	ps, err := s.store.IdPsForDomain(ctx, EmailDomain(email))
+	ps, err := s.store.IdPsForDomain(ctx, account.Domain(email))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -41,7 +42,7 @@ func (s *Server) handleProfileLink(c echo.Context) error {
 	if _, err := s.store.LinkOfUser(ctx, sess.UserID); err == nil {
 		return redirect(c, paths.Profile)
 	}
-	serves, err := s.store.IdPServesDomain(ctx, id, EmailDomain(sess.User.Email))
+	serves, err := s.store.IdPServesDomain(ctx, id, account.Domain(sess.User.Email))
 	if err != nil {
 		return err
 	}

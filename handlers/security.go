@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"portvakt/store"
+	"portvakt/store/account"
 	"portvakt/views"
 	"portvakt/views/paths"
 )
@@ -148,7 +149,7 @@ func (s *Server) resolveGrantRows(c echo.Context, values []string) ([]views.Gran
 // findPeople returns the user with exactly this e-mail, or else up to six users whose name or
 // e-mail contains q.
 func (s *Server) findPeople(ctx context.Context, q string) ([]store.User, error) {
-	if email, err := NormaliseEmail(q); err == nil {
+	if email, err := account.NormaliseEmail(q); err == nil {
 		u, err := s.store.UserByEmail(ctx, email)
 		if err == nil {
 			return []store.User{u}, nil

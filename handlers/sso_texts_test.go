@@ -13,6 +13,7 @@ import (
 	"portvakt/handlers/dnscheck"
 	"portvakt/handlers/oidcrp"
 	"portvakt/store"
+	"portvakt/store/account"
 	"portvakt/views"
 )
 
@@ -85,6 +86,7 @@ func TestCodeListsAreComplete(t *testing.T) {
 		{"../store", "PasswordOffReason", strs(store.PasswordOffReasons)},
 		{"../store", "ConfirmRefusal", strs(store.ConfirmRefusals)},
 		{"../store", "DomainStatus", strs(store.DomainStatuses)},
+		{"../store/account", "PasswordProblem", strs(account.PasswordProblems)},
 	} {
 		declared := constsOfType(t, c.dir, c.typ)
 		for _, v := range declared {

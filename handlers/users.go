@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"portvakt/store"
+	"portvakt/store/account"
 	"portvakt/views"
 	"portvakt/views/paths"
 )
@@ -96,8 +97,8 @@ func readUserForm(c echo.Context, v *views.UserFormView) (userForm, fieldProblem
 	case !nameOK:
 		problems.add(&v.Name, l.T("users.err.name.long"))
 	}
-	email, err := NormaliseEmail(rawEmail)
-	if key := EmailErrorKey(err); key != "" {
+	email, err := account.NormaliseEmail(rawEmail)
+	if key := views.EmailErrorKey(err); key != "" {
 		problems.add(&v.Email, l.T(key))
 	}
 	f.email = email

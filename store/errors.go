@@ -20,6 +20,11 @@ var (
 	// ErrMigrationChanged means a migration file differs from the one applied to the database.
 	ErrMigrationChanged = errors.New("migration changed after it was applied")
 
+	// ErrEmailNotNormalised means an e-mail address came to the store in another form than
+	// account.NormaliseEmail gives: callers normalise, and the store keeps one form so that one
+	// address can never be two people.
+	ErrEmailNotNormalised = errors.New("e-mail address not normalised")
+
 	// ErrLinked means the change needs the user's SSO link removed first: the e-mail of a linked user
 	// cannot change.
 	ErrLinked = errors.New("user has an SSO link")

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+
+	"portvakt/store/account"
 )
 
 // CreateUserWithVerification adds a user (whose e-mail is not verified) together with a
@@ -50,6 +52,9 @@ func (s *Store) UpdateUser(ctx context.Context, a Actor, id int64, upd UserUpdat
 			return fmt.Errorf("store: update user %d: %w", id, err)
 		}
 		emailChanged := before.Email != upd.Email
+		if emailChanged && !account.IsNormalised(upd.Email) {
+			return fmt.Errorf("store: change e-mail of user %d to %q: %w", id, upd.Email, ErrEmailNotNormalised)
+		}
 		if emailChanged && before.Link != nil {
 			return fmt.Errorf("store: change e-mail of user %d: %w", id, ErrLinked)
 		}

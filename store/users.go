@@ -9,6 +9,8 @@ import (
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
+
+	"portvakt/store/account"
 )
 
 // User is a person who can sign in to portvakt.
@@ -59,6 +61,9 @@ func (s *Store) CreateUser(ctx context.Context, a Actor, nu NewUser) (User, erro
 }
 
 func (s *Store) createUser(ctx context.Context, tx *sql.Tx, a Actor, nu NewUser) (User, error) {
+	if !account.IsNormalised(nu.Email) {
+		return User{}, fmt.Errorf("store: create user %q: %w", nu.Email, ErrEmailNotNormalised)
+	}
 	now := s.now()
 	res, err := tx.ExecContext(ctx, `INSERT INTO users
 		(email, name, email_verified, is_admin, password_hash, created_at, updated_at)
