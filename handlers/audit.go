@@ -12,6 +12,7 @@ import (
 
 	"portvakt/store"
 	"portvakt/views"
+	"portvakt/views/paths"
 )
 
 // The audit log page: administrators see everything; people with access to Authentication
@@ -95,14 +96,14 @@ func (s *Server) handleAudit(c echo.Context) error {
 				ClientIP: r.ClientIP, RequestID: r.RequestID, Before: r.Before, After: r.After, Detail: r.Detail})
 		}
 		vals := q.values()
-		v.CSVHref = "/audit/export.csv?" + vals.Encode()
+		v.CSVHref = paths.AuditCSV + "?" + vals.Encode()
 		if q.page > 1 {
 			vals.Set("page", strconv.Itoa(q.page-1))
-			v.PrevHref = "/audit?" + vals.Encode()
+			v.PrevHref = paths.Audit + "?" + vals.Encode()
 		}
 		if more {
 			vals.Set("page", strconv.Itoa(q.page+1))
-			v.NextHref = "/audit?" + vals.Encode()
+			v.NextHref = paths.Audit + "?" + vals.Encode()
 		}
 	} else {
 		status = http.StatusUnprocessableEntity
@@ -111,9 +112,9 @@ func (s *Server) handleAudit(c echo.Context) error {
 	// its overview is a link only for those who may open it.
 	group := crumb(c, "nav.authsettings", "")
 	if currentSession(c).AuthSettings {
-		group.Href = "/auth-settings"
+		group.Href = paths.AuthSettings
 	}
-	p := s.page(c, "audit.title", "audit", group, crumb(c, "nav.audit", "/audit"))
+	p := s.page(c, "audit.title", "audit", group, crumb(c, "nav.audit", paths.Audit))
 	p.Errors = problems
 	return render(c, status, views.AuditPage(p, v))
 }

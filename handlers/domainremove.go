@@ -9,6 +9,7 @@ import (
 
 	"portvakt/store"
 	"portvakt/views"
+	"portvakt/views/paths"
 )
 
 // handleDomainRemoveForm asks to confirm the removal of a domain, saying
@@ -37,7 +38,7 @@ func (s *Server) renderDomainRemove(c echo.Context, status int, typed, msg strin
 			MaxLen: maxDomainInput, Autocomplete: "off", Required: true,
 		},
 	}
-	p := s.page(c, "domain.remove.title", "domains", authSettingsCrumbs(c, "nav.domains", "/auth-settings/domains",
+	p := s.page(c, "domain.remove.title", "domains", authSettingsCrumbs(c, "nav.domains", paths.Domains,
 		views.Crumb{Label: row.Display, Href: row.Href}, crumb(c, "domain.remove.title", ""))...)
 	p.Title = l.T("domain.remove.confirm", row.Display)
 	if msg != "" {
@@ -74,7 +75,7 @@ func (s *Server) handleDomainRemove(c echo.Context) error {
 		return err
 	}
 	s.setFlash(c, "domain.removed", displayName(d.Name))
-	return redirect(c, "/auth-settings/domains")
+	return redirect(c, paths.Domains)
 }
 
 // confirmsDomain reports whether typed names the domain, in its ASCII or

@@ -3,7 +3,6 @@ package handlers
 import (
 	"errors"
 	"net/http"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 	"golang.org/x/net/idna"
@@ -12,6 +11,7 @@ import (
 	"portvakt/handlers/domainname"
 	"portvakt/store"
 	"portvakt/views"
+	"portvakt/views/paths"
 )
 
 // maxDomainInput bounds the typed domain; Unicode names may be longer than
@@ -37,7 +37,7 @@ func (s *Server) renderDomains(c echo.Context, status int, add views.Field) erro
 			v.Attention = append(v.Attention, row.Display)
 		}
 	}
-	p := s.page(c, "domains.title", "domains", authSettingsCrumbs(c, "nav.domains", "/auth-settings/domains")...)
+	p := s.page(c, "domains.title", "domains", authSettingsCrumbs(c, "nav.domains", paths.Domains)...)
 	if add.Error != "" {
 		p.Errors = []views.FieldError{{Field: add.ID, Message: add.Error}}
 	}
@@ -74,7 +74,7 @@ func (s *Server) handleDomainAdd(c echo.Context) error {
 		return err
 	}
 	s.setFlash(c, "domains.added", displayName(d.Name))
-	return redirect(c, domainPath(d.ID))
+	return redirect(c, paths.Domain(d.ID))
 }
 
 // handleDomain shows one domain: status, the record to create, the last result.
@@ -94,7 +94,7 @@ func (s *Server) handleDomain(c echo.Context) error {
 	}
 	v.Result.Timeout = s.cfg.DNSTimeout
 	p := s.page(c, "domains.title", "domains",
-		authSettingsCrumbs(c, "nav.domains", "/auth-settings/domains", views.Crumb{Label: v.Display})...)
+		authSettingsCrumbs(c, "nav.domains", paths.Domains, views.Crumb{Label: v.Display})...)
 	p.Title = v.Display
 	return render(c, http.StatusOK, views.DomainPage(p, v))
 }
@@ -110,7 +110,7 @@ func (s *Server) handleDomainVerify(c echo.Context) error {
 	if _, err := s.checkDomain(c.Request().Context(), s.actor(c), d, false); err != nil {
 		return err
 	}
-	return redirect(c, domainPath(d.ID))
+	return redirect(c, paths.Domain(d.ID))
 }
 
 // domainParam loads the domain named by the :id path parameter.
@@ -127,8 +127,8 @@ func domainRow(d store.Domain) views.DomainRow {
 	return views.DomainRow{
 		Name:        d.Name,
 		Display:     displayName(d.Name),
-		Href:        domainPath(d.ID),
-		Status:      string(d.Status),
+		Href:        paths.Domain(d.ID),
+		Status:      d.Status,
 		LastChecked: d.LastCheckedAt,
 		Result:      views.DomainResult{Outcome: d.LastResult, Rcode: d.LastRcode, Found: d.LastFound},
 	}
@@ -140,9 +140,4 @@ func displayName(name string) string {
 		return u
 	}
 	return name
-}
-
-// domainPath is the address of a domain's page.
-func domainPath(id int64) string {
-	return "/auth-settings/domains/" + strconv.FormatInt(id, 10)
 }

@@ -8,6 +8,7 @@ import (
 
 	"portvakt/store"
 	"portvakt/views"
+	"portvakt/views/paths"
 )
 
 // handleHome is the overview after sign-in.
@@ -41,7 +42,7 @@ func (s *Server) handleProfile(c echo.Context) error {
 	if sess.Method == store.MethodSSO {
 		v.ProviderName = s.idpName(c.Request().Context(), sess.IdPID)
 	}
-	p := s.page(c, "profile.title", "profile", crumb(c, "nav.start", "/"), crumb(c, "nav.profile", "/profile"))
+	p := s.page(c, "profile.title", "profile", crumb(c, "nav.start", paths.Home), crumb(c, "nav.profile", paths.Profile))
 	return render(c, http.StatusOK, views.ProfilePage(p, v))
 }
 
@@ -60,10 +61,10 @@ func (s *Server) handleAuthSettings(c echo.Context) error {
 		PasswordOn:      st.PasswordOn,
 		VerifiedDomains: st.VerifiedDomains,
 		Steps: []views.Step{
-			{TitleKey: "authsettings.step.domain", BodyKey: "authsettings.step.domain.about", Done: st.VerifiedDomains > 0, Href: "/auth-settings/domains"},
-			{TitleKey: "authsettings.step.idp", BodyKey: "authsettings.step.idp.about", Href: "/auth-settings/sso", Done: sso.serving},
-			{TitleKey: "authsettings.step.test", BodyKey: "authsettings.step.test.about", Href: "/auth-settings/sso", Done: sso.tested},
-			{TitleKey: "authsettings.step.policy", BodyKey: "authsettings.step.policy.about", Href: "/auth-settings/policies", Done: !st.PasswordOn},
+			{TitleKey: "authsettings.step.domain", BodyKey: "authsettings.step.domain.about", Done: st.VerifiedDomains > 0, Href: paths.Domains},
+			{TitleKey: "authsettings.step.idp", BodyKey: "authsettings.step.idp.about", Href: paths.SSO, Done: sso.serving},
+			{TitleKey: "authsettings.step.test", BodyKey: "authsettings.step.test.about", Href: paths.SSO, Done: sso.tested},
+			{TitleKey: "authsettings.step.policy", BodyKey: "authsettings.step.policy.about", Href: paths.Policies, Done: !st.PasswordOn},
 		},
 	}
 	p := s.page(c, "authsettings.title", "authsettings", crumb(c, "nav.authsettings", ""))

@@ -12,6 +12,7 @@ import (
 	"portvakt/handlers/oidcrp"
 	"portvakt/store"
 	"portvakt/views"
+	"portvakt/views/paths"
 )
 
 // Authentication Settings > Single sign-on: the identity providers, added from a preset, with
@@ -27,7 +28,7 @@ func (s *Server) idpParam(c echo.Context) (store.IdP, error) {
 }
 
 func (s *Server) ssoCrumbs(c echo.Context, last ...views.Crumb) []views.Crumb {
-	return authSettingsCrumbs(c, "nav.sso", "/auth-settings/sso", last...)
+	return authSettingsCrumbs(c, "nav.sso", paths.SSO, last...)
 }
 
 // handleIdPList shows the providers and the redirect URI to register.
@@ -75,7 +76,7 @@ func presetChoices(c echo.Context) []views.PresetChoice {
 	var out []views.PresetChoice
 	for _, p := range oidcrp.Presets {
 		out = append(out, views.PresetChoice{Name: l.T(presetKey(string(p), "")), About: l.T(presetKey(string(p), ".about")),
-			Href: "/auth-settings/sso/new?preset=" + string(p)})
+			Href: paths.SSONewPreset(string(p))})
 	}
 	return out
 }
@@ -156,7 +157,7 @@ func (s *Server) saveIdP(c echo.Context, old *store.IdP) error {
 			} else {
 				s.setFlash(c, "sso.saved", in.Name)
 			}
-			return redirect(c, idpPath(id, ""))
+			return redirect(c, paths.IdP(id))
 		}
 		if errors.Is(err, store.ErrSecretRequired) {
 			v.ClientSecret.Error = lang(c).T("sso.err.client_secret.new")

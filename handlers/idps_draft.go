@@ -8,6 +8,7 @@ import (
 
 	"portvakt/store"
 	"portvakt/views"
+	"portvakt/views/paths"
 )
 
 // Staged provider changes (DESIGN.md flow 12): an edit of a tested provider's sign-in settings
@@ -69,7 +70,7 @@ func (s *Server) idpChangeMails(ctx context.Context) func(store.DraftApplied, []
 				l = ul
 			}
 			subject, text, html, err := views.RenderIdPChangeMail(ctx, l, views.IdPChangeMailView{
-				Name: r.Name, Provider: d.Name, OrgName: s.cfg.OrgName, Link: s.cfg.BaseURL.String() + "/audit",
+				Name: r.Name, Provider: d.Name, OrgName: s.cfg.OrgName, Link: s.cfg.BaseURL.String() + paths.Audit,
 				OldIssuer: d.Before.Issuer, NewIssuer: d.After.Issuer, OldClientID: d.Before.ClientID, NewClientID: d.After.ClientID,
 				By: d.By,
 			})
@@ -126,7 +127,7 @@ func (s *Server) handleIdPDraftDiscard(c echo.Context) error {
 		return err
 	}
 	s.setFlash(c, "sso.draft.discarded", p.Name)
-	return redirect(c, idpPath(p.ID, ""))
+	return redirect(c, paths.IdP(p.ID))
 }
 
 // draftView compares the draft with the live settings for the provider's page.

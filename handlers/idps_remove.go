@@ -9,6 +9,7 @@ import (
 
 	"portvakt/store"
 	"portvakt/views"
+	"portvakt/views/paths"
 )
 
 // Removing an identity provider: a review page that says who is affected, then, when the
@@ -31,7 +32,7 @@ func (s *Server) idpRemoveView(c echo.Context, p store.IdP, typed string) (views
 }
 
 func (s *Server) idpRemovePage(c echo.Context, p store.IdP) views.Page {
-	pg := s.page(c, "sso.remove.title", "sso", s.ssoCrumbs(c, views.Crumb{Label: p.Name, Href: idpPath(p.ID, "")},
+	pg := s.page(c, "sso.remove.title", "sso", s.ssoCrumbs(c, views.Crumb{Label: p.Name, Href: paths.IdP(p.ID)},
 		crumb(c, "sso.remove.title", ""))...)
 	pg.Title = lang(c).T("sso.remove.heading", p.Name)
 	return pg
@@ -69,7 +70,7 @@ func (s *Server) handleIdPRemove(c echo.Context) error {
 		if err == nil {
 			s.rp.Forget(p.Issuer, p.ClientID)
 			s.setFlash(c, "sso.removed", p.Name)
-			return redirect(c, "/auth-settings/sso")
+			return redirect(c, paths.SSO)
 		}
 		if !errors.Is(err, store.ErrNeededWhilePasswordOff) {
 			return err

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -12,6 +11,7 @@ import (
 	"portvakt/handlers/oidcrp"
 	"portvakt/store"
 	"portvakt/views"
+	"portvakt/views/paths"
 )
 
 // Test sign-in: a real sign-in through a provider with its saved configuration, ending on a
@@ -50,10 +50,6 @@ type testResult struct {
 // kindDraftChanged: the draft was saved again, discarded or applied while its test ran.
 const kindDraftChanged = "draft_changed"
 
-func idpPath(id int64, rest string) string {
-	return "/auth-settings/sso/" + strconv.FormatInt(id, 10) + rest
-}
-
 // handleIdPTestStart starts a test sign-in with the saved configuration.
 func (s *Server) handleIdPTestStart(c echo.Context) error {
 	p, err := s.idpParam(c)
@@ -65,14 +61,14 @@ func (s *Server) handleIdPTestStart(c echo.Context) error {
 		d, err := s.store.IdPDraft(c.Request().Context(), p.ID)
 		if errors.Is(err, store.ErrNotFound) || (err == nil && d.AuthorID != sess.UserID) {
 			s.setFlash(c, "sso.draft.notyours")
-			return redirect(c, idpPath(p.ID, ""))
+			return redirect(c, paths.IdP(p.ID))
 		}
 		if err != nil {
 			return err
 		}
 		p = d.On(p)
 	}
-	err = s.startOIDC(c, p, store.PurposeTest, sess.UserID, sess.User.Email, idpPath(p.ID, "/test"))
+	err = s.startOIDC(c, p, store.PurposeTest, sess.UserID, sess.User.Email, paths.IdPTest(p.ID))
 	if err == nil {
 		return nil
 	}
@@ -86,7 +82,7 @@ func (s *Server) handleIdPTestStart(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return redirect(c, idpPath(p.ID, "/test"))
+	return redirect(c, paths.IdPTest(p.ID))
 }
 
 // finishTest records the result of a test sign-in and shows it.
@@ -137,7 +133,7 @@ func (s *Server) endTest(c echo.Context, p store.IdP, st store.OIDCState, tr tes
 		if err := s.saveTest(c, p, st.Revision, tr); err != nil {
 			return err
 		}
-		return redirect(c, idpPath(p.ID, "/test"))
+		return redirect(c, paths.IdPTest(p.ID))
 	}
 	if tr.OK {
 		if err := s.applyDraft(c, p, st, &tr); err != nil {
@@ -154,7 +150,7 @@ func (s *Server) endTest(c echo.Context, p store.IdP, st store.OIDCState, tr tes
 			s.log.WarnContext(c.Request().Context(), "sign-in after applying a draft", "idp", p.Name, "refusal", r.Kind, "detail", r.Detail)
 		}
 	}
-	return redirect(c, idpPath(p.ID, "/test"))
+	return redirect(c, paths.IdPTest(p.ID))
 }
 
 func (s *Server) saveTest(c echo.Context, p store.IdP, revision int64, tr testResult) error {
@@ -185,7 +181,7 @@ func (s *Server) handleIdPTestResult(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	pg := s.page(c, "sso.test.title", "sso", s.ssoCrumbs(c, views.Crumb{Label: p.Name, Href: idpPath(p.ID, "")},
+	pg := s.page(c, "sso.test.title", "sso", s.ssoCrumbs(c, views.Crumb{Label: p.Name, Href: paths.IdP(p.ID)},
 		crumb(c, "sso.test.title", ""))...)
 	pg.Title = pg.T("sso.test.heading", p.Name)
 	v := views.SSOTestView{ID: p.ID, Name: p.Name, Tested: !p.TestedAt.IsZero()}

@@ -9,7 +9,9 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"portvakt/store"
+	"portvakt/store/account"
 	"portvakt/views"
+	"portvakt/views/paths"
 )
 
 // The sign-in flow: e-mail first (Next), then the methods that apply to that address (home-realm
@@ -32,7 +34,7 @@ func (s *Server) emailField(c echo.Context, value, errKey string) views.Field {
 // handleLoginEmailForm shows the first step.
 func (s *Server) handleLoginEmailForm(c echo.Context) error {
 	if currentSession(c) != nil {
-		return redirect(c, "/")
+		return redirect(c, paths.Home)
 	}
 	typed, _ := cookie(c).Values[keyLoginEmail].(string)
 	p := s.page(c, "login.title", "")
@@ -57,8 +59,8 @@ func (s *Server) handleLoginEmailSubmit(c echo.Context) error {
 		p.Errors = []views.FieldError{{Field: f.ID, Message: f.Error}}
 		return render(c, http.StatusTooManyRequests, views.LoginEmailPage(p, views.LoginEmailView{Email: f}))
 	}
-	email, err := NormaliseEmail(raw)
-	if key := EmailErrorKey(err); key != "" {
+	email, err := account.NormaliseEmail(raw)
+	if key := views.EmailErrorKey(err); key != "" {
 		p := s.page(c, "login.title", "")
 		f := s.emailField(c, truncate(raw, maxEmail*2), key)
 		p.Errors = []views.FieldError{{Field: f.ID, Message: f.Error}}
@@ -73,7 +75,7 @@ func (s *Server) handleLoginEmailSubmit(c echo.Context) error {
 	if err := s.saveCookie(c); err != nil {
 		return err
 	}
-	return redirect(c, "/login/method")
+	return redirect(c, paths.LoginMethod)
 }
 
 // pendingLoginEmail returns the address typed in the first step, if it is recent enough.
@@ -92,7 +94,7 @@ func (s *Server) handleLoginMethod(c echo.Context) error {
 	email, ok := s.pendingLoginEmail(c)
 	if !ok {
 		s.setFlash(c, "login.err.expired")
-		return redirect(c, "/login")
+		return redirect(c, paths.Login)
 	}
 	v, origins, err := s.signInOptions(c.Request().Context(), email)
 	if err != nil {
@@ -143,7 +145,7 @@ func (s *Server) handleLoginPassword(c echo.Context) error {
 	email, ok := s.pendingLoginEmail(c)
 	if !ok {
 		s.setFlash(c, "login.err.expired")
-		return redirect(c, "/login")
+		return redirect(c, paths.Login)
 	}
 	on, err := s.store.PasswordLoginEnabled(ctx)
 	if err != nil {
@@ -296,5 +298,5 @@ func (s *Server) handleLogout(c echo.Context) error {
 		return err
 	}
 	s.setFlash(c, "login.signedout")
-	return redirect(c, "/login")
+	return redirect(c, paths.Login)
 }

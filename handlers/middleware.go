@@ -9,6 +9,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+
+	"portvakt/views/paths"
 )
 
 // maxBody bounds every request body; no form of portvakt's comes near it.
@@ -181,7 +183,7 @@ func (s *Server) require(a access) echo.MiddlewareFunc {
 				if c.Request().Method == http.MethodGet {
 					s.rememberNext(c, c.Request().URL.RequestURI())
 				}
-				return c.Redirect(http.StatusSeeOther, "/login")
+				return c.Redirect(http.StatusSeeOther, paths.Login)
 			}
 			u := sess.User
 			allowed := a == signedIn ||
@@ -200,11 +202,11 @@ func (s *Server) require(a access) echo.MiddlewareFunc {
 // sending people to another site.
 func safeNext(next string) string {
 	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return "/"
+		return paths.Home
 	}
 	u, err := url.Parse(next)
 	if err != nil || u.Host != "" || u.Scheme != "" {
-		return "/"
+		return paths.Home
 	}
 	return next
 }

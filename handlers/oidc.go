@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -13,7 +12,9 @@ import (
 
 	"portvakt/handlers/oidcrp"
 	"portvakt/store"
+	"portvakt/store/account"
 	"portvakt/views"
+	"portvakt/views/paths"
 )
 
 // Single sign-on through OpenID Connect: starting a sign-in at a provider and taking the
@@ -27,7 +28,7 @@ const oidcStateTTL = 10 * time.Minute
 const keyOIDCBinding = "ob"
 
 // callbackPath is where every provider sends the browser back.
-const callbackPath = "/auth/oidc/callback"
+const callbackPath = paths.OIDCCallback
 
 // RedirectURI is the address to register at identity providers.
 func (s *Server) RedirectURI() string {
@@ -108,12 +109,12 @@ func (s *Server) idpOrigins(ps ...store.IdP) []string {
 
 // ssoOptions adds the providers serving the address's domain to the sign-in choices.
 func (s *Server) ssoOptions(ctx context.Context, email string, v *views.LoginMethodView) ([]string, error) {
-	ps, err := s.store.IdPsForDomain(ctx, EmailDomain(email))
+	ps, err := s.store.IdPsForDomain(ctx, account.Domain(email))
 	if err != nil {
 		return nil, err
 	}
 	for _, p := range ps {
-		v.Providers = append(v.Providers, views.ProviderChoice{Name: p.Name, StartURL: "/login/sso/" + strconv.FormatInt(p.ID, 10)})
+		v.Providers = append(v.Providers, views.ProviderChoice{Name: p.Name, StartURL: paths.LoginSSO(p.ID)})
 	}
 	return s.idpOrigins(ps...), nil
 }
@@ -142,7 +143,7 @@ func (s *Server) ssoDirect(c echo.Context, email string) (bool, error) {
 	if err != nil || on {
 		return false, err
 	}
-	ps, err := s.store.IdPsForDomain(ctx, EmailDomain(email))
+	ps, err := s.store.IdPsForDomain(ctx, account.Domain(email))
 	if err != nil || len(ps) != 1 {
 		return false, err
 	}
@@ -160,7 +161,7 @@ func (s *Server) handleLoginSSO(c echo.Context) error {
 	email, ok := s.pendingLoginEmail(c)
 	if !ok {
 		s.setFlash(c, "login.err.expired")
-		return redirect(c, "/login")
+		return redirect(c, paths.Login)
 	}
 	if ok, wait, first := s.limiter.reserve(limit{"sso-start:" + clientBucket(c.RealIP()), limitSSOStartPerClient}); !ok {
 		s.auditLimited(c, store.MethodSSO, email, first)
@@ -170,12 +171,12 @@ func (s *Server) handleLoginSSO(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	serves, err := s.store.IdPServesDomain(ctx, id, EmailDomain(email))
+	serves, err := s.store.IdPServesDomain(ctx, id, account.Domain(email))
 	if err != nil {
 		return err
 	}
 	if !serves {
-		return redirect(c, "/login/method")
+		return redirect(c, paths.LoginMethod)
 	}
 	p, err := s.store.IdP(ctx, id)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 
 	"portvakt/handlers/oidcrp"
 	"portvakt/store"
+	"portvakt/store/account"
 )
 
 // kindEmailInvalid refuses a provider's e-mail that is no valid address. The other reasons to
@@ -51,7 +52,7 @@ func ssoIdentity(p store.IdP, res *oidcrp.Result) store.SSOIdentity {
 		id.NoEmail = &store.LinkRefusal{Kind: store.LinkRefusalKind(r.Kind), Detail: r.Detail}
 		return id
 	}
-	email, err := NormaliseEmail(raw)
+	email, err := account.NormaliseEmail(raw)
 	if err != nil {
 		id.NoEmail = &store.LinkRefusal{Kind: kindEmailInvalid, Detail: "the provider's e-mail " + quoteDetail(raw) + " is not a valid address"}
 		return id

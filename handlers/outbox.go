@@ -10,6 +10,7 @@ import (
 
 	"portvakt/store"
 	"portvakt/views"
+	"portvakt/views/paths"
 )
 
 // The outbox: every mail portvakt has sent or tried to send. Without a mail server, this is
@@ -41,16 +42,16 @@ func (s *Server) handleOutbox(c echo.Context) error {
 		v.Mails = append(v.Mails, mailRow(m))
 	}
 	if page > 1 {
-		v.PrevHref = "/users/outbox?page=" + strconv.Itoa(page-1)
+		v.PrevHref = paths.Outbox + "?page=" + strconv.Itoa(page-1)
 	}
 	if page*mailsPerPage < total {
-		v.NextHref = "/users/outbox?page=" + strconv.Itoa(page+1)
+		v.NextHref = paths.Outbox + "?page=" + strconv.Itoa(page+1)
 	}
 	return render(c, http.StatusOK, views.OutboxPage(s.outboxPage(c, ""), v))
 }
 
 func (s *Server) outboxPage(c echo.Context, subject string) views.Page {
-	crumbs := []views.Crumb{crumb(c, "nav.general", ""), crumb(c, "nav.users", "/users"), crumb(c, "outbox.title", "/users/outbox")}
+	crumbs := []views.Crumb{crumb(c, "nav.general", ""), crumb(c, "nav.users", paths.Users), crumb(c, "outbox.title", paths.Outbox)}
 	if subject != "" {
 		crumbs = append(crumbs, views.Crumb{Label: subject})
 	}
@@ -101,8 +102,8 @@ func (s *Server) handleOutboxRetry(c echo.Context) error {
 	err = s.mailer.deliver(ctx, s.actor(c), id)
 	if errors.Is(err, store.ErrConflict) {
 		s.setFlash(c, "outbox.retry.busy")
-		return redirect(c, "/users/outbox/"+strconv.FormatInt(id, 10))
+		return redirect(c, paths.OutboxMail(id))
 	}
 	s.flashDelivery(c, "outbox.retry.done", m.To, err)
-	return redirect(c, "/users/outbox/"+strconv.FormatInt(id, 10))
+	return redirect(c, paths.OutboxMail(id))
 }

@@ -10,6 +10,7 @@ import (
 
 	"portvakt/store"
 	"portvakt/views"
+	"portvakt/views/paths"
 )
 
 // Commit-confirmed password OFF (DESIGN.md, flow 14): the countdown banner, the Confirm button
@@ -83,7 +84,7 @@ func (s *Server) handlePasswordConfirm(c echo.Context) error {
 		return err
 	}
 	s.setFlash(c, "policies.window.done")
-	return redirect(c, "/auth-settings/policies")
+	return redirect(c, paths.Policies)
 }
 
 // RunPasswordConfirm reverts an unconfirmed switch-off once its window has run out and mails
@@ -134,7 +135,7 @@ func (s *Server) mailReverted(ctx context.Context, w store.RevertedWindow) error
 		}
 		subject, text, html, err := views.RenderRevertedMail(ctx, l, views.RevertedMailView{Name: w.Name,
 			SwitchedAt: w.SwitchedAt, RevertedAt: w.RevertedAt, Length: w.Length,
-			Link: s.cfg.BaseURL.String() + "/auth-settings/policies"})
+			Link: s.cfg.BaseURL.String() + paths.Policies})
 		if err != nil {
 			return err
 		}

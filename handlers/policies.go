@@ -10,6 +10,7 @@ import (
 
 	"portvakt/store"
 	"portvakt/views"
+	"portvakt/views/paths"
 )
 
 // Authentication Settings > Policies > Identity providers: the ways to sign in, ON or OFF, and
@@ -20,7 +21,7 @@ import (
 const maxAffectedShown = 200
 
 func (s *Server) policiesCrumbs(c echo.Context, last ...views.Crumb) []views.Crumb {
-	return authSettingsCrumbs(c, "nav.policies", "/auth-settings/policies", last...)
+	return authSettingsCrumbs(c, "nav.policies", paths.Policies, last...)
 }
 
 // passwordOffState reads the preconditions for the person of this request.
@@ -52,7 +53,7 @@ func (s *Server) renderPolicies(c echo.Context, errs []views.FieldError) error {
 	v.Providers = append(v.Providers, views.PolicyProvider{Name: l.T("policies.password"), About: l.T("policies.password.about"),
 		DomainText: l.T("policies.password.domains"), On: st.PasswordOn, Tested: "n/a", TestID: "policy-password"})
 	for _, p := range ps {
-		row := views.PolicyProvider{Name: p.Name, About: l.T(presetKey(p.Preset, "")), Href: idpPath(p.ID, ""), On: p.Enabled,
+		row := views.PolicyProvider{Name: p.Name, About: l.T(presetKey(p.Preset, "")), Href: paths.IdP(p.ID), On: p.Enabled,
 			Tested: "no", TestID: "policy-idp"}
 		for _, d := range p.Domains {
 			row.Domains = append(row.Domains, d.Name)
@@ -85,13 +86,13 @@ func policyChecks(c echo.Context, st store.PasswordOffState) []views.PolicyCheck
 	if st.SessionMethod == store.MethodSSO {
 		sso.Detail = l.T("policies.check.sso.at", l.Time(st.SignedInAt))
 	}
-	servedHref := "/auth-settings/sso"
+	servedHref := paths.SSO
 	if has(store.ReasonNoVerifiedDomain) {
-		servedHref = "/auth-settings/domains"
+		servedHref = paths.Domains
 	}
 	return []views.PolicyCheck{
 		{Text: l.T("policies.check.served"), State: state(!has(store.ReasonNoVerifiedDomain, store.ReasonNoServedDomain)), Href: servedHref},
-		{Text: l.T("policies.check.tested"), State: state(len(st.Domains) > 0), Href: "/auth-settings/sso"},
+		{Text: l.T("policies.check.tested"), State: state(len(st.Domains) > 0), Href: paths.SSO},
 		sso,
 		{Text: l.T("policies.check.self"), State: state(!has(store.ReasonLocksOutSelf) && len(st.Domains) > 0)},
 		{Text: l.T("policies.check.review"), State: "next"},
@@ -153,7 +154,7 @@ func (s *Server) handlePasswordOffReview(c echo.Context) error {
 	}
 	if !st.PasswordOn {
 		s.setFlash(c, "policies.off.already")
-		return redirect(c, "/auth-settings/policies")
+		return redirect(c, paths.Policies)
 	}
 	return render(c, http.StatusOK, views.PasswordOffPage(s.passwordOffPage(c), s.passwordOffView(c, st, "")))
 }
@@ -169,7 +170,7 @@ func (s *Server) handlePasswordOff(c echo.Context) error {
 		ConfirmDomain: typed, ConfirmWindow: s.cfg.ConfirmWindow})
 	if errors.Is(err, store.ErrPasswordAlreadyOff) {
 		s.setFlash(c, "policies.off.already")
-		return redirect(c, "/auth-settings/policies")
+		return redirect(c, paths.Policies)
 	}
 	var refused *store.PasswordOffError
 	if !errors.As(err, &refused) {
@@ -177,7 +178,7 @@ func (s *Server) handlePasswordOff(c echo.Context) error {
 			return err
 		}
 		s.setFlash(c, "policies.off.done", ended)
-		return redirect(c, "/auth-settings/policies")
+		return redirect(c, paths.Policies)
 	}
 	return s.refusePasswordOff(c, refused, typed)
 }
@@ -231,5 +232,5 @@ func (s *Server) handlePasswordOn(c echo.Context) error {
 	} else {
 		s.setFlash(c, "policies.on.done")
 	}
-	return redirect(c, "/auth-settings/policies")
+	return redirect(c, paths.Policies)
 }

@@ -8,9 +8,7 @@ import (
 )
 
 func TestEveryPasswordOffReasonHasText(t *testing.T) {
-	reasons := []store.PasswordOffReason{store.ReasonNoVerifiedDomain, store.ReasonNoServedDomain, store.ReasonNotTested,
-		store.ReasonNoSSOSession, store.ReasonSSOTooOld, store.ReasonLocksOutSelf, store.ReasonLocksOutPrivileged, store.ReasonNotReviewed, store.ReasonNotConfirmed}
-	for _, r := range reasons {
+	for _, r := range store.PasswordOffReasons {
 		if !views.HasText(reasonKey(r)) {
 			t.Errorf("reason %s has no text", r)
 		}
@@ -18,6 +16,11 @@ func TestEveryPasswordOffReasonHasText(t *testing.T) {
 	for _, r := range store.LossReasons {
 		if !views.HasText(lossKey(r)) {
 			t.Errorf("loss %s has no text", r)
+		}
+	}
+	for _, r := range store.ConfirmRefusals {
+		if !views.HasText(confirmRefusalKey(r)) {
+			t.Errorf("confirmation refusal %s has no text", r)
 		}
 	}
 }

@@ -3,33 +3,29 @@ package handlers
 import (
 	"context"
 	"net/http"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 
 	"portvakt/handlers/oidcrp"
 	"portvakt/store"
+	"portvakt/store/account"
 	"portvakt/views"
+	"portvakt/views/paths"
 )
 
 // Linking one's own identity from the profile (DESIGN.md flow 13). Administrators and people
 // with the Authentication Settings grant link only this way: a sign-in never links them, so a
 // delegate who points a provider elsewhere cannot make it vouch for them.
 
-// profileLinkPath starts linking through the provider id.
-func profileLinkPath(id int64) string {
-	return "/profile/link/" + strconv.FormatInt(id, 10)
-}
-
 // linkChoices lists the enabled providers serving the person's domain, while they have no link.
 func (s *Server) linkChoices(ctx context.Context, email string) ([]views.ProviderChoice, []store.IdP, error) {
-	ps, err := s.store.IdPsForDomain(ctx, EmailDomain(email))
+	ps, err := s.store.IdPsForDomain(ctx, account.Domain(email))
 	if err != nil {
 		return nil, nil, err
 	}
 	var out []views.ProviderChoice
 	for _, p := range ps {
-		out = append(out, views.ProviderChoice{Name: p.Name, StartURL: profileLinkPath(p.ID)})
+		out = append(out, views.ProviderChoice{Name: p.Name, StartURL: paths.ProfileLink(p.ID)})
 	}
 	return out, ps, nil
 }
@@ -44,9 +40,9 @@ func (s *Server) handleProfileLink(c echo.Context) error {
 		return err
 	}
 	if _, err := s.store.LinkOfUser(ctx, sess.UserID); err == nil {
-		return redirect(c, "/profile")
+		return redirect(c, paths.Profile)
 	}
-	serves, err := s.store.IdPServesDomain(ctx, id, EmailDomain(sess.User.Email))
+	serves, err := s.store.IdPServesDomain(ctx, id, account.Domain(sess.User.Email))
 	if err != nil {
 		return err
 	}
@@ -57,7 +53,7 @@ func (s *Server) handleProfileLink(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.startOIDC(c, p, store.PurposeLink, sess.UserID, sess.User.Email, "/profile"); err != nil {
+	if err := s.startOIDC(c, p, store.PurposeLink, sess.UserID, sess.User.Email, paths.Profile); err != nil {
 		return s.refuseSSO(c, p, sess.User.Email, refusalOf(err))
 	}
 	return nil
@@ -81,5 +77,5 @@ func (s *Server) finishProfileLink(c echo.Context, p store.IdP, st store.OIDCSta
 		return s.refuseSSO(c, p, res.Email, r)
 	}
 	s.setFlash(c, "profile.linked", p.Name)
-	return redirect(c, "/profile")
+	return redirect(c, paths.Profile)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"portvakt/views"
+	"portvakt/views/paths"
 )
 
 // render writes a templ component with the given status. The page is rendered into a buffer
@@ -57,7 +58,7 @@ func crumb(c echo.Context, key, href string) views.Crumb {
 // authSettingsCrumbs is the breadcrumb of a page in an Authentication Settings area: the group,
 // linking to its overview, then the area, then the page's own crumbs.
 func authSettingsCrumbs(c echo.Context, areaKey, areaHref string, last ...views.Crumb) []views.Crumb {
-	return append([]views.Crumb{crumb(c, "nav.authsettings", "/auth-settings"), crumb(c, areaKey, areaHref)}, last...)
+	return append([]views.Crumb{crumb(c, "nav.authsettings", paths.AuthSettings), crumb(c, areaKey, areaHref)}, last...)
 }
 
 // csrfToken is the token forms must send back.

@@ -10,7 +10,9 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"portvakt/store"
+	"portvakt/store/account"
 	"portvakt/views"
+	"portvakt/views/paths"
 )
 
 // General > Security: who has access to Authentication Settings, and which e-mail domains may
@@ -27,7 +29,7 @@ func (s *Server) handleSecurity(c echo.Context) error {
 }
 
 func (s *Server) securityPage(c echo.Context) views.Page {
-	return s.page(c, "security.title", "security", crumb(c, "nav.general", ""), crumb(c, "nav.security", "/security"))
+	return s.page(c, "security.title", "security", crumb(c, "nav.general", ""), crumb(c, "nav.security", paths.Security))
 }
 
 // markSelf tells the page whether the administrator is on the grant list, since being an
@@ -65,7 +67,7 @@ func (s *Server) handleGrantsSubmit(c echo.Context) error {
 		added, removed, err := s.store.SetGrants(ctx, s.actor(c), ids)
 		if err == nil {
 			s.setFlash(c, "security.grants.saved", len(ids), added, removed)
-			return redirect(c, "/security")
+			return redirect(c, paths.Security)
 		}
 		switch {
 		case errors.Is(err, store.ErrNotFound):
@@ -153,7 +155,7 @@ func (s *Server) resolveGrantRows(c echo.Context, values []string) ([]views.Gran
 // findPeople returns the user with exactly this e-mail, or else up to six users whose name or
 // e-mail contains q.
 func (s *Server) findPeople(ctx context.Context, q string) ([]store.User, error) {
-	if email, err := NormaliseEmail(q); err == nil {
+	if email, err := account.NormaliseEmail(q); err == nil {
 		u, err := s.store.UserByEmail(ctx, email)
 		if err == nil {
 			return []store.User{u}, nil

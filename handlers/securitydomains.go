@@ -9,6 +9,7 @@ import (
 
 	"portvakt/handlers/domainname"
 	"portvakt/views"
+	"portvakt/views/paths"
 )
 
 // handleAllowedDomainsSubmit handles every button of the allowed-domains list: add or remove a
@@ -47,7 +48,7 @@ func (s *Server) handleAllowedDomainsSubmit(c echo.Context) error {
 		return err
 	}
 	s.setFlash(c, "security.domains.saved", len(names), added, removed)
-	return redirect(c, "/security")
+	return redirect(c, paths.Security)
 }
 
 // checkDomainRows normalises each typed domain; empty rows are skipped and a domain typed twice

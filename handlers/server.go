@@ -19,6 +19,7 @@ import (
 	"portvakt/handlers/mail"
 	"portvakt/handlers/oidcrp"
 	"portvakt/store"
+	"portvakt/store/account"
 	"portvakt/views"
 )
 
@@ -67,7 +68,7 @@ type Server struct {
 	cfg      Config
 	store    *store.Store
 	cookies  *sessions.CookieStore
-	hasher   *PasswordHasher
+	hasher   *account.PasswordHasher
 	limiter  *loginLimiter
 	log      *slog.Logger
 	metrics  *metrics
@@ -106,7 +107,7 @@ func New(cfg Config, st *store.Store) (*echo.Echo, *Server, error) {
 	s := &Server{
 		cfg:     cfg,
 		store:   st,
-		hasher:  NewPasswordHasher(0),
+		hasher:  account.NewPasswordHasher(0),
 		limiter: newLoginLimiter(time.Now),
 		log:     cfg.Logger,
 		secure:  cfg.BaseURL.Scheme == "https",

@@ -7,7 +7,9 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"portvakt/store"
+	"portvakt/store/account"
 	"portvakt/views"
+	"portvakt/views/paths"
 )
 
 // First run: while no administrator exists, portvakt prints a one-time link; opening it shows
@@ -57,11 +59,11 @@ func (s *Server) handleSetupSubmit(c echo.Context) error {
 	case !nameOK:
 		problems.add(&v.Name, l.T("setup.err.name.long"))
 	}
-	email, err := NormaliseEmail(rawEmail)
-	if key := EmailErrorKey(err); key != "" {
+	email, err := account.NormaliseEmail(rawEmail)
+	if key := views.EmailErrorKey(err); key != "" {
 		problems.add(&v.Email, l.T(key))
 	}
-	if key := PasswordProblem(password, email); key != "" {
+	if key := views.PasswordProblemKey(account.CheckPassword(password, email)); key != "" {
 		problems.add(&v.Password, l.T(key))
 	} else if password != confirm {
 		problems.add(&v.Confirm, l.T("setup.err.confirm"))
@@ -84,7 +86,7 @@ func (s *Server) handleSetupSubmit(c echo.Context) error {
 				return err
 			}
 			s.setFlash(c, "setup.done")
-			return redirect(c, "/")
+			return redirect(c, paths.Home)
 		}
 	}
 	p := s.page(c, "setup.title", "")

@@ -3,12 +3,12 @@ package handlers
 import (
 	"errors"
 	"net/http"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 
 	"portvakt/store"
 	"portvakt/views"
+	"portvakt/views/paths"
 )
 
 // userParam loads the user named by the :id path parameter.
@@ -35,7 +35,7 @@ func (s *Server) handleUser(c echo.Context) error {
 }
 
 func (s *Server) userPage(c echo.Context, it store.UserListItem) views.Page {
-	p := s.page(c, "users.user.title", "users", crumb(c, "nav.general", ""), crumb(c, "nav.users", "/users"),
+	p := s.page(c, "users.user.title", "users", crumb(c, "nav.general", ""), crumb(c, "nav.users", paths.Users),
 		views.Crumb{Label: it.Name})
 	p.Title = it.Name
 	return p
@@ -83,10 +83,10 @@ func (s *Server) handleUserUpdate(c echo.Context) error {
 		switch {
 		case err == nil && mailID != 0:
 			s.flashDelivery(c, "users.updated.email", f.email, s.mailer.deliver(ctx, s.actor(c), mailID))
-			return redirect(c, userHref(it.ID))
+			return redirect(c, paths.User(it.ID))
 		case err == nil:
 			s.setFlash(c, "users.updated")
-			return redirect(c, userHref(it.ID))
+			return redirect(c, paths.User(it.ID))
 		case errors.Is(err, store.ErrLinked):
 			problems.add(&v.Form.Email, l.T("users.err.email.linked", it.Link.Issuer))
 		case isConflict(err):
@@ -99,8 +99,6 @@ func (s *Server) handleUserUpdate(c echo.Context) error {
 	p.Errors = problems
 	return unprocessable(c, views.UserPage(p, v))
 }
-
-func userHref(id int64) string { return "/users/" + strconv.FormatInt(id, 10) }
 
 // handleUserAdmin makes a user an administrator or takes the role away ("admin" is "on" or
 // "off"). The last administrator stays one; the page says why.
@@ -134,11 +132,11 @@ func (s *Server) handleUserAdmin(c echo.Context) error {
 	case id == currentSession(c).User.ID:
 		// The Users pages are closed to them now; the overview is not.
 		s.setFlash(c, "users.admin.off.self")
-		return redirect(c, "/")
+		return redirect(c, paths.Home)
 	default:
 		s.setFlash(c, "users.admin.off")
 	}
-	return redirect(c, userHref(id))
+	return redirect(c, paths.User(id))
 }
 
 // userRefused shows the user page again (409) with a message about a refused action.
@@ -170,7 +168,7 @@ func (s *Server) handleUserUnlink(c echo.Context) error {
 		return err
 	}
 	s.setFlash(c, "users.unlinked")
-	return redirect(c, userHref(id))
+	return redirect(c, paths.User(id))
 }
 
 // handleUserResend sends a new verification link and voids the old one.
@@ -192,7 +190,7 @@ func (s *Server) handleUserResend(c echo.Context) error {
 		return err
 	}
 	s.flashDelivery(c, "users.resent", it.Email, s.mailer.deliver(ctx, s.actor(c), mailID))
-	return redirect(c, userHref(it.ID))
+	return redirect(c, paths.User(it.ID))
 }
 
 // emailHint says what changing the user's e-mail address does, or why it cannot change yet.

@@ -9,7 +9,9 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"portvakt/store"
+	"portvakt/store/account"
 	"portvakt/views"
+	"portvakt/views/paths"
 )
 
 // Users: the list with search and paging, creating a user, and each user's page. Administrators
@@ -34,7 +36,7 @@ func (s *Server) handleUsers(c echo.Context) error {
 	for _, it := range items {
 		v.Users = append(v.Users, userRow(it))
 	}
-	base := "/users?"
+	base := paths.Users + "?"
 	if q != "" {
 		base += "q=" + url.QueryEscape(q) + "&"
 	}
@@ -44,7 +46,7 @@ func (s *Server) handleUsers(c echo.Context) error {
 	if page*usersPerPage < total {
 		v.NextHref = base + "page=" + strconv.Itoa(page+1)
 	}
-	p := s.page(c, "users.title", "users", crumb(c, "nav.general", ""), crumb(c, "nav.users", "/users"))
+	p := s.page(c, "users.title", "users", crumb(c, "nav.general", ""), crumb(c, "nav.users", paths.Users))
 	return render(c, http.StatusOK, views.UsersPage(p, v))
 }
 
@@ -95,8 +97,8 @@ func readUserForm(c echo.Context, v *views.UserFormView) (userForm, fieldProblem
 	case !nameOK:
 		problems.add(&v.Name, l.T("users.err.name.long"))
 	}
-	email, err := NormaliseEmail(rawEmail)
-	if key := EmailErrorKey(err); key != "" {
+	email, err := account.NormaliseEmail(rawEmail)
+	if key := views.EmailErrorKey(err); key != "" {
 		problems.add(&v.Email, l.T(key))
 	}
 	f.email = email
@@ -111,7 +113,7 @@ func (s *Server) handleUserNew(c echo.Context) error {
 }
 
 func (s *Server) userNewPage(c echo.Context) views.Page {
-	return s.page(c, "users.new.title", "users", crumb(c, "nav.general", ""), crumb(c, "nav.users", "/users"),
+	return s.page(c, "users.new.title", "users", crumb(c, "nav.general", ""), crumb(c, "nav.users", paths.Users),
 		crumb(c, "users.new.title", ""))
 }
 
@@ -128,7 +130,7 @@ func (s *Server) handleUserCreate(c echo.Context) error {
 		u, mailID, err := s.store.CreateUserWithVerification(ctx, s.actor(c), store.NewUser{Email: f.email, Name: f.name}, f.lang, vm)
 		if err == nil {
 			s.flashDelivery(c, "users.created", f.email, s.mailer.deliver(ctx, s.actor(c), mailID))
-			return redirect(c, "/users/"+strconv.FormatInt(u.ID, 10))
+			return redirect(c, paths.User(u.ID))
 		}
 		if !isConflict(err) {
 			return err

@@ -10,6 +10,7 @@ import (
 	"portvakt/handlers/mail"
 	"portvakt/store"
 	"portvakt/views"
+	"portvakt/views/paths"
 )
 
 // verificationMail makes a new verification link for a person and the sealed mail that carries
@@ -20,7 +21,7 @@ func (s *Server) verificationMail(ctx context.Context, name, email, userLang str
 	if ul, ok := views.ParseLang(userLang); ok {
 		l = ul
 	}
-	link := s.cfg.BaseURL.String() + "/verify?token=" + url.QueryEscape(token)
+	link := s.cfg.BaseURL.String() + paths.Verify + "?token=" + url.QueryEscape(token)
 	subject, text, html, err := views.RenderVerificationMail(ctx, l, views.VerificationMailView{
 		Name: name, Email: email, Link: link, OrgName: s.cfg.OrgName,
 		Expires: s.store.Now().Add(store.VerificationTTL),

@@ -102,15 +102,15 @@ func (s *Store) RemoveDomain(ctx context.Context, a Actor, id int64) (Domain, er
 // provider serves: its people would be left with no way to sign in. Changing the provider is
 // refused for the same reason (keepsServing).
 func domainNotNeeded(ctx context.Context, tx *sql.Tx, d Domain) error {
-	var pw string
-	if err := tx.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = 'password_login'").Scan(&pw); err != nil {
-		return fmt.Errorf("store: read password_login: %w", err)
+	on, err := passwordLoginOn(ctx, tx)
+	if err != nil {
+		return err
 	}
-	if pw != "off" {
+	if on {
 		return nil
 	}
 	var served int
-	err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM identity_provider_domains ipd
+	err = tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM identity_provider_domains ipd
 		JOIN identity_providers p ON p.id = ipd.idp_id WHERE ipd.domain_id = ? AND p.enabled = 1`, d.ID).Scan(&served)
 	if err != nil {
 		return fmt.Errorf("store: providers serving %q: %w", d.Name, err)

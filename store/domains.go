@@ -26,6 +26,9 @@ const (
 	DomainNeedsAttention DomainStatus = "needs_attention"
 )
 
+// DomainStatuses lists every status, for the texts that name them.
+var DomainStatuses = []DomainStatus{DomainPending, DomainVerified, DomainFailed, DomainNeedsAttention}
+
 // CountsAsVerified reports whether the organisation has proven control of
 // a domain with this status. A domain whose record went missing keeps
 // counting: it is flagged, never silently unverified.

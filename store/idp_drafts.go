@@ -28,14 +28,6 @@ type IdPDraft struct {
 	UpdatedAt  time.Time
 }
 
-// ErrDraftRequired means a change of a tested provider's sign-in settings must go through a
-// draft (SaveIdPDraft) instead of UpdateIdP.
-var ErrDraftRequired = fmt.Errorf("the provider is tested: stage the change as a draft: %w", ErrConflict)
-
-// ErrDraftChanged means the draft was saved again, discarded or applied since the test began, or
-// the test was made by someone other than the draft's author.
-var ErrDraftChanged = fmt.Errorf("the draft changed or belongs to someone else: %w", ErrConflict)
-
 // IdPDraft returns the provider's draft, or ErrNotFound.
 func (s *Store) IdPDraft(ctx context.Context, idpID int64) (IdPDraft, error) {
 	d, err := scanDraft(s.read.QueryRowContext(ctx, draftSelect, idpID))

@@ -51,9 +51,6 @@ type IdPInput struct {
 	DomainIDs  []int64
 }
 
-// ErrDomainServed means a chosen domain is already served by another enabled provider.
-var ErrDomainServed = fmt.Errorf("domain served by another provider: %w", ErrConflict)
-
 // verifiedStatuses are the domain states that count as verified (a domain whose record went
 // missing is flagged for attention, not dropped).
 const verifiedStatuses = "('verified', 'needs_attention')"

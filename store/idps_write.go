@@ -95,18 +95,14 @@ func (s *Store) UpdateIdP(ctx context.Context, a Actor, id int64, in IdPInput) e
 	})
 }
 
-// ErrNeededWhilePasswordOff means the change would stop a provider from serving a domain while
-// password sign-in is off, which could leave its people with no way in.
-var ErrNeededWhilePasswordOff = fmt.Errorf("provider needed while password sign-in is off: %w", ErrConflict)
-
 // keepsServing refuses, while password sign-in is off, a change that disables the provider or
 // drops one of the domains it serves.
 func keepsServing(ctx context.Context, tx *sql.Tx, old IdP, oldDomains []DomainRef, in IdPInput) error {
-	var pw string
-	if err := tx.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = 'password_login'").Scan(&pw); err != nil {
-		return fmt.Errorf("store: read password_login: %w", err)
+	on, err := passwordLoginOn(ctx, tx)
+	if err != nil {
+		return err
 	}
-	if pw != "off" || !old.Enabled || len(oldDomains) == 0 {
+	if on || !old.Enabled || len(oldDomains) == 0 {
 		return nil
 	}
 	if !in.Enabled {
@@ -234,7 +230,3 @@ func (s *Store) DeleteIdP(ctx context.Context, a Actor, id int64) error {
 		return s.audit(ctx, tx, a, AuditEntry{Action: "idp.remove", Target: old.Name, Before: before, Detail: ended})
 	})
 }
-
-// ErrSecretRequired means the issuer or client ID changes and no new client secret came with
-// it: a sealed secret belongs to the issuer and client ID it was given for.
-var ErrSecretRequired = errors.New("store: a new issuer or client ID needs its own client secret")

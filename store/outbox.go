@@ -16,6 +16,9 @@ const (
 	MailFailed  = "failed" // the last attempt failed; LastError says why
 )
 
+// MailStatuses lists every outbox status, for the texts that name them.
+var MailStatuses = []string{MailQueued, MailSending, MailSent, MailFailed}
+
 // staleSending is how long an attempt may stay 'sending' before another may take the mail over
 // (the process that claimed it may have stopped).
 const staleSending = 5 * time.Minute

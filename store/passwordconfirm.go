@@ -48,6 +48,9 @@ const (
 	ConfirmNoSession    ConfirmRefusal = "no_session"    // no session at all
 )
 
+// ConfirmRefusals lists every reason a confirmation is refused, for the texts that explain them.
+var ConfirmRefusals = []ConfirmRefusal{ConfirmNoWindow, ConfirmTooLate, ConfirmNoAccess, ConfirmNotSSO, ConfirmBeforeSwitch, ConfirmNoSession}
+
 // ConfirmError is the refusal of ConfirmPasswordOff.
 type ConfirmError struct {
 	Reason ConfirmRefusal
@@ -171,15 +174,15 @@ func (s *Store) revertIfDue(ctx context.Context, tx *sql.Tx) (bool, error) {
 	if _, err := tx.ExecContext(ctx, "UPDATE password_off_windows SET state = ?, closed_at = ? WHERE id = ?", windowReverted, s.now(), id); err != nil {
 		return false, fmt.Errorf("store: revert password OFF: %w", err)
 	}
-	var was string
-	if err := tx.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = 'password_login'").Scan(&was); err != nil {
-		return false, fmt.Errorf("store: read password_login: %w", err)
+	was, err := passwordLoginOn(ctx, tx)
+	if err != nil {
+		return false, err
 	}
-	if _, err := tx.ExecContext(ctx, "UPDATE settings SET value = 'on', updated_at = ? WHERE key = 'password_login'", s.now()); err != nil {
-		return false, fmt.Errorf("store: revert password OFF: %w", err)
+	if err := s.setPasswordLogin(ctx, tx, true); err != nil {
+		return false, err
 	}
 	detail := "not confirmed within " + windowText(time.Duration(secs)*time.Second)
-	return true, s.audit(ctx, tx, SystemActor, AuditEntry{Action: "policy.password_login", Target: "password", Before: was, After: "on", Detail: detail})
+	return true, s.audit(ctx, tx, SystemActor, AuditEntry{Action: "policy.password_login", Target: "password", Before: onOff(was), After: "on", Detail: detail})
 }
 
 // ConfirmPasswordOff ends the confirmation window, keeping password sign-in off. The session of

@@ -34,6 +34,10 @@ const (
 	ReasonNotConfirmed       PasswordOffReason = "not_confirmed" // the domain name was not typed
 )
 
+// PasswordOffReasons lists every reason, in the order the pages list them, for the texts that explain them.
+var PasswordOffReasons = []PasswordOffReason{ReasonNoVerifiedDomain, ReasonNoServedDomain, ReasonNotTested, ReasonNoSSOSession,
+	ReasonSSOTooOld, ReasonLocksOutSelf, ReasonLocksOutPrivileged, ReasonNotReviewed, ReasonNotConfirmed}
+
 // SSOSignInMaxAge is how recent the switching person's SSO sign-in must be.
 const SSOSignInMaxAge = time.Hour
 
@@ -51,9 +55,6 @@ func (e *PasswordOffError) Error() string {
 	return "store: password sign-in cannot be switched off: " + strings.Join(rs, ", ")
 }
 
-// ErrPasswordLoginOff means a password session cannot start because password sign-in is off.
-var ErrPasswordLoginOff = errors.New("password sign-in is off")
-
 // passwordStillOn refuses, inside the transaction creating a session, a password session once
 // password sign-in is off: a sign-in whose password was checked just before the switch must not
 // leave a password session behind the one the switch ended.
@@ -65,18 +66,15 @@ func (s *Store) passwordStillOn(ctx context.Context, tx *sql.Tx, method string) 
 	if _, err := s.revertIfDue(ctx, tx); err != nil {
 		return err
 	}
-	var v string
-	if err := tx.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = 'password_login'").Scan(&v); err != nil {
-		return fmt.Errorf("store: read password_login: %w", err)
+	on, err := passwordLoginOn(ctx, tx)
+	if err != nil {
+		return err
 	}
-	if v != "on" {
+	if !on {
 		return ErrPasswordLoginOff
 	}
 	return nil
 }
-
-// ErrPasswordAlreadyOff means password sign-in was off already.
-var ErrPasswordAlreadyOff = fmt.Errorf("password sign-in is already off: %w", ErrConflict)
 
 // LossReason says why a person would have no way to sign in once passwords are off.
 type LossReason string
@@ -169,8 +167,8 @@ func (s *Store) DisablePasswordLogin(ctx context.Context, a Actor, g PasswordOff
 		if len(reasons) > 0 {
 			return &PasswordOffError{Reasons: reasons}
 		}
-		if _, err := tx.ExecContext(ctx, "UPDATE settings SET value = 'off', updated_at = ? WHERE key = 'password_login'", s.now()); err != nil {
-			return fmt.Errorf("store: switch password sign-in off: %w", err)
+		if err := s.setPasswordLogin(ctx, tx, false); err != nil {
+			return err
 		}
 		res, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE method = ?", MethodPassword)
 		if err != nil {
@@ -195,11 +193,11 @@ func (s *Store) DisablePasswordLogin(ctx context.Context, a Actor, g PasswordOff
 // transaction).
 func (s *Store) passwordOffState(ctx context.Context, q rowQuerier, sessionToken string) (PasswordOffState, error) {
 	var st PasswordOffState
-	var pw string
-	if err := q.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = 'password_login'").Scan(&pw); err != nil {
-		return st, fmt.Errorf("store: read password_login: %w", err)
+	on, err := passwordLoginOn(ctx, q)
+	if err != nil {
+		return st, err
 	}
-	st.PasswordOn = pw == "on"
+	st.PasswordOn = on
 	if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM sessions WHERE method = ?", MethodPassword).Scan(&st.PasswordSessions); err != nil {
 		return st, fmt.Errorf("store: count password sessions: %w", err)
 	}

@@ -79,7 +79,7 @@ func (s *Store) SessionByToken(ctx context.Context, token string) (Session, erro
 		FROM sessions s JOIN users u ON u.id = s.user_id
 		LEFT JOIN auth_settings_grants g ON g.user_id = s.user_id
 		WHERE s.id_hash = ? AND (s.method != 'password' OR
-			(SELECT value FROM settings WHERE key = 'password_login') = 'on')`, hashToken(token))
+			`+passwordLoginOnSQL+`)`, hashToken(token))
 	var ss Session
 	var created, seen int64
 	var last sql.NullInt64

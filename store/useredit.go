@@ -5,11 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-)
 
-// ErrLinked means the change needs the user's SSO link removed first: the e-mail of a linked user
-// cannot change.
-var ErrLinked = errors.New("user has an SSO link")
+	"portvakt/store/account"
+)
 
 // CreateUserWithVerification adds a user (whose e-mail is not verified) together with a
 // verification link and the mail that carries it, all or nothing. lang is the language the person
@@ -54,6 +52,9 @@ func (s *Store) UpdateUser(ctx context.Context, a Actor, id int64, upd UserUpdat
 			return fmt.Errorf("store: update user %d: %w", id, err)
 		}
 		emailChanged := before.Email != upd.Email
+		if emailChanged && !account.IsNormalised(upd.Email) {
+			return fmt.Errorf("store: change e-mail of user %d to %q: %w", id, upd.Email, ErrEmailNotNormalised)
+		}
 		if emailChanged && before.Link != nil {
 			return fmt.Errorf("store: change e-mail of user %d: %w", id, ErrLinked)
 		}

@@ -5,8 +5,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"portvakt/store/account"
 )
 
 // User is a person who can sign in to portvakt.
@@ -57,6 +61,9 @@ func (s *Store) CreateUser(ctx context.Context, a Actor, nu NewUser) (User, erro
 }
 
 func (s *Store) createUser(ctx context.Context, tx *sql.Tx, a Actor, nu NewUser) (User, error) {
+	if !account.IsNormalised(nu.Email) {
+		return User{}, fmt.Errorf("store: create user %q: %w", nu.Email, ErrEmailNotNormalised)
+	}
 	now := s.now()
 	res, err := tx.ExecContext(ctx, `INSERT INTO users
 		(email, name, email_verified, is_admin, password_hash, created_at, updated_at)
@@ -157,7 +164,12 @@ func (s *Store) HasAdmin(ctx context.Context) (bool, error) {
 	return n > 0, nil
 }
 
-// isUniqueViolation reports whether err is SQLite's UNIQUE or PRIMARY KEY constraint error.
+// isUniqueViolation reports whether err is SQLite's UNIQUE or PRIMARY KEY constraint error. It
+// reads the extended result code, not the message, which SQLite does not promise to keep.
 func isUniqueViolation(err error) bool {
-	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+	var e *sqlite.Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	return e.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || e.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
 }

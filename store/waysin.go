@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"slices"
 )
 
@@ -11,14 +10,6 @@ import (
 // Settings users) have SSO as their only way in, and a sign-in never links them. A change that
 // would leave one of them who has a way in now without one is refused in its own transaction:
 // unlinking them, making an unlinked person privileged, or applying a provider draft.
-
-// ErrLastWayIn means the change would leave nobody with Authentication Settings access who can
-// sign in while password sign-in is off: nobody could switch it back on from the pages.
-var ErrLastWayIn = errors.New("would leave nobody with Authentication Settings access who can sign in")
-
-// ErrLocksOutPrivileged means the change would leave an administrator or Authentication
-// Settings user without a way to sign in while password sign-in is off.
-var ErrLocksOutPrivileged = errors.New("would leave an administrator or Authentication Settings user without a way to sign in")
 
 // waysIn reads, inside tx and before a change, who has no way in while password sign-in is off;
 // off is false (and nothing needs checking) while it is on.

@@ -1,24 +1,20 @@
 package views
 
 import (
-	"strconv"
 	"strings"
 	"time"
+
+	"portvakt/store"
 )
 
-// domainHref is the address of a domain's page.
-func domainHref(id int64) string {
-	return "/auth-settings/domains/" + strconv.FormatInt(id, 10)
-}
-
 // domainStatusKey is the text key of a domain status.
-func domainStatusKey(status string) string {
+func domainStatusKey(status store.DomainStatus) string {
 	switch status {
-	case "verified":
+	case store.DomainVerified:
 		return "status.verified"
-	case "failed":
+	case store.DomainFailed:
 		return "status.failed"
-	case "needs_attention":
+	case store.DomainNeedsAttention:
 		return "status.attention"
 	}
 	return "status.pending"
@@ -26,11 +22,11 @@ func domainStatusKey(status string) string {
 
 // domainBadgeClass colours a status as every status badge is coloured: verified green, failed
 // red, and anything not yet done (pending, needs attention) amber. The word is always shown beside it.
-func domainBadgeClass(status string) string {
+func domainBadgeClass(status store.DomainStatus) string {
 	switch status {
-	case "verified":
+	case store.DomainVerified:
 		return "badge--ok"
-	case "failed":
+	case store.DomainFailed:
 		return "badge--bad"
 	}
 	return "badge--warn"

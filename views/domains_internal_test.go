@@ -4,18 +4,22 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"portvakt/handlers/dnscheck"
+	"portvakt/store"
 )
 
 // TestDomainTextsExist checks the texts whose keys are built at run time, for every status and
 // outcome the store and the checker produce, in both languages.
 func TestDomainTextsExist(t *testing.T) {
-	outcomes := []DomainResult{
-		{}, {Outcome: "verified"}, {Outcome: "not_found"}, {Outcome: "wrong_value"},
-		{Outcome: "dns_error", Rcode: "SERVFAIL"}, {Outcome: "dns_error"}, {Outcome: "timeout", Timeout: 5 * time.Second},
+	outcomes := []DomainResult{{}}
+	for _, o := range dnscheck.Outcomes {
+		outcomes = append(outcomes, DomainResult{Outcome: string(o), Rcode: "SERVFAIL", Timeout: 5 * time.Second},
+			DomainResult{Outcome: string(o), Timeout: 5 * time.Second})
 	}
 	for _, l := range Langs {
 		p := Page{Lang: l}
-		for _, status := range []string{"pending", "verified", "failed", "needs_attention"} {
+		for _, status := range store.DomainStatuses {
 			if got := p.T(domainStatusKey(status)); strings.HasPrefix(got, "[") {
 				t.Errorf("%s: status %s has no text: %s", l, status, got)
 			}
@@ -35,11 +39,14 @@ func TestDomainTextsExist(t *testing.T) {
 
 // Status badges share one colour scheme: verified green, failed red, anything not yet done amber.
 func TestDomainBadgeClass(t *testing.T) {
-	tests := []struct{ status, want string }{
-		{"verified", "badge--ok"},
-		{"failed", "badge--bad"},
-		{"pending", "badge--warn"},
-		{"needs_attention", "badge--warn"},
+	tests := []struct {
+		status store.DomainStatus
+		want   string
+	}{
+		{store.DomainVerified, "badge--ok"},
+		{store.DomainFailed, "badge--bad"},
+		{store.DomainPending, "badge--warn"},
+		{store.DomainNeedsAttention, "badge--warn"},
 	}
 	for _, tt := range tests {
 		if got := domainBadgeClass(tt.status); got != tt.want {

@@ -1,5 +1,7 @@
 package views
 
+import "portvakt/views/paths"
+
 // Need says who may see a navigation entry; the server checks access again on every request.
 type Need int
 
@@ -28,21 +30,21 @@ type NavGroup struct {
 // navGroups is the whole navigation. Each area adds its entries in its own group.
 var navGroups = []NavGroup{
 	{TextKey: "nav.start", Items: []NavItem{
-		{Area: "home", TextKey: "nav.home", Href: "/", Need: NeedSignedIn},
-		{Area: "profile", TextKey: "nav.profile", Href: "/profile", Need: NeedSignedIn},
+		{Area: "home", TextKey: "nav.home", Href: paths.Home, Need: NeedSignedIn},
+		{Area: "profile", TextKey: "nav.profile", Href: paths.Profile, Need: NeedSignedIn},
 	}},
 	// General (Allmänt): administrators.
 	{TextKey: "nav.general", Items: []NavItem{
-		{Area: "security", TextKey: "nav.security", Href: "/security", Need: NeedAdmin},
-		{Area: "users", TextKey: "nav.users", Href: "/users", Need: NeedAdmin},
+		{Area: "security", TextKey: "nav.security", Href: paths.Security, Need: NeedAdmin},
+		{Area: "users", TextKey: "nav.users", Href: paths.Users, Need: NeedAdmin},
 	}},
 	// Authentication Settings: people granted access.
 	{TextKey: "nav.authsettings", Items: []NavItem{
-		{Area: "authsettings", TextKey: "nav.authsettings.overview", Href: "/auth-settings", Need: NeedAuthSettings},
-		{Area: "domains", TextKey: "nav.domains", Href: "/auth-settings/domains", Need: NeedAuthSettings},
-		{Area: "sso", TextKey: "nav.sso", Href: "/auth-settings/sso", Need: NeedAuthSettings},
-		{Area: "policies", TextKey: "nav.policies", Href: "/auth-settings/policies", Need: NeedAuthSettings},
-		{Area: "audit", TextKey: "nav.audit", Href: "/audit", Need: NeedAdminOrAuthSettings},
+		{Area: "authsettings", TextKey: "nav.authsettings.overview", Href: paths.AuthSettings, Need: NeedAuthSettings},
+		{Area: "domains", TextKey: "nav.domains", Href: paths.Domains, Need: NeedAuthSettings},
+		{Area: "sso", TextKey: "nav.sso", Href: paths.SSO, Need: NeedAuthSettings},
+		{Area: "policies", TextKey: "nav.policies", Href: paths.Policies, Need: NeedAuthSettings},
+		{Area: "audit", TextKey: "nav.audit", Href: paths.Audit, Need: NeedAdminOrAuthSettings},
 	}},
 }
 

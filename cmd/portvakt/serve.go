@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -21,6 +20,7 @@ import (
 	"portvakt/handlers/mail"
 	"portvakt/store"
 	"portvakt/views"
+	"portvakt/views/paths"
 )
 
 // serveConfig is everything `portvakt serve` is told.
@@ -158,14 +158,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	fmt.Fprintf(stdout, "portvakt %s listening on %s (database %s)\n", version, base, cfg.dbPath())
-	go sweepSessions(ctx, st, cfg.sessionIdle, cfg.sessionMaxAge, log)
-	go web.RunDomainRecheck(ctx, cfg.domainRecheck)
-	// The confirmation loop writes to the database: it ends before the store closes.
-	confirmCtx, stopConfirm := context.WithCancel(ctx)
-	var confirmLoop sync.WaitGroup
-	confirmLoop.Go(func() { web.RunPasswordConfirm(confirmCtx, confirmCheckEvery) })
-	defer confirmLoop.Wait()
-	defer stopConfirm()
+	// The loops write to the database: they end before the store closes (deferred above).
+	bg := startBackground(ctx)
+	defer bg.Stop()
+	bg.Go(func(ctx context.Context) { sweepSessions(ctx, st, cfg.sessionIdle, cfg.sessionMaxAge, log) })
+	bg.Go(func(ctx context.Context) { web.RunDomainRecheck(ctx, cfg.domainRecheck) })
+	bg.Go(func(ctx context.Context) { web.RunPasswordConfirm(ctx, confirmCheckEvery) })
 	return serveUntilDone(ctx, newHTTPServer(e, log), ln, log)
 }
 
@@ -241,7 +239,7 @@ func printSetupLink(ctx context.Context, st *store.Store, base *url.URL, stdout 
 	if err != nil {
 		return err
 	}
-	link := base.String() + "/setup?token=" + url.QueryEscape(token)
+	link := base.String() + paths.Setup + "?token=" + url.QueryEscape(token)
 	fmt.Fprintf(stdout, "\nNo administrator yet. Open this one-time link within 24 hours to create one:\n\n    %s\n\n", link)
 	log.Info("printed a one-time setup link to the console")
 	return nil

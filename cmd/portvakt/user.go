@@ -8,8 +8,8 @@ import (
 	"io"
 	"strings"
 
-	"portvakt/handlers"
 	"portvakt/store"
+	"portvakt/store/account"
 	"portvakt/views"
 )
 
@@ -81,9 +81,9 @@ func userAdd(ctx context.Context, args []string, getenv func(string) string, std
 
 // normaliseEmailFlag checks --email as the pages check an address, and says why it is refused.
 func normaliseEmailFlag(raw string) (string, error) {
-	email, err := handlers.NormaliseEmail(raw)
+	email, err := account.NormaliseEmail(raw)
 	if err != nil {
-		return "", fmt.Errorf("--email %q is not a valid e-mail address: %s", raw, views.EN.T(handlers.EmailErrorKey(err)))
+		return "", fmt.Errorf("--email %q is not a valid e-mail address: %s", raw, views.EN.T(views.EmailErrorKey(err)))
 	}
 	return email, nil
 }
@@ -96,10 +96,10 @@ func passwordHashFrom(r io.Reader, email string) (string, error) {
 		return "", fmt.Errorf("read password: %w", err)
 	}
 	password := strings.TrimRight(line, "\r\n")
-	if key := handlers.PasswordProblem(password, email); key != "" {
+	if key := views.PasswordProblemKey(account.CheckPassword(password, email)); key != "" {
 		return "", errors.New(views.EN.T(key))
 	}
-	return handlers.NewPasswordHasher(1).Hash(password)
+	return account.NewPasswordHasher(1).Hash(password)
 }
 
 func userGrant(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {

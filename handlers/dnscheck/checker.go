@@ -40,6 +40,9 @@ const (
 	Cancelled Outcome = "cancelled"
 )
 
+// Outcomes lists every outcome of a check, for the texts that explain them.
+var Outcomes = []Outcome{Verified, NotFound, WrongValue, DNSError, Timeout, Cancelled}
+
 // Limits on what a Result carries back from an untrusted server.
 const (
 	maxFound      = 10

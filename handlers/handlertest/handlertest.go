@@ -19,6 +19,7 @@ import (
 
 	"portvakt/handlers"
 	"portvakt/store"
+	"portvakt/store/account"
 	"portvakt/store/storetest"
 )
 
@@ -73,7 +74,7 @@ func (a *App) User(tb testing.TB, email string, o UserOpts) store.User {
 	tb.Helper()
 	nu := store.NewUser{Email: email, Name: strings.Split(email, "@")[0], Admin: o.Admin, EmailVerified: o.Verified}
 	if !o.NoPassword {
-		h, err := handlers.NewPasswordHasher(1).Hash(Password)
+		h, err := account.NewPasswordHasher(1).Hash(Password)
 		if err != nil {
 			tb.Fatal(err)
 		}

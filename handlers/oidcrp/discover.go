@@ -63,6 +63,9 @@ const (
 	DiscoveryForbiddenAddress DiscoveryKind = "forbidden_address"
 )
 
+// DiscoveryKinds lists every way a discovery can fail, for the texts that explain them.
+var DiscoveryKinds = []DiscoveryKind{DiscoveryUnreachable, DiscoveryTimeout, DiscoveryHTTPStatus, DiscoveryNotJSON, DiscoveryIssuerMismatch, DiscoveryNoAuthorization, DiscoveryNoToken, DiscoveryNoJWKS, DiscoveryInsecureEndpoint, DiscoveryRedirect, DiscoveryTooLarge, DiscoveryForbiddenAddress}
+
 // DiscoveryError reports why a provider's discovery document was refused.
 type DiscoveryError struct {
 	Kind DiscoveryKind

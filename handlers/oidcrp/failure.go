@@ -73,6 +73,9 @@ const (
 	KindHostedDomain Kind = "hosted_domain"
 )
 
+// Kinds lists every reason a sign-in can be refused, for the texts that explain them.
+var Kinds = []Kind{KindProviderError, KindAccessDenied, KindRedirectURINotRegistered, KindInvalidClient, KindState, KindMalformedResponse, KindTokenEndpoint, KindUnreachable, KindIssuerMismatch, KindAudienceMismatch, KindExpired, KindNotYetValid, KindBadSignature, KindUnsupportedAlg, KindInvalidToken, KindNonceMismatch, KindMissingSub, KindMissingIat, KindAZPMismatch, KindUserInfo, KindUserInfoSubMismatch, KindEmailMissing, KindEmailUnverified, KindHostedDomain}
+
 // Bounds on text a provider chooses, before it reaches the audit log, the stored test result
 // and the page.
 const (

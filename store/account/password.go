@@ -1,4 +1,4 @@
-package handlers
+package account
 
 import (
 	"crypto/rand"
@@ -79,18 +79,33 @@ func (h *PasswordHasher) Verify(encoded, password string) (bool, error) {
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }
 
-// PasswordProblem returns the text key of what is wrong with a new password, or "".
-func PasswordProblem(password, email string) string {
+// PasswordProblem is what is wrong with a new password; "" is nothing.
+type PasswordProblem string
+
+// The problems a new password can have.
+const (
+	PasswordShort  PasswordProblem = "short"
+	PasswordLong   PasswordProblem = "long"
+	PasswordEmail  PasswordProblem = "email"  // the password is the e-mail address
+	PasswordCommon PasswordProblem = "common" // among the most used passwords
+)
+
+// PasswordProblems lists every problem, for the texts that explain them.
+var PasswordProblems = []PasswordProblem{PasswordShort, PasswordLong, PasswordEmail, PasswordCommon}
+
+// CheckPassword returns what is wrong with password as the new password of the person with
+// e-mail email, or "".
+func CheckPassword(password, email string) PasswordProblem {
 	n := utf8.RuneCountInString(password)
 	switch {
-	case n < minPassword:
-		return "password.err.short"
-	case n > maxPassword:
-		return "password.err.long"
+	case n < MinPassword:
+		return PasswordShort
+	case n > MaxPassword:
+		return PasswordLong
 	case strings.EqualFold(password, email):
-		return "password.err.email"
+		return PasswordEmail
 	case commonPasswords[strings.ToLower(password)]:
-		return "password.err.common"
+		return PasswordCommon
 	}
 	return ""
 }
