@@ -91,7 +91,7 @@ func (s *Server) handleAudit(c echo.Context) error {
 			return err
 		}
 		for _, r := range rows {
-			v.Rows = append(v.Rows, views.AuditRowView{At: r.At, Actor: r.Actor, Action: r.Action, Target: r.Target,
+			v.Rows = append(v.Rows, views.AuditRowView{At: r.At, Actor: r.Actor, Action: string(r.Action), Target: r.Target,
 				ClientIP: r.ClientIP, RequestID: r.RequestID, Before: r.Before, After: r.After, Detail: r.Detail})
 		}
 		vals := q.values()
@@ -133,7 +133,7 @@ func (s *Server) handleAuditCSV(c echo.Context) error {
 	_ = writeCSVRow(w, "id", "time", "actor", "action", "target", "client_ip", "request_id", "before", "after", "detail")
 	err := s.store.EachAudit(c.Request().Context(), f, func(r store.AuditRow) error {
 		return writeCSVRow(w, strconv.FormatInt(r.ID, 10), r.At.UTC().Format(time.RFC3339), r.Actor,
-			r.Action, r.Target, r.ClientIP, r.RequestID, r.Before, r.After, r.Detail)
+			string(r.Action), r.Target, r.ClientIP, r.RequestID, r.Before, r.After, r.Detail)
 	})
 	w.Flush()
 	if err != nil {

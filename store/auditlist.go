@@ -13,7 +13,7 @@ type AuditRow struct {
 	At        time.Time
 	ActorID   int64
 	Actor     string
-	Action    string
+	Action    AuditAction
 	Target    string
 	ClientIP  string
 	RequestID string

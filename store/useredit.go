@@ -85,7 +85,7 @@ func (s *Store) writeUserUpdate(ctx context.Context, tx *sql.Tx, a Actor, before
 		return nil
 	}
 	return s.audit(ctx, tx, a, AuditEntry{
-		Action: "user.update", Target: upd.Email,
+		Action: ActionUserUpdate, Target: upd.Email,
 		Before: fmt.Sprintf("name=%q email=%q lang=%q verified=%t", before.Name, before.Email, before.Lang, before.EmailVerified),
 		After:  fmt.Sprintf("name=%q email=%q lang=%q verified=%t", upd.Name, upd.Email, upd.Lang, verified),
 	})
@@ -120,7 +120,7 @@ func (s *Store) SetAdmin(ctx context.Context, a Actor, id int64, admin bool) err
 		if _, err := tx.ExecContext(ctx, "UPDATE users SET is_admin = ?, updated_at = ? WHERE id = ?", admin, s.now(), id); err != nil {
 			return fmt.Errorf("store: set administrator %d: %w", id, err)
 		}
-		return s.audit(ctx, tx, a, AuditEntry{Action: "user.admin", Target: email,
+		return s.audit(ctx, tx, a, AuditEntry{Action: ActionUserAdmin, Target: email,
 			Before: fmt.Sprintf("admin=%t", was), After: fmt.Sprintf("admin=%t", admin)})
 	})
 }

@@ -105,7 +105,7 @@ func AuditActions(tb testing.TB, st *store.Store, target string) []string {
 	var out []string
 	err := st.EachAudit(context.Background(), store.AuditFilter{}, func(r store.AuditRow) error {
 		if r.Target == target {
-			out = append(out, r.Action)
+			out = append(out, string(r.Action))
 		}
 		return nil
 	})
