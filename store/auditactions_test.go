@@ -1,9 +1,11 @@
 package store_test
 
 import (
+	"context"
 	"testing"
 
 	"portvakt/store"
+	"portvakt/store/storetest"
 )
 
 func TestAuditActorKind(t *testing.T) {
@@ -30,5 +32,40 @@ func TestAuditActorKind(t *testing.T) {
 	}
 	if got := store.HostActor("portvakt user add").Label; got != "portvakt user add" {
 		t.Errorf("HostActor label %q", got)
+	}
+}
+
+// TestAuditRowsNamePeople checks that rows carry the present names of the actor and of a target
+// that is a person, and only of those.
+func TestAuditRowsNamePeople(t *testing.T) {
+	st := storetest.Open(t)
+	ctx := context.Background()
+	anna := storetest.MustUser(t, st, store.NewUser{Email: "anna@example.se", Name: "Anna Andersson", Admin: true})
+	bo := storetest.MustUser(t, st, store.NewUser{Email: "bo@example.se", Name: "Bo Berg"})
+	annaActor := store.Actor{UserID: anna.ID, Label: anna.Email}
+	if err := st.GrantAuthSettings(ctx, annaActor, bo.ID); err != nil {
+		t.Fatal(err)
+	}
+	// A provider named like a person's address is not that person.
+	if _, err := st.CreateIdP(ctx, annaActor, store.IdPInput{Name: "bo@example.se", Preset: "other",
+		Issuer: "https://p.example", ClientID: "c", SecretEnc: []byte("s"), Scopes: "openid email"}); err != nil {
+		t.Fatal(err)
+	}
+	rows, _, err := st.ListAudit(ctx, store.AuditFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[store.AuditAction]store.AuditRow{}
+	for _, r := range rows {
+		got[r.Action] = r
+	}
+	if r := got[store.ActionGrantAdd]; r.ActorName != "Anna Andersson" || r.TargetName != "Bo Berg" {
+		t.Errorf("grant row names %q, %q; want Anna Andersson, Bo Berg", r.ActorName, r.TargetName)
+	}
+	if r := got[store.ActionIdPCreate]; r.ActorName != "Anna Andersson" || r.TargetName != "" {
+		t.Errorf("provider row names %q, %q; want Anna Andersson and no target name", r.ActorName, r.TargetName)
+	}
+	if r := got[store.ActionUserCreate]; r.ActorName != "" || r.TargetName == "" {
+		t.Errorf("user row by the host names %q, %q; want no actor name and the user's", r.ActorName, r.TargetName)
 	}
 }
