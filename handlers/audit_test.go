@@ -28,7 +28,7 @@ func TestAuditPageAndExport(t *testing.T) {
 			t.Fatalf("GET /audit%s: status %d", query, r.Status)
 		}
 		var out []string
-		r.Doc(t).Find(`[data-testid="audit-row"] code`).Each(func(_ int, s *goquery.Selection) { out = append(out, s.Text()) })
+		r.Doc(t).Find(`[data-testid="audit-row"]`).Each(func(_ int, s *goquery.Selection) { out = append(out, s.AttrOr("data-action", "")) })
 		return strings.Join(out, " ")
 	}
 	tests := []struct {
