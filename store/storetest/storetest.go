@@ -30,7 +30,7 @@ func MustUser(tb testing.TB, st *store.Store, nu store.NewUser) store.User {
 	if nu.Name == "" {
 		nu.Name = nu.Email
 	}
-	u, err := st.CreateUser(context.Background(), store.CLIActor, nu)
+	u, err := st.CreateUser(context.Background(), store.HostActor("portvakt user add"), nu)
 	if err != nil {
 		tb.Fatalf("create user %s: %v", nu.Email, err)
 	}
