@@ -68,14 +68,16 @@ func (f AuditFilter) where() (string, []any) {
 	return " WHERE " + strings.Join(conds, " AND "), args
 }
 
-// auditFrom reads the log with the present names of the people in it: the actor by id, the
-// target by e-mail for the actions whose target is a person.
+// auditFrom reads the log with the present names of the people in it: the actor by id (or by
+// e-mail when the row has no id: the first administrator at setup, a typed address), the target by
+// e-mail for the actions whose target is a person.
 var auditFrom = ` FROM audit_log a
 	LEFT JOIN users ua ON ua.id = a.actor_id
+	LEFT JOIN users ue ON a.actor_id IS NULL AND ue.email = a.actor
 	LEFT JOIN users ut ON ut.email = a.target AND a.action IN (` + quoteActions(personTargets) + `)`
 
 const auditColumns = `a.id, a.at, COALESCE(a.actor_id, 0), a.actor, a.action, a.target, a.client_ip, a.request_id,
-	a.before, a.after, a.detail, COALESCE(ua.name, ''), COALESCE(ut.name, '')`
+	a.before, a.after, a.detail, COALESCE(ua.name, ue.name, ''), COALESCE(ut.name, '')`
 
 // personTargets are the actions whose target is a person's e-mail.
 var personTargets = []AuditAction{ActionLoginSuccess, ActionLoginFailure, ActionLogout, ActionSetupComplete,

@@ -134,10 +134,9 @@ func auditEventKey(r AuditRowView) (key, variant string) {
 		if r.ActorKind == AuditBySystem && r.After == "on" {
 			variant = "reverted"
 		}
-	case "link.create":
-		if r.ActorKind == AuditByPerson && r.Actor == r.Target {
-			variant = "self"
-		}
+	}
+	if variant == "" && r.ActorKind == AuditByPerson && r.Actor != "" && r.Actor == r.Target {
+		variant = "self" // e.g. a person who gave themselves access
 	}
 	base := "audit.event." + r.Action
 	if k := base + "." + variant; variant != "" && HasText(k) {
@@ -187,6 +186,10 @@ func (l Lang) auditFields(fs []auditField) []string {
 		switch {
 		case v == "":
 			v = l.T("audit.value.empty")
+		case f.key == "expires":
+			if t, err := time.Parse(time.RFC3339, v); err == nil {
+				v = l.Time(t)
+			}
 		case HasText(valuePrefix + f.key + "." + v):
 			v = l.T(valuePrefix + f.key + "." + v)
 		case !f.quoted && (v == "true" || v == "false"):

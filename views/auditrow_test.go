@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"portvakt/store"
 	"portvakt/views"
@@ -79,6 +80,14 @@ func TestAuditLineSaysWhatHappened(t *testing.T) {
 			r.Action, r.Target, r.TargetName, r.Before, r.After = "grant.add", "bo@example.se", "Bo Berg", "no access", "access"
 		}), "Anna Andersson gave Bo Berg access to Authentication Settings", []string{"anna@example.se", "bo@example.se"},
 			[]string{"no access"}, []string{"access"}, nil},
+		{"access given to oneself", views.EN, with(anna, func(r *views.AuditRowView) {
+			r.Action, r.Target, r.TargetName, r.Before, r.After = "grant.add", "anna@example.se", "Anna Andersson", "no access", "access"
+		}), "Anna Andersson gave themselves access to Authentication Settings", []string{"anna@example.se"},
+			[]string{"no access"}, []string{"access"}, nil},
+		{"a verification link's expiry as a time", views.SV, with(anna, func(r *views.AuditRowView) {
+			r.Action, r.Target, r.Detail = "verification.send", "bo@example.se", "mail=4 expires=2026-12-01T15:31:34Z"
+		}), "Anna Andersson skickade en länk till bo@example.se för att verifiera e-postadressen", []string{"anna@example.se"},
+			nil, nil, []string{"E-postmeddelande nr: 4", "Giltig till: " + views.SV.Time(time.Date(2026, 12, 1, 15, 31, 34, 0, time.UTC))}},
 		{"sign-in with SSO says the method, not the detail", views.SV, with(anna, func(r *views.AuditRowView) {
 			r.Action, r.Target, r.Detail = "login.success", "anna@example.se", "method=sso"
 		}), "Anna Andersson loggade in med single sign-on", []string{"anna@example.se"}, nil, nil, nil},
@@ -93,7 +102,7 @@ func TestAuditLineSaysWhatHappened(t *testing.T) {
 		{"a host command is named", views.SV, views.AuditRowView{ActorKind: views.AuditByHost, Actor: "portvakt user add",
 			Action: "user.create", Target: "bo@example.se", TargetName: "Bo Berg", After: `name="Bo Berg" admin=true verified=false password=true`},
 			"Kommandot portvakt user add skapade ett konto för Bo Berg", []string{"bo@example.se"}, nil,
-			[]string{"Namn: Bo Berg", "Administratör: ja", "Verifierad: nej", "Lösenord: ja"}, nil},
+			[]string{"Namn: Bo Berg", "Administratör: ja", "E-postadress verifierad: nej", "Lösenord satt: ja"}, nil},
 		{"an old host row reads as a command on the server", views.EN, views.AuditRowView{ActorKind: views.AuditByHost, Actor: "cli",
 			Action: "policy.password_login", Target: "password", Before: "off", After: "on"},
 			"A command on the server switched password sign-in on", nil, []string{"off"}, []string{"on"}, nil},
