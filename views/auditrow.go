@@ -1,6 +1,7 @@
 package views
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -21,8 +22,9 @@ const (
 // The text keys of the words and fields of the log's values: valuePrefix+"no_access",
 // fieldPrefix+"issuer".
 const (
-	valuePrefix = "audit.value."
-	fieldPrefix = "audit.field."
+	valuePrefix  = "audit.value."
+	fieldPrefix  = "audit.field."
+	reasonPrefix = "audit.reason."
 )
 
 // legacyHostActor is the actor of host commands in rows written before commands were named.
@@ -92,7 +94,7 @@ func (l Lang) AuditLine(r AuditRowView) AuditLine {
 		if r.ActorName != "" && strings.Contains(tmpl, "{who}") {
 			out.People = append(out.People, r.Actor)
 		}
-		if r.TargetName != "" && strings.Contains(tmpl, "{target}") && r.Target != r.Actor {
+		if r.TargetName != "" && strings.Contains(tmpl, "{target}") && !slices.Contains(out.People, r.Target) {
 			out.People = append(out.People, r.Target)
 		}
 	}
@@ -176,7 +178,23 @@ func (l Lang) auditValue(s string) []string {
 	if fs, ok := parseAuditFields(s); ok {
 		return l.auditFields(fs)
 	}
+	if rs, ok := l.auditReasons(s); ok {
+		return rs
+	}
 	return []string{s}
+}
+
+// auditReasons puts a list of refusal codes ("not_tested, locks_out_self") into words, or reports
+// false when a part is no known code.
+func (l Lang) auditReasons(s string) ([]string, bool) {
+	var out []string
+	for _, code := range strings.Split(s, ", ") {
+		if !HasText(reasonPrefix + code) {
+			return nil, false
+		}
+		out = append(out, l.T(reasonPrefix+code))
+	}
+	return out, true
 }
 
 func (l Lang) auditFields(fs []auditField) []string {

@@ -88,6 +88,13 @@ func TestAuditLineSaysWhatHappened(t *testing.T) {
 			r.Action, r.Target, r.Detail = "verification.send", "bo@example.se", "mail=4 expires=2026-12-01T15:31:34Z"
 		}), "Anna Andersson skickade en länk till bo@example.se för att verifiera e-postadressen", []string{"anna@example.se"},
 			nil, nil, []string{"E-postmeddelande nr: 4", "Giltig till: " + views.SV.Time(time.Date(2026, 12, 1, 15, 31, 34, 0, time.UTC))}},
+		{"a refused switch says why", views.EN, with(anna, func(r *views.AuditRowView) {
+			r.Action, r.Target, r.Detail = "policy.password_login.refused", "password", "not_tested, locks_out_self"
+		}), "Anna Andersson tried to switch password sign-in off, but it was not allowed", []string{"anna@example.se"}, nil, nil,
+			[]string{"the identity provider was not tested with its current settings", "the person would not have been able to sign in afterwards"}},
+		{"a wrong password in Swedish", views.SV, views.AuditRowView{Action: "login.failure", Actor: "bo@example.se",
+			Target: "bo@example.se", TargetName: "Bo Berg", Detail: "wrong password"},
+			"En inloggning som Bo Berg nekades", []string{"bo@example.se"}, nil, nil, []string{"fel lösenord"}},
 		{"sign-in with SSO says the method, not the detail", views.SV, with(anna, func(r *views.AuditRowView) {
 			r.Action, r.Target, r.Detail = "login.success", "anna@example.se", "method=sso"
 		}), "Anna Andersson loggade in med single sign-on", []string{"anna@example.se"}, nil, nil, nil},
