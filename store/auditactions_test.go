@@ -68,4 +68,14 @@ func TestAuditRowsNamePeople(t *testing.T) {
 	if r := got[store.ActionUserCreate]; r.ActorName != "" || r.TargetName == "" {
 		t.Errorf("user row by the host names %q, %q; want no actor name and the user's", r.ActorName, r.TargetName)
 	}
+	// The filter by actor finds a person by name as by address.
+	for who, want := range map[string]int{"andersson": 2, "ANNA@": 2, "user add": 2, "berg": 0} {
+		rows, _, err := st.ListAudit(ctx, store.AuditFilter{Actor: who})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) != want {
+			t.Errorf("filter by actor %q: %d rows, want %d", who, len(rows), want)
+		}
+	}
 }

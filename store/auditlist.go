@@ -32,7 +32,7 @@ type AuditFilter struct {
 	// audit page sets it for people who may see only their own area.
 	Areas  []string
 	Action string // exact action, e.g. "grant.add"
-	Actor  string // part of the actor's e-mail or label, any case
+	Actor  string // part of the actor's e-mail, label or present name, any case
 	From   time.Time
 	To     time.Time // exclusive
 	Offset int
@@ -54,7 +54,9 @@ func (f AuditFilter) where() (string, []any) {
 		conds, args = append(conds, "a.action = ?"), append(args, f.Action)
 	}
 	if a := strings.TrimSpace(f.Actor); a != "" {
-		conds, args = append(conds, "instr(portvakt_fold(a.actor), ?) > 0"), append(args, strings.ToLower(a))
+		a = strings.ToLower(a)
+		conds = append(conds, "(instr(portvakt_fold(a.actor), ?) > 0 OR instr(portvakt_fold(COALESCE(ua.name, ue.name, '')), ?) > 0)")
+		args = append(args, a, a)
 	}
 	if !f.From.IsZero() {
 		conds, args = append(conds, "a.at >= ?"), append(args, f.From.Unix())
