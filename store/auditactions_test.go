@@ -2,6 +2,11 @@ package store_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
 	"testing"
 
 	"portvakt/store"
@@ -76,6 +81,39 @@ func TestAuditRowsNamePeople(t *testing.T) {
 		}
 		if len(rows) != want {
 			t.Errorf("filter by actor %q: %d rows, want %d", who, len(rows), want)
+		}
+	}
+}
+
+// TestAuditActionsAreListed keeps the list complete: every action constant is in
+// AuditActionList, and no code writes an audit row with a literal action instead of a constant.
+func TestAuditActionsAreListed(t *testing.T) {
+	src, err := os.ReadFile("auditactions.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	consts := regexp.MustCompile(`(?m)^\s*Action\w+\s+AuditAction\s*=\s*"([^"]+)"`).FindAllStringSubmatch(string(src), -1)
+	if len(consts) != len(store.AuditActionList) {
+		t.Errorf("%d action constants, %d in AuditActionList", len(consts), len(store.AuditActionList))
+	}
+	for _, c := range consts {
+		if !slices.Contains(store.AuditActionList, store.AuditAction(c[1])) {
+			t.Errorf("action %s is not in AuditActionList", c[1])
+		}
+	}
+	literal := regexp.MustCompile(`(?:Action:\s*|action\s*:?=\s*|e\.Action,[^=]*=\s*)"[a-z_.]+"`)
+	files, _ := filepath.Glob("*.go")
+	more, _ := filepath.Glob("../handlers/*.go")
+	for _, f := range append(files, more...) {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range literal.FindAllString(string(b), -1) {
+			t.Errorf("%s writes the action %s as a literal: use a constant from AuditActionList", f, m)
 		}
 	}
 }
