@@ -1,9 +1,11 @@
 package handlers
 
 import (
+	"cmp"
 	"encoding/csv"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -84,7 +86,7 @@ func (s *Server) handleAudit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := views.AuditView{Action: q.action, Actor: q.actor, From: q.from, To: q.to, Actions: actions}
+	v := views.AuditView{Action: q.action, Actor: q.actor, From: q.from, To: q.to, Actions: auditOptions(lang(c), actions)}
 	status := http.StatusOK
 	if len(problems) == 0 {
 		rows, more, err := s.store.ListAudit(ctx, f)
@@ -92,8 +94,7 @@ func (s *Server) handleAudit(c echo.Context) error {
 			return err
 		}
 		for _, r := range rows {
-			v.Rows = append(v.Rows, views.AuditRowView{At: r.At, Actor: r.Actor, Action: r.Action, Target: r.Target,
-				ClientIP: r.ClientIP, RequestID: r.RequestID, Before: r.Before, After: r.After, Detail: r.Detail})
+			v.Rows = append(v.Rows, auditRowView(r))
 		}
 		vals := q.values()
 		v.CSVHref = paths.AuditCSV + "?" + vals.Encode()
@@ -119,6 +120,47 @@ func (s *Server) handleAudit(c echo.Context) error {
 	return render(c, status, views.AuditPage(p, v))
 }
 
+// auditActorKinds maps who did it, as the store tells, to the page's kinds.
+var auditActorKinds = map[store.ActorKind]views.AuditActorKind{
+	store.ActorPerson: views.AuditByPerson,
+	store.ActorSystem: views.AuditBySystem,
+	store.ActorHost:   views.AuditByHost,
+}
+
+func auditRowView(r store.AuditRow) views.AuditRowView {
+	return views.AuditRowView{At: r.At, ActorKind: auditActorKinds[r.Kind()], Actor: r.Actor, ActorName: r.ActorName,
+		Action: string(r.Action), Target: r.Target, TargetName: r.TargetName, ClientIP: r.ClientIP,
+		RequestID: r.RequestID, Before: r.Before, After: r.After, Detail: r.Detail}
+}
+
+// auditOptions names the actions in the log for the filter, in the order of store.AuditActionList
+// (by area); actions this version does not know follow under their codes.
+func auditOptions(l views.Lang, actions []string) []views.AuditOption {
+	rank := make(map[string]int, len(store.AuditActionList))
+	for i, a := range store.AuditActionList {
+		rank[string(a)] = i
+	}
+	slices.SortStableFunc(actions, func(a, b string) int {
+		ra, oka := rank[a]
+		rb, okb := rank[b]
+		switch {
+		case oka && okb:
+			return cmp.Compare(ra, rb)
+		case oka != okb:
+			if oka {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a, b)
+	})
+	out := make([]views.AuditOption, len(actions))
+	for i, a := range actions {
+		out[i] = views.AuditOption{Action: a, Label: l.AuditKind(a)}
+	}
+	return out
+}
+
 // handleAuditCSV streams every matching row as CSV, newest first.
 func (s *Server) handleAuditCSV(c echo.Context) error {
 	_, f, problems := s.readAuditFilter(c)
@@ -134,7 +176,7 @@ func (s *Server) handleAuditCSV(c echo.Context) error {
 	_ = writeCSVRow(w, "id", "time", "actor", "action", "target", "client_ip", "request_id", "before", "after", "detail")
 	err := s.store.EachAudit(c.Request().Context(), f, func(r store.AuditRow) error {
 		return writeCSVRow(w, strconv.FormatInt(r.ID, 10), r.At.UTC().Format(time.RFC3339), r.Actor,
-			r.Action, r.Target, r.ClientIP, r.RequestID, r.Before, r.After, r.Detail)
+			string(r.Action), r.Target, r.ClientIP, r.RequestID, r.Before, r.After, r.Detail)
 	})
 	w.Flush()
 	if err != nil {

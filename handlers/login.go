@@ -256,7 +256,7 @@ func (s *Server) auditSignInFailure(c echo.Context, method, email, reason string
 	if method == store.MethodPassword || a.UserID == 0 {
 		a.Label = email
 	}
-	return s.store.AppendAudit(c.Request().Context(), a, store.AuditEntry{Action: "login.failure", Target: email, Detail: reason + note})
+	return s.store.AppendAudit(c.Request().Context(), a, store.AuditEntry{Action: store.ActionLoginFailure, Target: email, Detail: reason + note})
 }
 
 // auditLimited records a sign-in refused by the rate limits. Only the first refusal per limited
@@ -290,7 +290,7 @@ func (s *Server) refuseLimited(c echo.Context, email string, wait time.Duration)
 // handleLogout ends the session and returns to the sign-in page.
 func (s *Server) handleLogout(c echo.Context) error {
 	if sess := currentSession(c); sess != nil {
-		if err := s.store.AppendAudit(c.Request().Context(), s.actor(c), store.AuditEntry{Action: "logout", Target: sess.User.Email}); err != nil {
+		if err := s.store.AppendAudit(c.Request().Context(), s.actor(c), store.AuditEntry{Action: store.ActionLogout, Target: sess.User.Email}); err != nil {
 			return err
 		}
 	}

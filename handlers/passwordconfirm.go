@@ -72,7 +72,7 @@ func (s *Server) handlePasswordConfirm(c echo.Context) error {
 	var refused *store.ConfirmError
 	if errors.As(err, &refused) {
 		if refused.Reason != store.ConfirmNoWindow && refused.Reason != store.ConfirmTooLate {
-			audit := store.AuditEntry{Action: "policy.password_login.confirm_refused", Target: "password", Detail: string(refused.Reason)}
+			audit := store.AuditEntry{Action: store.ActionPasswordLoginConfirmRefused, Target: "password", Detail: string(refused.Reason)}
 			if err := s.store.AppendAudit(c.Request().Context(), s.actor(c), audit); err != nil {
 				return err
 			}

@@ -190,7 +190,7 @@ func (s *Server) refusePasswordOff(c echo.Context, refused *store.PasswordOffErr
 	for i, r := range refused.Reasons {
 		rs[i] = string(r)
 	}
-	err := s.store.AppendAudit(c.Request().Context(), s.actor(c), store.AuditEntry{Action: "policy.password_login.refused",
+	err := s.store.AppendAudit(c.Request().Context(), s.actor(c), store.AuditEntry{Action: store.ActionPasswordLoginRefused,
 		Target: "password", Detail: strings.Join(rs, ", ")})
 	if err != nil {
 		return err

@@ -56,7 +56,7 @@ func (s *Store) SetAllowedDomains(ctx context.Context, a Actor, names []string) 
 			if _, err := tx.ExecContext(ctx, "INSERT INTO allowed_domains (name, added_by, added_at) VALUES (?, ?, ?)", n, by, s.now()); err != nil {
 				return fmt.Errorf("store: add allowed domain %q: %w", n, err)
 			}
-			if err := s.audit(ctx, tx, a, AuditEntry{Action: "allowed_domain.add", Target: n, After: n}); err != nil {
+			if err := s.audit(ctx, tx, a, AuditEntry{Action: ActionAllowedDomainAdd, Target: n, After: n}); err != nil {
 				return err
 			}
 			current = append(current, n)
@@ -69,7 +69,7 @@ func (s *Store) SetAllowedDomains(ctx context.Context, a Actor, names []string) 
 			if _, err := tx.ExecContext(ctx, "DELETE FROM allowed_domains WHERE name = ?", n); err != nil {
 				return fmt.Errorf("store: remove allowed domain %q: %w", n, err)
 			}
-			if err := s.audit(ctx, tx, a, AuditEntry{Action: "allowed_domain.remove", Target: n, Before: n}); err != nil {
+			if err := s.audit(ctx, tx, a, AuditEntry{Action: ActionAllowedDomainRemove, Target: n, Before: n}); err != nil {
 				return err
 			}
 			removed++

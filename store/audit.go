@@ -6,11 +6,11 @@ import (
 	"fmt"
 )
 
-// Actor is who makes a change, as the audit log records it: a signed-in person, or the host
-// ("cli", "system") when UserID is zero.
+// Actor is who makes a change, as the audit log records it: a signed-in person, or portvakt
+// itself ("system") or a host command ("portvakt user add") when UserID is zero.
 type Actor struct {
 	UserID    int64
-	Label     string // e-mail of the person, or "cli" / "system"
+	Label     string // e-mail of the person, "system", or the host command
 	ClientIP  string
 	RequestID string
 }
@@ -18,12 +18,9 @@ type Actor struct {
 // SystemActor is the actor for changes portvakt makes by itself (background checks).
 var SystemActor = Actor{Label: "system"}
 
-// CLIActor is the actor for changes made with the portvakt command on the host.
-var CLIActor = Actor{Label: "cli"}
-
 // AuditEntry is one row of the append-only audit log.
 type AuditEntry struct {
-	Action string // e.g. "user.create", "login.failure"
+	Action AuditAction
 	Target string // what the action was about, e.g. an e-mail or domain
 	Before string
 	After  string

@@ -13,13 +13,17 @@ type AuditRow struct {
 	At        time.Time
 	ActorID   int64
 	Actor     string
-	Action    string
+	Action    AuditAction
 	Target    string
 	ClientIP  string
 	RequestID string
 	Before    string
 	After     string
 	Detail    string
+	// ActorName and TargetName are the present names of the people the row's actor and target
+	// are, when they are people who still have an account; "" otherwise.
+	ActorName  string
+	TargetName string
 }
 
 // AuditFilter selects audit rows, newest first. Zero fields select everything.
@@ -28,7 +32,7 @@ type AuditFilter struct {
 	// audit page sets it for people who may see only their own area.
 	Areas  []string
 	Action string // exact action, e.g. "grant.add"
-	Actor  string // part of the actor's e-mail or label, any case
+	Actor  string // part of the actor's e-mail, label or present name, any case
 	From   time.Time
 	To     time.Time // exclusive
 	Offset int
@@ -41,22 +45,24 @@ func (f AuditFilter) where() (string, []any) {
 	if len(f.Areas) > 0 {
 		var or []string
 		for _, p := range f.Areas {
-			or = append(or, "substr(action, 1, ?) = ?")
+			or = append(or, "substr(a.action, 1, ?) = ?")
 			args = append(args, len(p), p)
 		}
 		conds = append(conds, "("+strings.Join(or, " OR ")+")")
 	}
 	if f.Action != "" {
-		conds, args = append(conds, "action = ?"), append(args, f.Action)
+		conds, args = append(conds, "a.action = ?"), append(args, f.Action)
 	}
 	if a := strings.TrimSpace(f.Actor); a != "" {
-		conds, args = append(conds, "instr(portvakt_fold(actor), ?) > 0"), append(args, strings.ToLower(a))
+		a = strings.ToLower(a)
+		conds = append(conds, "(instr(portvakt_fold(a.actor), ?) > 0 OR instr(portvakt_fold(COALESCE(ua.name, ue.name, '')), ?) > 0)")
+		args = append(args, a, a)
 	}
 	if !f.From.IsZero() {
-		conds, args = append(conds, "at >= ?"), append(args, f.From.Unix())
+		conds, args = append(conds, "a.at >= ?"), append(args, f.From.Unix())
 	}
 	if !f.To.IsZero() {
-		conds, args = append(conds, "at < ?"), append(args, f.To.Unix())
+		conds, args = append(conds, "a.at < ?"), append(args, f.To.Unix())
 	}
 	if len(conds) == 0 {
 		return "", nil
@@ -64,7 +70,31 @@ func (f AuditFilter) where() (string, []any) {
 	return " WHERE " + strings.Join(conds, " AND "), args
 }
 
-const auditColumns = `id, at, COALESCE(actor_id, 0), actor, action, target, client_ip, request_id, before, after, detail`
+// auditFrom reads the log with the present names of the people in it: the actor by id (or by
+// e-mail when the row has no id: the first administrator at setup, a typed address), the target by
+// e-mail for the actions whose target is a person.
+var auditFrom = ` FROM audit_log a
+	LEFT JOIN users ua ON ua.id = a.actor_id
+	LEFT JOIN users ue ON a.actor_id IS NULL AND ue.email = a.actor
+	LEFT JOIN users ut ON ut.email = a.target AND a.action IN (` + quoteActions(personTargets) + `)`
+
+const auditColumns = `a.id, a.at, COALESCE(a.actor_id, 0), a.actor, a.action, a.target, a.client_ip, a.request_id,
+	a.before, a.after, a.detail, COALESCE(ua.name, ue.name, ''), COALESCE(ut.name, '')`
+
+// personTargets are the actions whose target is a person's e-mail.
+var personTargets = []AuditAction{ActionLoginSuccess, ActionLoginFailure, ActionLogout, ActionSetupComplete,
+	ActionUserCreate, ActionUserUpdate, ActionUserPassword, ActionUserAdmin, ActionGrantAdd, ActionGrantRemove,
+	ActionLinkCreate, ActionLinkUpdate, ActionLinkRemove, ActionVerificationSend, ActionVerificationComplete,
+	ActionMailSent, ActionMailFailed}
+
+// quoteActions writes actions as an SQL list; they are constants of this package.
+func quoteActions(as []AuditAction) string {
+	q := make([]string, len(as))
+	for i, a := range as {
+		q[i] = "'" + strings.ReplaceAll(string(a), "'", "''") + "'"
+	}
+	return strings.Join(q, ", ")
+}
 
 // ListAudit returns one page of matching rows, newest first, and whether more follow. It does not
 // count all matches: the log only grows.
@@ -72,7 +102,7 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]AuditRow, bool,
 	limit := pageLimit(f.Limit)
 	where, args := f.where()
 	var out []AuditRow
-	err := s.eachAudit(ctx, "SELECT "+auditColumns+" FROM audit_log"+where+" ORDER BY id DESC LIMIT ? OFFSET ?",
+	err := s.eachAudit(ctx, "SELECT "+auditColumns+auditFrom+where+" ORDER BY a.id DESC LIMIT ? OFFSET ?",
 		append(args, limit+1, max(f.Offset, 0)), func(r AuditRow) error {
 			out = append(out, r)
 			return nil
@@ -90,7 +120,7 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]AuditRow, bool,
 // export streams with it.
 func (s *Store) EachAudit(ctx context.Context, f AuditFilter, fn func(AuditRow) error) error {
 	where, args := f.where()
-	return s.eachAudit(ctx, "SELECT "+auditColumns+" FROM audit_log"+where+" ORDER BY id DESC", args, fn)
+	return s.eachAudit(ctx, "SELECT "+auditColumns+auditFrom+where+" ORDER BY a.id DESC", args, fn)
 }
 
 func (s *Store) eachAudit(ctx context.Context, query string, args []any, fn func(AuditRow) error) error {
@@ -103,7 +133,7 @@ func (s *Store) eachAudit(ctx context.Context, query string, args []any, fn func
 		var r AuditRow
 		var at int64
 		if err := rows.Scan(&r.ID, &at, &r.ActorID, &r.Actor, &r.Action, &r.Target, &r.ClientIP,
-			&r.RequestID, &r.Before, &r.After, &r.Detail); err != nil {
+			&r.RequestID, &r.Before, &r.After, &r.Detail, &r.ActorName, &r.TargetName); err != nil {
 			return fmt.Errorf("store: read audit log: %w", err)
 		}
 		r.At = time.Unix(at, 0)
@@ -121,7 +151,7 @@ func (s *Store) eachAudit(ctx context.Context, query string, args []any, fn func
 // empty), for the filter's choices.
 func (s *Store) AuditActions(ctx context.Context, areas []string) ([]string, error) {
 	where, args := AuditFilter{Areas: areas}.where()
-	rows, err := s.read.QueryContext(ctx, "SELECT DISTINCT action FROM audit_log"+where+" ORDER BY action", args...)
+	rows, err := s.read.QueryContext(ctx, "SELECT DISTINCT a.action FROM audit_log a"+where+" ORDER BY a.action", args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: audit actions: %w", err)
 	}

@@ -61,15 +61,15 @@ func (s *Store) RecordDomainCheck(ctx context.Context, a Actor, id int64, c Doma
 // auditCheck writes the audit row for a check: always for a check somebody
 // asked for, and for the periodic re-check only when the status changed.
 func (s *Store) auditCheck(ctx context.Context, tx *sql.Tx, a Actor, before, after Domain, c DomainCheck) error {
-	action := "domain.verify"
+	action := ActionDomainVerify
 	if c.Background {
 		switch {
 		case before.Status == after.Status:
 			return nil
 		case after.Status == DomainNeedsAttention:
-			action = "domain.record_lost"
+			action = ActionDomainRecordLost
 		case before.Status == DomainNeedsAttention:
-			action = "domain.record_restored"
+			action = ActionDomainRecordRestored
 		}
 	}
 	return s.audit(ctx, tx, a, AuditEntry{
@@ -93,7 +93,7 @@ func (s *Store) RemoveDomain(ctx context.Context, a Actor, id int64) (Domain, er
 		if _, err := tx.ExecContext(ctx, "DELETE FROM domains WHERE id = ?", id); err != nil {
 			return fmt.Errorf("store: remove domain %q: %w", d.Name, err)
 		}
-		return s.audit(ctx, tx, a, AuditEntry{Action: "domain.remove", Target: d.Name, Before: string(d.Status)})
+		return s.audit(ctx, tx, a, AuditEntry{Action: ActionDomainRemove, Target: d.Name, Before: string(d.Status)})
 	})
 	return d, err
 }

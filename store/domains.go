@@ -122,7 +122,7 @@ func (s *Store) AddDomain(ctx context.Context, a Actor, name, token string) (Dom
 		if d, err = domainByID(ctx, tx, id); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, a, AuditEntry{Action: "domain.add", Target: name, After: string(DomainPending)})
+		return s.audit(ctx, tx, a, AuditEntry{Action: ActionDomainAdd, Target: name, After: string(DomainPending)})
 	})
 	return d, err
 }

@@ -114,7 +114,7 @@ func (s *Store) grant(ctx context.Context, tx *sql.Tx, a Actor, userID int64) er
 		VALUES (?, ?, ?)`, userID, by, s.now()); err != nil {
 		return fmt.Errorf("store: grant user %d: %w", userID, err)
 	}
-	return s.audit(ctx, tx, a, AuditEntry{Action: "grant.add", Target: email, Before: "no access", After: "access"})
+	return s.audit(ctx, tx, a, AuditEntry{Action: ActionGrantAdd, Target: email, Before: "no access", After: "access"})
 }
 
 func (s *Store) revoke(ctx context.Context, tx *sql.Tx, a Actor, userID int64) error {
@@ -125,5 +125,5 @@ func (s *Store) revoke(ctx context.Context, tx *sql.Tx, a Actor, userID int64) e
 	if _, err := tx.ExecContext(ctx, "DELETE FROM auth_settings_grants WHERE user_id = ?", userID); err != nil {
 		return fmt.Errorf("store: revoke user %d: %w", userID, err)
 	}
-	return s.audit(ctx, tx, a, AuditEntry{Action: "grant.remove", Target: email, Before: "access", After: "no access"})
+	return s.audit(ctx, tx, a, AuditEntry{Action: ActionGrantRemove, Target: email, Before: "access", After: "no access"})
 }

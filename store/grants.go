@@ -26,7 +26,7 @@ func (s *Store) GrantAuthSettings(ctx context.Context, a Actor, userID int64) er
 		if n, _ := res.RowsAffected(); n == 0 {
 			return nil
 		}
-		return s.audit(ctx, tx, a, AuditEntry{Action: "grant.add", Target: email, Before: "no access", After: "access"})
+		return s.audit(ctx, tx, a, AuditEntry{Action: ActionGrantAdd, Target: email, Before: "no access", After: "access"})
 	})
 }
 

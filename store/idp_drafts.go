@@ -147,7 +147,7 @@ func (s *Store) SaveIdPDraft(ctx context.Context, a Actor, idpID int64, in IdPIn
 			return fmt.Errorf("store: save draft of identity provider %d: %w", idpID, err)
 		}
 		staged = true
-		e := AuditEntry{Action: "idp.draft.save", Target: live.Name, Before: describeSettings(liveSettings(live)), After: describeSettings(d)}
+		e := AuditEntry{Action: ActionIdPDraftSave, Target: live.Name, Before: describeSettings(liveSettings(live)), After: describeSettings(d)}
 		if in.SecretEnc != nil {
 			e.Detail = "new client secret in the draft"
 		}
@@ -176,7 +176,7 @@ func (s *Store) discardDraft(ctx context.Context, tx *sql.Tx, a Actor, name stri
 	if _, err := tx.ExecContext(ctx, "DELETE FROM identity_provider_drafts WHERE idp_id = ?", d.IdPID); err != nil {
 		return fmt.Errorf("store: discard draft of identity provider %d: %w", d.IdPID, err)
 	}
-	return s.audit(ctx, tx, a, AuditEntry{Action: "idp.draft.discard", Target: name, Before: describeSettings(d)})
+	return s.audit(ctx, tx, a, AuditEntry{Action: ActionIdPDraftDiscard, Target: name, Before: describeSettings(d)})
 }
 
 func notFound(err error) error {
@@ -197,9 +197,9 @@ func (s *Store) SaveIdPDraftTest(ctx context.Context, a Actor, id int64, passed 
 		if _, err := tx.ExecContext(ctx, "UPDATE identity_providers SET last_test = ? WHERE id = ?", resultJSON, id); err != nil {
 			return fmt.Errorf("store: test of identity provider %d: %w", id, err)
 		}
-		action := "idp.draft.test.failure"
+		action := ActionIdPDraftTestFailure
 		if passed {
-			action = "idp.draft.test.success"
+			action = ActionIdPDraftTestSuccess
 		}
 		return s.audit(ctx, tx, a, AuditEntry{Action: action, Target: name, Detail: detail})
 	})

@@ -72,7 +72,7 @@ func (s *Store) ApplyIdPDraft(ctx context.Context, a Actor, idpID, revision int6
 		if err := s.stillAWayIn(ctx, tx, a.UserID, before.Affected); err != nil {
 			return err
 		}
-		e := AuditEntry{Action: "idp.draft.apply", Target: live.Name, Before: describeSettings(out.Before), After: describeSettings(d),
+		e := AuditEntry{Action: ActionIdPDraftApply, Target: live.Name, Before: describeSettings(out.Before), After: describeSettings(d),
 			Detail: "tested with the draft"}
 		if !bytes.Equal(d.SecretEnc, live.SecretEnc) {
 			e.Detail = addDetail(e.Detail, "client secret replaced")
@@ -176,7 +176,7 @@ func (s *Store) relink(ctx context.Context, tx *sql.Tx, a Actor, live IdP, issue
 	if err != nil {
 		return fmt.Errorf("store: link user %d: %w", a.UserID, err)
 	}
-	return s.audit(ctx, tx, a, AuditEntry{Action: "link.update", Target: a.Label,
+	return s.audit(ctx, tx, a, AuditEntry{Action: ActionLinkUpdate, Target: a.Label,
 		Before: fmt.Sprintf("issuer=%q subject=%q", live.Issuer, oldSubject), After: fmt.Sprintf("issuer=%q subject=%q", issuer, subject),
 		Detail: "moved with the provider's new issuer, after a test sign-in with it"})
 }

@@ -29,7 +29,7 @@ func (s *Store) CreateIdP(ctx context.Context, a Actor, in IdPInput) (int64, err
 		if err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, a, AuditEntry{Action: "idp.create", Target: in.Name,
+		return s.audit(ctx, tx, a, AuditEntry{Action: ActionIdPCreate, Target: in.Name,
 			After: describeIdP(in, domains)})
 	})
 	return id, err
@@ -80,7 +80,7 @@ func (s *Store) UpdateIdP(ctx context.Context, a Actor, id int64, in IdPInput) e
 			return err
 		}
 		oldIn := IdPInput{Name: old.Name, Issuer: old.Issuer, ClientID: old.ClientID, Scopes: old.Scopes, Enabled: old.Enabled}
-		e := AuditEntry{Action: "idp.update", Target: in.Name, Before: describeIdP(oldIn, oldDomains), After: describeIdP(in, domains)}
+		e := AuditEntry{Action: ActionIdPUpdate, Target: in.Name, Before: describeIdP(oldIn, oldDomains), After: describeIdP(in, domains)}
 		if secretChanged {
 			e.Detail = "client secret replaced"
 		}
@@ -177,15 +177,15 @@ func (s *Store) SaveIdPTest(ctx context.Context, a Actor, id, revision int64, pa
 		if _, err := tx.ExecContext(ctx, "UPDATE identity_providers SET last_test = ? WHERE id = ?", resultJSON, id); err != nil {
 			return fmt.Errorf("store: test of identity provider %d: %w", id, err)
 		}
-		e := AuditEntry{Action: "idp.test.failure", Target: name, Detail: detail}
+		e := AuditEntry{Action: ActionIdPTestFailure, Target: name, Detail: detail}
 		if passed && revision == current && a.UserID != 0 {
 			_, err := tx.ExecContext(ctx, "UPDATE identity_providers SET tested_at = ?, tested_by = ? WHERE id = ?", s.now(), a.UserID, id)
 			if err != nil {
 				return fmt.Errorf("store: mark identity provider %d tested: %w", id, err)
 			}
-			e.Action, e.After = "idp.test.success", "tested"
+			e.Action, e.After = ActionIdPTestSuccess, "tested"
 		} else if passed {
-			e.Action, e.Detail = "idp.test.success", strings.TrimPrefix(detail+"; configuration changed during the test, not marked tested", "; ")
+			e.Action, e.Detail = ActionIdPTestSuccess, strings.TrimPrefix(detail+"; configuration changed during the test, not marked tested", "; ")
 		}
 		return s.audit(ctx, tx, a, e)
 	})
@@ -227,6 +227,6 @@ func (s *Store) DeleteIdP(ctx context.Context, a Actor, id int64) error {
 			return err
 		}
 		before := describeIdP(IdPInput{Name: old.Name, Issuer: old.Issuer, ClientID: old.ClientID, Scopes: old.Scopes, Enabled: old.Enabled}, domains)
-		return s.audit(ctx, tx, a, AuditEntry{Action: "idp.remove", Target: old.Name, Before: before, Detail: ended})
+		return s.audit(ctx, tx, a, AuditEntry{Action: ActionIdPRemove, Target: old.Name, Before: before, Detail: ended})
 	})
 }

@@ -69,7 +69,7 @@ func (s *Store) CreateLink(ctx context.Context, a Actor, l Link) error {
 		if err != nil {
 			return fmt.Errorf("store: link user %d: %w", l.UserID, err)
 		}
-		return s.audit(ctx, tx, a, AuditEntry{Action: "link.create", Target: email,
+		return s.audit(ctx, tx, a, AuditEntry{Action: ActionLinkCreate, Target: email,
 			After: fmt.Sprintf("issuer=%q subject=%q", l.Issuer, l.Subject)})
 	})
 }
@@ -106,7 +106,7 @@ func (s *Store) RemoveLink(ctx context.Context, a Actor, userID int64) error {
 		if err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, a, AuditEntry{Action: "link.remove", Target: email,
+		return s.audit(ctx, tx, a, AuditEntry{Action: ActionLinkRemove, Target: email,
 			Before: fmt.Sprintf("issuer=%q subject=%q", issuer, subject), After: "no link", Detail: ended})
 	})
 }

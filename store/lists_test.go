@@ -174,8 +174,8 @@ func TestListAuditFilters(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
 	st.Now = func() time.Time { return now }
-	write := func(label, action string) {
-		if err := st.AppendAudit(ctx, store.Actor{Label: label}, store.AuditEntry{Action: action, Target: label + "/" + action}); err != nil {
+	write := func(label string, action store.AuditAction) {
+		if err := st.AppendAudit(ctx, store.Actor{Label: label}, store.AuditEntry{Action: action, Target: label + "/" + string(action)}); err != nil {
 			t.Fatal(err)
 		}
 		now = now.Add(24 * time.Hour)
@@ -208,7 +208,7 @@ func TestListAuditFilters(t *testing.T) {
 			}
 			var got []string
 			for _, r := range rows {
-				got = append(got, r.Action)
+				got = append(got, string(r.Action))
 			}
 			if !slices.Equal(got, tt.want) || more != tt.wantMore {
 				t.Errorf("got %v more=%v, want %v more=%v", got, more, tt.want, tt.wantMore)

@@ -166,12 +166,12 @@ func (s *Store) FinishMail(ctx context.Context, a Actor, id int64, sendErr strin
 			if err != nil {
 				return fmt.Errorf("store: finish mail %d: %w", id, err)
 			}
-			return s.audit(ctx, tx, a, AuditEntry{Action: "mail.sent", Target: to, Detail: fmt.Sprintf("mail=%d", id)})
+			return s.audit(ctx, tx, a, AuditEntry{Action: ActionMailSent, Target: to, Detail: fmt.Sprintf("mail=%d", id)})
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE outbox SET status = ?, last_error = ? WHERE id = ?", MailFailed, sendErr, id); err != nil {
 			return fmt.Errorf("store: finish mail %d: %w", id, err)
 		}
-		return s.audit(ctx, tx, a, AuditEntry{Action: "mail.failed", Target: to, Detail: fmt.Sprintf("mail=%d error=%s", id, sendErr)})
+		return s.audit(ctx, tx, a, AuditEntry{Action: ActionMailFailed, Target: to, Detail: fmt.Sprintf("mail=%d error=%s", id, sendErr)})
 	})
 }
 

@@ -182,7 +182,7 @@ func (s *Store) revertIfDue(ctx context.Context, tx *sql.Tx) (bool, error) {
 		return false, err
 	}
 	detail := "not confirmed within " + windowText(time.Duration(secs)*time.Second)
-	return true, s.audit(ctx, tx, SystemActor, AuditEntry{Action: "policy.password_login", Target: "password", Before: onOff(was), After: "on", Detail: detail})
+	return true, s.audit(ctx, tx, SystemActor, AuditEntry{Action: ActionPasswordLogin, Target: "password", Before: onOff(was), After: "on", Detail: detail})
 }
 
 // ConfirmPasswordOff ends the confirmation window, keeping password sign-in off. The session of
@@ -237,7 +237,7 @@ func (s *Store) ConfirmPasswordOff(ctx context.Context, a Actor, sessionToken st
 		}
 		detail := fmt.Sprintf("confirmed from an SSO sign-in at %s, %d seconds before the deadline",
 			time.Unix(created, 0).UTC().Format(time.RFC3339), deadline-s.now())
-		return s.audit(ctx, tx, a, AuditEntry{Action: "policy.password_login.confirmed", Target: "password", Before: "unconfirmed", After: "confirmed", Detail: detail})
+		return s.audit(ctx, tx, a, AuditEntry{Action: ActionPasswordLoginConfirmed, Target: "password", Before: "unconfirmed", After: "confirmed", Detail: detail})
 	})
 	if err != nil {
 		return err

@@ -184,7 +184,7 @@ func (s *Store) DisablePasswordLogin(ctx context.Context, a Actor, g PasswordOff
 		detail := fmt.Sprintf("confirmed with %s; served by %s; %d password sessions ended; %d of %d people without a way to sign in; back on at %s unless confirmed from a new SSO sign-in",
 			strings.ToLower(strings.TrimSpace(g.ConfirmDomain)), strings.Join(st.Providers, ", "), ended, len(st.Affected), st.Users,
 			deadline.UTC().Format(time.RFC3339))
-		return s.audit(ctx, tx, a, AuditEntry{Action: "policy.password_login", Target: "password", Before: "on", After: "off", Detail: detail})
+		return s.audit(ctx, tx, a, AuditEntry{Action: ActionPasswordLogin, Target: "password", Before: "on", After: "off", Detail: detail})
 	})
 	return ended, err
 }

@@ -74,7 +74,7 @@ func (s *Store) EnablePasswordLogin(ctx context.Context, a Actor) (was bool, err
 		if err != nil {
 			return err
 		}
-		e := AuditEntry{Action: "policy.password_login", Target: "password", Before: onOff(was), After: "on"}
+		e := AuditEntry{Action: ActionPasswordLogin, Target: "password", Before: onOff(was), After: "on"}
 		if cleared {
 			e.Detail = "switched on before the confirmation window ended; the window is cleared"
 		}

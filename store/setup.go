@@ -71,7 +71,7 @@ func (s *Store) CompleteSetup(ctx context.Context, a Actor, token string, nu New
 		if u, err = s.createUser(ctx, tx, a, nu); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, a, AuditEntry{Action: "setup.complete", Target: nu.Email})
+		return s.audit(ctx, tx, a, AuditEntry{Action: ActionSetupComplete, Target: nu.Email})
 	})
 	return u, err
 }

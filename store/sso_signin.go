@@ -267,6 +267,6 @@ func (s *Store) insertLink(ctx context.Context, tx *sql.Tx, a Actor, u User, id 
 	if err != nil {
 		return fmt.Errorf("link user %d: %w", u.ID, err)
 	}
-	return s.audit(ctx, tx, a, AuditEntry{Action: "link.create", Target: u.Email,
+	return s.audit(ctx, tx, a, AuditEntry{Action: ActionLinkCreate, Target: u.Email,
 		After: fmt.Sprintf("issuer=%q subject=%q", id.Issuer, id.Subject)})
 }

@@ -86,7 +86,7 @@ func (s *Store) writeUserUpdate(ctx context.Context, tx *sql.Tx, a Actor, before
 		return nil
 	}
 	return s.audit(ctx, tx, a, AuditEntry{
-		Action: "user.update", Target: upd.Email,
+		Action: ActionUserUpdate, Target: upd.Email,
 		Before: fmt.Sprintf("name=%q email=%q lang=%q verified=%t", before.Name, before.Email, before.Lang, before.EmailVerified),
 		After:  fmt.Sprintf("name=%q email=%q lang=%q verified=%t", upd.Name, upd.Email, upd.Lang, verified),
 	})
@@ -128,7 +128,7 @@ func (s *Store) SetAdmin(ctx context.Context, a Actor, id int64, admin bool) err
 		if err := s.keepPrivilegedWaysIn(ctx, tx, before, off); err != nil {
 			return fmt.Errorf("store: make %s administrator: %w", email, err)
 		}
-		return s.audit(ctx, tx, a, AuditEntry{Action: "user.admin", Target: email,
+		return s.audit(ctx, tx, a, AuditEntry{Action: ActionUserAdmin, Target: email,
 			Before: fmt.Sprintf("admin=%t", was), After: fmt.Sprintf("admin=%t", admin)})
 	})
 }

@@ -79,7 +79,7 @@ func (s *Store) createUser(ctx context.Context, tx *sql.Tx, a Actor, nu NewUser)
 		return User{}, fmt.Errorf("store: create user %q: %w", nu.Email, err)
 	}
 	after := fmt.Sprintf("name=%q admin=%t verified=%t password=%t", nu.Name, nu.Admin, nu.EmailVerified, nu.PasswordHash != "")
-	if err := s.audit(ctx, tx, a, AuditEntry{Action: "user.create", Target: nu.Email, After: after}); err != nil {
+	if err := s.audit(ctx, tx, a, AuditEntry{Action: ActionUserCreate, Target: nu.Email, After: after}); err != nil {
 		return User{}, err
 	}
 	return scanUser(tx.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users WHERE id = ?", id))
@@ -136,7 +136,7 @@ func (s *Store) SetPasswordHash(ctx context.Context, a Actor, userID int64, hash
 		if _, err := tx.ExecContext(ctx, "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", hash, s.now(), userID); err != nil {
 			return fmt.Errorf("store: set password of user %d: %w", userID, err)
 		}
-		return s.audit(ctx, tx, a, AuditEntry{Action: "user.password", Target: email})
+		return s.audit(ctx, tx, a, AuditEntry{Action: ActionUserPassword, Target: email})
 	})
 }
 
@@ -152,7 +152,7 @@ func (s *Store) recordLogin(ctx context.Context, tx *sql.Tx, a Actor, userID int
 	if _, err := tx.ExecContext(ctx, "UPDATE users SET last_login_at = ? WHERE id = ?", s.now(), userID); err != nil {
 		return fmt.Errorf("store: record login of user %d: %w", userID, err)
 	}
-	return s.audit(ctx, tx, a, AuditEntry{Action: "login.success", Target: a.Label, Detail: "method=" + method})
+	return s.audit(ctx, tx, a, AuditEntry{Action: ActionLoginSuccess, Target: a.Label, Detail: "method=" + method})
 }
 
 // HasAdmin reports whether at least one administrator exists.

@@ -47,7 +47,7 @@ func (s *Store) addVerification(ctx context.Context, tx *sql.Tx, a Actor, userID
 		return 0, err
 	}
 	detail := fmt.Sprintf("mail=%d expires=%s", id, time.Unix(now, 0).Add(VerificationTTL).UTC().Format(time.RFC3339))
-	return id, s.audit(ctx, tx, a, AuditEntry{Action: "verification.send", Target: vm.Mail.To, Detail: detail})
+	return id, s.audit(ctx, tx, a, AuditEntry{Action: ActionVerificationSend, Target: vm.Mail.To, Detail: detail})
 }
 
 // ResendVerification voids the user's earlier links and sends a new one to the user's current
@@ -124,7 +124,7 @@ func (s *Store) CompleteVerification(ctx context.Context, a Actor, token string)
 			return fmt.Errorf("store: verify e-mail of user %d: %w", v.UserID, err)
 		}
 		a.UserID, a.Label = v.UserID, v.Email
-		return s.audit(ctx, tx, a, AuditEntry{Action: "verification.complete", Target: v.Email, Before: "unverified", After: "verified"})
+		return s.audit(ctx, tx, a, AuditEntry{Action: ActionVerificationComplete, Target: v.Email, Before: "unverified", After: "verified"})
 	})
 	return v, err
 }

@@ -146,14 +146,17 @@ func shootTheRest(t *testing.T, b *browser, pv *instance, userPage string) {
 	b.axe()
 	b.shot("outbox-sv")
 	b.open(pv.URL + "/audit")
-	if got := b.text("[data-testid=audit-row] code"); got != "link.remove" {
-		t.Fatalf("newest audit row = %q, want link.remove", got)
+	if got, want := b.text("[data-testid=audit-row] [data-testid=audit-sentence]"), "Anna Andersson tog bort kopplingen mellan Bo Berg och identitetsleverantören"; got != want {
+		t.Fatalf("newest audit row = %q, want %q", got, want)
 	}
 	b.axe()
 	b.shot("audit-sv")
 
 	// The same pages in English.
 	b.click("[data-testid=lang-switch]")
+	if got, want := b.text("[data-testid=audit-row] [data-testid=audit-sentence]"), "Anna Andersson removed the link between Bo Berg and the identity provider"; got != want {
+		t.Fatalf("newest audit row in English = %q, want %q", got, want)
+	}
 	b.axe()
 	b.shot("audit-en")
 	for _, page := range []struct{ path, name string }{

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"portvakt/store"
 	"portvakt/store/storetest"
 )
 
@@ -62,8 +63,12 @@ func TestUserAddAndGrant(t *testing.T) {
 	if err != nil || !u.IsAdmin || !u.EmailVerified || !u.HasPassword {
 		t.Fatalf("user = %+v, %v", u, err)
 	}
-	if rows := storetest.AuditRows(t, st, "grant.add"); len(rows) != 1 {
-		t.Errorf("grant audit rows = %v, want one", rows)
+	// Host changes name the command that made them, and read as such.
+	if rows := storetest.AuditRows(t, st, "user.create"); len(rows) != 1 || rows[0].Actor != "portvakt user add" || rows[0].Kind() != store.ActorHost {
+		t.Errorf("user audit rows = %+v, want one by portvakt user add", rows)
+	}
+	if rows := storetest.AuditRows(t, st, "grant.add"); len(rows) != 1 || rows[0].Actor != "portvakt user grant" || rows[0].Kind() != store.ActorHost {
+		t.Errorf("grant audit rows = %+v, want one by portvakt user grant", rows)
 	}
 }
 
@@ -145,8 +150,8 @@ func TestRecoverPasswordLoginWhileServing(t *testing.T) {
 		t.Fatal("password sign-in still off")
 	}
 	rows := storetest.AuditRows(t, st, "policy.password_login")
-	if len(rows) != 1 || rows[0].Actor != "cli" || rows[0].Before != "off" || rows[0].After != "on" {
-		t.Errorf("audit rows %+v, want the recovery by the cli, off -> on", rows)
+	if len(rows) != 1 || rows[0].Actor != "portvakt recover password-login" || rows[0].Before != "off" || rows[0].After != "on" {
+		t.Errorf("audit rows %+v, want the recovery by portvakt recover password-login, off -> on", rows)
 	}
 	if out, _ := runCLI(t, "", "recover", "password-login", "--data", pv.Data); !strings.Contains(out, "already ON") {
 		t.Errorf("second recover said %q", out)

@@ -28,7 +28,7 @@ func recoverCommand(ctx context.Context, args []string, getenv func(string) stri
 		return err
 	}
 	defer st.Close()
-	was, err := st.EnablePasswordLogin(ctx, store.CLIActor)
+	was, err := st.EnablePasswordLogin(ctx, store.HostActor("portvakt recover password-login"))
 	if err != nil {
 		return err
 	}

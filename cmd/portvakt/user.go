@@ -67,7 +67,7 @@ func userAdd(ctx context.Context, args []string, getenv func(string) string, std
 			return errors.New("password sign-in is off, so no new passwords are made; add the user without --password-stdin")
 		}
 	}
-	u, err := st.CreateUser(ctx, store.CLIActor, nu)
+	u, err := st.CreateUser(ctx, store.HostActor("portvakt user add"), nu)
 	if errors.Is(err, store.ErrConflict) {
 		return fmt.Errorf("a user with e-mail %s already exists", email)
 	}
@@ -127,7 +127,7 @@ func userGrant(ctx context.Context, args []string, getenv func(string) string, s
 	if err != nil {
 		return err
 	}
-	if err := st.GrantAuthSettings(ctx, store.CLIActor, u.ID); err != nil {
+	if err := st.GrantAuthSettings(ctx, store.HostActor("portvakt user grant"), u.ID); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "%s <%s> now has access to Authentication Settings\n", u.Name, u.Email)

@@ -30,7 +30,7 @@ func MustUser(tb testing.TB, st *store.Store, nu store.NewUser) store.User {
 	if nu.Name == "" {
 		nu.Name = nu.Email
 	}
-	u, err := st.CreateUser(context.Background(), store.CLIActor, nu)
+	u, err := st.CreateUser(context.Background(), store.HostActor("portvakt user add"), nu)
 	if err != nil {
 		tb.Fatalf("create user %s: %v", nu.Email, err)
 	}
@@ -105,7 +105,7 @@ func AuditActions(tb testing.TB, st *store.Store, target string) []string {
 	var out []string
 	err := st.EachAudit(context.Background(), store.AuditFilter{}, func(r store.AuditRow) error {
 		if r.Target == target {
-			out = append(out, r.Action)
+			out = append(out, string(r.Action))
 		}
 		return nil
 	})
