@@ -44,28 +44,3 @@ func (s *Server) handleProfile(c echo.Context) error {
 	p := s.page(c, "profile.title", "profile", crumb(c, "nav.start", "/"), crumb(c, "nav.profile", "/profile"))
 	return render(c, http.StatusOK, views.ProfilePage(p, v))
 }
-
-// handleAuthSettings is the overview of Authentication Settings: the steps of the move to SSO.
-func (s *Server) handleAuthSettings(c echo.Context) error {
-	ctx := c.Request().Context()
-	st, err := s.store.AuthSettingsStatus(ctx)
-	if err != nil {
-		return err
-	}
-	sso, err := s.ssoProgress(ctx)
-	if err != nil {
-		return err
-	}
-	v := views.AuthSettingsView{
-		PasswordOn:      st.PasswordOn,
-		VerifiedDomains: st.VerifiedDomains,
-		Steps: []views.Step{
-			{TitleKey: "authsettings.step.domain", BodyKey: "authsettings.step.domain.about", Done: st.VerifiedDomains > 0, Href: "/auth-settings/domains"},
-			{TitleKey: "authsettings.step.idp", BodyKey: "authsettings.step.idp.about", Href: "/auth-settings/sso", Done: sso.serving},
-			{TitleKey: "authsettings.step.test", BodyKey: "authsettings.step.test.about", Href: "/auth-settings/sso", Done: sso.tested},
-			{TitleKey: "authsettings.step.policy", BodyKey: "authsettings.step.policy.about", Href: "/auth-settings/policies", Done: !st.PasswordOn},
-		},
-	}
-	p := s.page(c, "authsettings.title", "authsettings", crumb(c, "nav.authsettings", ""))
-	return render(c, http.StatusOK, views.AuthSettingsPage(p, v))
-}

@@ -12,7 +12,7 @@ CREATE TABLE signin_daily (
     idp_id INTEGER NOT NULL DEFAULT 0,
     count  INTEGER NOT NULL,
     PRIMARY KEY (day, method, idp_id)
-) WITHOUT ROWID;
+);
 
 -- Each person's latest sign-in per method, for "signed in with a password in the last 30 days".
 ALTER TABLE users ADD COLUMN last_password_login_at INTEGER;

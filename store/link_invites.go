@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -22,6 +24,7 @@ type InviteTarget struct {
 	Name       string
 	Lang       string // "sv", "en", or "" for the instance default
 	Privileged bool   // links from their profile, not by signing in
+	Provider   string // the name of the tested provider serving the e-mail's domain
 }
 
 // SentInvite is one invitation that went out.
@@ -129,6 +132,10 @@ func (s *Store) inviteCandidates(ctx context.Context, q rowQuerier) (due []Invit
 		case last > since:
 			waiting++
 		default:
+			domain := t.Email[strings.LastIndex(t.Email, "@")+1:]
+			if i := slices.IndexFunc(tested, func(d servedDomain) bool { return d.domain == domain }); i >= 0 {
+				t.Provider = tested[i].name
+			}
 			due = append(due, t)
 		}
 	}
