@@ -33,8 +33,12 @@ func (s *Server) handleUsers(c echo.Context) error {
 	v := views.UsersView{Query: q, Show: string(show), Total: total, Page: page, PerPage: usersPerPage,
 		ExportHref: usersExportHref(show, q)}
 	for _, g := range store.UserShows {
+		name := string(g)
+		if g == store.ShowAll {
+			name = "all"
+		}
 		v.Filters = append(v.Filters, views.UserFilterLink{Key: userShowKey(g), Count: counts[g],
-			Href: usersHref(g, q), Current: g == show, Group: string(g)})
+			Href: usersHref(g, q), Current: g == show, Group: name})
 	}
 	for _, it := range items {
 		v.Users = append(v.Users, userRow(it))
