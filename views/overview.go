@@ -84,20 +84,19 @@ type ChartSeries struct {
 	Total  int
 }
 
-// The plot area of the chart, in SVG user units.
+// The chart's geometry, in SVG user units.
 const (
-	chartW, chartH           = 720, 260
-	chartLeft, chartRight    = 44, 12
-	chartTop, chartBottom    = 14, 30
-	chartPlotW, chartPlotH   = chartW - chartLeft - chartRight, chartH - chartTop - chartBottom
-	chartViewBox             = "0 0 720 260"
-	chartLegendLineW         = 36
-	chartAxisLabelY          = chartH - 8
-	chartYAxisLabelX         = chartLeft - 6
-	chartPlotRight           = chartLeft + chartPlotW
-	chartPlotBottom          = chartTop + chartPlotH
-	chartLegendViewBox       = "0 0 36 12"
-	chartLegendLineYPosition = 6
+	chartW, chartH         = 640, 280
+	chartLeft, chartRight  = 48, 14
+	chartTop, chartBottom  = 16, 36
+	chartPlotW, chartPlotH = chartW - chartLeft - chartRight, chartH - chartTop - chartBottom
+	chartPlotRight         = chartLeft + chartPlotW
+	chartPlotBottom        = chartTop + chartPlotH
+	chartViewBox           = "0 0 640 280"
+	chartAxisLabelY        = chartH - 10
+	chartYAxisLabelX       = chartLeft - 8
+	chartLegendLineW       = 36
+	chartLegendViewBox     = "0 0 36 12"
 )
 
 // seriesStyle draws one series so that it stays apart from the others in greyscale and for

@@ -49,7 +49,7 @@ func TestBrowserOverview(t *testing.T) {
 	overviewStage(t, b, pv, "4-tested", "access", "domain", "idp", "test")
 
 	// The invitation: Cecilia is on exempel.se and not linked (Anna linked herself in the test).
-	if got := b.text("[data-testid=invite-due]"); !strings.Contains(got, "1 personer") {
+	if got := b.text("[data-testid=invite-due]"); !strings.Contains(got, "Kan bjudas in nu: 1") {
 		t.Fatalf("invitation section says %q", got)
 	}
 	b.click("[data-testid=invite-send]")
