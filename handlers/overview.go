@@ -37,7 +37,7 @@ func (s *Server) handleAuthSettings(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	counts, err := s.store.CountUsers(ctx, "")
+	ov, err := s.store.ReadOverview(ctx)
 	if err != nil {
 		return err
 	}
@@ -45,7 +45,7 @@ func (s *Server) handleAuthSettings(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	inv, err := s.store.LinkInvites(ctx)
+	history, err := s.store.ReadInviteHistory(ctx)
 	if err != nil {
 		return err
 	}
@@ -63,10 +63,10 @@ func (s *Server) handleAuthSettings(c echo.Context) error {
 	v := views.AuthSettingsView{
 		PasswordOn:      st.PasswordOn,
 		VerifiedDomains: st.VerifiedDomains,
-		Steps:           checklist(l, admin, st, serving, tested, counts),
-		Numbers:         readinessNumbers(admin, counts),
+		Steps:           checklist(l, admin, st, serving, tested, ov.Counts),
+		Numbers:         readinessNumbers(admin, ov.Counts),
 		Chart:           signInChart(l, signIns),
-		Invite:          inviteView(admin, tested > 0, inv),
+		Invite:          inviteView(admin, ov, history),
 	}
 	p := s.page(c, "authsettings.title", "authsettings", crumb(c, "nav.authsettings", ""))
 	return render(c, http.StatusOK, views.AuthSettingsPage(p, v))
@@ -158,16 +158,10 @@ func signInChart(l views.Lang, d store.SignInDays) views.Chart {
 	return ch
 }
 
-// inviteView is the invitation section; possible says an enabled, tested provider serves a
-// verified domain.
-func inviteView(admin, possible bool, inv store.LinkInvites) views.InviteView {
-	v := views.InviteView{Possible: possible, Due: len(inv.Due), Waiting: inv.Waiting, Blocked: inv.Blocked,
-		Sent: inv.Sent, Invited: inv.Invited, LinkedSince: inv.LinkedSince}
-	for _, t := range inv.Due {
-		if t.Privileged {
-			v.DueProfile++
-		}
-	}
+// inviteView is the invitation section.
+func inviteView(admin bool, ov store.Overview, inv store.InviteHistory) views.InviteView {
+	v := views.InviteView{Possible: ov.InvitePossible, Due: ov.InviteDue, DueProfile: ov.InviteProfile,
+		Waiting: ov.InviteWaiting, Blocked: ov.InviteBlocked, Sent: inv.Sent, Invited: inv.Invited, LinkedSince: inv.LinkedSince}
 	if admin {
 		v.BlockedHref = usersHref(store.ShowNotLinked, "")
 	}

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -37,15 +36,12 @@ type SentInvite struct {
 	LinkedAt   time.Time // when the person linked, if after the invitation
 }
 
-// LinkInvites is the invitation section of the overview.
+// LinkInvites is who can be invited now, and what became of the invitations sent.
 type LinkInvites struct {
-	Due         []InviteTarget // can be invited now, by e-mail
-	Waiting     int            // invited within InviteInterval, not linked yet
-	Blocked     int            // not linked on a ready domain, but cannot link: e-mail unverified or domain not allowed
-	Sent        int            // invitations sent in all
-	Invited     int            // people invited
-	LinkedSince int            // invited people who linked after an invitation
-	Recent      []SentInvite   // the latest invitations, newest first
+	Due     []InviteTarget // can be invited now, by e-mail
+	Waiting int            // invited within InviteInterval, not linked yet
+	Blocked int            // not linked on a ready domain, but cannot link: e-mail unverified or domain not allowed
+	InviteHistory
 }
 
 // recentInvites is how many of the latest invitations the overview lists.
@@ -58,31 +54,8 @@ func (s *Store) LinkInvites(ctx context.Context) (LinkInvites, error) {
 	if out.Due, out.Waiting, out.Blocked, err = s.inviteCandidates(ctx, s.read); err != nil {
 		return out, err
 	}
-	if err := s.read.QueryRowContext(ctx, `SELECT COUNT(*), COUNT(DISTINCT i.user_id),
-		(SELECT COUNT(DISTINCT i2.user_id) FROM link_invites i2 JOIN identity_links l ON l.user_id = i2.user_id
-		 WHERE l.linked_at >= i2.sent_at)
-		FROM link_invites i`).Scan(&out.Sent, &out.Invited, &out.LinkedSince); err != nil {
-		return out, fmt.Errorf("store: count invitations: %w", err)
-	}
-	rows, err := s.read.QueryContext(ctx, `SELECT u.email, u.name, i.sent_at, i.via_profile, COALESCE(o.status, ''),
-		CASE WHEN l.linked_at >= i.sent_at THEN l.linked_at END
-		FROM link_invites i JOIN users u ON u.id = i.user_id LEFT JOIN outbox o ON o.id = i.mail_id
-		LEFT JOIN identity_links l ON l.user_id = i.user_id ORDER BY i.sent_at DESC, i.id DESC LIMIT ?`, recentInvites)
-	if err != nil {
-		return out, fmt.Errorf("store: latest invitations: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var inv SentInvite
-		var sent int64
-		var linked sql.NullInt64
-		if err := rows.Scan(&inv.Email, &inv.Name, &sent, &inv.ViaProfile, &inv.MailStatus, &linked); err != nil {
-			return out, fmt.Errorf("store: latest invitations: %w", err)
-		}
-		inv.SentAt, inv.LinkedAt = time.Unix(sent, 0), unixTime(linked)
-		out.Recent = append(out.Recent, inv)
-	}
-	return out, rows.Err()
+	out.InviteHistory, err = s.ReadInviteHistory(ctx)
+	return out, err
 }
 
 // inviteCandidates reads, through q, the people not linked on a domain an enabled, tested
@@ -132,7 +105,7 @@ func (s *Store) inviteCandidates(ctx context.Context, q rowQuerier) (due []Invit
 		case last > since:
 			waiting++
 		default:
-			domain := t.Email[strings.LastIndex(t.Email, "@")+1:]
+			domain := domainOf(t.Email)
 			if i := slices.IndexFunc(tested, func(d servedDomain) bool { return d.domain == domain }); i >= 0 {
 				t.Provider = tested[i].name
 			}

@@ -154,3 +154,8 @@ func jsonText(v any) string {
 	b, _ := json.Marshal(v) // strings and numbers always marshal
 	return string(b)
 }
+
+// domainOf is the domain of a normalised e-mail address.
+func domainOf(email string) string {
+	return email[strings.LastIndex(email, "@")+1:]
+}

@@ -71,6 +71,13 @@ func TestCountUsers(t *testing.T) {
 	if !maps.Equal(got, want) {
 		t.Errorf("counts:\n got %v\nwant %v", got, want)
 	}
+	ov, err := f.s.ReadOverview(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !maps.Equal(ov.Counts, want) {
+		t.Errorf("the overview's one pass counts:\n got %v\nwant %v", ov.Counts, want)
+	}
 
 	t.Run("every group lists the people it counts, within a search", func(t *testing.T) {
 		for g, want := range map[UserShow][]string{
@@ -204,9 +211,20 @@ func TestLinkInvites(t *testing.T) {
 	if !slices.Equal(due, []string{"anna@example.se", "boss@example.se"}) || inv.Blocked != 1 || inv.Waiting != 0 {
 		t.Fatalf("due %v, blocked %d, waiting %d; want anna and boss, 1 blocked (bo, unverified)", due, inv.Blocked, inv.Waiting)
 	}
-	if inv.Due[0].Privileged || !inv.Due[1].Privileged {
-		t.Errorf("privileged marks: %+v", inv.Due)
+	if inv.Due[0].Privileged || !inv.Due[1].Privileged || inv.Due[0].Provider != "Entra" {
+		t.Errorf("privileged marks and providers: %+v", inv.Due)
 	}
+	overviewInvites := func(due, profile, waiting, blocked int) {
+		t.Helper()
+		ov, err := f.s.ReadOverview(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ov.InvitePossible || ov.InviteDue != due || ov.InviteProfile != profile || ov.InviteWaiting != waiting || ov.InviteBlocked != blocked {
+			t.Errorf("overview invitations %+v, want due %d (profile %d), waiting %d, blocked %d", ov, due, profile, waiting, blocked)
+		}
+	}
+	overviewInvites(2, 1, 0, 1)
 	send := func() []int64 {
 		t.Helper()
 		ids, err := f.s.SendLinkInvites(ctx, Actor{UserID: f.it.ID, Label: f.it.Email}, []InviteMail{
@@ -225,6 +243,7 @@ func TestLinkInvites(t *testing.T) {
 	if got := AuditActionsFor(t, f.s, "anna@example.se"); !slices.Contains(got, "link.invite") {
 		t.Errorf("no link.invite audit row for anna: %v", got)
 	}
+	overviewInvites(0, 0, 2, 1)
 	if ids := send(); len(ids) != 0 {
 		t.Errorf("sent again within a day: %d", len(ids))
 	}
