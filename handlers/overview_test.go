@@ -290,3 +290,28 @@ func TestOverviewInvitations(t *testing.T) {
 		}
 	})
 }
+
+// A refused sign-in is audit-logged but not counted; a successful one is counted on its day.
+func TestOverviewCountsOnlySuccessfulSignIns(t *testing.T) {
+	app := handlertest.New(t)
+	app.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
+	c := app.Client()
+	c.Post(t, "/login", url.Values{"email": {"anna@example.se"}})
+	if r := c.Post(t, "/login/password", url.Values{"password": {"not the password"}}); r.Status == http.StatusSeeOther {
+		t.Fatal("a wrong password signed in")
+	}
+	if len(storetest.AuditRows(t, app.Store, "login.failure")) != 1 {
+		t.Fatal("the refused sign-in is not in the audit log")
+	}
+	days, err := app.Store.SignInsPerDay(context.Background(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if days.Total(0) != 0 {
+		t.Errorf("a refused sign-in was counted: %v", days.Counts)
+	}
+	c.SignIn(t, "anna@example.se", handlertest.Password)
+	if days, _ = app.Store.SignInsPerDay(context.Background(), 1); days.Total(0) != 1 {
+		t.Errorf("password sign-ins today %v, want 1", days.Counts)
+	}
+}

@@ -285,3 +285,28 @@ func AuditActionsFor(t *testing.T, s *Store, target string) []string {
 	}
 	return out
 }
+
+// Two people pressing the button at once send each invitation once: the rule is read again in
+// the transaction that records it.
+func TestLinkInvitesConcurrently(t *testing.T) {
+	ctx := context.Background()
+	f := newReadinessFixture(t)
+	mails := []InviteMail{{UserID: f.anna.ID, Mail: NewMail{Kind: "link_invite", To: f.anna.Email, Subject: "s", Body: []byte{1}}}}
+	done := make(chan int, 4)
+	for range 4 {
+		go func() {
+			ids, err := f.s.SendLinkInvites(ctx, CLIActor, mails)
+			if err != nil {
+				t.Error(err)
+			}
+			done <- len(ids)
+		}()
+	}
+	sent := 0
+	for range 4 {
+		sent += <-done
+	}
+	if sent != 1 {
+		t.Errorf("%d invitations sent to anna, want 1", sent)
+	}
+}

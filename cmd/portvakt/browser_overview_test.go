@@ -96,6 +96,17 @@ func TestBrowserOverview(t *testing.T) {
 	b.click("[data-testid=login-sso]")
 	switchOff(t, b, pv, "sv", "exempel.se")
 	overviewStage(t, b, pv, "7-password-off", "access", "domain", "idp", "test", "allowed", "password")
+
+	// The number of people who would lose access leads to them under Users: Bo.
+	b.click("[data-testid=number-lose] a")
+	if got := b.text("[data-testid=users-table]"); !strings.Contains(got, "bo@annan.se") || strings.Contains(got, "cecilia") {
+		t.Fatalf("who would lose access: %q", got)
+	}
+	b.axe()
+	b.shot("users-lose-sv")
+	b.click("[data-testid=lang-switch]")
+	b.axe()
+	b.shot("users-lose-en")
 }
 
 var overviewSteps = []string{"access", "domain", "idp", "test", "allowed", "people", "password"}
