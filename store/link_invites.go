@@ -127,7 +127,8 @@ type InviteMail struct {
 
 // SendLinkInvites keeps the invitations in the outbox, records them and audit-logs each, in one
 // transaction. A person who is no longer to be invited (linked meanwhile, invited by somebody
-// else within InviteInterval, privileged now or no longer) is skipped. It returns the ids of the queued mails.
+// else within InviteInterval, privileged now or no longer, with another e-mail
+// address now) is skipped. It returns the ids of the queued mails.
 func (s *Store) SendLinkInvites(ctx context.Context, a Actor, mails []InviteMail) ([]int64, error) {
 	var ids []int64
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -145,7 +146,7 @@ func (s *Store) SendLinkInvites(ctx context.Context, a Actor, mails []InviteMail
 		}
 		for _, m := range mails {
 			t, ok := still[m.UserID]
-			if !ok || t.Privileged != m.ViaProfile {
+			if !ok || t.Privileged != m.ViaProfile || t.Email != m.Mail.To {
 				continue
 			}
 			delete(still, m.UserID) // once per person, even if listed twice
