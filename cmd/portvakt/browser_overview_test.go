@@ -97,6 +97,15 @@ func TestBrowserOverview(t *testing.T) {
 	switchOff(t, b, pv, "sv", "exempel.se")
 	overviewStage(t, b, pv, "7-password-off", "access", "domain", "idp", "test", "allowed", "password")
 
+	b.click("[data-testid=lang-switch]")
+	b.open(pv.URL + "/auth-settings?days=90")
+	if got := b.attr("[data-testid=chart]", "data-days"); got != "90" {
+		t.Fatalf("the chart over 90 days has %s days", got)
+	}
+	b.axe()
+	b.shot("overview-90-days-en")
+	b.click("[data-testid=lang-switch]")
+
 	// The number of people who would lose access leads to them under Users: Bo.
 	b.click("[data-testid=number-lose] a")
 	if got := b.text("[data-testid=users-table]"); !strings.Contains(got, "bo@annan.se") || strings.Contains(got, "cecilia") {
