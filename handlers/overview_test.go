@@ -95,7 +95,8 @@ func TestOverviewChartDrawsTheTableNumbers(t *testing.T) {
 	env := newOverviewEnv(t)
 	ctx := context.Background()
 	st := env.app.Store
-	now := time.Now()
+	now, clock := time.Now(), st.Now
+	t.Cleanup(func() { st.Now = clock })
 	anna, _ := st.UserByEmail(ctx, "anna@example.se")
 	// Sign-ins on several days: password on three, SSO (through the provider) on two.
 	for i, d := range []int{0, 0, 1, 3, 3, 3, 12} {
@@ -110,7 +111,7 @@ func TestOverviewChartDrawsTheTableNumbers(t *testing.T) {
 			}
 		}
 	}
-	st.Now = time.Now
+	st.Now = clock
 	for _, lang := range []string{"sv", "en"} {
 		for _, days := range []string{"", "?days=90"} {
 			t.Run(lang+days, func(t *testing.T) {
