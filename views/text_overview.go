@@ -19,16 +19,17 @@ func init() {
 		"overview.step.password.status.off": {"Bara single sign-on", "Single sign-on only"},
 
 		// Readiness in numbers.
-		"overview.numbers":          {"Beredskap i siffror", "Readiness in numbers"},
-		"overview.numbers.about":    {"Varje siffra leder till personerna den räknar under Användare.", "Each number leads to the people it counts under Users."},
-		"overview.number.all":       {"Personer totalt", "People in all"},
-		"overview.number.verified":  {"Med verifierad e-postadress", "With a verified e-mail address"},
-		"overview.number.ready":     {"Redo: på en domän som en aktiverad, testad leverantör betjänar", "Ready: on a domain an enabled, tested provider serves"},
-		"overview.number.linked":    {"Kopplade till single sign-on", "Linked to single sign-on"},
-		"overview.number.notlinked": {"Redo men inte kopplade än", "Ready but not linked yet"},
-		"overview.number.sso":       {"Inloggade via single sign-on de senaste 30 dagarna", "Signed in through single sign-on in the last 30 days"},
-		"overview.number.password":  {"Inloggade med lösenord de senaste 30 dagarna", "Signed in with a password in the last 30 days"},
-		"overview.number.lose":      {"Skulle förlora åtkomsten om lösenorden stängdes av nu", "Would lose access if passwords went off now"},
+		"overview.numbers":               {"Beredskap i siffror", "Readiness in numbers"},
+		"overview.numbers.about":         {"Varje siffra leder till personerna den räknar under Användare.", "Each number leads to the people it counts under Users."},
+		"overview.numbers.about.nolinks": {"Administratörer ser personerna bakom varje siffra under Användare.", "Administrators see the people behind each number under Users."},
+		"overview.number.all":            {"Personer totalt", "People in all"},
+		"overview.number.verified":       {"Med verifierad e-postadress", "With a verified e-mail address"},
+		"overview.number.ready":          {"Redo: på en domän som en aktiverad, testad leverantör betjänar", "Ready: on a domain an enabled, tested provider serves"},
+		"overview.number.linked":         {"Kopplade till single sign-on", "Linked to single sign-on"},
+		"overview.number.notlinked":      {"Redo men inte kopplade än", "Ready but not linked yet"},
+		"overview.number.sso":            {"Inloggade via single sign-on de senaste 30 dagarna", "Signed in through single sign-on in the last 30 days"},
+		"overview.number.password":       {"Inloggade med lösenord de senaste 30 dagarna", "Signed in with a password in the last 30 days"},
+		"overview.number.lose":           {"Skulle förlora åtkomsten om lösenorden stängdes av nu", "Would lose access if passwords went off now"},
 
 		// The chart.
 		"overview.chart":                {"Inloggningar per dag, senaste %d dagarna", "Sign-ins per day, last %d days"},
