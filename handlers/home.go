@@ -45,28 +45,3 @@ func (s *Server) handleProfile(c echo.Context) error {
 	p := s.page(c, "profile.title", "profile", crumb(c, "nav.start", paths.Home), crumb(c, "nav.profile", paths.Profile))
 	return render(c, http.StatusOK, views.ProfilePage(p, v))
 }
-
-// handleAuthSettings is the overview of Authentication Settings: the steps of the move to SSO.
-func (s *Server) handleAuthSettings(c echo.Context) error {
-	ctx := c.Request().Context()
-	st, err := s.store.AuthSettingsStatus(ctx)
-	if err != nil {
-		return err
-	}
-	sso, err := s.ssoProgress(ctx)
-	if err != nil {
-		return err
-	}
-	v := views.AuthSettingsView{
-		PasswordOn:      st.PasswordOn,
-		VerifiedDomains: st.VerifiedDomains,
-		Steps: []views.Step{
-			{TitleKey: "authsettings.step.domain", BodyKey: "authsettings.step.domain.about", Done: st.VerifiedDomains > 0, Href: paths.Domains},
-			{TitleKey: "authsettings.step.idp", BodyKey: "authsettings.step.idp.about", Href: paths.SSO, Done: sso.serving},
-			{TitleKey: "authsettings.step.test", BodyKey: "authsettings.step.test.about", Href: paths.SSO, Done: sso.tested},
-			{TitleKey: "authsettings.step.policy", BodyKey: "authsettings.step.policy.about", Href: paths.Policies, Done: !st.PasswordOn},
-		},
-	}
-	p := s.page(c, "authsettings.title", "authsettings", crumb(c, "nav.authsettings", ""))
-	return render(c, http.StatusOK, views.AuthSettingsPage(p, v))
-}

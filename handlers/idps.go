@@ -224,24 +224,6 @@ func (s *Server) domainProblem(c echo.Context, v *views.IdPFormView, err error) 
 	return true
 }
 
-// ssoSummary says how far single sign-on is set up, for the overview's steps.
-type ssoSummary struct{ serving, tested bool }
-
-func (s *Server) ssoProgress(ctx context.Context) (ssoSummary, error) {
-	ps, err := s.store.IdPs(ctx)
-	if err != nil {
-		return ssoSummary{}, err
-	}
-	var sum ssoSummary
-	for _, p := range ps {
-		if p.Enabled && len(p.Domains) > 0 {
-			sum.serving = true
-			sum.tested = sum.tested || !p.TestedAt.IsZero()
-		}
-	}
-	return sum, nil
-}
-
 // idpName is a provider's name for the profile page ("" when it is gone).
 func (s *Server) idpName(ctx context.Context, id int64) string {
 	p, err := s.store.IdP(ctx, id)

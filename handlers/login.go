@@ -37,6 +37,9 @@ func (s *Server) handleLoginEmailForm(c echo.Context) error {
 		return redirect(c, paths.Home)
 	}
 	typed, _ := cookie(c).Values[keyLoginEmail].(string)
+	if e, err := account.NormaliseEmail(c.QueryParam("email")); err == nil && typed == "" {
+		typed = e // an invitation to link fills the address in
+	}
 	p := s.page(c, "login.title", "")
 	msg := p.Flash
 	p.Flash = ""

@@ -40,6 +40,8 @@ var builtPaths = map[string][]struct{ method, path string }{
 	"Audit":           {{http.MethodGet, paths.Audit}},
 	"AuditCSV":        {{http.MethodGet, paths.AuditCSV}},
 	"AuthSettings":    {{http.MethodGet, paths.AuthSettings}},
+	"Invites":         {{http.MethodPost, paths.Invites}},
+	"UsersExport":     {{http.MethodGet, paths.UsersExport}},
 	"Domains":         {{http.MethodGet, paths.Domains}, {http.MethodPost, paths.Domains}},
 	"SSO":             {{http.MethodGet, paths.SSO}, {http.MethodPost, paths.SSO}},
 	"SSONew":          {{http.MethodGet, paths.SSONew}},

@@ -62,6 +62,7 @@ func (s *Server) routes() []route {
 		{http.MethodGet, "/users", adminOnly, s.handleUsers},
 		{http.MethodPost, "/users", adminOnly, s.handleUserCreate},
 		{http.MethodGet, "/users/new", adminOnly, s.handleUserNew},
+		{http.MethodGet, "/users/export.csv", adminOnly, s.handleUsersCSV},
 		{http.MethodGet, "/users/outbox", adminOnly, s.handleOutbox},
 		{http.MethodGet, "/users/outbox/:id", adminOnly, s.handleOutboxMail},
 		{http.MethodPost, "/users/outbox/:id/retry", adminOnly, s.handleOutboxRetry},
@@ -80,6 +81,7 @@ func (s *Server) routes() []route {
 
 		// Authentication Settings.
 		{http.MethodGet, "/auth-settings", authSettings, s.handleAuthSettings},
+		{http.MethodPost, "/auth-settings/invites", authSettings, s.handleInvitesSend},
 
 		// Authentication Settings > Domains.
 		{http.MethodGet, "/auth-settings/domains", authSettings, s.handleDomains},

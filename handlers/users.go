@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -20,25 +19,37 @@ import (
 // usersPerPage is one page of the Users list.
 const usersPerPage = 50
 
-// handleUsers lists users by name, filtered by the search box.
+// handleUsers lists users by name, filtered by the search box and a group (readiness.go), with
+// how many people each group holds within the search.
 func (s *Server) handleUsers(c echo.Context) error {
-	q, _ := formText(c.QueryParam("q"), maxEmail)
-	q = truncate(q, maxEmail)
+	q, show := usersQuery(c)
 	page, _ := strconv.Atoi(c.QueryParam("page"))
 	page = max(page, 1)
-	items, total, err := s.store.ListUsers(c.Request().Context(), store.UserFilter{
-		Query: q, Offset: (page - 1) * usersPerPage, Limit: usersPerPage,
+	items, counts, err := s.store.ListUsersCounted(c.Request().Context(), store.UserFilter{
+		Query: q, Show: show, Offset: (page - 1) * usersPerPage, Limit: usersPerPage,
 	})
 	if err != nil {
 		return err
 	}
-	v := views.UsersView{Query: q, Total: total, Page: page, PerPage: usersPerPage}
+	total := counts[show]
+	v := views.UsersView{Query: q, Show: string(show), Total: total, Page: page, PerPage: usersPerPage,
+		ExportHref: usersExportHref(show, q)}
+	for _, g := range store.UserShows {
+		name := string(g)
+		if g == store.ShowAll {
+			name = "all"
+		}
+		v.Filters = append(v.Filters, views.UserFilterLink{Key: userShowKey(g), Count: counts[g],
+			Href: usersHref(g, q), Current: g == show, Group: name})
+	}
 	for _, it := range items {
 		v.Users = append(v.Users, userRow(it))
 	}
-	base := paths.Users + "?"
-	if q != "" {
-		base += "q=" + url.QueryEscape(q) + "&"
+	base := usersHref(show, q)
+	if strings.Contains(base, "?") {
+		base += "&"
+	} else {
+		base += "?"
 	}
 	if page > 1 {
 		v.PrevHref = base + "page=" + strconv.Itoa(page-1)
@@ -48,6 +59,22 @@ func (s *Server) handleUsers(c echo.Context) error {
 	}
 	p := s.page(c, "users.title", "users", crumb(c, "nav.general", ""), crumb(c, "nav.users", paths.Users))
 	return render(c, http.StatusOK, views.UsersPage(p, v))
+}
+
+// usersQuery reads the search and the group of the Users list; an unknown group shows everybody.
+func usersQuery(c echo.Context) (string, store.UserShow) {
+	q, _ := formText(c.QueryParam("q"), maxEmail)
+	q = truncate(q, maxEmail)
+	show, _ := store.ParseUserShow(c.QueryParam("show"))
+	return q, show
+}
+
+// userShowKey is the text key naming a group in the filters.
+func userShowKey(g store.UserShow) string {
+	if g == store.ShowAll {
+		return "users.show.all"
+	}
+	return "users.show." + string(g)
 }
 
 func userRow(it store.UserListItem) views.UserRow {

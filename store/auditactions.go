@@ -46,6 +46,7 @@ const (
 	ActionLinkCreate AuditAction = "link.create"
 	ActionLinkUpdate AuditAction = "link.update"
 	ActionLinkRemove AuditAction = "link.remove"
+	ActionLinkInvite AuditAction = "link.invite"
 
 	ActionPasswordLogin               AuditAction = "policy.password_login"
 	ActionPasswordLoginRefused        AuditAction = "policy.password_login.refused"
@@ -68,7 +69,7 @@ var AuditActionList = []AuditAction{
 	ActionAllowedDomainAdd, ActionAllowedDomainRemove,
 	ActionIdPCreate, ActionIdPUpdate, ActionIdPRemove, ActionIdPTestSuccess, ActionIdPTestFailure,
 	ActionIdPDraftSave, ActionIdPDraftDiscard, ActionIdPDraftApply, ActionIdPDraftTestSuccess, ActionIdPDraftTestFailure,
-	ActionLinkCreate, ActionLinkUpdate, ActionLinkRemove,
+	ActionLinkCreate, ActionLinkUpdate, ActionLinkRemove, ActionLinkInvite,
 	ActionPasswordLogin, ActionPasswordLoginRefused, ActionPasswordLoginConfirmed, ActionPasswordLoginConfirmRefused,
 	ActionVerificationSend, ActionVerificationComplete, ActionMailSent, ActionMailFailed,
 }

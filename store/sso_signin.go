@@ -124,7 +124,7 @@ func (s *Store) SignInSSO(ctx context.Context, in SSOSignIn) (SSOOutcome, error)
 			return err
 		}
 		a.UserID, a.Label = out.User.ID, out.User.Email
-		return s.recordLogin(ctx, tx, a, out.User.ID, MethodSSO)
+		return s.recordLogin(ctx, tx, a, out.User.ID, MethodSSO, in.Identity.IdPID)
 	})
 	if err != nil {
 		var r *LinkRefusal

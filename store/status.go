@@ -9,6 +9,8 @@ import (
 type AuthSettingsStatus struct {
 	PasswordOn      bool
 	VerifiedDomains int
+	Grants          int // people with access to Authentication Settings
+	AllowedDomains  int // domains on the allowed list for linking
 }
 
 // AuthSettingsStatus reads the summary shown on the Authentication Settings overview.
@@ -20,6 +22,10 @@ func (s *Store) AuthSettingsStatus(ctx context.Context) (AuthSettingsStatus, err
 	}
 	if err := s.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM domains WHERE status IN ('verified', 'needs_attention')").Scan(&st.VerifiedDomains); err != nil {
 		return st, fmt.Errorf("store: count verified domains: %w", err)
+	}
+	if err := s.read.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM auth_settings_grants),
+		(SELECT COUNT(*) FROM allowed_domains)`).Scan(&st.Grants, &st.AllowedDomains); err != nil {
+		return st, fmt.Errorf("store: count grants and allowed domains: %w", err)
 	}
 	return st, nil
 }

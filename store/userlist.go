@@ -27,17 +27,21 @@ type UserListItem struct {
 	Lang     string // "sv", "en", or "" for the instance default
 	Link     *Link  // nil when the user has no SSO link
 	HasGrant bool   // access to Authentication Settings
+	// The latest sign-in with a password and through SSO; zero when none was recorded.
+	LastPasswordLoginAt, LastSSOLoginAt time.Time
 }
 
 // UserFilter selects users for the Users list.
 type UserFilter struct {
-	Query  string // part of the name or e-mail, any case; empty: everybody
+	Query  string   // part of the name or e-mail, any case; empty: everybody
+	Show   UserShow // a group of people (readiness.go); empty: everybody
 	Offset int
 	Limit  int
 }
 
 const userItemColumns = `u.id, u.email, u.name, u.email_verified, u.is_admin, u.password_hash != '',
-	u.created_at, u.last_login_at, u.lang, l.idp_id, l.issuer, l.subject, l.linked_at, g.user_id IS NOT NULL`
+	u.created_at, u.last_login_at, u.lang, l.idp_id, l.issuer, l.subject, l.linked_at, g.user_id IS NOT NULL,
+	u.last_password_login_at, u.last_sso_login_at`
 
 const userItemFrom = ` FROM users u LEFT JOIN identity_links l ON l.user_id = u.id
 	LEFT JOIN auth_settings_grants g ON g.user_id = u.id`
@@ -45,14 +49,15 @@ const userItemFrom = ` FROM users u LEFT JOIN identity_links l ON l.user_id = u.
 func scanUserItem(row interface{ Scan(...any) error }) (UserListItem, error) {
 	var it UserListItem
 	var created int64
-	var last, linked, idp sql.NullInt64
+	var last, linked, idp, lastPassword, lastSSO sql.NullInt64
 	var issuer, subject sql.NullString
 	err := row.Scan(&it.ID, &it.Email, &it.Name, &it.EmailVerified, &it.IsAdmin, &it.HasPassword,
-		&created, &last, &it.Lang, &idp, &issuer, &subject, &linked, &it.HasGrant)
+		&created, &last, &it.Lang, &idp, &issuer, &subject, &linked, &it.HasGrant, &lastPassword, &lastSSO)
 	if err != nil {
 		return UserListItem{}, err
 	}
 	it.CreatedAt, it.LastLoginAt = time.Unix(created, 0), unixTime(last)
+	it.LastPasswordLoginAt, it.LastSSOLoginAt = unixTime(lastPassword), unixTime(lastSSO)
 	if issuer.Valid {
 		it.Link = &Link{UserID: it.ID, IdPID: idp.Int64, Issuer: issuer.String, Subject: subject.String, LinkedAt: unixTime(linked)}
 	}
@@ -61,29 +66,64 @@ func scanUserItem(row interface{ Scan(...any) error }) (UserListItem, error) {
 
 // ListUsers returns one page of users ordered by name, and how many match in all.
 func (s *Store) ListUsers(ctx context.Context, f UserFilter) ([]UserListItem, int, error) {
-	where, args := "", []any{}
-	if q := strings.TrimSpace(f.Query); q != "" {
-		where, args = userSearch(q)
+	var b readinessBasis
+	if f.Show != ShowAll {
+		var err error
+		if b, err = s.readinessBasis(ctx, s.read); err != nil {
+			return nil, 0, err
+		}
 	}
+	where, args := b.where(f)
 	var total int
-	if err := s.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM users u"+where, args...).Scan(&total); err != nil {
+	if err := s.read.QueryRowContext(ctx, "SELECT COUNT(*)"+userItemFrom+where, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: count users: %w", err)
 	}
-	rows, err := s.read.QueryContext(ctx, "SELECT "+userItemColumns+userItemFrom+where+
-		" ORDER BY u.name, u.id LIMIT ? OFFSET ?", append(args, pageLimit(f.Limit), max(f.Offset, 0))...)
+	out, err := s.listUsers(ctx, where+" ORDER BY u.name, u.id LIMIT ? OFFSET ?", append(args, pageLimit(f.Limit), max(f.Offset, 0))...)
+	return out, total, err
+}
+
+// ListUsersCounted is ListUsers with how many people are in each group within the search, as
+// the Users page shows beside its filters. The groups are read once for both.
+func (s *Store) ListUsersCounted(ctx context.Context, f UserFilter) ([]UserListItem, UserCounts, error) {
+	b, err := s.readinessBasis(ctx, s.read)
 	if err != nil {
-		return nil, 0, fmt.Errorf("store: list users: %w", err)
+		return nil, nil, err
+	}
+	counts, err := s.countUsers(ctx, b, f.Query)
+	if err != nil {
+		return nil, nil, err
+	}
+	where, args := b.where(f)
+	out, err := s.listUsers(ctx, where+" ORDER BY u.name, u.id LIMIT ? OFFSET ?", append(args, pageLimit(f.Limit), max(f.Offset, 0))...)
+	return out, counts, err
+}
+
+// ExportUsers returns every user that f selects (Offset and Limit aside), ordered by name, for
+// the CSV export.
+func (s *Store) ExportUsers(ctx context.Context, f UserFilter) ([]UserListItem, error) {
+	b, err := s.readinessBasis(ctx, s.read)
+	if err != nil {
+		return nil, err
+	}
+	where, args := b.where(f)
+	return s.listUsers(ctx, where+" ORDER BY u.name, u.id", args...)
+}
+
+func (s *Store) listUsers(ctx context.Context, tail string, args ...any) ([]UserListItem, error) {
+	rows, err := s.read.QueryContext(ctx, "SELECT "+userItemColumns+userItemFrom+tail, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: list users: %w", err)
 	}
 	defer rows.Close()
 	var out []UserListItem
 	for rows.Next() {
 		it, err := scanUserItem(rows)
 		if err != nil {
-			return nil, 0, fmt.Errorf("store: list users: %w", err)
+			return nil, fmt.Errorf("store: list users: %w", err)
 		}
 		out = append(out, it)
 	}
-	return out, total, rows.Err()
+	return out, rows.Err()
 }
 
 // userSearch is the condition for a search. LIKE, in SQLite's C code, folds ASCII letters only,

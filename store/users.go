@@ -143,14 +143,19 @@ func (s *Store) SetPasswordHash(ctx context.Context, a Actor, userID int64, hash
 // RecordLogin stamps a successful sign-in on the user and writes its audit row.
 func (s *Store) RecordLogin(ctx context.Context, a Actor, userID int64, method string) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		return s.recordLogin(ctx, tx, a, userID, method)
+		return s.recordLogin(ctx, tx, a, userID, method, 0)
 	})
 }
 
-// recordLogin stamps a sign-in inside tx and audit-logs it.
-func (s *Store) recordLogin(ctx context.Context, tx *sql.Tx, a Actor, userID int64, method string) error {
-	if _, err := tx.ExecContext(ctx, "UPDATE users SET last_login_at = ? WHERE id = ?", s.now(), userID); err != nil {
+// recordLogin stamps a sign-in inside tx, counts it in the daily roll-up (signin_rollup.go) and
+// audit-logs it. idpID is the provider of an SSO sign-in.
+func (s *Store) recordLogin(ctx context.Context, tx *sql.Tx, a Actor, userID int64, method string, idpID int64) error {
+	now := s.now()
+	if _, err := tx.ExecContext(ctx, "UPDATE users SET last_login_at = ?1, "+lastLoginColumn(method)+" = ?1 WHERE id = ?2", now, userID); err != nil {
 		return fmt.Errorf("store: record login of user %d: %w", userID, err)
+	}
+	if err := countSignIn(ctx, tx, now, method, idpID); err != nil {
+		return err
 	}
 	return s.audit(ctx, tx, a, AuditEntry{Action: ActionLoginSuccess, Target: a.Label, Detail: "method=" + method})
 }

@@ -79,6 +79,7 @@ func init() {
 		"audit.event.link.create.self": {"{who} kopplades till sin identitet hos identitetsleverantören vid inloggningen", "{who} was linked to their identity at the identity provider on signing in"},
 		"audit.event.link.update":      {"Kopplingen för {target} flyttades till identitetsleverantörens nya utfärdare", "The link of {target} was moved to the identity provider's new issuer"},
 		"audit.event.link.remove":      {"{who} tog bort kopplingen mellan {target} och identitetsleverantören", "{who} removed the link between {target} and the identity provider"},
+		"audit.event.link.invite":      {"{who} bjöd in {target} att koppla sin inloggning via single sign-on", "{who} invited {target} to link their sign-in through single sign-on"},
 
 		"audit.event.policy.password_login":                 {"{who} ändrade inloggningen med lösenord", "{who} changed password sign-in"},
 		"audit.event.policy.password_login.on":              {"{who} slog på inloggning med lösenord", "{who} switched password sign-in on"},
@@ -123,6 +124,7 @@ func init() {
 		"audit.kind.link.create":                           {"Koppling skapad", "Link made"},
 		"audit.kind.link.update":                           {"Koppling flyttad", "Link moved"},
 		"audit.kind.link.remove":                           {"Koppling borttagen", "Link removed"},
+		"audit.kind.link.invite":                           {"Inbjudan att koppla", "Invitation to link"},
 		"audit.kind.policy.password_login":                 {"Inloggning med lösenord på eller av", "Password sign-in on or off"},
 		"audit.kind.policy.password_login.refused":         {"Avstängning av lösenord nekad", "Switching passwords off refused"},
 		"audit.kind.policy.password_login.confirmed":       {"Avstängning av lösenord bekräftad", "Passwords off confirmed"},

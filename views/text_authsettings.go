@@ -10,13 +10,13 @@ func init() {
 		"authsettings.steps":             {"Steg", "Steps"},
 		"authsettings.step.done":         {"Klart", "Done"},
 		"authsettings.step.todo":         {"Att göra", "To do"},
-		"authsettings.step.domain":       {"1. Verifiera er domän", "1. Verify your domain"},
+		"authsettings.step.domain":       {"Verifiera er domän", "Verify your domain"},
 		"authsettings.step.domain.about": {"Visa att domänen är er genom att lägga in en TXT-post i DNS.", "Show that the domain is yours by adding a TXT record in DNS."},
-		"authsettings.step.idp":          {"2. Lägg till identitetsleverantören", "2. Add your identity provider"},
+		"authsettings.step.idp":          {"Lägg till identitetsleverantören", "Add your identity provider"},
 		"authsettings.step.idp.about":    {"Ange utfärdare, klient-id och klienthemlighet från Entra ID, Okta, Google, Keycloak eller annan OpenID Connect-leverantör.", "Enter the issuer, client ID and client secret from Entra ID, Okta, Google, Keycloak or another OpenID Connect provider."},
-		"authsettings.step.test":         {"3. Testa inloggningen", "3. Test the sign-in"},
+		"authsettings.step.test":         {"Testa inloggningen", "Test the sign-in"},
 		"authsettings.step.test.about":   {"Logga in på riktigt via identitetsleverantören och se vad som kommer tillbaka.", "Sign in for real through the identity provider and see what comes back."},
-		"authsettings.step.policy":       {"4. Stäng av lösenorden", "4. Switch passwords off"},
+		"authsettings.step.policy":       {"Stäng av lösenorden", "Switch passwords off"},
 		"authsettings.step.policy.about": {"Under Policyer > Identitetsleverantörer. portvakt vägrar tills single sign-on fungerar för dig, så att ingen blir utelåst.", "Under Policies > Identity providers. portvakt refuses until single sign-on works for you, so that no one is locked out."},
 	})
 }

@@ -33,6 +33,8 @@ const (
 	Audit           = "/audit"
 	AuditCSV        = "/audit/export.csv"
 	AuthSettings    = "/auth-settings"
+	Invites         = "/auth-settings/invites"
+	UsersExport     = "/users/export.csv"
 	Domains         = "/auth-settings/domains"
 	SSO             = "/auth-settings/sso"
 	SSONew          = "/auth-settings/sso/new"
