@@ -41,6 +41,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
+	if isAPIPath(c.Request().URL.Path) {
+		s.handleAPIError(err, c)
+		return
+	}
 	status := statusOf(err)
 	reqID := c.Response().Header().Get(echo.HeaderXRequestID)
 	v := views.ErrorView{TitleKey: "error.internal.title", BodyKey: "error.internal.body"}
