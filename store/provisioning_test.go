@@ -1,0 +1,50 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"testing"
+)
+
+// TestDeactivatedPersonCannotSignIn: deactivation ends the person's sessions in its own
+// transaction, SSO refuses them by link and by e-mail, and reactivation lets them back in.
+func TestDeactivatedPersonCannotSignIn(t *testing.T) {
+	ctx := context.Background()
+	f := newOffFixture(t)
+	anna := f.user(t, "anna@example.se", true)
+	tk, _, err := f.s.CreateAPIToken(ctx, CLIActor, NewAPIToken{Name: "Entra ID", Purpose: PurposeSCIM})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pt := ProvisionToken{ID: tk.ID, Name: tk.Name}
+	linked, err := f.s.SignInSSO(ctx, SSOSignIn{Identity: SSOIdentity{IdPID: f.idp, Issuer: fixtureIssuer, Subject: "anna", Email: anna.Email}})
+	if err != nil || !linked.Linked {
+		t.Fatalf("first sign-in: %+v %v", linked, err)
+	}
+	set := func(active bool) {
+		t.Helper()
+		p, err := f.s.ProvisionedByID(ctx, anna.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := Provision{Email: p.Email, Name: p.Name, Active: active}
+		if _, _, err := f.s.UpdateProvisioned(ctx, CLIActor, pt, anna.ID, in, VerificationMail{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	set(false)
+	if _, err := f.s.SessionByToken(ctx, linked.Session); !errors.Is(err, ErrNotFound) {
+		t.Errorf("the session outlived the deactivation: %v", err)
+	}
+	_, err = f.s.SignInSSO(ctx, SSOSignIn{Identity: SSOIdentity{IdPID: f.idp, Issuer: fixtureIssuer, Subject: "anna"}})
+	wantRefusal(t, err, RefuseDeactivated)
+	it, err := f.s.UserItem(ctx, anna.ID)
+	if err != nil || !it.Deactivated || it.Source != SourceSCIM || it.SourceToken != "Entra ID" || it.DeactivatedReason == "" {
+		t.Errorf("Users item: %+v %v", it, err)
+	}
+	set(true)
+	out, err := f.s.SignInSSO(ctx, SSOSignIn{Identity: SSOIdentity{IdPID: f.idp, Issuer: fixtureIssuer, Subject: "anna"}})
+	if err != nil || !out.ByLink {
+		t.Errorf("after reactivation: %+v %v", out, err)
+	}
+}
