@@ -21,6 +21,12 @@ const (
 	apiOpenAPIPath   = apiBase + "/openapi.yaml"
 )
 
+// Authentication Settings > API tokens, the administrators' page for the tokens above.
+const (
+	tokensPath      = "/auth-settings/tokens"
+	tokenRevokePath = tokensPath + "/:id/revoke"
+)
+
 // isAPIPath reports whether a request path belongs to the machine API.
 func isAPIPath(p string) bool {
 	return isSCIMPath(p) || p == apiBase || strings.HasPrefix(p, apiBase+"/")

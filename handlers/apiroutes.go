@@ -2,10 +2,17 @@ package handlers
 
 import "net/http"
 
-// apiRoutes are the machine API's rows of the route table: SCIM 2.0 for identity providers and
-// the audit read API. Their access is an API token with a purpose.
+// apiRoutes are the rows of the route table for API tokens: the administrators' page that
+// manages them, then the machine API itself, SCIM 2.0 for identity providers and the audit read
+// API, whose access is an API token with a purpose.
 func (s *Server) apiRoutes() []route {
 	return []route{
+		// Authentication Settings > API tokens (administrators, with a session).
+		{http.MethodGet, tokensPath, adminOnly, s.handleTokens},
+		{http.MethodPost, tokensPath, adminOnly, s.handleTokenCreate},
+		{http.MethodGet, tokenRevokePath, adminOnly, s.handleTokenRevokeForm},
+		{http.MethodPost, tokenRevokePath, adminOnly, s.handleTokenRevoke},
+
 		{http.MethodGet, scimSPConfigPath, scimToken, s.handleSCIMServiceProviderConfig},
 		{http.MethodGet, scimTypesPath, scimToken, s.handleSCIMResourceTypes},
 		{http.MethodGet, scimTypePath, scimToken, s.handleSCIMResourceType},

@@ -117,6 +117,12 @@ var matrix = map[string][]role{
 	"POST /auth-settings/policies/password/on":      authRoles,
 	"POST /auth-settings/policies/password/confirm": authRoles,
 
+	// Authentication Settings > API tokens.
+	"GET /auth-settings/tokens":             adminRoles,
+	"POST /auth-settings/tokens":            adminRoles,
+	"GET /auth-settings/tokens/:id/revoke":  adminRoles,
+	"POST /auth-settings/tokens/:id/revoke": adminRoles,
+
 	// Machine API: API tokens, never a session (see TestAuthorizationMatrixTokens).
 	"GET /api/v1/audit": tokenOnly(store.PurposeAudit),
 
@@ -154,6 +160,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 		plainUser:        app.User(t, "user@example.se", handlertest.UserOpts{}),
 		administrator:    app.User(t, "admin@example.se", handlertest.UserOpts{Admin: true}),
 		authSettingsUser: app.User(t, "it@example.se", handlertest.UserOpts{AuthSettings: true}),
+	}
+	// Token 1 is a decoy: the matrix revokes whatever POST /auth-settings/tokens/1/revoke names.
+	if _, _, err := app.Store.CreateAPIToken(context.Background(), store.CLIActor, store.NewAPIToken{Name: "decoy", Purpose: store.PurposeAudit}); err != nil {
+		t.Fatal(err)
 	}
 	secrets := map[role]string{}
 	for purpose, r := range tokenRoles {

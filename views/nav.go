@@ -42,6 +42,7 @@ var navGroups = []NavGroup{
 		{Area: "domains", TextKey: "nav.domains", Href: "/auth-settings/domains", Need: NeedAuthSettings},
 		{Area: "sso", TextKey: "nav.sso", Href: "/auth-settings/sso", Need: NeedAuthSettings},
 		{Area: "policies", TextKey: "nav.policies", Href: "/auth-settings/policies", Need: NeedAuthSettings},
+		{Area: "tokens", TextKey: "nav.tokens", Href: "/auth-settings/tokens", Need: NeedAdmin},
 		{Area: "audit", TextKey: "nav.audit", Href: "/audit", Need: NeedAdminOrAuthSettings},
 	}},
 }
