@@ -199,23 +199,75 @@ func (s *Store) RecordAPITokenUse(ctx context.Context, id int64, clientIP string
 	})
 }
 
-// APITokensExpiringBefore returns the usable tokens that expire before t and whose
-// administrators have not been told yet.
-func (s *Store) APITokensExpiringBefore(ctx context.Context, t time.Time) ([]APIToken, error) {
-	rows, err := s.read.QueryContext(ctx, "SELECT "+apiTokenColumns+` FROM api_tokens
-		WHERE revoked_at IS NULL AND expires_at IS NOT NULL AND expires_at < ? AND expires_at > ?
-		AND expiry_mailed_at IS NULL ORDER BY expires_at`, t.Unix(), s.now())
+// QueueTokenExpiryMails finds the usable tokens that expire before t and whose administrators
+// have not been told, asks compose for one mail per active administrator and token, queues
+// them and marks the tokens as told, in one transaction: a restart neither loses nor repeats
+// the warning. It returns the outbox ids of the mails.
+func (s *Store) QueueTokenExpiryMails(ctx context.Context, t time.Time, compose func(APIToken, []MailRecipient) ([]NewMail, error)) ([]int64, error) {
+	var ids []int64
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, "SELECT "+apiTokenColumns+` FROM api_tokens
+			WHERE revoked_at IS NULL AND expires_at IS NOT NULL AND expires_at < ? AND expires_at > ?
+			AND expiry_mailed_at IS NULL ORDER BY expires_at`, t.Unix(), s.now())
+		if err != nil {
+			return fmt.Errorf("store: API tokens expiring: %w", err)
+		}
+		var due []APIToken
+		for rows.Next() {
+			tk, err := scanAPIToken(rows)
+			if err != nil {
+				rows.Close()
+				return fmt.Errorf("store: API tokens expiring: %w", err)
+			}
+			due = append(due, tk)
+		}
+		rows.Close()
+		if len(due) == 0 {
+			return rows.Err()
+		}
+		to, err := activeAdministrators(ctx, tx)
+		if err != nil {
+			return err
+		}
+		for _, tk := range due {
+			mails, err := compose(tk, to)
+			if err != nil {
+				return err
+			}
+			for _, m := range mails {
+				id, err := s.insertMail(ctx, tx, m)
+				if err != nil {
+					return err
+				}
+				ids = append(ids, id)
+			}
+			if _, err := tx.ExecContext(ctx, "UPDATE api_tokens SET expiry_mailed_at = ? WHERE id = ?", s.now(), tk.ID); err != nil {
+				return fmt.Errorf("store: mark API token %d: %w", tk.ID, err)
+			}
+			if err := s.audit(ctx, tx, SystemActor, AuditEntry{Action: "token.expiry_warned", Target: tk.Name,
+				Detail: fmt.Sprintf("expires=%s administrators=%d", tk.ExpiresAt.UTC().Format(time.RFC3339), len(to))}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return ids, err
+}
+
+// activeAdministrators are the administrators who may get mail.
+func activeAdministrators(ctx context.Context, tx *sql.Tx) ([]MailRecipient, error) {
+	rows, err := tx.QueryContext(ctx, "SELECT email, name, lang FROM users WHERE is_admin = 1 AND deactivated_at IS NULL ORDER BY email")
 	if err != nil {
-		return nil, fmt.Errorf("store: API tokens expiring: %w", err)
+		return nil, fmt.Errorf("store: administrators: %w", err)
 	}
 	defer rows.Close()
-	var out []APIToken
+	var to []MailRecipient
 	for rows.Next() {
-		tk, err := scanAPIToken(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: API tokens expiring: %w", err)
+		var r MailRecipient
+		if err := rows.Scan(&r.Email, &r.Name, &r.Lang); err != nil {
+			return nil, fmt.Errorf("store: administrators: %w", err)
 		}
-		out = append(out, tk)
+		to = append(to, r)
 	}
-	return out, rows.Err()
+	return to, rows.Err()
 }

@@ -53,6 +53,10 @@ const (
 // confirmCheckEvery is how often serve looks for a switch-off whose window ran out.
 const confirmCheckEvery = 2 * time.Second
 
+// tokenExpiryCheckEvery is how often the server looks for API tokens about to expire; the
+// warning comes 14 days ahead, so an hour late is no matter.
+const tokenExpiryCheckEvery = time.Hour
+
 func parseServe(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
 	var c serveConfig
 	var proxies string
@@ -160,10 +164,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	fmt.Fprintf(stdout, "portvakt %s listening on %s (database %s)\n", version, base, cfg.dbPath())
 	go sweepSessions(ctx, st, cfg.sessionIdle, cfg.sessionMaxAge, log)
 	go web.RunDomainRecheck(ctx, cfg.domainRecheck)
-	// The confirmation loop writes to the database: it ends before the store closes.
+	// The confirmation loop and the token expiry check write to the database: they end before
+	// the store closes.
 	confirmCtx, stopConfirm := context.WithCancel(ctx)
 	var confirmLoop sync.WaitGroup
 	confirmLoop.Go(func() { web.RunPasswordConfirm(confirmCtx, confirmCheckEvery) })
+	confirmLoop.Go(func() { web.RunTokenExpiryCheck(confirmCtx, tokenExpiryCheckEvery) })
 	defer confirmLoop.Wait()
 	defer stopConfirm()
 	return serveUntilDone(ctx, newHTTPServer(e, log), ln, log)
