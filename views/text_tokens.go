@@ -54,6 +54,7 @@ func init() {
 		"tokens.err.confirm":   {"Skriv nyckelns namn exakt för att skapa en nyckel som aldrig går ut, eller välj en tid.", "Type the token's name exactly to create a token that never expires, or choose a time."},
 		"tokens.err.vouches":   {"Bara SCIM-nycklar kan intyga adresser.", "Only SCIM tokens can vouch for addresses."},
 		"tokens.revoke.link":   {"Återkalla", "Revoke"},
+		"tokens.revoke.named":  {"Återkalla %s", "Revoke %s"},
 		"tokens.revoke.title":  {"Återkalla %s", "Revoke %s"},
 		"tokens.revoke.about.scim": {"Identitetsleverantören kan inte längre lägga upp, ändra eller avaktivera personer med den här nyckeln. Personer som den redan lagt upp finns kvar.",
 			"The identity provider can no longer add, change or deactivate people with this token. People it has already added stay."},
