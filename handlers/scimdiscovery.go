@@ -19,14 +19,13 @@ type obj = map[string]any
 
 func (s *Server) handleSCIMServiceProviderConfig(c echo.Context) error {
 	return writeSCIM(c, http.StatusOK, obj{
-		"schemas":          []string{scimSPConfigSchema},
-		"documentationUri": "https://github.com/portvakt/portvakt#provisioning-with-scim",
-		"patch":            obj{"supported": true},
-		"bulk":             obj{"supported": false, "maxOperations": 0, "maxPayloadSize": 0},
-		"filter":           obj{"supported": true, "maxResults": scimMaxPageSize},
-		"changePassword":   obj{"supported": false},
-		"sort":             obj{"supported": false},
-		"etag":             obj{"supported": false},
+		"schemas":        []string{scimSPConfigSchema},
+		"patch":          obj{"supported": true},
+		"bulk":           obj{"supported": false, "maxOperations": 0, "maxPayloadSize": 0},
+		"filter":         obj{"supported": true, "maxResults": scimMaxPageSize},
+		"changePassword": obj{"supported": false},
+		"sort":           obj{"supported": false},
+		"etag":           obj{"supported": false},
 		"authenticationSchemes": []obj{{
 			"type": "oauthbearertoken", "name": "API token", "primary": true,
 			"description": "An API token with the purpose SCIM provisioning, sent as Authorization: Bearer pvk_...",
