@@ -61,6 +61,14 @@ type ProvisionToken struct {
 	Vouches bool
 }
 
+// nullID is the token's id for a column that may be NULL (no token: 0).
+func (t ProvisionToken) nullID() any {
+	if t.ID == 0 {
+		return nil
+	}
+	return t.ID
+}
+
 const provisionedColumns = `id, email, name, given_name, family_name, external_id, email_verified, is_admin,
 	deactivated_at IS NULL, source, created_at, updated_at`
 
@@ -172,7 +180,7 @@ func (s *Store) CreateProvisioned(ctx context.Context, a Actor, t ProvisionToken
 		res, err := tx.ExecContext(ctx, `INSERT INTO users (email, name, given_name, family_name, external_id,
 			email_verified, created_at, updated_at, source, source_token_id, deactivated_at, deactivated_reason)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			p.Email, p.Name, p.GivenName, p.FamilyName, p.ExternalID, verified, now, now, SourceSCIM, t.ID, deactivated, reason)
+			p.Email, p.Name, p.GivenName, p.FamilyName, p.ExternalID, verified, now, now, SourceSCIM, t.nullID(), deactivated, reason)
 		if isUniqueViolation(err) {
 			return fmt.Errorf("store: provision user %q: %w", p.Email, ErrConflict)
 		}
@@ -252,7 +260,7 @@ func (s *Store) writeProvisioned(ctx context.Context, tx *sql.Tx, t ProvisionTok
 	now := s.now()
 	_, err := tx.ExecContext(ctx, `UPDATE users SET email = ?, name = ?, given_name = ?, family_name = ?, external_id = ?,
 		email_verified = ?, updated_at = ?, source = ?, source_token_id = ? WHERE id = ?`,
-		p.Email, p.Name, p.GivenName, p.FamilyName, p.ExternalID, verified, now, SourceSCIM, t.ID, before.ID)
+		p.Email, p.Name, p.GivenName, p.FamilyName, p.ExternalID, verified, now, SourceSCIM, t.nullID(), before.ID)
 	if isUniqueViolation(err) {
 		return fmt.Errorf("store: update user %d: %w", before.ID, ErrConflict)
 	}

@@ -48,3 +48,36 @@ func TestDeactivatedPersonCannotSignIn(t *testing.T) {
 		t.Errorf("after reactivation: %+v %v", out, err)
 	}
 }
+
+// TestLastActiveAdministratorStays: a deactivated administrator cannot sign in, so they do not
+// count as the one who stays: demoting, deactivating or deleting the last active administrator
+// is refused.
+func TestLastActiveAdministratorStays(t *testing.T) {
+	ctx := context.Background()
+	f := newOffFixture(t)
+	a, err := f.s.CreateUser(ctx, CLIActor, NewUser{Email: "a@example.se", Name: "A", Admin: true, EmailVerified: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := f.s.CreateUser(ctx, CLIActor, NewUser{Email: "b@example.se", Name: "B", Admin: true, EmailVerified: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Every other administrator of the fixture is demoted, so a and b are the only ones.
+	if _, err := f.s.write.Exec("UPDATE users SET is_admin = 0 WHERE id NOT IN (?, ?)", a.ID, b.ID); err != nil {
+		t.Fatal(err)
+	}
+	pt := ProvisionToken{Name: "Entra ID"}
+	if _, _, err := f.s.UpdateProvisioned(ctx, CLIActor, pt, a.ID, Provision{Email: a.Email, Name: a.Name, Active: false}, VerificationMail{}); err != nil {
+		t.Fatalf("deactivate a: %v", err)
+	}
+	if err := f.s.SetAdmin(ctx, CLIActor, b.ID, false); !errors.Is(err, ErrLastAdmin) {
+		t.Errorf("demote b: %v, want ErrLastAdmin", err)
+	}
+	if _, _, err := f.s.UpdateProvisioned(ctx, CLIActor, pt, b.ID, Provision{Email: b.Email, Name: b.Name, Active: false}, VerificationMail{}); !errors.Is(err, ErrLastAdmin) {
+		t.Errorf("deactivate b: %v, want ErrLastAdmin", err)
+	}
+	if err := f.s.DeleteUser(ctx, CLIActor, b.ID); !errors.Is(err, ErrLastAdmin) {
+		t.Errorf("delete b: %v, want ErrLastAdmin", err)
+	}
+}
