@@ -409,3 +409,36 @@ func mustID(t *testing.T, s string) int64 {
 	}
 	return id
 }
+
+// TestSCIMConcurrentCreates: a provider that retries, or runs two cycles at once, creates the
+// person once; the other requests get 409 uniqueness, never a server error.
+func TestSCIMConcurrentCreates(t *testing.T) {
+	app := handlertest.New(t)
+	_, secret, err := app.Store.CreateAPIToken(context.Background(), store.CLIActor, store.NewAPIToken{Name: "x", Purpose: store.PurposeSCIM})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 8
+	statuses := make(chan int, n)
+	for range n {
+		go func() {
+			req, _ := http.NewRequest(http.MethodPost, app.URL+"/scim/v2/Users", strings.NewReader(`{"userName":"same@example.se"}`))
+			req.Header.Set("Authorization", "Bearer "+secret)
+			req.Header.Set("Content-Type", "application/scim+json")
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				statuses <- 0
+				return
+			}
+			resp.Body.Close()
+			statuses <- resp.StatusCode
+		}()
+	}
+	count := map[int]int{}
+	for range n {
+		count[<-statuses]++
+	}
+	if count[201] != 1 || count[409] != n-1 {
+		t.Errorf("statuses %v, want one 201 and %d 409", count, n-1)
+	}
+}
