@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -20,9 +21,18 @@ const (
 	plainUser
 	administrator
 	authSettingsUser
+	scimTokenHolder  // a request with a SCIM API token and no session
+	auditTokenHolder // a request with an audit-read API token and no session
 )
 
-var roleNames = map[role]string{anonymous: "anonymous", plainUser: "user", administrator: "administrator", authSettingsUser: "auth-settings user"}
+var roleNames = map[role]string{anonymous: "anonymous", plainUser: "user", administrator: "administrator", authSettingsUser: "auth-settings user",
+	scimTokenHolder: "SCIM token", auditTokenHolder: "audit token"}
+
+// tokenRoles are the kinds of API token, by purpose.
+var tokenRoles = map[string]role{store.PurposeSCIM: scimTokenHolder, store.PurposeAudit: auditTokenHolder}
+
+// tokenOnly is the access of a machine API route: a token with the purpose, nobody else.
+func tokenOnly(purpose string) []role { return []role{tokenRoles[purpose]} }
 
 // Who may use a route. Written out here, apart from the route table, so that a change of access
 // in one place without the other fails this test.
@@ -108,6 +118,34 @@ var matrix = map[string][]role{
 	"POST /auth-settings/policies/password/off":     authRoles,
 	"POST /auth-settings/policies/password/on":      authRoles,
 	"POST /auth-settings/policies/password/confirm": authRoles,
+
+	// Authentication Settings > API tokens.
+	"GET /auth-settings/tokens":             adminRoles,
+	"POST /auth-settings/tokens":            adminRoles,
+	"GET /auth-settings/tokens/:id/revoke":  adminRoles,
+	"POST /auth-settings/tokens/:id/revoke": adminRoles,
+
+	// Machine API: API tokens, never a session (see TestAuthorizationMatrixTokens).
+	"GET /api/v1/audit": tokenOnly(store.PurposeAudit),
+
+	"GET /scim/v2/ServiceProviderConfig": tokenOnly(store.PurposeSCIM),
+	"GET /scim/v2/ResourceTypes":         tokenOnly(store.PurposeSCIM),
+	"GET /scim/v2/ResourceTypes/:name":   tokenOnly(store.PurposeSCIM),
+	"GET /scim/v2/Schemas":               tokenOnly(store.PurposeSCIM),
+	"GET /scim/v2/Schemas/:name":         tokenOnly(store.PurposeSCIM),
+	"GET /scim/v2/Users":                 tokenOnly(store.PurposeSCIM),
+	"POST /scim/v2/Users":                tokenOnly(store.PurposeSCIM),
+	"GET /scim/v2/Users/:id":             tokenOnly(store.PurposeSCIM),
+	"PUT /scim/v2/Users/:id":             tokenOnly(store.PurposeSCIM),
+	"PATCH /scim/v2/Users/:id":           tokenOnly(store.PurposeSCIM),
+	"DELETE /scim/v2/Users/:id":          tokenOnly(store.PurposeSCIM),
+	"GET /scim/v2/Groups":                tokenOnly(store.PurposeSCIM),
+	"POST /scim/v2/Groups":               tokenOnly(store.PurposeSCIM),
+	"GET /scim/v2/Groups/:id":            tokenOnly(store.PurposeSCIM),
+	"PUT /scim/v2/Groups/:id":            tokenOnly(store.PurposeSCIM),
+	"PATCH /scim/v2/Groups/:id":          tokenOnly(store.PurposeSCIM),
+	"DELETE /scim/v2/Groups/:id":         tokenOnly(store.PurposeSCIM),
+	"GET /api/v1/openapi.yaml":           everyone,
 }
 
 var _ = adminRoles
@@ -124,6 +162,15 @@ func TestAuthorizationMatrix(t *testing.T) {
 		plainUser:        app.User(t, "user@example.se", handlertest.UserOpts{}),
 		administrator:    app.User(t, "admin@example.se", handlertest.UserOpts{Admin: true}),
 		authSettingsUser: app.User(t, "it@example.se", handlertest.UserOpts{AuthSettings: true}),
+	}
+	// Token 1 is a decoy: the matrix revokes whatever POST /auth-settings/tokens/1/revoke names.
+	if _, _, err := app.Store.CreateAPIToken(context.Background(), store.CLIActor, store.NewAPIToken{Name: "decoy", Purpose: store.PurposeAudit}); err != nil {
+		t.Fatal(err)
+	}
+	secrets := map[role]string{}
+	for purpose, r := range tokenRoles {
+		_, secrets[r], _ = app.Store.CreateAPIToken(context.Background(), store.CLIActor,
+			store.NewAPIToken{Name: roleNames[r], Purpose: purpose})
 	}
 	var keys []string
 	for _, r := range app.Echo.Routes() {
@@ -143,8 +190,21 @@ func TestAuthorizationMatrix(t *testing.T) {
 		}
 		method, path, _ := strings.Cut(key, " ")
 		path = strings.ReplaceAll(pathParam.ReplaceAllString(path, "1"), "*", "css/app.css")
-		for _, r := range everyone {
+		for _, r := range append(everyone, scimTokenHolder, auditTokenHolder) {
 			t.Run(key+" as "+roleNames[r], func(t *testing.T) {
+				if isAPIRoute(allowed) { // an id nobody has: a DELETE must not remove the people of this test
+					apiPath := pathParam.ReplaceAllString(strings.TrimPrefix(key, method+" "), "999999")
+					checkTokenAccess(t, app.Client().Do(t, tokenRequest(t, app.URL, method, apiPath, secrets[r])), r, allowed)
+					return
+				}
+				if secrets[r] != "" { // a browser route, with a CSRF token like a form: the API token counts for nothing
+					c := app.Client()
+					req, _ := http.NewRequest(method, app.URL+path, strings.NewReader(url.Values{"_csrf": {c.CSRF(t)}}.Encode()))
+					req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+					req.Header.Set("Authorization", "Bearer "+secrets[r])
+					checkTokenAccess(t, c.Do(t, req), r, allowed)
+					return
+				}
 				c := app.Client()
 				if r != anonymous {
 					c = app.ClientAs(t, users[r])
@@ -195,4 +255,49 @@ func contains(roles []role, r role) bool {
 		}
 	}
 	return false
+}
+
+// isAPIRoute reports whether a matrix row is a machine API route (open to a token only).
+func isAPIRoute(roles []role) bool {
+	return contains(roles, scimTokenHolder) || contains(roles, auditTokenHolder)
+}
+
+// tokenRequest is a request with no cookies, and with secret as a Bearer token when not empty.
+func tokenRequest(t *testing.T, base, method, path, secret string) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest(method, base+path, strings.NewReader("{}"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/scim+json")
+	if secret != "" {
+		req.Header.Set("Authorization", "Bearer "+secret)
+	}
+	return req
+}
+
+// checkTokenAccess checks a request made with an API token (or, on a machine API route, by a
+// person without one). A machine API route refuses everybody without a token with 401 and a
+// token with another purpose with 403; elsewhere a token counts for nothing, so its holder is
+// anonymous there.
+func checkTokenAccess(t *testing.T, resp *handlertest.Response, r role, roles []role) {
+	t.Helper()
+	if resp.Status >= 500 {
+		t.Fatalf("status %d: a request must never cause a server error", resp.Status)
+	}
+	if !isAPIRoute(roles) {
+		if contains(roles, anonymous) {
+			roles = append(roles, r)
+		}
+		checkAccess(t, resp, anonymous, roles)
+		return
+	}
+	switch {
+	case contains(roles, r) && (resp.Status == http.StatusUnauthorized || resp.Status == http.StatusForbidden):
+		t.Errorf("status %d, want access", resp.Status)
+	case !contains(roles, r) && r != scimTokenHolder && r != auditTokenHolder && resp.Status != http.StatusUnauthorized:
+		t.Errorf("status %d without a token, want 401", resp.Status)
+	case !contains(roles, r) && (r == scimTokenHolder || r == auditTokenHolder) && resp.Status != http.StatusForbidden:
+		t.Errorf("status %d with a token of another purpose, want 403", resp.Status)
+	}
 }

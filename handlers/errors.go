@@ -48,6 +48,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
+	if isAPIPath(c.Request().URL.Path) {
+		s.handleAPIError(err, c)
+		return
+	}
 	status := statusOf(err)
 	if status == statusClientClosed && c.Request().Context().Err() != nil {
 		// Nobody is there to read a page; the request log says what happened.

@@ -212,6 +212,10 @@ func (s *Server) checkPassword(ctx context.Context, email, password string) (sto
 		_, _ = s.hasher.Verify(s.dummyPwd, password)
 		return store.User{}, "account has no password", nil
 	}
+	if u.Deactivated {
+		_, _ = s.hasher.Verify(s.dummyPwd, password)
+		return store.User{}, "account deactivated", nil
+	}
 	ok, err := s.hasher.Verify(hash, password)
 	if err != nil {
 		return store.User{}, "", err

@@ -6,6 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"portvakt/static"
+	"portvakt/store"
 )
 
 // access says who may use a route. It is checked on the server for every request.
@@ -17,7 +18,12 @@ const (
 	adminOnly                         // administrators
 	authSettings                      // people granted Authentication Settings
 	adminOrAuthSettings               // either of the two
+	scimToken                         // an API token for SCIM provisioning (no session)
+	auditToken                        // an API token for reading the audit log (no session)
 )
+
+// tokenPurposes are the access kinds granted by an API token, with the purpose it must have.
+var tokenPurposes = map[access]string{scimToken: store.PurposeSCIM, auditToken: store.PurposeAudit}
 
 // route is one row of the route table.
 type route struct {
@@ -30,7 +36,7 @@ type route struct {
 // routes is the whole route table, grouped by area. The authorization matrix test
 // (TestAuthorizationMatrix) must have a row for every entry.
 func (s *Server) routes() []route {
-	return []route{
+	table := []route{
 		// Operations.
 		{http.MethodGet, "/healthz", public, s.handleHealthz},
 		{http.MethodGet, "/readyz", public, s.handleReadyz},
@@ -112,6 +118,7 @@ func (s *Server) routes() []route {
 		{http.MethodPost, "/auth-settings/policies/password/on", authSettings, s.handlePasswordOn},
 		{http.MethodPost, "/auth-settings/policies/password/confirm", authSettings, s.handlePasswordConfirm},
 	}
+	return append(table, s.apiRoutes()...)
 }
 
 // register adds the route table and the static files to e.

@@ -94,6 +94,12 @@ func routesOf(app *handlertest.App, method string) []rulesRoute {
 		if r.Method != method || seen[r.Path] || strings.HasPrefix(r.Path, "/static") {
 			continue
 		}
+		// The machine API has no session or CSRF token; its rules (a token with a purpose, errors
+		// in the API's shape, never a 5xx) are checked by the token rows of
+		// TestAuthorizationMatrix and the SCIM and API tests.
+		if strings.HasPrefix(r.Path, "/scim/") || strings.HasPrefix(r.Path, "/api/") {
+			continue
+		}
 		seen[r.Path] = true
 		out = append(out, rulesRoute{r.Method, r.Path})
 	}

@@ -61,6 +61,10 @@ type Config struct {
 	// ConfirmWindow is how long a password switch-off waits for its confirmation from a new
 	// SSO sign-in before password sign-in comes back on by itself (0: the store's default).
 	ConfirmWindow time.Duration
+
+	// TokenRate and TokenBurst bound the requests per second of each API token (0: defaults).
+	TokenRate  float64
+	TokenBurst int
 }
 
 // Server holds the dependencies of every handler.
@@ -76,6 +80,8 @@ type Server struct {
 	dummyPwd string
 	rp       *oidcrp.RP
 	mailer   *mailer
+
+	tokenLimits *tokenLimiter
 }
 
 // New builds the echo instance with every route and middleware.
@@ -111,6 +117,8 @@ func New(cfg Config, st *store.Store) (*echo.Echo, *Server, error) {
 		limiter: newLoginLimiter(time.Now),
 		log:     cfg.Logger,
 		secure:  cfg.BaseURL.Scheme == "https",
+
+		tokenLimits: newTokenLimiter(cfg.TokenRate, cfg.TokenBurst),
 	}
 	if cfg.Metrics == nil {
 		cfg.Metrics = prometheus.NewRegistry()

@@ -53,6 +53,10 @@ func (s *Server) userPageView(c echo.Context, it store.UserListItem, f userForm)
 	for _, m := range mails {
 		v.Mails = append(v.Mails, mailRow(m))
 	}
+	if it.Source == store.SourceSCIM {
+		hint := lang(c).T("users.scim.owned", it.SourceToken)
+		v.Form.Name.Hint, v.Form.Email.Hint = hint, hint
+	}
 	return v, nil
 }
 
@@ -70,6 +74,14 @@ func (s *Server) handleUserUpdate(c echo.Context) error {
 	}
 	f, problems := readUserForm(c, &v.Form)
 	l := lang(c)
+	if it.Source == store.SourceSCIM && len(problems) == 0 { // the provider's next update would undo the change
+		if f.name != it.Name {
+			problems.add(&v.Form.Name, l.T("users.err.scim.owned", it.SourceToken))
+		}
+		if f.email != it.Email {
+			problems.add(&v.Form.Email, l.T("users.err.scim.owned", it.SourceToken))
+		}
+	}
 	if len(problems) == 0 {
 		var vm *store.VerificationMail
 		if f.email != it.Email {

@@ -81,6 +81,7 @@ func userRow(it store.UserListItem) views.UserRow {
 	r := views.UserRow{
 		ID: it.ID, Name: it.Name, Email: it.Email, Verified: it.EmailVerified, Admin: it.IsAdmin,
 		AuthSettings: it.HasGrant, LastLogin: it.LastLoginAt, Lang: it.Lang,
+		Source: it.Source, SourceToken: it.SourceToken, Deactivated: it.Deactivated,
 	}
 	if it.Link != nil {
 		r.Link = &views.LinkView{Issuer: it.Link.Issuer, Subject: it.Link.Subject, LinkedAt: it.Link.LinkedAt}

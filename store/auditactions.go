@@ -43,6 +43,15 @@ const (
 	ActionIdPDraftTestSuccess AuditAction = "idp.draft.test.success"
 	ActionIdPDraftTestFailure AuditAction = "idp.draft.test.failure"
 
+	ActionUserProvision  AuditAction = "user.provision"
+	ActionUserDeactivate AuditAction = "user.deactivate"
+	ActionUserReactivate AuditAction = "user.reactivate"
+	ActionUserDelete     AuditAction = "user.delete"
+
+	ActionTokenCreate       AuditAction = "token.create"
+	ActionTokenRevoke       AuditAction = "token.revoke"
+	ActionTokenExpiryWarned AuditAction = "token.expiry_warned"
+
 	ActionLinkCreate AuditAction = "link.create"
 	ActionLinkUpdate AuditAction = "link.update"
 	ActionLinkRemove AuditAction = "link.remove"
@@ -64,6 +73,7 @@ const (
 var AuditActionList = []AuditAction{
 	ActionLoginSuccess, ActionLoginFailure, ActionLogout,
 	ActionSetupComplete, ActionUserCreate, ActionUserUpdate, ActionUserPassword, ActionUserAdmin,
+	ActionUserProvision, ActionUserDeactivate, ActionUserReactivate, ActionUserDelete,
 	ActionGrantAdd, ActionGrantRemove,
 	ActionDomainAdd, ActionDomainVerify, ActionDomainRecordLost, ActionDomainRecordRestored, ActionDomainRemove,
 	ActionAllowedDomainAdd, ActionAllowedDomainRemove,
@@ -72,6 +82,7 @@ var AuditActionList = []AuditAction{
 	ActionLinkCreate, ActionLinkUpdate, ActionLinkRemove, ActionLinkInvite,
 	ActionPasswordLogin, ActionPasswordLoginRefused, ActionPasswordLoginConfirmed, ActionPasswordLoginConfirmRefused,
 	ActionVerificationSend, ActionVerificationComplete, ActionMailSent, ActionMailFailed,
+	ActionTokenCreate, ActionTokenRevoke, ActionTokenExpiryWarned,
 }
 
 // ActorKind tells who an audit row's actor is.
@@ -100,6 +111,11 @@ func HostActor(command string) Actor {
 		command = hostPrefix + " " + command
 	}
 	return Actor{Label: command}
+}
+
+// IsHost reports whether a is a command on the host.
+func (a Actor) IsHost() bool {
+	return a.UserID == 0 && (a.Label == hostPrefix || strings.HasPrefix(a.Label, hostPrefix+" "))
 }
 
 // CLIActor is a host actor that does not name its command, for tests and tools; cmd/portvakt

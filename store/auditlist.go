@@ -84,8 +84,8 @@ const auditColumns = `a.id, a.at, COALESCE(a.actor_id, 0), a.actor, a.action, a.
 // personTargets are the actions whose target is a person's e-mail.
 var personTargets = []AuditAction{ActionLoginSuccess, ActionLoginFailure, ActionLogout, ActionSetupComplete,
 	ActionUserCreate, ActionUserUpdate, ActionUserPassword, ActionUserAdmin, ActionGrantAdd, ActionGrantRemove,
-	ActionLinkCreate, ActionLinkUpdate, ActionLinkRemove, ActionVerificationSend, ActionVerificationComplete,
-	ActionMailSent, ActionMailFailed}
+	ActionLinkCreate, ActionLinkUpdate, ActionLinkRemove, ActionLinkInvite, ActionVerificationSend, ActionVerificationComplete,
+	ActionMailSent, ActionMailFailed, ActionUserProvision, ActionUserDeactivate, ActionUserReactivate, ActionUserDelete}
 
 // quoteActions writes actions as an SQL list; they are constants of this package.
 func quoteActions(as []AuditAction) string {

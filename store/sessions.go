@@ -78,7 +78,7 @@ func (s *Store) SessionByToken(ctx context.Context, token string) (Session, erro
 		u.id, u.email, u.name, u.email_verified, u.is_admin, u.password_hash != '', u.created_at, u.last_login_at, g.user_id IS NOT NULL
 		FROM sessions s JOIN users u ON u.id = s.user_id
 		LEFT JOIN auth_settings_grants g ON g.user_id = s.user_id
-		WHERE s.id_hash = ? AND (s.method != 'password' OR
+		WHERE s.id_hash = ? AND u.deactivated_at IS NULL AND (s.method != 'password' OR
 			`+passwordLoginOnSQL+`)`, hashToken(token))
 	var ss Session
 	var created, seen int64

@@ -29,13 +29,14 @@ const (
 	RefuseAlreadyLinked     LinkRefusalKind = "already_linked"        // the person is linked to another identity
 	RefuseOtherUser         LinkRefusalKind = "other_user"            // the identity is another person's
 	RefusePrivileged        LinkRefusalKind = "privileged_link_self"  // a privileged person links only from their own session
+	RefuseDeactivated       LinkRefusalKind = "user_deactivated"      // the person is deactivated
 )
 
 // LinkRefusalKinds lists every refusal kind, for the texts that explain them.
 var LinkRefusalKinds = []LinkRefusalKind{
 	RefuseProviderDisabled, RefuseProviderChanged, RefuseDomainNotVerified, RefuseDomainNotServed,
 	RefuseDomainNotAllowed, RefuseNoUser, RefuseUserUnverified, RefuseAlreadyLinked, RefuseOtherUser,
-	RefusePrivileged,
+	RefusePrivileged, RefuseDeactivated,
 }
 
 // LinkRefusal is the refusal of SignInSSO, with a technical detail for the audit log and the
@@ -172,6 +173,9 @@ func (s *Store) matchSSO(ctx context.Context, tx *sql.Tx, in SSOSignIn) (SSOOutc
 		if in.Self != 0 && u.ID != in.Self {
 			return refuse(RefuseOtherUser, u, "the identity is linked to %s", u.Email)
 		}
+		if u.Deactivated {
+			return refuse(RefuseDeactivated, u, "the user %s is deactivated", u.Email)
+		}
 		return SSOOutcome{User: u, ByLink: true, providerOff: !enabled}, nil
 	case !errors.Is(err, sql.ErrNoRows):
 		return SSOOutcome{}, fmt.Errorf("read link: %w", err)
@@ -208,6 +212,8 @@ func (s *Store) matchSSO(ctx context.Context, tx *sql.Tx, in SSOSignIn) (SSOOutc
 		return SSOOutcome{}, fmt.Errorf("read link and grant of user %d: %w", u.ID, err)
 	}
 	switch {
+	case u.Deactivated:
+		return refuse(RefuseDeactivated, u, "the user %s is deactivated", u.Email)
 	case !u.EmailVerified:
 		return refuse(RefuseUserUnverified, u, "the user %s has not verified the e-mail in portvakt", u.Email)
 	case in.Self != 0 && u.ID != in.Self:

@@ -115,7 +115,8 @@ func (s *Store) SetAdmin(ctx context.Context, a Actor, id int64, admin bool) err
 		}
 		if !admin {
 			var others int
-			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM users WHERE is_admin = 1 AND id != ?", id).Scan(&others); err != nil {
+			// A deactivated administrator cannot sign in, so does not count.
+			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM users WHERE is_admin = 1 AND deactivated_at IS NULL AND id != ?", id).Scan(&others); err != nil {
 				return fmt.Errorf("store: count administrators: %w", err)
 			}
 			if others == 0 {

@@ -29,6 +29,11 @@ type UserListItem struct {
 	HasGrant bool   // access to Authentication Settings
 	// The latest sign-in with a password and through SSO; zero when none was recorded.
 	LastPasswordLoginAt, LastSSOLoginAt time.Time
+
+	Source            string // SourceWeb, SourceCLI or SourceSCIM
+	SourceToken       string // the API token that provisioned the person, for SourceSCIM
+	DeactivatedAt     time.Time
+	DeactivatedReason string
 }
 
 // UserFilter selects users for the Users list.
@@ -41,23 +46,25 @@ type UserFilter struct {
 
 const userItemColumns = `u.id, u.email, u.name, u.email_verified, u.is_admin, u.password_hash != '',
 	u.created_at, u.last_login_at, u.lang, l.idp_id, l.issuer, l.subject, l.linked_at, g.user_id IS NOT NULL,
-	u.last_password_login_at, u.last_sso_login_at`
+	u.last_password_login_at, u.last_sso_login_at, u.source, COALESCE(t.name, ''), u.deactivated_at, u.deactivated_reason`
 
 const userItemFrom = ` FROM users u LEFT JOIN identity_links l ON l.user_id = u.id
-	LEFT JOIN auth_settings_grants g ON g.user_id = u.id`
+	LEFT JOIN auth_settings_grants g ON g.user_id = u.id LEFT JOIN api_tokens t ON t.id = u.source_token_id`
 
 func scanUserItem(row interface{ Scan(...any) error }) (UserListItem, error) {
 	var it UserListItem
 	var created int64
-	var last, linked, idp, lastPassword, lastSSO sql.NullInt64
+	var last, linked, idp, lastPassword, lastSSO, deactivated sql.NullInt64
 	var issuer, subject sql.NullString
 	err := row.Scan(&it.ID, &it.Email, &it.Name, &it.EmailVerified, &it.IsAdmin, &it.HasPassword,
-		&created, &last, &it.Lang, &idp, &issuer, &subject, &linked, &it.HasGrant, &lastPassword, &lastSSO)
+		&created, &last, &it.Lang, &idp, &issuer, &subject, &linked, &it.HasGrant, &lastPassword, &lastSSO,
+		&it.Source, &it.SourceToken, &deactivated, &it.DeactivatedReason)
 	if err != nil {
 		return UserListItem{}, err
 	}
 	it.CreatedAt, it.LastLoginAt = time.Unix(created, 0), unixTime(last)
 	it.LastPasswordLoginAt, it.LastSSOLoginAt = unixTime(lastPassword), unixTime(lastSSO)
+	it.DeactivatedAt, it.Deactivated = unixTime(deactivated), deactivated.Valid
 	if issuer.Valid {
 		it.Link = &Link{UserID: it.ID, IdPID: idp.Int64, Issuer: issuer.String, Subject: subject.String, LinkedAt: unixTime(linked)}
 	}

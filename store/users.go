@@ -23,6 +23,7 @@ type User struct {
 	HasPassword   bool
 	CreatedAt     time.Time
 	LastLoginAt   time.Time // zero when never signed in
+	Deactivated   bool      // deactivated (by the identity provider): no sign-in of any kind
 }
 
 // NewUser holds what is needed to create a user. Email must already be normalised.
@@ -34,13 +35,22 @@ type NewUser struct {
 	PasswordHash  string // empty: the user has no password
 }
 
-const userColumns = `id, email, name, email_verified, is_admin, password_hash != '', created_at, last_login_at`
+// userSource is where a new person comes from, as the Users page shows it: the web pages (""),
+// or a host command ("cli").
+func userSource(a Actor) string {
+	if a.IsHost() {
+		return SourceCLI
+	}
+	return ""
+}
+
+const userColumns = `id, email, name, email_verified, is_admin, password_hash != '', created_at, last_login_at, deactivated_at IS NOT NULL`
 
 func scanUser(row interface{ Scan(...any) error }) (User, error) {
 	var u User
 	var created int64
 	var last sql.NullInt64
-	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.EmailVerified, &u.IsAdmin, &u.HasPassword, &created, &last)
+	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.EmailVerified, &u.IsAdmin, &u.HasPassword, &created, &last, &u.Deactivated)
 	if err != nil {
 		return User{}, err
 	}
@@ -66,8 +76,8 @@ func (s *Store) createUser(ctx context.Context, tx *sql.Tx, a Actor, nu NewUser)
 	}
 	now := s.now()
 	res, err := tx.ExecContext(ctx, `INSERT INTO users
-		(email, name, email_verified, is_admin, password_hash, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, nu.Email, nu.Name, nu.EmailVerified, nu.Admin, nu.PasswordHash, now, now)
+		(email, name, email_verified, is_admin, password_hash, created_at, updated_at, source)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, nu.Email, nu.Name, nu.EmailVerified, nu.Admin, nu.PasswordHash, now, now, userSource(a))
 	if err != nil {
 		if isUniqueViolation(err) {
 			return User{}, fmt.Errorf("store: create user %q: %w", nu.Email, ErrConflict)

@@ -14,6 +14,7 @@ var hostCommands = map[string][]string{
 	"user add":               {"user", "add", "--data", "DATA", "--email", "anna@example.se", "--name", "Anna"},
 	"user grant":             {"user", "grant", "--data", "DATA", "--email", "anna@example.se"},
 	"backup":                 {"backup", "--data", "DATA", "BACKUP"},
+	"token create":           {"token", "create", "--data", "DATA", "--name", "SIEM", "--purpose", "audit"},
 }
 
 // TestHostCommandsRefuseADataFolderWithoutADatabase: run against the wrong folder (a missing one,

@@ -31,6 +31,8 @@ var helpLevels = []struct {
 	{[]string{"user"}, "portvakt user COMMAND [flags]"},
 	{[]string{"user", "add"}, "portvakt user add --email E --name N [flags]"},
 	{[]string{"user", "grant"}, "portvakt user grant --email E [flags]"},
+	{[]string{"token"}, "portvakt token COMMAND [flags]"},
+	{[]string{"token", "create"}, "portvakt token create --name N --purpose scim|audit [flags]"},
 	{[]string{"recover"}, "portvakt recover WHAT [flags]"},
 	{[]string{"recover", "password-login"}, "portvakt recover password-login [flags]"},
 	{[]string{"migrate"}, "portvakt migrate [flags]"},

@@ -59,6 +59,8 @@ func runCommand(ctx context.Context, args []string, getenv func(string) string, 
 		return userCommand(ctx, args, getenv, stdin, stdout, stderr)
 	case "recover":
 		return recoverCommand(ctx, args, getenv, stdout, stderr)
+	case "token":
+		return tokenCommand(ctx, args, getenv, stdout, stderr)
 	case "migrate":
 		return migrateCommand(ctx, args, getenv, stdout, stderr)
 	case "backup":

@@ -53,6 +53,10 @@ const (
 // confirmCheckEvery is how often serve looks for a switch-off whose window ran out.
 const confirmCheckEvery = 2 * time.Second
 
+// tokenExpiryCheckEvery is how often the server looks for API tokens about to expire; the
+// warning comes 14 days ahead, so an hour late is no matter.
+const tokenExpiryCheckEvery = time.Hour
+
 func parseServe(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
 	var c serveConfig
 	var proxies string
@@ -164,6 +168,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	bg.Go(func(ctx context.Context) { sweepSessions(ctx, st, cfg.sessionIdle, cfg.sessionMaxAge, log) })
 	bg.Go(func(ctx context.Context) { web.RunDomainRecheck(ctx, cfg.domainRecheck) })
 	bg.Go(func(ctx context.Context) { web.RunPasswordConfirm(ctx, confirmCheckEvery) })
+	bg.Go(func(ctx context.Context) { web.RunTokenExpiryCheck(ctx, tokenExpiryCheckEvery) })
 	return serveUntilDone(ctx, newHTTPServer(e, log), ln, log)
 }
 

@@ -35,6 +35,8 @@ const (
 	AuthSettings    = "/auth-settings"
 	Invites         = "/auth-settings/invites"
 	UsersExport     = "/users/export.csv"
+	Tokens          = "/auth-settings/tokens"
+	APIAudit        = "/api/v1/audit"
 	Domains         = "/auth-settings/domains"
 	SSO             = "/auth-settings/sso"
 	SSONew          = "/auth-settings/sso/new"
@@ -77,3 +79,6 @@ func IdPRemove(idpID int64) string       { return IdP(idpID) + "/remove" }
 
 // SSONewPreset is the new-provider form filled in for a preset.
 func SSONewPreset(preset string) string { return SSONew + "?preset=" + url.QueryEscape(preset) }
+
+// TokenRevoke confirms and revokes API token tokenID.
+func TokenRevoke(tokenID int64) string { return Tokens + "/" + id(tokenID) + "/revoke" }

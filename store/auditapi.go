@@ -1,0 +1,31 @@
+package store
+
+import (
+	"context"
+)
+
+// AuditAfter returns up to limit matching rows with an id above afterID, oldest first, and
+// whether more follow: a cursor for clients that pull the log as it grows (a SIEM). The last
+// row's id is the next cursor. Offset in f is ignored.
+func (s *Store) AuditAfter(ctx context.Context, f AuditFilter, afterID int64, limit int) ([]AuditRow, bool, error) {
+	limit = pageLimit(limit)
+	where, args := f.where()
+	if where == "" {
+		where = " WHERE a.id > ?"
+	} else {
+		where += " AND a.id > ?"
+	}
+	args = append(args, afterID, limit+1)
+	var out []AuditRow
+	err := s.eachAudit(ctx, "SELECT "+auditColumns+auditFrom+where+" ORDER BY a.id LIMIT ?", args, func(r AuditRow) error {
+		out = append(out, r)
+		return nil
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	if len(out) > limit {
+		return out[:limit], true, nil
+	}
+	return out, false, nil
+}
