@@ -64,7 +64,7 @@ func tokenCreate(ctx context.Context, args []string, getenv func(string) string,
 	if !isNever {
 		nt.ExpiresAt = st.Now().Add(life)
 	}
-	t, secret, err := st.CreateAPIToken(ctx, store.CLIActor, nt)
+	t, secret, err := st.CreateAPIToken(ctx, store.HostActor("portvakt token create"), nt)
 	if err != nil {
 		return err
 	}

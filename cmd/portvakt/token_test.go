@@ -30,7 +30,7 @@ func TestTokenCreate(t *testing.T) {
 	}
 	defer st.Close()
 	tk, err := st.APITokenBySecret(context.Background(), secret)
-	if err != nil || tk.Purpose != store.PurposeSCIM || !tk.IdPVouches || tk.CreatedBy != "cli" {
+	if err != nil || tk.Purpose != store.PurposeSCIM || !tk.IdPVouches || tk.CreatedBy != "portvakt token create" {
 		t.Fatalf("token %+v, %v", tk, err)
 	}
 	if days := tk.ExpiresAt.Sub(tk.CreatedAt).Hours() / 24; days != 90 {
