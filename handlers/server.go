@@ -60,6 +60,9 @@ type Config struct {
 	// ConfirmWindow is how long a password switch-off waits for its confirmation from a new
 	// SSO sign-in before password sign-in comes back on by itself (0: the store's default).
 	ConfirmWindow time.Duration
+	// PasswordHasher hashes new passwords (nil: NewPasswordHasher(0) at production cost). Only
+	// tests set it, to CheapPasswordHasherForTests.
+	PasswordHasher *PasswordHasher
 }
 
 // Server holds the dependencies of every handler.
@@ -103,10 +106,13 @@ func New(cfg Config, st *store.Store) (*echo.Echo, *Server, error) {
 	if cfg.DomainChecker == nil {
 		cfg.DomainChecker = &dnscheck.Checker{Timeout: cfg.DNSTimeout}
 	}
+	if cfg.PasswordHasher == nil {
+		cfg.PasswordHasher = NewPasswordHasher(0)
+	}
 	s := &Server{
 		cfg:     cfg,
 		store:   st,
-		hasher:  NewPasswordHasher(0),
+		hasher:  cfg.PasswordHasher,
 		limiter: newLoginLimiter(time.Now),
 		log:     cfg.Logger,
 		secure:  cfg.BaseURL.Scheme == "https",

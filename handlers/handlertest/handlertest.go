@@ -25,6 +25,10 @@ import (
 // Password is the password every user made by App.User has.
 const Password = "a long and good password"
 
+// hasher makes the cheap hashes of every test user and app: verifying reads the cost from the
+// hash, so a user made here signs in quickly on any server.
+var hasher = handlers.CheapPasswordHasherForTests()
+
 // App is portvakt's web layer served on 127.0.0.1 by an httptest.Server.
 type App struct {
 	Store  *store.Store
@@ -46,6 +50,9 @@ func New(tb testing.TB, opts ...func(*handlers.Config)) *App {
 		BaseURL: base,
 		Keys:    handlers.NewRandomKeys(),
 		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
+		// Tests create users and sign in thousands of times: argon2 at its smallest cost keeps
+		// that quick. The production cost has its own test (TestPasswordHasher).
+		PasswordHasher: hasher,
 	}
 	for _, o := range opts {
 		o(&cfg)
@@ -73,7 +80,7 @@ func (a *App) User(tb testing.TB, email string, o UserOpts) store.User {
 	tb.Helper()
 	nu := store.NewUser{Email: email, Name: strings.Split(email, "@")[0], Admin: o.Admin, EmailVerified: o.Verified}
 	if !o.NoPassword {
-		h, err := handlers.NewPasswordHasher(1).Hash(Password)
+		h, err := hasher.Hash(Password)
 		if err != nil {
 			tb.Fatal(err)
 		}
