@@ -2,11 +2,14 @@ package handlers_test
 
 import (
 	"context"
+	"flag"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -34,11 +37,62 @@ import (
 //	(c) the organisation's client secret is never sent to any other issuer.
 //
 // rapid shrinks a failing sequence and prints it. -rapid.checks and -rapid.steps make it longer.
+// The checks are shared among modelParts subtests that run in parallel with each other and with
+// the rest of the package; with -rapid.seed (to repeat a failure) one part runs them all.
 func TestInvariantsModel(t *testing.T) {
-	rapid.Check(t, func(rt *rapid.T) {
-		w := newModel(t)
-		rt.Repeat(w.actions())
-	})
+	t.Parallel()
+	checks := flag.Lookup("rapid.checks")
+	total, err := strconv.Atoi(checks.Value.String())
+	if err != nil {
+		t.Fatalf("-rapid.checks: %v", err)
+	}
+	parts := modelParts
+	if seed := flag.Lookup("rapid.seed").Value.String(); seed != "0" || total < parts {
+		parts = 1
+	}
+	// rapid reads its settings when each part starts, after this function returns; the parent's
+	// cleanup runs once every part has finished.
+	_ = checks.Value.Set(strconv.Itoa((total + parts - 1) / parts))
+	t.Cleanup(func() { _ = checks.Value.Set(strconv.Itoa(total)) })
+	for i := range parts {
+		t.Run(fmt.Sprintf("part %d of %d", i+1, parts), func(t *testing.T) {
+			t.Parallel()
+			rapid.Check(t, func(rt *rapid.T) {
+				scope := &checkScope{TB: t}
+				defer scope.end()
+				w := newModel(scope)
+				rt.Repeat(w.actions())
+			})
+		})
+	}
+}
+
+// modelParts is how many parallel subtests share the model's checks.
+const modelParts = 2
+
+// checkScope is the test as one rapid check sees it: what the check registers with Cleanup (its
+// servers, database, providers and their keys) ends with the check, not with the whole test, so
+// a hundred checks do not keep a hundred portals running.
+type checkScope struct {
+	testing.TB
+	mu       sync.Mutex
+	cleanups []func()
+}
+
+func (s *checkScope) Cleanup(f func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cleanups = append(s.cleanups, f)
+}
+
+func (s *checkScope) end() {
+	s.mu.Lock()
+	fs := s.cleanups
+	s.cleanups = nil
+	s.mu.Unlock()
+	for i := len(fs) - 1; i >= 0; i-- {
+		fs[i]()
+	}
 }
 
 // modelPerson is one of the model's people. Their identity at each provider is fixed: the good
@@ -50,7 +104,7 @@ type modelPerson struct {
 }
 
 type model struct {
-	t      *testing.T
+	t      testing.TB
 	app    *handlertest.App
 	dns    *dnstest.Server
 	good   *oidctest.Provider
@@ -68,7 +122,7 @@ type model struct {
 
 const modelDomain = "example.se"
 
-func newModel(t *testing.T) *model {
+func newModel(t testing.TB) *model {
 	w := &model{t: t, dns: dnstest.Start(t), good: oidctest.New(t), evil: oidctest.New(t),
 		clients: map[string]*handlertest.Client{}, trustedEvil: map[string]bool{}}
 	w.app = handlertest.New(t, func(cfg *handlers.Config) {
