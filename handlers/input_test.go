@@ -9,6 +9,7 @@ import (
 )
 
 func TestNormaliseEmail(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		in, want string
 		err      error
@@ -90,6 +91,7 @@ func lowerAZ(s string) string {
 // TestNormaliseEmailNeverJoinsTwoPeople: two different addresses that both pass normalise to one
 // only when they differ in ASCII case (or the IDNA form of the domain).
 func TestNormaliseEmailNeverJoinsTwoPeople(t *testing.T) {
+	t.Parallel()
 	pairs := [][2]string{
 		{"kalle@example.se", "\u212Aalle@example.se"},
 		{"sven@example.se", "\u017Fven@example.se"}, // LATIN SMALL LETTER LONG S upper-cases to S
@@ -126,6 +128,7 @@ func FuzzNormaliseEmailSeparatesNonASCII(f *testing.F) {
 }
 
 func TestSafeNext(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"/profile":             "/profile",
 		"/auth-settings?x=1":   "/auth-settings?x=1",
@@ -142,6 +145,7 @@ func TestSafeNext(t *testing.T) {
 }
 
 func TestAcceptLanguage(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"sv-SE,sv;q=0.9,en;q=0.8": "sv",
 		"en-GB,en;q=0.9":          "en",
@@ -157,6 +161,7 @@ func TestAcceptLanguage(t *testing.T) {
 }
 
 func TestPasswordHasher(t *testing.T) {
+	t.Parallel()
 	h := NewPasswordHasher(1)
 	enc, err := h.Hash("correct horse battery")
 	if err != nil {

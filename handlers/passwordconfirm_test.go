@@ -68,6 +68,7 @@ func windowState(t *testing.T, app *handlertest.App) string {
 }
 
 func TestPasswordConfirmBanner(t *testing.T) {
+	t.Parallel()
 	env, _ := newConfirmEnv(t)
 	t.Run("counts down on every page for people with Authentication Settings access", func(t *testing.T) {
 		for _, path := range []string{"/", "/profile", "/auth-settings/domains", "/auth-settings/policies"} {
@@ -105,6 +106,7 @@ func TestPasswordConfirmBanner(t *testing.T) {
 }
 
 func TestPasswordConfirm(t *testing.T) {
+	t.Parallel()
 	env, _ := newConfirmEnv(t)
 	t.Run("refused from the SSO sign-in made before the switch", func(t *testing.T) {
 		r := env.it.Post(t, confirmPath, nil)
@@ -182,6 +184,7 @@ func TestPasswordConfirm(t *testing.T) {
 }
 
 func TestPasswordConfirmRevert(t *testing.T) {
+	t.Parallel()
 	t.Run("the e-mail and password steps read an overdue window as ON", func(t *testing.T) {
 		env, _ := newConfirmEnv(t)
 		moveClock(t, env.app, 10*time.Minute+time.Second)

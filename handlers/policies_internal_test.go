@@ -8,6 +8,7 @@ import (
 )
 
 func TestEveryPasswordOffReasonHasText(t *testing.T) {
+	t.Parallel()
 	reasons := []store.PasswordOffReason{store.ReasonNoVerifiedDomain, store.ReasonNoServedDomain, store.ReasonNotTested,
 		store.ReasonNoSSOSession, store.ReasonSSOTooOld, store.ReasonLocksOutSelf, store.ReasonNotReviewed, store.ReasonNotConfirmed}
 	for _, r := range reasons {

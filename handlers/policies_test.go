@@ -52,6 +52,7 @@ func passwordOn(t *testing.T, app *handlertest.App) bool {
 }
 
 func TestPasswordOffRefusedUntilReady(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		prepare func(t *testing.T, env *ssoEnv)
@@ -105,6 +106,7 @@ func TestPasswordOffRefusedUntilReady(t *testing.T) {
 }
 
 func TestPasswordOffConfirmation(t *testing.T) {
+	t.Parallel()
 	env := newSSOEnv(t)
 	env.testSignIn(t)
 	tests := []struct {
@@ -145,6 +147,7 @@ func TestPasswordOffConfirmation(t *testing.T) {
 }
 
 func TestPasswordOff(t *testing.T) {
+	t.Parallel()
 	env := newSSOEnv(t)
 	anna, _ := env.app.SignedIn(t, "anna@example.se", handlertest.UserOpts{Verified: true})
 	env.app.User(t, "bo@example.se", handlertest.UserOpts{})
@@ -222,6 +225,7 @@ func TestPasswordOff(t *testing.T) {
 }
 
 func TestPoliciesPage(t *testing.T) {
+	t.Parallel()
 	env := newSSOEnv(t)
 	checks := func(t *testing.T) []string {
 		t.Helper()
@@ -270,6 +274,7 @@ func TestPoliciesPage(t *testing.T) {
 }
 
 func TestPasswordOffReviewCapsTheList(t *testing.T) {
+	t.Parallel()
 	env := newSSOEnv(t)
 	for i := range 205 {
 		env.app.User(t, "p"+strconv.Itoa(i)+"@other.se", handlertest.UserOpts{NoPassword: true})

@@ -45,6 +45,7 @@ var badIDs = []string{"999999", "0", "-1", "abc", "99999999999999999999", "1e3",
 // nobody, with every field set to each odd value, and with many repeated fields; and the same with
 // ids that name nothing. A bad request must get a 4xx (or a redirect), never a 5xx.
 func TestRulesFormsNeverServerError(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("walks the whole route table; it runs without -short")
 	}
@@ -105,6 +106,7 @@ func TestRulesFormsNeverServerError(t *testing.T) {
 
 // TestRulesPagesNeverServerError does the same for the query parameters of every GET route.
 func TestRulesPagesNeverServerError(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("walks the whole route table; it runs without -short")
 	}
@@ -197,6 +199,7 @@ func randomValue(rng *rand.Rand) string {
 // TestRulesSearchInputIsBounded: the people suggestions and a picked suggestion are bounded like
 // typed fields; an overlong query is a 400, never a database error.
 func TestRulesSearchInputIsBounded(t *testing.T) {
+	t.Parallel()
 	app := handlertest.New(t)
 	c := app.ClientAs(t, app.User(t, "admin@example.se", handlertest.UserOpts{Admin: true}))
 	long := strings.Repeat("a", 60000)

@@ -13,6 +13,7 @@ import (
 // TestPasswordRules pins SECURITY.md's "length 8..128; reject the most common passwords" at
 // its edges, counting characters, not bytes.
 func TestPasswordRules(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name, password, want string
 	}{
@@ -35,6 +36,7 @@ func TestPasswordRules(t *testing.T) {
 // TestPasswordHashingIsBounded: a hash waits while every slot is busy, so that a burst of
 // sign-ins cannot take more than slots x 19 MiB; the server uses one slot per CPU.
 func TestPasswordHashingIsBounded(t *testing.T) {
+	t.Parallel()
 	h := NewPasswordHasher(2)
 	h.slots <- struct{}{}
 	h.slots <- struct{}{}

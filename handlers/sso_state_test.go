@@ -63,6 +63,7 @@ func wantStateRefused(t *testing.T, env *ssoEnv, r *handlertest.Response, reason
 // TestSSOStartWritesNothing: starting a sign-in is open to anyone, so it must not write to the
 // database; the started sign-in waits in the browser's cookie.
 func TestSSOStartWritesNothing(t *testing.T) {
+	t.Parallel()
 	env := newSSOEnv(t)
 	t.Run("choosing the provider", func(t *testing.T) {
 		c := env.app.Client()
@@ -98,6 +99,7 @@ func TestSSOStartWritesNothing(t *testing.T) {
 // TestSSOStateCookie: the sealed state is refused unless it comes back once, unexpired,
 // unaltered, in the browser that started it.
 func TestSSOStateCookie(t *testing.T) {
+	t.Parallel()
 	env := newSSOEnv(t)
 	env.app.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
 	env.op.SetUser(annaAt())
@@ -202,6 +204,7 @@ func TestSSOStateCookie(t *testing.T) {
 // TestSSOParallelSignIns: sign-ins started in several tabs each find their own state; a browser
 // keeps the four latest, and the oldest beyond them is refused like an expired one.
 func TestSSOParallelSignIns(t *testing.T) {
+	t.Parallel()
 	env := newSSOEnv(t)
 	env.app.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
 	env.op.SetUser(annaAt())

@@ -10,6 +10,7 @@ import (
 
 // TestSSOKindsHaveTexts checks that every reason a sign-in can be refused has a message.
 func TestSSOKindsHaveTexts(t *testing.T) {
+	t.Parallel()
 	kinds := []string{kindEmailInvalid, kindDraftChanged, "error"}
 	for _, k := range store.LinkRefusalKinds {
 		kinds = append(kinds, string(k))

@@ -17,6 +17,7 @@ import (
 func userPath(u store.User) string { return fmt.Sprintf("/users/%d", u.ID) }
 
 func TestChangingEmailUnverifiesAndNeedsLinkRemoved(t *testing.T) {
+	t.Parallel()
 	app, srv := mailApp(t)
 	c := app.ClientAs(t, app.User(t, "admin@example.se", handlertest.UserOpts{Admin: true}))
 	u := app.User(t, "kim@example.se", handlertest.UserOpts{Verified: true})
@@ -53,6 +54,7 @@ func TestChangingEmailUnverifiesAndNeedsLinkRemoved(t *testing.T) {
 }
 
 func TestResendVoidsTheOldLink(t *testing.T) {
+	t.Parallel()
 	app, srv := mailApp(t)
 	c := app.ClientAs(t, app.User(t, "admin@example.se", handlertest.UserOpts{Admin: true}))
 	page := follow(t, c, c.Post(t, "/users", url.Values{"name": {"Per"}, "email": {"per@example.se"}}))
@@ -70,6 +72,7 @@ func TestResendVoidsTheOldLink(t *testing.T) {
 }
 
 func TestLastAdministratorCannotBeRemoved(t *testing.T) {
+	t.Parallel()
 	app := handlertest.New(t)
 	me := app.User(t, "admin@example.se", handlertest.UserOpts{Admin: true})
 	c := app.ClientAs(t, me)
@@ -87,6 +90,7 @@ func TestLastAdministratorCannotBeRemoved(t *testing.T) {
 }
 
 func TestConcurrentDemotionsKeepAnAdministrator(t *testing.T) {
+	t.Parallel()
 	app := handlertest.New(t)
 	a := app.User(t, "a@example.se", handlertest.UserOpts{Admin: true})
 	b := app.User(t, "b@example.se", handlertest.UserOpts{Admin: true})
@@ -115,6 +119,7 @@ func TestConcurrentDemotionsKeepAnAdministrator(t *testing.T) {
 }
 
 func TestDemotingYourselfLeadsToTheOverview(t *testing.T) {
+	t.Parallel()
 	app := handlertest.New(t)
 	app.User(t, "boss@example.se", handlertest.UserOpts{Admin: true})
 	me := app.User(t, "me@example.se", handlertest.UserOpts{Admin: true})
@@ -129,6 +134,7 @@ func TestDemotingYourselfLeadsToTheOverview(t *testing.T) {
 }
 
 func TestUserFormsRefuseBadInput(t *testing.T) {
+	t.Parallel()
 	app := handlertest.New(t)
 	c := app.ClientAs(t, app.User(t, "admin@example.se", handlertest.UserOpts{Admin: true}))
 	taken := app.User(t, "taken@example.se", handlertest.UserOpts{})

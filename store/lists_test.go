@@ -13,6 +13,7 @@ import (
 )
 
 func TestSetGrantsAddsAndRemoves(t *testing.T) {
+	t.Parallel()
 	st := storetest.Open(t)
 	ctx := context.Background()
 	a := storetest.MustUser(t, st, store.NewUser{Email: "a@example.se", Name: "Anna"})
@@ -58,6 +59,7 @@ func TestSetGrantsAddsAndRemoves(t *testing.T) {
 }
 
 func TestSetAllowedDomains(t *testing.T) {
+	t.Parallel()
 	st := storetest.Open(t)
 	ctx := context.Background()
 	if _, _, err := st.SetAllowedDomains(ctx, cliActor, []string{"example.se", "xn--rksmrgs-5wao1o.se"}); err != nil {
@@ -84,6 +86,7 @@ func TestSetAllowedDomains(t *testing.T) {
 }
 
 func TestListUsersSearchAndPaging(t *testing.T) {
+	t.Parallel()
 	st := storetest.Open(t)
 	ctx := context.Background()
 	for _, nu := range []store.NewUser{
@@ -135,6 +138,7 @@ func seedUsers(tb testing.TB, st *store.Store, n int) {
 }
 
 func TestListUsersStaysFastWithTenThousandUsers(t *testing.T) {
+	t.Parallel()
 	st := storetest.Open(t)
 	seedUsers(t, st, 10000)
 	items, total, err := st.ListUsers(context.Background(), store.UserFilter{Query: "person99", Offset: 0, Limit: 50})
@@ -170,6 +174,7 @@ func BenchmarkListUsersLastPage(b *testing.B) {
 }
 
 func TestListAuditFilters(t *testing.T) {
+	t.Parallel()
 	st := storetest.Open(t)
 	ctx := context.Background()
 	now := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
@@ -222,6 +227,7 @@ func TestListAuditFilters(t *testing.T) {
 }
 
 func TestAuditRowsCannotBeChanged(t *testing.T) {
+	t.Parallel()
 	st := storetest.Open(t)
 	if err := st.AppendAudit(context.Background(), cliActor, store.AuditEntry{Action: "x.y"}); err != nil {
 		t.Fatal(err)
@@ -235,6 +241,7 @@ func TestAuditRowsCannotBeChanged(t *testing.T) {
 }
 
 func TestOutboxClaimAndFinish(t *testing.T) {
+	t.Parallel()
 	st := storetest.Open(t)
 	ctx := context.Background()
 	vm := verificationFor("mia@example.se")

@@ -51,6 +51,7 @@ func windowState(t *testing.T, s *Store) string {
 }
 
 func TestPasswordOffOpensConfirmWindow(t *testing.T) {
+	t.Parallel()
 	f := newOffFixture(t)
 	before := f.s.Now().Truncate(time.Second)
 	f.switchOff(t, 0)
@@ -70,6 +71,7 @@ func TestPasswordOffOpensConfirmWindow(t *testing.T) {
 }
 
 func TestConfirmPasswordOffRefusals(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		session func(t *testing.T, f *offFixture) string
@@ -119,6 +121,7 @@ func grant(t *testing.T, s *Store, userID int64) {
 }
 
 func TestConfirmPasswordOffFromNewSSOSession(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newOffFixture(t)
 	grant(t, f.s, f.it.ID)
@@ -155,6 +158,7 @@ func auditActions(t *testing.T, s *Store, action string) int {
 }
 
 func TestPasswordOffRevertsAtDeadline(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newOffFixture(t)
 	f.switchOff(t, 0)
@@ -197,6 +201,7 @@ func TestPasswordOffRevertsAtDeadline(t *testing.T) {
 }
 
 func TestPasswordOffRevertAppliedLazily(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	t.Run("when the policy is read", func(t *testing.T) {
 		f := newOffFixture(t)
@@ -246,6 +251,7 @@ func TestPasswordOffRevertAppliedLazily(t *testing.T) {
 }
 
 func TestPasswordOffRevertSurvivesReopen(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newOffFixture(t)
 	f.switchOff(t, 90*time.Second)
@@ -278,6 +284,7 @@ func TestPasswordOffRevertSurvivesReopen(t *testing.T) {
 }
 
 func TestEnablePasswordLoginClearsWindow(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newOffFixture(t)
 	f.switchOff(t, 0)
@@ -297,6 +304,7 @@ func TestEnablePasswordLoginClearsWindow(t *testing.T) {
 // the deadline: whichever wins, the window and the setting agree, and exactly one of them is in
 // the audit log.
 func TestConfirmAndRevertRacing(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	for round := range 6 {
 		f := newOffFixture(t)

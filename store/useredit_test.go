@@ -22,6 +22,7 @@ func verificationFor(email string) store.VerificationMail {
 }
 
 func TestSetAdminKeepsTheLastAdministratorUnderConcurrency(t *testing.T) {
+	t.Parallel()
 	for _, n := range []int{2, 3, 5} {
 		t.Run(fmt.Sprintf("%d administrators demoted at once", n), func(t *testing.T) {
 			st := storetest.Open(t)
@@ -60,6 +61,7 @@ func TestSetAdminKeepsTheLastAdministratorUnderConcurrency(t *testing.T) {
 }
 
 func TestSetAdminPromotesAndAudits(t *testing.T) {
+	t.Parallel()
 	st := storetest.Open(t)
 	storetest.MustUser(t, st, store.NewUser{Email: "boss@example.se", Admin: true})
 	u := storetest.MustUser(t, st, store.NewUser{Email: "ann@example.se"})
@@ -83,6 +85,7 @@ func TestSetAdminPromotesAndAudits(t *testing.T) {
 }
 
 func TestVerificationLifecycle(t *testing.T) {
+	t.Parallel()
 	st := storetest.Open(t)
 	ctx := context.Background()
 	now := time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
@@ -128,6 +131,7 @@ func TestVerificationLifecycle(t *testing.T) {
 }
 
 func TestVerificationExpires(t *testing.T) {
+	t.Parallel()
 	st := storetest.Open(t)
 	ctx := context.Background()
 	now := time.Now()
@@ -143,6 +147,7 @@ func TestVerificationExpires(t *testing.T) {
 }
 
 func TestVerificationStoresOnlyTheHash(t *testing.T) {
+	t.Parallel()
 	st := storetest.Open(t)
 	vm := verificationFor("ida@example.se")
 	if _, _, err := st.CreateUserWithVerification(context.Background(), cliActor, store.NewUser{Email: "ida@example.se", Name: "Ida"}, "", vm); err != nil {
@@ -159,6 +164,7 @@ func TestVerificationStoresOnlyTheHash(t *testing.T) {
 }
 
 func TestUpdateUserEmail(t *testing.T) {
+	t.Parallel()
 	st := storetest.Open(t)
 	ctx := context.Background()
 	u := storetest.MustUser(t, st, store.NewUser{Email: "old@example.se", Name: "Olle", EmailVerified: true})
@@ -194,6 +200,7 @@ func TestUpdateUserEmail(t *testing.T) {
 }
 
 func TestUpdateUserRefusesEmailChangeOfLinkedUser(t *testing.T) {
+	t.Parallel()
 	st := storetest.Open(t)
 	ctx := context.Background()
 	u := storetest.MustUser(t, st, store.NewUser{Email: "lena@example.se", Name: "Lena", EmailVerified: true})

@@ -24,6 +24,7 @@ const (
 var want = dnscheck.RecordValue(token)
 
 func TestCheck(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name      string
 		setup     func(s *dnstest.Server)
@@ -143,6 +144,7 @@ func TestCheck(t *testing.T) {
 }
 
 func TestCheckTimesOut(t *testing.T) {
+	t.Parallel()
 	srv := dnstest.Start(t)
 	srv.SetTXT(record, want)
 	srv.SetSilent(record, true)
@@ -161,6 +163,7 @@ func TestCheckTimesOut(t *testing.T) {
 }
 
 func TestCheckHonoursCancellation(t *testing.T) {
+	t.Parallel()
 	srv := dnstest.Start(t)
 	srv.SetSilent(record, true)
 	c := &dnscheck.Checker{Server: srv.Addr(), Timeout: time.Minute}
@@ -191,6 +194,7 @@ func TestCheckHonoursCancellation(t *testing.T) {
 }
 
 func TestCheckRecoversFromSilence(t *testing.T) {
+	t.Parallel()
 	srv := dnstest.Start(t)
 	srv.SetTXT(record, want)
 	c := &dnscheck.Checker{Server: srv.Addr(), Timeout: 300 * time.Millisecond}
@@ -206,6 +210,7 @@ func TestCheckRecoversFromSilence(t *testing.T) {
 }
 
 func TestCheckUnreachableServer(t *testing.T) {
+	t.Parallel()
 	c := &dnscheck.Checker{Server: closedPort(t), Timeout: 2 * time.Second}
 
 	got := c.Check(context.Background(), domain, token)
