@@ -71,14 +71,19 @@ func newRulesWorld(t *testing.T, opts ...func(*handlers.Config)) *rulesWorld {
 	return w
 }
 
-// path fills a route's :id with the id of a real object of its kind.
+// path fills a route's :id with the id of a real object of its kind, by the longest prefix
+// that matches.
 func (w *rulesWorld) path(route string) string {
-	for prefix, id := range w.params {
-		if strings.HasPrefix(route, prefix) {
-			return strings.Replace(route, ":id", id, 1)
+	best := ""
+	for prefix := range w.params {
+		if strings.HasPrefix(route, prefix) && len(prefix) > len(best) {
+			best = prefix
 		}
 	}
-	return route
+	if best == "" {
+		return route
+	}
+	return strings.Replace(route, ":id", w.params[best], 1)
 }
 
 // rulesRoute is one registered route.
