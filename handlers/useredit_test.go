@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -99,13 +100,18 @@ func TestConcurrentDemotionsKeepAnAdministrator(t *testing.T) {
 	formB := url.Values{"admin": {"off"}, "_csrf": {cb.CSRF(t)}}
 	for round := range 5 {
 		var wg sync.WaitGroup
-		statuses := make([]int, 2)
+		responses := make([]*handlertest.Response, 2)
+		errs := make([]error, 2)
 		start := make(chan struct{})
 		// Each demotes the other at the same moment.
-		wg.Go(func() { <-start; statuses[0] = ca.PostRaw(t, userPath(b)+"/admin", formA).Status })
-		wg.Go(func() { <-start; statuses[1] = cb.PostRaw(t, userPath(a)+"/admin", formB).Status })
+		wg.Go(func() { <-start; responses[0], errs[0] = ca.TryPostRaw(userPath(b)+"/admin", formA) })
+		wg.Go(func() { <-start; responses[1], errs[1] = cb.TryPostRaw(userPath(a)+"/admin", formB) })
 		close(start)
 		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			t.Fatal(err)
+		}
+		statuses := []int{responses[0].Status, responses[1].Status}
 		if has, _ := app.Store.HasAdmin(context.Background()); !has {
 			t.Fatalf("round %d: no administrator left (statuses %v)", round, statuses)
 		}
