@@ -55,7 +55,7 @@ func newDomainsApp(t *testing.T) *domainsApp {
 		cfg.DomainChecker = &dnscheck.Checker{Server: srv.Addr(), Timeout: cfg.DNSTimeout}
 	})
 	clk := &clock{now: time.Now()}
-	app.Store.Now = clk.Now
+	storetest.SetClock(t, app.Store, clk.Now)
 	u := app.User(t, "it@example.se", handlertest.UserOpts{AuthSettings: true, Verified: true})
 	return &domainsApp{App: app, dns: srv, user: u, client: app.ClientAs(t, u), clock: clk}
 }

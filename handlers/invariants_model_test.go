@@ -22,6 +22,7 @@ import (
 	"portvakt/handlers/handlertest"
 	"portvakt/handlers/oidcrp/oidctest"
 	"portvakt/store"
+	"portvakt/store/storetest"
 )
 
 // TestInvariantsModel drives random sequences of what administrators, delegates and plain users
@@ -129,7 +130,7 @@ func newModel(t testing.TB) *model {
 		cfg.DNSTimeout = 300 * time.Millisecond
 		cfg.DomainChecker = &dnscheck.Checker{Server: w.dns.Addr(), Timeout: cfg.DNSTimeout}
 	})
-	w.app.Store.Now = func() time.Time { return time.Now().Add(time.Duration(w.offset.Load())) }
+	storetest.SetClock(t, w.app.Store, func() time.Time { return time.Now().Add(time.Duration(w.offset.Load())) })
 	w.good.RegisterRedirectURI(w.app.Server.RedirectURI())
 	w.evil.RegisterRedirectURI(w.app.Server.RedirectURI())
 	for _, p := range []struct {

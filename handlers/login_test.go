@@ -141,7 +141,7 @@ func TestSessionsExpire(t *testing.T) {
 		{"sessions end after the absolute lifetime", []time.Duration{}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			app.Store.Now = func() time.Time { return base }
+			storetest.SetClock(t, app.Store, func() time.Time { return base })
 			c := app.ClientAs(t, u)
 			ok := true
 			steps := tc.steps
@@ -151,7 +151,7 @@ func TestSessionsExpire(t *testing.T) {
 				}
 			}
 			for _, d := range steps {
-				app.Store.Now = func() time.Time { return base.Add(d) }
+				storetest.SetClock(t, app.Store, func() time.Time { return base.Add(d) })
 				ok = c.Get(t, "/profile").Status == http.StatusOK
 			}
 			if ok != tc.ok {
@@ -159,7 +159,6 @@ func TestSessionsExpire(t *testing.T) {
 			}
 		})
 	}
-	app.Store.Now = time.Now
 }
 
 func TestRevokedAccessActsOnTheNextRequest(t *testing.T) {

@@ -48,9 +48,7 @@ func newConfirmEnv(t *testing.T) (*ssoEnv, *smtptest.Server) {
 // moveClock moves the store clock by d from now, until the test ends.
 func moveClock(t *testing.T, app *handlertest.App, d time.Duration) {
 	t.Helper()
-	old := app.Store.Now
-	app.Store.Now = func() time.Time { return time.Now().Add(d) }
-	t.Cleanup(func() { app.Store.Now = old })
+	storetest.SetClock(t, app.Store, func() time.Time { return time.Now().Add(d) })
 }
 
 func windowState(t *testing.T, app *handlertest.App) string {

@@ -152,8 +152,7 @@ func TestSSOStateCookie(t *testing.T) {
 	t.Run("refuses an expired state", func(t *testing.T) {
 		c := env.app.Client()
 		q := env.startSSO(t, c, "anna@example.se")
-		env.app.Store.Now = func() time.Time { return time.Now().Add(10*time.Minute + time.Second) }
-		defer func() { env.app.Store.Now = time.Now }()
+		storetest.SetClock(t, env.app.Store, func() time.Time { return time.Now().Add(10*time.Minute + time.Second) })
 		wantStateRefused(t, env, callback(c, q), "state expired")
 	})
 	t.Run("refuses an altered cookie", func(t *testing.T) {

@@ -67,7 +67,7 @@ func TestRecordDomainCheck(t *testing.T) {
 			ctx := context.Background()
 			st := storetest.Open(t)
 			now := time.Unix(1_800_000_000, 0)
-			st.Now = func() time.Time { return now }
+			storetest.SetClock(t, st, func() time.Time { return now })
 			d, err := st.AddDomain(ctx, admin, "example.se", "tok")
 			if err != nil {
 				t.Fatal(err)
@@ -116,7 +116,7 @@ func TestAttentionSinceKeepsTheFirstLoss(t *testing.T) {
 	ctx := context.Background()
 	st := storetest.Open(t)
 	now := time.Unix(1_800_000_000, 0)
-	st.Now = func() time.Time { return now }
+	storetest.SetClock(t, st, func() time.Time { return now })
 	d, _ := st.AddDomain(ctx, admin, "example.se", "tok")
 	check := func(k store.CheckKind) store.Domain {
 		t.Helper()
@@ -142,7 +142,7 @@ func TestListDomains(t *testing.T) {
 	ctx := context.Background()
 	st := storetest.Open(t)
 	now := time.Unix(1_800_000_000, 0)
-	st.Now = func() time.Time { return now }
+	storetest.SetClock(t, st, func() time.Time { return now })
 	ids := map[string]int64{}
 	for _, n := range []string{"c.se", "a.se", "b.se", "d.se"} {
 		d, err := st.AddDomain(ctx, admin, n, "tok")

@@ -178,7 +178,7 @@ func TestListAuditFilters(t *testing.T) {
 	st := storetest.Open(t)
 	ctx := context.Background()
 	now := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
-	st.Now = func() time.Time { return now }
+	storetest.SetClock(t, st, func() time.Time { return now })
 	write := func(label, action string) {
 		if err := st.AppendAudit(ctx, store.Actor{Label: label}, store.AuditEntry{Action: action, Target: label + "/" + action}); err != nil {
 			t.Fatal(err)

@@ -23,9 +23,16 @@ func (f *offFixture) switchOff(t *testing.T, window time.Duration) {
 // setClock moves the store clock by d from now, and restores it when the test ends.
 func setClock(t *testing.T, s *Store, d time.Duration) {
 	t.Helper()
+	setNow(t, s, func() time.Time { return time.Now().Add(d) })
+}
+
+// setNow makes the store read the time from now, and restores its clock when the test ends
+// (storetest.SetClock, for the tests inside package store).
+func setNow(tb testing.TB, s *Store, now func() time.Time) {
+	tb.Helper()
 	old := s.Now
-	s.Now = func() time.Time { return time.Now().Add(d) }
-	t.Cleanup(func() { s.Now = old })
+	s.Now = now
+	tb.Cleanup(func() { s.Now = old })
 }
 
 func (f *offFixture) confirm(t *testing.T, token string) error {
@@ -315,7 +322,7 @@ func TestConfirmAndRevertRacing(t *testing.T) {
 		// Every read of the clock moves it on a second, from just before the deadline.
 		var tick atomic.Int64
 		start := time.Now().Add(time.Minute - time.Duration(round+1)*time.Second)
-		f.s.Now = func() time.Time { return start.Add(time.Duration(tick.Add(1)) * time.Second) }
+		setNow(t, f.s, func() time.Time { return start.Add(time.Duration(tick.Add(1)) * time.Second) })
 		var wg sync.WaitGroup
 		var confirmErr error
 		wg.Add(3)

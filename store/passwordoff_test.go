@@ -110,7 +110,7 @@ func TestDisablePasswordLoginRefusals(t *testing.T) {
 			g.SessionToken = ""
 		}, ReasonNoSSOSession},
 		{"refuses an SSO sign-in more than an hour old", func(t *testing.T, f *offFixture, g *PasswordOffGuard) {
-			f.s.Now = func() time.Time { return time.Now().Add(SSOSignInMaxAge + time.Minute) }
+			setNow(t, f.s, func() time.Time { return time.Now().Add(SSOSignInMaxAge + time.Minute) })
 		}, ReasonSSOTooOld},
 		{"refuses when the person would lock themselves out", func(t *testing.T, f *offFixture, g *PasswordOffGuard) {
 			f.s.write.Exec("UPDATE identity_links SET issuer = 'https://elsewhere' WHERE user_id = ?", f.it.ID)

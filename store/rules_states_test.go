@@ -46,7 +46,7 @@ func TestOIDCUsedStates(t *testing.T) {
 	ctx := context.Background()
 	s := openTestStore(t)
 	now := time.Unix(1_800_000_000, 0)
-	s.Now = func() time.Time { return now }
+	setNow(t, s, func() time.Time { return now })
 	count := func() int {
 		var n int
 		if err := s.write.QueryRowContext(ctx, "SELECT COUNT(*) FROM oidc_used_states").Scan(&n); err != nil {

@@ -135,7 +135,7 @@ func TestSetupTokenExpires(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st.Now = func() time.Time { return time.Now().Add(2 * time.Hour) }
+	storetest.SetClock(t, st, func() time.Time { return time.Now().Add(2 * time.Hour) })
 	if err := st.CheckSetupToken(ctx, token); !errors.Is(err, store.ErrExpired) {
 		t.Fatalf("CheckSetupToken after expiry = %v, want ErrExpired", err)
 	}
@@ -177,7 +177,7 @@ func TestDeleteExpiredSessions(t *testing.T) {
 	ctx := context.Background()
 	u := storetest.MustUser(t, st, store.NewUser{Email: "u@example.se"})
 	old, _ := st.CreateSession(ctx, store.NewSession{UserID: u.ID, Method: store.MethodPassword})
-	st.Now = func() time.Time { return time.Now().Add(time.Hour) }
+	storetest.SetClock(t, st, func() time.Time { return time.Now().Add(time.Hour) })
 	fresh, _ := st.CreateSession(ctx, store.NewSession{UserID: u.ID, Method: store.MethodPassword})
 	n, err := st.DeleteExpiredSessions(ctx, st.Now().Add(-30*time.Minute), st.Now().Add(-12*time.Hour))
 	if err != nil || n != 1 {

@@ -89,7 +89,7 @@ func TestVerificationLifecycle(t *testing.T) {
 	st := storetest.Open(t)
 	ctx := context.Background()
 	now := time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
-	st.Now = func() time.Time { return now }
+	storetest.SetClock(t, st, func() time.Time { return now })
 	first := verificationFor("eva@example.se")
 	u, mailID, err := st.CreateUserWithVerification(ctx, cliActor, store.NewUser{Email: "eva@example.se", Name: "Eva", EmailVerified: true}, "en", first)
 	if err != nil {
@@ -135,7 +135,7 @@ func TestVerificationExpires(t *testing.T) {
 	st := storetest.Open(t)
 	ctx := context.Background()
 	now := time.Now()
-	st.Now = func() time.Time { return now }
+	storetest.SetClock(t, st, func() time.Time { return now })
 	vm := verificationFor("ulf@example.se")
 	if _, _, err := st.CreateUserWithVerification(ctx, cliActor, store.NewUser{Email: "ulf@example.se", Name: "Ulf"}, "", vm); err != nil {
 		t.Fatal(err)

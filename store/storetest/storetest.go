@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	"portvakt/store"
 )
@@ -129,4 +130,12 @@ func AuditRows(tb testing.TB, st *store.Store, action string) []store.AuditRow {
 	}
 	slices.Reverse(out)
 	return out
+}
+
+// SetClock makes the store read the time from now, and puts its clock back when the test ends.
+func SetClock(tb testing.TB, st *store.Store, now func() time.Time) {
+	tb.Helper()
+	old := st.Now
+	st.Now = now
+	tb.Cleanup(func() { st.Now = old })
 }
