@@ -173,7 +173,11 @@ func TestCheckHonoursCancellation(t *testing.T) {
 	go func() { done <- c.Check(ctx, domain, token) }()
 	// Cancel once the server has seen the query, so that the check is
 	// surely waiting for an answer.
+	deadline := time.Now().Add(10 * time.Second)
 	for len(srv.Queries()) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the server saw no query within 10 s")
+		}
 		select {
 		case got := <-done:
 			t.Fatalf("Check returned %q before cancellation", got.Outcome)
