@@ -493,7 +493,7 @@ func (w *model) userPath(key, rest string) string {
 // privileged reports whether the person is an administrator or holds the grant now.
 func (w *model) privileged(key string) bool {
 	var admin, granted bool
-	err := rulesDB(w.t, w.app).QueryRow(`SELECT is_admin, EXISTS (SELECT 1 FROM auth_settings_grants WHERE user_id = users.id)
+	err := storetest.DB(w.t, w.app.Store).QueryRow(`SELECT is_admin, EXISTS (SELECT 1 FROM auth_settings_grants WHERE user_id = users.id)
 		FROM users WHERE id = ?`, w.person(key).id).Scan(&admin, &granted)
 	if err != nil {
 		w.t.Fatal(err)
@@ -541,7 +541,7 @@ func (w *model) checkInvariants(rt *rapid.T) {
 	var holders []string
 	for _, p := range w.people {
 		var granted bool
-		if err := rulesDB(w.t, w.app).QueryRow("SELECT EXISTS (SELECT 1 FROM auth_settings_grants WHERE user_id = ?)", p.id).Scan(&granted); err != nil {
+		if err := storetest.DB(w.t, w.app.Store).QueryRow("SELECT EXISTS (SELECT 1 FROM auth_settings_grants WHERE user_id = ?)", p.id).Scan(&granted); err != nil {
 			rt.Fatal(err)
 		}
 		if !granted {

@@ -2,7 +2,6 @@ package handlers_test
 
 import (
 	"context"
-	"database/sql"
 	"net/http"
 	"net/url"
 	"strings"
@@ -53,13 +52,8 @@ func moveClock(t *testing.T, app *handlertest.App, d time.Duration) {
 
 func windowState(t *testing.T, app *handlertest.App) string {
 	t.Helper()
-	d, err := sql.Open("sqlite", "file:"+app.Store.Path()+"?_pragma=busy_timeout(10000)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
 	var s string
-	if err := d.QueryRow("SELECT state FROM password_off_windows ORDER BY id DESC LIMIT 1").Scan(&s); err != nil {
+	if err := storetest.DB(t, app.Store).QueryRow("SELECT state FROM password_off_windows ORDER BY id DESC LIMIT 1").Scan(&s); err != nil {
 		t.Fatal(err)
 	}
 	return s
@@ -203,7 +197,7 @@ func TestPasswordConfirmRevert(t *testing.T) {
 	})
 	t.Run("the loop switches back on and mails the switcher in their language", func(t *testing.T) {
 		env, smtp := newConfirmEnv(t)
-		execID(t, env.app, "UPDATE users SET lang = 'en' WHERE email = 'it@example.se'")
+		storetest.Exec(t, env.app.Store, "UPDATE users SET lang = 'en' WHERE email = 'it@example.se'")
 		moveClock(t, env.app, 9*time.Minute)
 		if err := env.app.Server.SettlePasswordConfirm(context.Background()); err != nil || passwordOn(t, env.app) {
 			t.Fatalf("before the deadline: %v, on %v", err, passwordOn(t, env.app))

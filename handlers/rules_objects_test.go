@@ -10,6 +10,7 @@ import (
 
 	"portvakt/handlers/handlertest"
 	"portvakt/handlers/oidcrp/oidctest"
+	"portvakt/store/storetest"
 )
 
 // TestRulesIdPFormRefusesDomainsItMayNotServe: a domain id in the provider form must name a
@@ -110,14 +111,14 @@ func TestRulesSubdomainIsNotItsParent(t *testing.T) {
 		t.Fatalf("status %d, want 403", r.Status)
 	}
 	var detail string
-	if err := rulesDB(t, w.app).QueryRow("SELECT detail FROM audit_log WHERE action = 'login.failure' ORDER BY id DESC LIMIT 1").Scan(&detail); err != nil {
+	if err := storetest.DB(t, w.app.Store).QueryRow("SELECT detail FROM audit_log WHERE action = 'login.failure' ORDER BY id DESC LIMIT 1").Scan(&detail); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(detail, "domain_not_verified") {
 		t.Errorf("audit detail %q, want domain_not_verified", detail)
 	}
 	var links int
-	rulesDB(t, w.app).QueryRow("SELECT COUNT(*) FROM identity_links").Scan(&links)
+	storetest.DB(t, w.app.Store).QueryRow("SELECT COUNT(*) FROM identity_links").Scan(&links)
 	if links != 0 {
 		t.Errorf("%d links made", links)
 	}

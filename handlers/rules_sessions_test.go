@@ -44,7 +44,7 @@ func cookieValue(t *testing.T, app *handlertest.App, c *handlertest.Client) stri
 
 func sessionsOf(t *testing.T, app *handlertest.App, userID int64) []string {
 	t.Helper()
-	rows, err := rulesDB(t, app).Query("SELECT method FROM sessions WHERE user_id = ? ORDER BY created_at", userID)
+	rows, err := storetest.DB(t, app.Store).Query("SELECT method FROM sessions WHERE user_id = ? ORDER BY created_at", userID)
 	if err != nil {
 		t.Fatal(err)
 	}

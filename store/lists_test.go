@@ -128,7 +128,7 @@ func TestListUsersSearchAndPaging(t *testing.T) {
 // seedUsers adds n users in one statement, as fast as the test needs.
 func seedUsers(tb testing.TB, st *store.Store, n int) {
 	tb.Helper()
-	db := openRaw(tb, st)
+	db := storetest.DB(tb, st)
 	_, err := db.Exec(`WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ?)
 		INSERT INTO users (email, name, created_at, updated_at)
 		SELECT 'person' || i || '@example.se', 'Person ' || i, 0, 0 FROM seq`, n)
@@ -232,7 +232,7 @@ func TestAuditRowsCannotBeChanged(t *testing.T) {
 	if err := st.AppendAudit(context.Background(), cliActor, store.AuditEntry{Action: "x.y"}); err != nil {
 		t.Fatal(err)
 	}
-	db := openRaw(t, st)
+	db := storetest.DB(t, st)
 	for _, q := range []string{"UPDATE audit_log SET action = 'z'", "DELETE FROM audit_log"} {
 		if _, err := db.Exec(q); err == nil {
 			t.Errorf("%s succeeded, want it refused", q)

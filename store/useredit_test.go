@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"sync"
@@ -153,7 +152,7 @@ func TestVerificationStoresOnlyTheHash(t *testing.T) {
 	if _, _, err := st.CreateUserWithVerification(context.Background(), cliActor, store.NewUser{Email: "ida@example.se", Name: "Ida"}, "", vm); err != nil {
 		t.Fatal(err)
 	}
-	db := openRaw(t, st)
+	db := storetest.DB(t, st)
 	var n int
 	if err := db.QueryRow("SELECT COUNT(*) FROM email_verifications WHERE token_hash = ?", vm.Token).Scan(&n); err != nil {
 		t.Fatal(err)
@@ -224,14 +223,3 @@ func TestUpdateUserRefusesEmailChangeOfLinkedUser(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
-
-// openRaw opens the store's database file directly, for what only tests do.
-func openRaw(tb testing.TB, st *store.Store) *sql.DB {
-	tb.Helper()
-	db, err := sql.Open("sqlite", "file:"+st.Path()+"?_pragma=busy_timeout(10000)")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	return db
-}

@@ -69,18 +69,34 @@ func PasswordLogin(tb testing.TB, st *store.Store, on bool) {
 	Exec(tb, st, "DELETE FROM sessions WHERE method = 'password'")
 }
 
-// Exec runs one SQL statement on the store's database file through a connection of its own, to
-// reach states that no store function makes on purpose; or fails the test.
-func Exec(tb testing.TB, st *store.Store, query string, args ...any) {
+// DB opens the store's database file through a connection pool of its own, closed when the test
+// ends: for the few checks that look past the store's methods, and states that no store function
+// makes on purpose. Tests change data through the store or the handlers wherever they can.
+func DB(tb testing.TB, st *store.Store) *sql.DB {
+	tb.Helper()
+	db, err := sql.Open("sqlite", "file:"+st.Path()+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db
+}
+
+// Exec runs one SQL statement through DB and returns the id of the last row it inserted; or
+// fails the test.
+func Exec(tb testing.TB, st *store.Store, query string, args ...any) int64 {
 	tb.Helper()
 	db, err := sql.Open("sqlite", "file:"+st.Path()+"?_pragma=busy_timeout(10000)")
 	if err != nil {
 		tb.Fatal(err)
 	}
 	defer db.Close()
-	if _, err := db.Exec(query, args...); err != nil {
+	res, err := db.Exec(query, args...)
+	if err != nil {
 		tb.Fatalf("%s: %v", query, err)
 	}
+	id, _ := res.LastInsertId()
+	return id
 }
 
 // AllowedDomains replaces the allowed domains for linking (none: no restriction), or fails the
