@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"context"
 	"database/sql"
 	"fmt"
 	"net/http"
@@ -44,8 +45,12 @@ func newRulesWorld(t *testing.T, opts ...func(*handlers.Config)) *rulesWorld {
 	w.op.RegisterRedirectURI(w.app.Server.RedirectURI())
 	w.boss = w.app.User(t, "boss@example.se", handlertest.UserOpts{Admin: true, AuthSettings: true, Verified: true})
 	w.plain = w.app.User(t, "plain@example.se", handlertest.UserOpts{Verified: true})
-	domain := storetest.Exec(t, w.app.Store, "INSERT INTO domains (name, token, status, created_at) VALUES ('example.se', 'token', 'verified', 0)")
-	pending := storetest.Exec(t, w.app.Store, "INSERT INTO domains (name, token, status, created_at) VALUES ('example.org', 'token2', 'pending', 0)")
+	domain := storetest.VerifiedDomain(t, w.app.Store, "example.se").ID
+	p, err := w.app.Store.AddDomain(context.Background(), store.CLIActor, "example.org", "token2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pending := p.ID
 	c := w.app.ClientAs(t, w.boss)
 	r := c.Post(t, "/auth-settings/sso", url.Values{"preset": {"other"}, "name": {"Test IdP"}, "issuer": {w.op.Issuer()},
 		"client_id": {w.op.ClientID()}, "client_secret": {w.op.ClientSecret()}, "scopes": {"openid email profile"},
