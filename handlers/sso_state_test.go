@@ -164,9 +164,11 @@ func TestSSOStateCookie(t *testing.T) {
 		}
 		v := []byte(cks[0].Value)
 		i := len(v) / 2
-		v[i] ^= 'A' ^ 'B' // stays a base64 character
-		if v[i] == cks[0].Value[i] || !strings.ContainsRune("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", rune(v[i])) {
-			t.Fatalf("altered %q to %q", cks[0].Value[i], v[i])
+		// Another base64 character, whatever the random value holds there (flipping bits turned
+		// '_' into a backslash now and then, and the test failed one run in a few dozen).
+		v[i] = 'A'
+		if cks[0].Value[i] == 'A' {
+			v[i] = 'B'
 		}
 		cks[0].Value = string(v)
 		setCookies(env.app, c, cks)
