@@ -39,7 +39,8 @@ import (
 //
 // rapid shrinks a failing sequence and prints it. -rapid.checks and -rapid.steps make it longer.
 // The checks are shared among modelParts subtests that run in parallel with each other and with
-// the rest of the package; with -rapid.seed (to repeat a failure) one part runs them all.
+// the rest of the package; with -rapid.seed or -rapid.failfile (to repeat a failure) one part
+// runs them all.
 func TestInvariantsModel(t *testing.T) {
 	t.Parallel()
 	checks := flag.Lookup("rapid.checks")
@@ -48,7 +49,7 @@ func TestInvariantsModel(t *testing.T) {
 		t.Fatalf("-rapid.checks: %v", err)
 	}
 	parts := modelParts
-	if seed := flag.Lookup("rapid.seed").Value.String(); seed != "0" || total < parts {
+	if flag.Lookup("rapid.seed").Value.String() != "0" || flag.Lookup("rapid.failfile").Value.String() != "" || total < parts {
 		parts = 1
 	}
 	// rapid reads its settings when each part starts, after this function returns; the parent's
