@@ -197,7 +197,7 @@ func TestPasswordConfirmRevert(t *testing.T) {
 	})
 	t.Run("the loop switches back on and mails the switcher in their language", func(t *testing.T) {
 		env, smtp := newConfirmEnv(t)
-		storetest.Exec(t, env.app.Store, "UPDATE users SET lang = 'en' WHERE email = 'it@example.se'")
+		storetest.Lang(t, env.app.Store, "it@example.se", "en")
 		moveClock(t, env.app, 9*time.Minute)
 		if err := env.app.Server.SettlePasswordConfirm(context.Background()); err != nil || passwordOn(t, env.app) {
 			t.Fatalf("before the deadline: %v, on %v", err, passwordOn(t, env.app))

@@ -223,7 +223,7 @@ func TestSSODraftNewIssuer(t *testing.T) {
 	env := newSSOEnv(t)
 	env.app.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
 	admin := env.app.User(t, "admin@example.se", handlertest.UserOpts{Admin: true, Verified: true})
-	storetest.Exec(t, env.app.Store, "UPDATE users SET lang = 'en' WHERE id = ?", admin.ID)
+	storetest.Lang(t, env.app.Store, admin.Email, "en")
 	env.op.SetUser(oidctest.User{Subject: "anna-1", Email: "anna@example.se", EmailVerified: true})
 	annaC := env.app.Client()
 	if r := env.ssoLogin(t, annaC, "anna@example.se"); r.Status != http.StatusSeeOther {

@@ -155,3 +155,16 @@ func SetClock(tb testing.TB, st *store.Store, now func() time.Time) {
 	st.Now = now
 	tb.Cleanup(func() { st.Now = old })
 }
+
+// Lang sets the language of the user's mail, as the user page does, or fails the test.
+func Lang(tb testing.TB, st *store.Store, email, lang string) {
+	tb.Helper()
+	ctx := context.Background()
+	u, err := st.UserByEmail(ctx, email)
+	if err != nil {
+		tb.Fatalf("user %s: %v", email, err)
+	}
+	if _, err := st.UpdateUser(ctx, store.CLIActor, u.ID, store.UserUpdate{Name: u.Name, Email: u.Email, Lang: lang}, nil); err != nil {
+		tb.Fatalf("set the language of %s: %v", email, err)
+	}
+}
