@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -130,8 +131,16 @@ func sharedChromium(t *testing.T, acceptLang string) context.Context {
 	return ctx
 }
 
-// TestMain stops the shared Chromium processes when every test has run.
+// TestMain stops the shared Chromium processes when every test has run. The browser tests spend
+// most of their time waiting for Chromium and for portvakt's timers, not on this process's CPU,
+// so without -parallel four of them run at once instead of one per CPU.
 func TestMain(m *testing.M) {
+	flag.Parse()
+	explicit := false
+	flag.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "test.parallel" })
+	if !explicit {
+		_ = flag.Set("test.parallel", "4")
+	}
 	code := m.Run()
 	chromiums.mu.Lock()
 	for _, stop := range chromiums.stop {
