@@ -17,6 +17,7 @@ import (
 )
 
 func TestAuditPageAndExport(t *testing.T) {
+	t.Parallel()
 	app := handlertest.New(t)
 	admin := app.ClientAs(t, app.User(t, "admin@example.se", handlertest.UserOpts{Admin: true}))
 	it := app.ClientAs(t, app.User(t, "it@example.se", handlertest.UserOpts{AuthSettings: true}))
@@ -69,6 +70,7 @@ func TestAuditPageAndExport(t *testing.T) {
 }
 
 func TestUsersListPagesAndSearches(t *testing.T) {
+	t.Parallel()
 	app := handlertest.New(t)
 	c := app.ClientAs(t, app.User(t, "admin@example.se", handlertest.UserOpts{Admin: true}))
 	for _, e := range []string{"anna@firma.se", "bo@firma.se"} {
@@ -91,6 +93,7 @@ func TestUsersListPagesAndSearches(t *testing.T) {
 }
 
 func TestAuditBreadcrumbLinksTheOverviewOnlyForThoseWhoMayOpenIt(t *testing.T) {
+	t.Parallel()
 	app := handlertest.New(t)
 	tests := []struct {
 		name     string

@@ -157,6 +157,7 @@ var pathParam = regexp.MustCompile(`:[a-zA-Z]+`)
 // checks that exactly the allowed ones get through: the others are sent to sign-in (anonymous)
 // or refused with 403. A route without a row in the matrix fails the test.
 func TestAuthorizationMatrix(t *testing.T) {
+	t.Parallel()
 	app := handlertest.New(t)
 	users := map[role]store.User{
 		plainUser:        app.User(t, "user@example.se", handlertest.UserOpts{}),

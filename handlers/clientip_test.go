@@ -51,6 +51,7 @@ func mustCIDR(t *testing.T, s string) *net.IPNet {
 // address for every attempt and never meet the per-client limit, or write any address into the
 // audit log.
 func TestClientAddressBehindProxies(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name       string
 		trusted    []string

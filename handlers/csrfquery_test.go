@@ -13,6 +13,7 @@ import (
 // X-CSRF-Token header. In a URL it leaks through logs, history and Referer, and a page that
 // reflected it would let another site post with it.
 func TestCSRFTokenIsNeverReadFromTheQueryString(t *testing.T) {
+	t.Parallel()
 	app := handlertest.New(t)
 	app.User(t, "anna@example.se", handlertest.UserOpts{})
 	post := func(c *handlertest.Client, path string, form url.Values, header string) int {

@@ -16,6 +16,7 @@ import (
 )
 
 func TestDomainRecheckFlagsALostRecord(t *testing.T) {
+	t.Parallel()
 	const record = "_portvakt-challenge.example.se"
 	ctx := context.Background()
 	app := newDomainsApp(t)
@@ -89,6 +90,7 @@ func TestDomainRecheckFlagsALostRecord(t *testing.T) {
 }
 
 func TestDomainRecheckSkipsUnverified(t *testing.T) {
+	t.Parallel()
 	app := newDomainsApp(t)
 	app.add(t, "example.se")
 	app.clock.advance(24 * time.Hour)

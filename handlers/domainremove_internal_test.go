@@ -3,6 +3,7 @@ package handlers
 import "testing"
 
 func TestConfirmsDomain(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		typed, name string
 		want        bool

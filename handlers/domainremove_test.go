@@ -14,6 +14,7 @@ import (
 )
 
 func TestDomainRemoveInUseNeedsTheName(t *testing.T) {
+	t.Parallel()
 	app := newDomainsApp(t)
 	path := app.add(t, "example.se")
 	serveByProvider(t, app, path, "Entra ID")

@@ -9,6 +9,7 @@ import (
 )
 
 func TestDomainNameMessage(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, typed, sv, en string
 	}{

@@ -55,7 +55,7 @@ func newDomainsApp(t *testing.T) *domainsApp {
 		cfg.DomainChecker = &dnscheck.Checker{Server: srv.Addr(), Timeout: cfg.DNSTimeout}
 	})
 	clk := &clock{now: time.Now()}
-	app.Store.Now = clk.Now
+	storetest.SetClock(t, app.Store, clk.Now)
 	u := app.User(t, "it@example.se", handlertest.UserOpts{AuthSettings: true, Verified: true})
 	return &domainsApp{App: app, dns: srv, user: u, client: app.ClientAs(t, u), clock: clk}
 }
@@ -87,6 +87,7 @@ func (a *domainsApp) domain(t *testing.T, name string) store.Domain {
 }
 
 func TestDomainAddShowsTheRecord(t *testing.T) {
+	t.Parallel()
 	app := newDomainsApp(t)
 	path := app.add(t, "  Exämple.SE. ")
 	d := app.domain(t, "xn--exmple-cua.se")
@@ -114,6 +115,7 @@ func TestDomainAddShowsTheRecord(t *testing.T) {
 }
 
 func TestDomainAddRefuses(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, typed, message string
 	}{
@@ -154,6 +156,7 @@ func TestDomainAddRefuses(t *testing.T) {
 }
 
 func TestDomainVerify(t *testing.T) {
+	t.Parallel()
 	const record = "_portvakt-challenge.example.se"
 	tests := []struct {
 		name    string
@@ -210,6 +213,7 @@ func TestDomainVerify(t *testing.T) {
 }
 
 func TestDomainRemove(t *testing.T) {
+	t.Parallel()
 	app := newDomainsApp(t)
 	path := app.add(t, "example.se")
 
@@ -233,6 +237,7 @@ func TestDomainRemove(t *testing.T) {
 }
 
 func TestDomainPagesRefuseBadIDs(t *testing.T) {
+	t.Parallel()
 	app := newDomainsApp(t)
 	for _, path := range []string{"/auth-settings/domains/0", "/auth-settings/domains/x", "/auth-settings/domains/-1/remove", "/auth-settings/domains/99999999999999999999"} {
 		if got := app.client.Get(t, path).Status; got != http.StatusNotFound {
@@ -242,6 +247,7 @@ func TestDomainPagesRefuseBadIDs(t *testing.T) {
 }
 
 func TestDomainVerifyNeedsCSRF(t *testing.T) {
+	t.Parallel()
 	app := newDomainsApp(t)
 	path := app.add(t, "example.se")
 	if got := app.client.PostRaw(t, path+"/verify", url.Values{}).Status; got != http.StatusForbidden {

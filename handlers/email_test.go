@@ -14,6 +14,7 @@ import (
 // with KELVIN SIGN for K) is refused at sign-in with its own message, in the person's language,
 // rather than meeting kalle@'s account.
 func TestSignInRefusesAnAddressWithCompatibilityCharacters(t *testing.T) {
+	t.Parallel()
 	app := handlertest.New(t)
 	app.User(t, "kalle@example.se", handlertest.UserOpts{Verified: true})
 	for _, lang := range []struct {

@@ -3,6 +3,7 @@ package handlers
 import "testing"
 
 func TestSafeNext(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"/profile":             "/profile",
 		"/auth-settings?x=1":   "/auth-settings?x=1",
@@ -19,6 +20,7 @@ func TestSafeNext(t *testing.T) {
 }
 
 func TestAcceptLanguage(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"sv-SE,sv;q=0.9,en;q=0.8": "sv",
 		"en-GB,en;q=0.9":          "en",

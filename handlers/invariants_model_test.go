@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"net"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -21,6 +23,7 @@ import (
 	"portvakt/handlers/handlertest"
 	"portvakt/handlers/oidcrp/oidctest"
 	"portvakt/store"
+	"portvakt/store/storetest"
 )
 
 // TestInvariantsModel drives random sequences of what administrators, delegates and plain users
@@ -36,11 +39,63 @@ import (
 //	(c) the organisation's client secret is never sent to any other issuer.
 //
 // rapid shrinks a failing sequence and prints it. -rapid.checks and -rapid.steps make it longer.
+// The checks are shared among modelParts subtests that run in parallel with each other and with
+// the rest of the package; with -rapid.seed or -rapid.failfile (to repeat a failure) one part
+// runs them all.
 func TestInvariantsModel(t *testing.T) {
-	rapid.Check(t, func(rt *rapid.T) {
-		w := newModel(t)
-		rt.Repeat(w.actions())
-	})
+	t.Parallel()
+	checks := flag.Lookup("rapid.checks")
+	total, err := strconv.Atoi(checks.Value.String())
+	if err != nil {
+		t.Fatalf("-rapid.checks: %v", err)
+	}
+	parts := modelParts
+	if flag.Lookup("rapid.seed").Value.String() != "0" || flag.Lookup("rapid.failfile").Value.String() != "" || total < parts {
+		parts = 1
+	}
+	// rapid reads its settings when each part starts, after this function returns; the parent's
+	// cleanup runs once every part has finished.
+	_ = checks.Value.Set(strconv.Itoa((total + parts - 1) / parts))
+	t.Cleanup(func() { _ = checks.Value.Set(strconv.Itoa(total)) })
+	for i := range parts {
+		t.Run(fmt.Sprintf("part %d of %d", i+1, parts), func(t *testing.T) {
+			t.Parallel()
+			rapid.Check(t, func(rt *rapid.T) {
+				scope := &checkScope{TB: t}
+				defer scope.end()
+				w := newModel(scope)
+				rt.Repeat(w.actions())
+			})
+		})
+	}
+}
+
+// modelParts is how many parallel subtests share the model's checks.
+const modelParts = 2
+
+// checkScope is the test as one rapid check sees it: what the check registers with Cleanup (its
+// servers, database, providers and their keys) ends with the check, not with the whole test, so
+// a hundred checks do not keep a hundred portals running.
+type checkScope struct {
+	testing.TB
+	mu       sync.Mutex
+	cleanups []func()
+}
+
+func (s *checkScope) Cleanup(f func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cleanups = append(s.cleanups, f)
+}
+
+func (s *checkScope) end() {
+	s.mu.Lock()
+	fs := s.cleanups
+	s.cleanups = nil
+	s.mu.Unlock()
+	for i := len(fs) - 1; i >= 0; i-- {
+		fs[i]()
+	}
 }
 
 // modelPerson is one of the model's people. Their identity at each provider is fixed: the good
@@ -52,7 +107,7 @@ type modelPerson struct {
 }
 
 type model struct {
-	t      *testing.T
+	t      testing.TB
 	app    *handlertest.App
 	dns    *dnstest.Server
 	good   *oidctest.Provider
@@ -71,7 +126,7 @@ type model struct {
 
 const modelDomain = "example.se"
 
-func newModel(t *testing.T) *model {
+func newModel(t testing.TB) *model {
 	w := &model{t: t, dns: dnstest.Start(t), good: oidctest.New(t), evil: oidctest.New(t),
 		clients: map[string]*handlertest.Client{}, trustedEvil: map[string]bool{}}
 	w.app = handlertest.New(t, func(cfg *handlers.Config) {
@@ -82,7 +137,7 @@ func newModel(t *testing.T) *model {
 		cfg.DNSTimeout = 300 * time.Millisecond
 		cfg.DomainChecker = &dnscheck.Checker{Server: w.dns.Addr(), Timeout: cfg.DNSTimeout}
 	})
-	w.app.Store.Now = func() time.Time { return time.Now().Add(time.Duration(w.offset.Load())) }
+	storetest.SetClock(t, w.app.Store, func() time.Time { return time.Now().Add(time.Duration(w.offset.Load())) })
 	w.good.RegisterRedirectURI(w.app.Server.RedirectURI())
 	w.evil.RegisterRedirectURI(w.app.Server.RedirectURI())
 	for _, p := range []struct {
@@ -465,7 +520,7 @@ func (w *model) userPath(key, rest string) string {
 // privileged reports whether the person is an administrator or holds the grant now.
 func (w *model) privileged(key string) bool {
 	var admin, granted bool
-	err := rulesDB(w.t, w.app).QueryRow(`SELECT is_admin, EXISTS (SELECT 1 FROM auth_settings_grants WHERE user_id = users.id)
+	err := storetest.DB(w.t, w.app.Store).QueryRow(`SELECT is_admin, EXISTS (SELECT 1 FROM auth_settings_grants WHERE user_id = users.id)
 		FROM users WHERE id = ?`, w.person(key).id).Scan(&admin, &granted)
 	if err != nil {
 		w.t.Fatal(err)
@@ -513,7 +568,7 @@ func (w *model) checkInvariants(rt *rapid.T) {
 	var holders []string
 	for _, p := range w.people {
 		var granted bool
-		if err := rulesDB(w.t, w.app).QueryRow("SELECT EXISTS (SELECT 1 FROM auth_settings_grants WHERE user_id = ?)", p.id).Scan(&granted); err != nil {
+		if err := storetest.DB(w.t, w.app.Store).QueryRow("SELECT EXISTS (SELECT 1 FROM auth_settings_grants WHERE user_id = ?)", p.id).Scan(&granted); err != nil {
 			rt.Fatal(err)
 		}
 		if !granted {

@@ -14,6 +14,7 @@ import (
 )
 
 func TestPasswordSignIn(t *testing.T) {
+	t.Parallel()
 	app := handlertest.New(t)
 	app.User(t, "anna@example.se", handlertest.UserOpts{})
 
@@ -68,6 +69,7 @@ func TestPasswordSignIn(t *testing.T) {
 }
 
 func TestSignInIsRateLimited(t *testing.T) {
+	t.Parallel()
 	app := handlertest.New(t)
 	app.User(t, "anna@example.se", handlertest.UserOpts{})
 	c := app.Client()
@@ -88,6 +90,7 @@ func TestSignInIsRateLimited(t *testing.T) {
 }
 
 func TestSignInRenewsTheSession(t *testing.T) {
+	t.Parallel()
 	app := handlertest.New(t)
 	app.User(t, "anna@example.se", handlertest.UserOpts{})
 	c := app.Client()
@@ -106,6 +109,7 @@ func TestSignInRenewsTheSession(t *testing.T) {
 }
 
 func TestSignOutEndsTheSessionOnTheServer(t *testing.T) {
+	t.Parallel()
 	app := handlertest.New(t)
 	app.User(t, "anna@example.se", handlertest.UserOpts{})
 	c := app.Client()
@@ -123,6 +127,7 @@ func TestSignOutEndsTheSessionOnTheServer(t *testing.T) {
 }
 
 func TestSessionsExpire(t *testing.T) {
+	t.Parallel()
 	app := handlertest.New(t)
 	u := app.User(t, "anna@example.se", handlertest.UserOpts{})
 	base := time.Now()
@@ -136,7 +141,7 @@ func TestSessionsExpire(t *testing.T) {
 		{"sessions end after the absolute lifetime", []time.Duration{}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			app.Store.Now = func() time.Time { return base }
+			storetest.SetClock(t, app.Store, func() time.Time { return base })
 			c := app.ClientAs(t, u)
 			ok := true
 			steps := tc.steps
@@ -146,7 +151,7 @@ func TestSessionsExpire(t *testing.T) {
 				}
 			}
 			for _, d := range steps {
-				app.Store.Now = func() time.Time { return base.Add(d) }
+				storetest.SetClock(t, app.Store, func() time.Time { return base.Add(d) })
 				ok = c.Get(t, "/profile").Status == http.StatusOK
 			}
 			if ok != tc.ok {
@@ -154,10 +159,10 @@ func TestSessionsExpire(t *testing.T) {
 			}
 		})
 	}
-	app.Store.Now = time.Now
 }
 
 func TestRevokedAccessActsOnTheNextRequest(t *testing.T) {
+	t.Parallel()
 	app := handlertest.New(t)
 	u := app.User(t, "it@example.se", handlertest.UserOpts{AuthSettings: true})
 	c := app.ClientAs(t, u)
@@ -194,6 +199,7 @@ func mustURL(s string) *url.URL {
 }
 
 func TestPasswordSignInOff(t *testing.T) {
+	t.Parallel()
 	app := handlertest.New(t)
 	app.User(t, "anna@example.se", handlertest.UserOpts{})
 	storetest.PasswordLogin(t, app.Store, false)

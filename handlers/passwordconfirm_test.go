@@ -2,7 +2,6 @@ package handlers_test
 
 import (
 	"context"
-	"database/sql"
 	"net/http"
 	"net/url"
 	"strings"
@@ -48,26 +47,20 @@ func newConfirmEnv(t *testing.T) (*ssoEnv, *smtptest.Server) {
 // moveClock moves the store clock by d from now, until the test ends.
 func moveClock(t *testing.T, app *handlertest.App, d time.Duration) {
 	t.Helper()
-	old := app.Store.Now
-	app.Store.Now = func() time.Time { return time.Now().Add(d) }
-	t.Cleanup(func() { app.Store.Now = old })
+	storetest.SetClock(t, app.Store, func() time.Time { return time.Now().Add(d) })
 }
 
 func windowState(t *testing.T, app *handlertest.App) string {
 	t.Helper()
-	d, err := sql.Open("sqlite", "file:"+app.Store.Path()+"?_pragma=busy_timeout(10000)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
 	var s string
-	if err := d.QueryRow("SELECT state FROM password_off_windows ORDER BY id DESC LIMIT 1").Scan(&s); err != nil {
+	if err := storetest.DB(t, app.Store).QueryRow("SELECT state FROM password_off_windows ORDER BY id DESC LIMIT 1").Scan(&s); err != nil {
 		t.Fatal(err)
 	}
 	return s
 }
 
 func TestPasswordConfirmBanner(t *testing.T) {
+	t.Parallel()
 	env, _ := newConfirmEnv(t)
 	t.Run("counts down on every page for people with Authentication Settings access", func(t *testing.T) {
 		for _, path := range []string{"/", "/profile", "/auth-settings/domains", "/auth-settings/policies"} {
@@ -105,6 +98,7 @@ func TestPasswordConfirmBanner(t *testing.T) {
 }
 
 func TestPasswordConfirm(t *testing.T) {
+	t.Parallel()
 	env, _ := newConfirmEnv(t)
 	t.Run("refused from the SSO sign-in made before the switch", func(t *testing.T) {
 		r := env.it.Post(t, confirmPath, nil)
@@ -182,6 +176,7 @@ func TestPasswordConfirm(t *testing.T) {
 }
 
 func TestPasswordConfirmRevert(t *testing.T) {
+	t.Parallel()
 	t.Run("the e-mail and password steps read an overdue window as ON", func(t *testing.T) {
 		env, _ := newConfirmEnv(t)
 		moveClock(t, env.app, 10*time.Minute+time.Second)
@@ -202,7 +197,7 @@ func TestPasswordConfirmRevert(t *testing.T) {
 	})
 	t.Run("the loop switches back on and mails the switcher in their language", func(t *testing.T) {
 		env, smtp := newConfirmEnv(t)
-		execID(t, env.app, "UPDATE users SET lang = 'en' WHERE email = 'it@example.se'")
+		storetest.Lang(t, env.app.Store, "it@example.se", "en")
 		moveClock(t, env.app, 9*time.Minute)
 		if err := env.app.Server.SettlePasswordConfirm(context.Background()); err != nil || passwordOn(t, env.app) {
 			t.Fatalf("before the deadline: %v, on %v", err, passwordOn(t, env.app))

@@ -8,6 +8,7 @@ import (
 )
 
 func TestEveryPasswordOffReasonHasText(t *testing.T) {
+	t.Parallel()
 	for _, r := range store.PasswordOffReasons {
 		if !views.HasText(reasonKey(r)) {
 			t.Errorf("reason %s has no text", r)

@@ -1,7 +1,6 @@
 package handlers_test
 
 import (
-	"database/sql"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -12,6 +11,7 @@ import (
 
 	"portvakt/handlers/handlertest"
 	"portvakt/handlers/oidcrp/oidctest"
+	"portvakt/store/storetest"
 )
 
 const reviewPath = "/auth-settings/policies/password/off"
@@ -52,6 +52,7 @@ func passwordOn(t *testing.T, app *handlertest.App) bool {
 }
 
 func TestPasswordOffRefusedUntilReady(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		prepare func(t *testing.T, env *ssoEnv)
@@ -59,11 +60,11 @@ func TestPasswordOffRefusedUntilReady(t *testing.T) {
 	}{
 		{"without a verified domain", func(t *testing.T, env *ssoEnv) {
 			env.testSignIn(t)
-			execID(t, env.app, "UPDATE domains SET status = 'failed'")
+			storetest.Exec(t, env.app.Store, "UPDATE domains SET status = 'failed'")
 		}, "Ingen domän är verifierad"},
 		{"while no enabled provider serves the domain", func(t *testing.T, env *ssoEnv) {
 			env.testSignIn(t)
-			execID(t, env.app, "UPDATE identity_providers SET enabled = 0")
+			storetest.Exec(t, env.app.Store, "UPDATE identity_providers SET enabled = 0")
 		}, "Ingen verifierad domän betjänas"},
 		{"before the provider is tested", func(t *testing.T, env *ssoEnv) {}, "har inte testats"},
 		{"when signed in with a password", func(t *testing.T, env *ssoEnv) {
@@ -72,11 +73,11 @@ func TestPasswordOffRefusedUntilReady(t *testing.T) {
 		}, "Du är inte inloggad med single sign-on"},
 		{"when the SSO sign-in is more than an hour old", func(t *testing.T, env *ssoEnv) {
 			env.testSignIn(t)
-			execID(t, env.app, "UPDATE sessions SET created_at = created_at - 3700 WHERE method = 'sso'")
+			storetest.Exec(t, env.app.Store, "UPDATE sessions SET created_at = created_at - 3700 WHERE method = 'sso'")
 		}, "för mer än en timme sedan"},
 		{"when the person would lock themselves out", func(t *testing.T, env *ssoEnv) {
 			env.testSignIn(t)
-			execID(t, env.app, "UPDATE identity_links SET issuer = 'https://elsewhere.example'")
+			storetest.Exec(t, env.app.Store, "UPDATE identity_links SET issuer = 'https://elsewhere.example'")
 		}, "Du själv skulle inte kunna logga in"},
 	}
 	for _, tt := range tests {
@@ -105,6 +106,7 @@ func TestPasswordOffRefusedUntilReady(t *testing.T) {
 }
 
 func TestPasswordOffConfirmation(t *testing.T) {
+	t.Parallel()
 	env := newSSOEnv(t)
 	env.testSignIn(t)
 	tests := []struct {
@@ -145,6 +147,7 @@ func TestPasswordOffConfirmation(t *testing.T) {
 }
 
 func TestPasswordOff(t *testing.T) {
+	t.Parallel()
 	env := newSSOEnv(t)
 	anna, _ := env.app.SignedIn(t, "anna@example.se", handlertest.UserOpts{Verified: true})
 	env.app.User(t, "bo@example.se", handlertest.UserOpts{})
@@ -222,6 +225,7 @@ func TestPasswordOff(t *testing.T) {
 }
 
 func TestPoliciesPage(t *testing.T) {
+	t.Parallel()
 	env := newSSOEnv(t)
 	checks := func(t *testing.T) []string {
 		t.Helper()
@@ -270,6 +274,7 @@ func TestPoliciesPage(t *testing.T) {
 }
 
 func TestPasswordOffReviewCapsTheList(t *testing.T) {
+	t.Parallel()
 	env := newSSOEnv(t)
 	for i := range 205 {
 		env.app.User(t, "p"+strconv.Itoa(i)+"@other.se", handlertest.UserOpts{NoPassword: true})
@@ -285,21 +290,4 @@ func TestPasswordOffReviewCapsTheList(t *testing.T) {
 	if got := doc.Find("[data-testid=policy-more]").Text(); !strings.Contains(got, "5 personer till") {
 		t.Errorf("more %q", got)
 	}
-}
-
-// execID runs one SQL statement on the app's database, to put it in a state that the pages
-// cannot reach directly (an aged session, a changed link), and returns the last inserted id.
-func execID(t testing.TB, app *handlertest.App, q string, args ...any) int64 {
-	t.Helper()
-	d, err := sql.Open("sqlite", "file:"+app.Store.Path()+"?_pragma=busy_timeout(10000)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	res, err := d.Exec(q, args...)
-	if err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
-	id, _ := res.LastInsertId()
-	return id
 }

@@ -9,6 +9,7 @@ import (
 // window is reported as first, so that the audit log gets one row per key and window; a new
 // window, or another key running out, is reported again.
 func TestLimiterReportsTheFirstRefusalOnce(t *testing.T) {
+	t.Parallel()
 	now := time.Unix(1_700_000_000, 0)
 	l := newLoginLimiter(func() time.Time { return now })
 	anna := func(client string) []limit {
@@ -44,6 +45,7 @@ func TestLimiterReportsTheFirstRefusalOnce(t *testing.T) {
 }
 
 func TestClientBucket(t *testing.T) {
+	t.Parallel()
 	for ip, want := range map[string]string{
 		"192.0.2.7":            "192.0.2.7",
 		"::ffff:192.0.2.7":     "::ffff:192.0.2.7",

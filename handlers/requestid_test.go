@@ -43,6 +43,7 @@ func (b *syncBuffer) String() string {
 // response, the request log and audit rows only when it matches [A-Za-z0-9._-]{1,64}; anything
 // else (a spreadsheet formula, kilobytes of text) is replaced by an id portvakt makes.
 func TestRequestIDFromTheClientIsUsedOnlyWhenItIsShortAndPlain(t *testing.T) {
+	t.Parallel()
 	logs := &syncBuffer{}
 	app := handlertest.New(t, func(cfg *handlers.Config) {
 		cfg.Logger = slog.New(slog.NewTextHandler(logs, nil))
@@ -113,6 +114,7 @@ func TestRequestIDFromTheClientIsUsedOnlyWhenItIsShortAndPlain(t *testing.T) {
 // TestAuditExportGuardsEveryCell: every cell of the CSV export goes through the formula guard,
 // the client address and request id included.
 func TestAuditExportGuardsEveryCell(t *testing.T) {
+	t.Parallel()
 	app := handlertest.New(t)
 	admin := app.ClientAs(t, app.User(t, "admin@example.se", handlertest.UserOpts{Admin: true}))
 	hostile := store.Actor{Label: "=cmd|' /C calc'!A0", ClientIP: "+1+1", RequestID: "@SUM(1)"}

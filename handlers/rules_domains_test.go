@@ -15,6 +15,7 @@ import (
 // password sign-in is off would lock its people out; the page refuses with a reason, and the
 // domain and the provider's service of it stay.
 func TestRulesServedDomainStaysWhilePasswordOff(t *testing.T) {
+	t.Parallel()
 	w := newRulesWorld(t)
 	idp, _ := strconv.ParseInt(w.params["/auth-settings/sso/:id"], 10, 64)
 	storetest.PasswordLogin(t, w.app.Store, false)

@@ -88,6 +88,7 @@ func setCookie(resp *http.Response, name string) *http.Cookie {
 // session cookie is HttpOnly, SameSite=Lax with an explicit lifetime, and the CSRF cookie
 // HttpOnly and SameSite=Lax.
 func TestRulesHTTPSCookies(t *testing.T) {
+	t.Parallel()
 	a := newTLSApp(t)
 	a.App.User(t, "anna@example.se", handlertest.UserOpts{})
 	resp := a.do(t, http.MethodGet, "/login", nil)
@@ -182,6 +183,7 @@ func checkHeaders(t *testing.T, h http.Header, https bool) {
 // TestRulesSecurityHeadersOnEveryResponse checks CSP, nosniff, framing, referrer policy and (over
 // https only) HSTS on every kind of response, error pages and static files included.
 func TestRulesSecurityHeadersOnEveryResponse(t *testing.T) {
+	t.Parallel()
 	t.Run("over https", func(t *testing.T) {
 		a := newTLSApp(t)
 		for _, hc := range headerCases {
@@ -228,6 +230,7 @@ func TestRulesSecurityHeadersOnEveryResponse(t *testing.T) {
 // TestRulesHTTPCSRFCookie: over plain http (loopback installs) the CSRF cookie cannot carry the
 // __Host- prefix, but is still HttpOnly and SameSite=Lax, and no cookie claims Secure.
 func TestRulesHTTPCSRFCookie(t *testing.T) {
+	t.Parallel()
 	app := handlertest.New(t)
 	req, _ := http.NewRequest(http.MethodGet, app.URL+"/login", nil)
 	resp, err := app.Client().HTTP.Do(req)

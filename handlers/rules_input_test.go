@@ -1,10 +1,13 @@
 package handlers_test
 
 import (
+	"maps"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"portvakt/handlers/handlertest"
@@ -44,92 +47,124 @@ var badIDs = []string{"999999", "0", "-1", "abc", "99999999999999999999", "1e3",
 // TestRulesFormsNeverServerError posts every POST route, as a person who may use them all and as
 // nobody, with every field set to each odd value, and with many repeated fields; and the same with
 // ids that name nothing. A bad request must get a 4xx (or a redirect), never a 5xx.
+//
+// Each route gets a world of its own and walks the values in a fixed order, with a random source
+// seeded by the route's place in the table: a failure repeats with -run for that route alone,
+// whatever the other routes did, and the routes run in parallel.
 func TestRulesFormsNeverServerError(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("walks the whole route table; it runs without -short")
 	}
-	w := newRulesWorld(t)
-	routes := routesOf(w.app, http.MethodPost)
-	rng := rand.New(rand.NewPCG(1, 2))
-	statuses := map[int]int{}
-	defer func() { t.Logf("statuses: %v", statuses) }()
-	defer checkNothingHuge(t, w)
-	for _, rt := range routes {
-		for _, who := range []string{"anonymous", "boss"} {
-			for name, value := range oddValues {
-				t.Run(rt.String()+" as "+who+" with "+name, func(t *testing.T) {
+	var statuses statusCount
+	t.Cleanup(func() { t.Logf("statuses: %v", statuses.m) })
+	for i, rt := range routesOf(handlertest.New(t), http.MethodPost) {
+		t.Run(rt.String(), func(t *testing.T) {
+			t.Parallel()
+			w := newRulesWorld(t)
+			defer checkNothingHuge(t, w)
+			rng := rand.New(rand.NewPCG(1, uint64(i)))
+			for _, who := range []string{"anonymous", "boss"} {
+				for _, name := range oddValueNames() {
+					t.Run("as "+who+" with "+name, func(t *testing.T) {
+						c := client(t, w, who)
+						for _, form := range oddForms(oddValues[name], formFields) {
+							r := c.Post(t, w.path(rt.path), form)
+							checkNo5xx(t, r)
+							statuses.add(r.Status)
+						}
+					})
+				}
+				t.Run("as "+who+" with a random mix", func(t *testing.T) {
 					c := client(t, w, who)
-					for _, form := range oddForms(value, formFields) {
-						r := c.Post(t, w.path(rt.path), form)
-						checkNo5xx(t, r)
-						statuses[r.Status]++
+					for range 5 {
+						form := url.Values{}
+						for _, f := range formFields {
+							for range rng.IntN(4) {
+								form.Add(f, randomValue(rng))
+							}
+						}
+						checkNo5xx(t, c.Post(t, w.path(rt.path), form))
 					}
 				})
-			}
-			t.Run(rt.String()+" as "+who+" with a random mix", func(t *testing.T) {
-				c := client(t, w, who)
-				for range 5 {
+				t.Run("as "+who+" with many rows", func(t *testing.T) {
+					c := client(t, w, who)
 					form := url.Values{}
-					for _, f := range formFields {
-						for range rng.IntN(4) {
-							form.Add(f, randomValue(rng))
-						}
+					for range 500 {
+						form.Add("person", "a")
+						form.Add("domain", "1")
 					}
 					checkNo5xx(t, c.Post(t, w.path(rt.path), form))
-				}
-			})
-			t.Run(rt.String()+" as "+who+" with many rows", func(t *testing.T) {
-				c := client(t, w, who)
-				form := url.Values{}
-				for range 500 {
-					form.Add("person", "a")
-					form.Add("domain", "1")
-				}
-				checkNo5xx(t, c.Post(t, w.path(rt.path), form))
-			})
-			if !strings.Contains(rt.path, ":id") {
-				continue
-			}
-			for _, id := range badIDs {
-				t.Run(rt.String()+" as "+who+" with id "+id, func(t *testing.T) {
-					r := client(t, w, who).Post(t, strings.Replace(rt.path, ":id", id, 1), url.Values{"admin": {"on"}})
-					checkNo5xx(t, r)
-					if who == "boss" && r.Status != http.StatusNotFound && r.Status != http.StatusSeeOther {
-						t.Errorf("status %d, want 404 for an id that names nothing", r.Status)
-					}
 				})
+				if !strings.Contains(rt.path, ":id") {
+					continue
+				}
+				for _, id := range badIDs {
+					t.Run("as "+who+" with id "+id, func(t *testing.T) {
+						r := client(t, w, who).Post(t, strings.Replace(rt.path, ":id", id, 1), url.Values{"admin": {"on"}})
+						checkNo5xx(t, r)
+						if who == "boss" && r.Status != http.StatusNotFound && r.Status != http.StatusSeeOther {
+							t.Errorf("status %d, want 404 for an id that names nothing", r.Status)
+						}
+					})
+				}
 			}
-		}
+		})
 	}
 }
 
 // TestRulesPagesNeverServerError does the same for the query parameters of every GET route.
 func TestRulesPagesNeverServerError(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("walks the whole route table; it runs without -short")
 	}
-	w := newRulesWorld(t)
-	for _, rt := range routesOf(w.app, http.MethodGet) {
-		for name, value := range oddValues {
-			t.Run(rt.String()+" with "+name, func(t *testing.T) {
-				c := client(t, w, "boss")
-				for _, q := range oddForms(value, append(formFields, "state", "code", "error", "error_description", "iss", "from", "to", "actor")) {
-					checkNo5xx(t, c.Get(t, w.path(rt.path)+"?"+q.Encode()))
-				}
-			})
-		}
-		if !strings.Contains(rt.path, ":id") {
-			continue
-		}
-		for _, id := range badIDs {
-			t.Run(rt.String()+" with id "+id, func(t *testing.T) {
-				r := client(t, w, "boss").Get(t, strings.Replace(rt.path, ":id", id, 1))
-				if r.Status != http.StatusNotFound {
-					t.Errorf("status %d, want 404 for an id that names nothing", r.Status)
-				}
-			})
-		}
+	for _, rt := range routesOf(handlertest.New(t), http.MethodGet) {
+		t.Run(rt.String(), func(t *testing.T) {
+			t.Parallel()
+			w := newRulesWorld(t)
+			for _, name := range oddValueNames() {
+				t.Run("with "+name, func(t *testing.T) {
+					c := client(t, w, "boss")
+					for _, q := range oddForms(oddValues[name], append(formFields, "state", "code", "error", "error_description", "iss", "from", "to", "actor")) {
+						checkNo5xx(t, c.Get(t, w.path(rt.path)+"?"+q.Encode()))
+					}
+				})
+			}
+			if !strings.Contains(rt.path, ":id") {
+				return
+			}
+			for _, id := range badIDs {
+				t.Run("with id "+id, func(t *testing.T) {
+					r := client(t, w, "boss").Get(t, strings.Replace(rt.path, ":id", id, 1))
+					if r.Status != http.StatusNotFound {
+						t.Errorf("status %d, want 404 for an id that names nothing", r.Status)
+					}
+				})
+			}
+		})
 	}
+}
+
+// oddValueNames are the names of oddValues in a fixed order, so that every run sends the values
+// in the same order.
+func oddValueNames() []string {
+	return slices.Sorted(maps.Keys(oddValues))
+}
+
+// statusCount counts response statuses across parallel subtests.
+type statusCount struct {
+	mu sync.Mutex
+	m  map[int]int
+}
+
+func (s *statusCount) add(status int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.m == nil {
+		s.m = map[int]int{}
+	}
+	s.m[status]++
 }
 
 // oddForms sets every field to value at once, or, when that would pass the body limit, one field
@@ -197,6 +232,7 @@ func randomValue(rng *rand.Rand) string {
 // TestRulesSearchInputIsBounded: the people suggestions and a picked suggestion are bounded like
 // typed fields; an overlong query is a 400, never a database error.
 func TestRulesSearchInputIsBounded(t *testing.T) {
+	t.Parallel()
 	app := handlertest.New(t)
 	c := app.ClientAs(t, app.User(t, "admin@example.se", handlertest.UserOpts{Admin: true}))
 	long := strings.Repeat("a", 60000)

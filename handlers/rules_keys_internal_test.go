@@ -10,6 +10,7 @@ import (
 // TestKeyFile: the keys are made once, in a file only the owner can read, and read back
 // unchanged; a file others can read, or of the wrong size, is refused.
 func TestKeyFile(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "portvakt.key")
 	first, err := LoadOrCreateKeys(path)
 	if err != nil {
@@ -49,6 +50,7 @@ func TestKeyFile(t *testing.T) {
 // TestSealedSecrets: a sealed secret does not contain the plain text, differs each time (random
 // nonce), opens only with the same key, and fails on any change.
 func TestSealedSecrets(t *testing.T) {
+	t.Parallel()
 	s := &Server{cfg: Config{Keys: NewRandomKeys()}}
 	plain := "client-secret-value"
 	a, err := s.sealSecret(plain)

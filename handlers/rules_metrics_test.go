@@ -14,6 +14,7 @@ import (
 // TestRulesMetricLabelsAreBounded: nobody can grow the metrics without bound by sending made-up
 // methods or paths; each label keeps a small, fixed set of values.
 func TestRulesMetricLabelsAreBounded(t *testing.T) {
+	t.Parallel()
 	reg := prometheus.NewRegistry()
 	app := handlertest.New(t, func(c *handlers.Config) { c.Metrics = reg })
 	c := app.Client()

@@ -10,12 +10,14 @@ import (
 
 	"portvakt/handlers/handlertest"
 	"portvakt/handlers/oidcrp/oidctest"
+	"portvakt/store/storetest"
 )
 
 // TestRulesIdPFormRefusesDomainsItMayNotServe: a domain id in the provider form must name a
 // verified domain; a pending one, or one that does not exist, is refused with a message and the
 // provider keeps its domains.
 func TestRulesIdPFormRefusesDomainsItMayNotServe(t *testing.T) {
+	t.Parallel()
 	w := newRulesWorld(t)
 	c := w.app.ClientAs(t, w.boss)
 	idp, _ := strconv.ParseInt(w.params["/auth-settings/sso/:id"], 10, 64)
@@ -46,6 +48,7 @@ func TestRulesIdPFormRefusesDomainsItMayNotServe(t *testing.T) {
 // TestRulesSSOStartOnlyForTheTypedDomain: the provider id in /login/sso/:id is checked against
 // the address typed in the first step; a provider that does not serve its domain is not started.
 func TestRulesSSOStartOnlyForTheTypedDomain(t *testing.T) {
+	t.Parallel()
 	w := newRulesWorld(t)
 	c := w.app.Client()
 	c.Post(t, "/login", url.Values{"email": {"someone@example.org"}})
@@ -62,6 +65,7 @@ func TestRulesSSOStartOnlyForTheTypedDomain(t *testing.T) {
 // TestRulesClientSecretNeverInClear: the client secret is sealed in the database, kept out of the
 // audit log, and no page (nor the CSV export) ever shows it, also after it is replaced.
 func TestRulesClientSecretNeverInClear(t *testing.T) {
+	t.Parallel()
 	w := newRulesWorld(t)
 	c := w.app.ClientAs(t, w.boss)
 	replaced := "replaced-secret-" + strings.Repeat("z", 20)
@@ -98,6 +102,7 @@ func TestRulesClientSecretNeverInClear(t *testing.T) {
 // TestRulesSubdomainIsNotItsParent: with example.se verified and served, an identity whose
 // e-mail is on sub.example.se does not link, even to a user with that verified address.
 func TestRulesSubdomainIsNotItsParent(t *testing.T) {
+	t.Parallel()
 	w := newRulesWorld(t)
 	w.app.User(t, "sam@sub.example.se", handlertest.UserOpts{Verified: true})
 	w.op.SetUser(oidctest.User{Subject: "sam-1", Email: "sam@sub.example.se", EmailVerified: true})
@@ -106,14 +111,14 @@ func TestRulesSubdomainIsNotItsParent(t *testing.T) {
 		t.Fatalf("status %d, want 403", r.Status)
 	}
 	var detail string
-	if err := rulesDB(t, w.app).QueryRow("SELECT detail FROM audit_log WHERE action = 'login.failure' ORDER BY id DESC LIMIT 1").Scan(&detail); err != nil {
+	if err := storetest.DB(t, w.app.Store).QueryRow("SELECT detail FROM audit_log WHERE action = 'login.failure' ORDER BY id DESC LIMIT 1").Scan(&detail); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(detail, "domain_not_verified") {
 		t.Errorf("audit detail %q, want domain_not_verified", detail)
 	}
 	var links int
-	rulesDB(t, w.app).QueryRow("SELECT COUNT(*) FROM identity_links").Scan(&links)
+	storetest.DB(t, w.app.Store).QueryRow("SELECT COUNT(*) FROM identity_links").Scan(&links)
 	if links != 0 {
 		t.Errorf("%d links made", links)
 	}

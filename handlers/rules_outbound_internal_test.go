@@ -15,6 +15,7 @@ import (
 // goes through oidcrp's client, which has a timeout and refuses redirects to other schemes or
 // hosts and beyond a few hops.
 func TestIdPClientIsBounded(t *testing.T) {
+	t.Parallel()
 	base, _ := url.Parse("http://127.0.0.1:1")
 	_, s, err := New(Config{BaseURL: base, Keys: NewRandomKeys(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, storetest.Open(t))
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 // kind of person, and compares the whole database before and after (ASVS 3.5.3). The OIDC
 // callback is the one GET that consumes something (a sign-in's state); it may only add audit rows.
 func TestRulesNoStateChangeOnGET(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("walks the whole route table; it runs without -short")
 	}
@@ -61,6 +62,7 @@ func TestRulesNoStateChangeOnGET(t *testing.T) {
 // each way a forger could try, as a person who may use every route, and as nobody. Each must be
 // refused with 403 and change nothing.
 func TestRulesEveryPostNeedsCSRF(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("walks the whole route table; it runs without -short")
 	}
@@ -122,6 +124,7 @@ var mailVerifyLink = regexp.MustCompile(`/verify\?token=([^\s&"<>]+)`)
 // TestRulesLinksChangeNothingOnGET: opening a valid verification or setup link (as a mail
 // scanner does) uses nothing up; only the form's POST does.
 func TestRulesLinksChangeNothingOnGET(t *testing.T) {
+	t.Parallel()
 	w := newRulesWorld(t)
 	boss := w.app.ClientAs(t, w.boss)
 	m := mailVerifyLink.FindStringSubmatch(boss.Get(t, w.path("/users/outbox/:id")).Body)

@@ -44,7 +44,7 @@ func cookieValue(t *testing.T, app *handlertest.App, c *handlertest.Client) stri
 
 func sessionsOf(t *testing.T, app *handlertest.App, userID int64) []string {
 	t.Helper()
-	rows, err := rulesDB(t, app).Query("SELECT method FROM sessions WHERE user_id = ? ORDER BY created_at", userID)
+	rows, err := storetest.DB(t, app.Store).Query("SELECT method FROM sessions WHERE user_id = ? ORDER BY created_at", userID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,6 +61,7 @@ func sessionsOf(t *testing.T, app *handlertest.App, userID int64) []string {
 // TestRulesSSOSignInRenewsTheSession: an SSO sign-in, like a password one, ends the browser's
 // old session and issues a new token, so that a cookie planted or stolen before it is worthless.
 func TestRulesSSOSignInRenewsTheSession(t *testing.T) {
+	t.Parallel()
 	w := newRulesWorld(t)
 	w.op.SetUser(oidctest.User{Subject: "plain-1", Email: "plain@example.se", EmailVerified: true})
 	c := w.app.Client()
@@ -90,6 +91,7 @@ func TestRulesSSOSignInRenewsTheSession(t *testing.T) {
 // grant through the page, and password sign-in going off all change what an already signed-in
 // browser may do on its very next request.
 func TestRulesRevocationsActOnTheNextRequest(t *testing.T) {
+	t.Parallel()
 	w := newRulesWorld(t)
 	boss := w.app.ClientAs(t, w.boss)
 	t.Run("demotion", func(t *testing.T) {
@@ -143,6 +145,7 @@ func TestRulesRevocationsActOnTheNextRequest(t *testing.T) {
 // TestRulesTestSignInShowsClaimsEscaped: what a provider sends comes back on the test sign-in
 // page as text, never as markup.
 func TestRulesTestSignInShowsClaimsEscaped(t *testing.T) {
+	t.Parallel()
 	w := newRulesWorld(t)
 	w.op.SetUser(oidctest.User{Subject: "<b>sub</b>", Email: "boss@example.se", EmailVerified: true, Name: `<script>alert("name")</script>`})
 	c := w.app.ClientAs(t, w.boss)

@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -26,6 +27,7 @@ func passwordAttempt(t *testing.T, app *handlertest.App, email, password string)
 // once. The limit of five failures per account must hold: the other attempts are refused with
 // 429 before any password is checked, and the right password is refused after the burst too.
 func TestRulesSignInLimitHoldsUnderConcurrency(t *testing.T) {
+	t.Parallel()
 	app := handlertest.New(t)
 	app.User(t, "anna@example.se", handlertest.UserOpts{})
 	const burst = 16
@@ -36,18 +38,23 @@ func TestRulesSignInLimitHoldsUnderConcurrency(t *testing.T) {
 		clients[i].CSRF(t)
 	}
 	statuses := make([]int, burst)
+	errs := make([]error, burst)
 	var wg sync.WaitGroup
 	start := make(chan struct{})
 	for i := range clients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			<-start
-			statuses[i] = clients[i].Post(t, "/login/password", url.Values{"password": {fmt.Sprintf("wrong %d", i)}}).Status
-		}()
+			r, err := clients[i].TryPost("/login/password", url.Values{"password": {fmt.Sprintf("wrong %d", i)}})
+			if errs[i] = err; err == nil {
+				statuses[i] = r.Status
+			}
+		})
 	}
 	close(start)
 	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
 	checked := 0
 	for _, s := range statuses {
 		switch s {
@@ -69,6 +76,7 @@ func TestRulesSignInLimitHoldsUnderConcurrency(t *testing.T) {
 // TestRulesSignInLimitPerClient spreads failures over many accounts from one address: the
 // client's own limit (30 per window) stops it, also for an account it never tried.
 func TestRulesSignInLimitPerClient(t *testing.T) {
+	t.Parallel()
 	app := handlertest.New(t)
 	app.User(t, "anna@example.se", handlertest.UserOpts{})
 	for i := range 30 {
@@ -86,6 +94,7 @@ func TestRulesSignInLimitPerClient(t *testing.T) {
 // password, an unknown account, and an account without a password: same status, same page
 // (apart from the CSRF token), also once the account limit is reached.
 func TestRulesSignInSameAnswerForEveryAccount(t *testing.T) {
+	t.Parallel()
 	app := handlertest.New(t)
 	app.User(t, "anna@example.se", handlertest.UserOpts{})
 	app.User(t, "sso@example.se", handlertest.UserOpts{NoPassword: true})
@@ -119,6 +128,7 @@ func replaceEmail(page, email string) string {
 // for an existing account, an unknown one and one without a password (home-realm discovery
 // depends on the domain only).
 func TestRulesEmailStepSameForEveryAccount(t *testing.T) {
+	t.Parallel()
 	app := handlertest.New(t)
 	app.User(t, "anna@example.se", handlertest.UserOpts{})
 	app.User(t, "sso@example.se", handlertest.UserOpts{NoPassword: true})
@@ -144,6 +154,7 @@ func TestRulesEmailStepSameForEveryAccount(t *testing.T) {
 // or a client is rate limited only its first refusal is, so that anonymous clients cannot grow
 // the audit log by repeating refused attempts.
 func TestRulesSignInLockoutLoggedOnce(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		failures func(i int) string // the account of the i-th failure
@@ -190,6 +201,7 @@ func TestRulesSignInLockoutLoggedOnce(t *testing.T) {
 // sign-in off, an unknown state on the SSO callback) are logged up to a budget per client and
 // window (100 rows), the last with a note; further ones are refused as before but not logged.
 func TestRulesSignInRefusalsLoggedWithinBudget(t *testing.T) {
+	t.Parallel()
 	const budget, extra = 100, 20
 	tests := []struct {
 		name   string
@@ -237,6 +249,7 @@ func TestRulesSignInRefusalsLoggedWithinBudget(t *testing.T) {
 // step: past the limit they answer 429 with the same message, and only the first refusal in a
 // window is logged.
 func TestRulesSignInStepsLimitedPerClient(t *testing.T) {
+	t.Parallel()
 	t.Run("the e-mail step", func(t *testing.T) {
 		app := handlertest.New(t)
 		c := app.Client()

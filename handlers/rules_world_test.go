@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"context"
 	"database/sql"
 	"fmt"
 	"net/http"
@@ -18,6 +19,7 @@ import (
 	"portvakt/handlers/handlertest"
 	"portvakt/handlers/oidcrp/oidctest"
 	"portvakt/store"
+	"portvakt/store/storetest"
 )
 
 // rulesWorld is the portal with something behind every route: a verified and a pending
@@ -43,8 +45,12 @@ func newRulesWorld(t *testing.T, opts ...func(*handlers.Config)) *rulesWorld {
 	w.op.RegisterRedirectURI(w.app.Server.RedirectURI())
 	w.boss = w.app.User(t, "boss@example.se", handlertest.UserOpts{Admin: true, AuthSettings: true, Verified: true})
 	w.plain = w.app.User(t, "plain@example.se", handlertest.UserOpts{Verified: true})
-	domain := rulesExec(t, w.app, "INSERT INTO domains (name, token, status, created_at) VALUES ('example.se', 'token', 'verified', 0)")
-	pending := rulesExec(t, w.app, "INSERT INTO domains (name, token, status, created_at) VALUES ('example.org', 'token2', 'pending', 0)")
+	domain := storetest.VerifiedDomain(t, w.app.Store, "example.se").ID
+	p, err := w.app.Store.AddDomain(context.Background(), store.CLIActor, "example.org", "token2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pending := p.ID
 	c := w.app.ClientAs(t, w.boss)
 	r := c.Post(t, "/auth-settings/sso", url.Values{"preset": {"other"}, "name": {"Test IdP"}, "issuer": {w.op.Issuer()},
 		"client_id": {w.op.ClientID()}, "client_secret": {w.op.ClientSecret()}, "scopes": {"openid email profile"},
@@ -57,7 +63,7 @@ func newRulesWorld(t *testing.T, opts ...func(*handlers.Config)) *rulesWorld {
 		t.Fatalf("create user: status %d\n%s", r.Status, r.Body)
 	}
 	var mail int64
-	if err := rulesDB(t, w.app).QueryRow("SELECT MAX(id) FROM outbox").Scan(&mail); err != nil {
+	if err := storetest.DB(t, w.app.Store).QueryRow("SELECT MAX(id) FROM outbox").Scan(&mail); err != nil {
 		t.Fatal(err)
 	}
 	w.params = map[string]string{
@@ -71,14 +77,19 @@ func newRulesWorld(t *testing.T, opts ...func(*handlers.Config)) *rulesWorld {
 	return w
 }
 
-// path fills a route's :id with the id of a real object of its kind.
+// path fills a route's :id with the id of a real object of its kind, by the longest prefix
+// that matches.
 func (w *rulesWorld) path(route string) string {
-	for prefix, id := range w.params {
-		if strings.HasPrefix(route, prefix) {
-			return strings.Replace(route, ":id", id, 1)
+	best := ""
+	for prefix := range w.params {
+		if strings.HasPrefix(route, prefix) && len(prefix) > len(best) {
+			best = prefix
 		}
 	}
-	return route
+	if best == "" {
+		return route
+	}
+	return strings.Replace(route, ":id", w.params[best], 1)
 }
 
 // rulesRoute is one registered route.
@@ -107,32 +118,11 @@ func routesOf(app *handlertest.App, method string) []rulesRoute {
 	return out
 }
 
-// rulesDB opens the portal's database file for checks that look past the store's methods.
-func rulesDB(t testing.TB, app *handlertest.App) *sql.DB {
-	t.Helper()
-	d, err := sql.Open("sqlite", "file:"+app.Store.Path()+"?_pragma=busy_timeout(10000)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { d.Close() })
-	return d
-}
-
-func rulesExec(t testing.TB, app *handlertest.App, q string, args ...any) int64 {
-	t.Helper()
-	res, err := rulesDB(t, app).Exec(q, args...)
-	if err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
-	id, _ := res.LastInsertId()
-	return id
-}
-
 // auditCount is the number of rows in the audit log.
 func auditCount(t testing.TB, app *handlertest.App) int {
 	t.Helper()
 	var n int
-	if err := rulesDB(t, app).QueryRow("SELECT COUNT(*) FROM audit_log").Scan(&n); err != nil {
+	if err := storetest.DB(t, app.Store).QueryRow("SELECT COUNT(*) FROM audit_log").Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n
@@ -144,7 +134,7 @@ var identRE = regexp.MustCompile(`^[a-z_0-9]+$`)
 // any request may refresh.
 func snapshot(t testing.TB, app *handlertest.App) map[string][]string {
 	t.Helper()
-	d := rulesDB(t, app)
+	d := storetest.DB(t, app.Store)
 	rows, err := d.Query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
 	if err != nil {
 		t.Fatal(err)

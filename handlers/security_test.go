@@ -10,6 +10,7 @@ import (
 )
 
 func TestCSRF(t *testing.T) {
+	t.Parallel()
 	app := handlertest.New(t)
 	app.User(t, "anna@example.se", handlertest.UserOpts{})
 	post := func(c *handlertest.Client, form url.Values, header map[string]string) int {
@@ -52,6 +53,7 @@ func TestCSRF(t *testing.T) {
 }
 
 func TestCookiesAreLockedDown(t *testing.T) {
+	t.Parallel()
 	app := handlertest.New(t)
 	app.User(t, "anna@example.se", handlertest.UserOpts{})
 	c := app.Client()
@@ -82,6 +84,7 @@ func TestCookiesAreLockedDown(t *testing.T) {
 }
 
 func TestSecurityHeaders(t *testing.T) {
+	t.Parallel()
 	app := handlertest.New(t)
 	r := app.Client().Get(t, "/login")
 	for header, want := range map[string]string{
@@ -108,6 +111,7 @@ func TestSecurityHeaders(t *testing.T) {
 }
 
 func TestErrorPages(t *testing.T) {
+	t.Parallel()
 	app := handlertest.New(t)
 	c := app.Client()
 	t.Run("not found is a friendly page", func(t *testing.T) {
@@ -130,6 +134,7 @@ func TestErrorPages(t *testing.T) {
 }
 
 func TestLanguage(t *testing.T) {
+	t.Parallel()
 	app := handlertest.New(t)
 	get := func(c *handlertest.Client, acceptLang string) string {
 		req, _ := http.NewRequest(http.MethodGet, app.URL+"/login", nil)

@@ -27,6 +27,7 @@ func grantEmails(t *testing.T, st *store.Store) string {
 }
 
 func TestGrantRowsResolvePeopleAndSave(t *testing.T) {
+	t.Parallel()
 	app := handlertest.New(t)
 	admin := app.User(t, "admin@example.se", handlertest.UserOpts{Admin: true})
 	c := app.ClientAs(t, admin)
@@ -73,6 +74,7 @@ func TestGrantRowsResolvePeopleAndSave(t *testing.T) {
 }
 
 func TestRevokedGrantEndsAccessOnNextRequest(t *testing.T) {
+	t.Parallel()
 	app := handlertest.New(t)
 	c := app.ClientAs(t, app.User(t, "admin@example.se", handlertest.UserOpts{Admin: true}))
 	it := app.ClientAs(t, app.User(t, "it@example.se", handlertest.UserOpts{AuthSettings: true}))
@@ -90,6 +92,7 @@ func TestRevokedGrantEndsAccessOnNextRequest(t *testing.T) {
 }
 
 func TestAllowedDomainsAreNormalisedAndChecked(t *testing.T) {
+	t.Parallel()
 	app := handlertest.New(t)
 	c := app.ClientAs(t, app.User(t, "admin@example.se", handlertest.UserOpts{Admin: true}))
 	r := c.Post(t, "/security/domains", url.Values{
@@ -129,6 +132,7 @@ func TestAllowedDomainsAreNormalisedAndChecked(t *testing.T) {
 }
 
 func TestPeopleSuggestions(t *testing.T) {
+	t.Parallel()
 	app := handlertest.New(t)
 	c := app.ClientAs(t, app.User(t, "admin@example.se", handlertest.UserOpts{Admin: true}))
 	app.User(t, "asa@example.se", handlertest.UserOpts{})
@@ -140,6 +144,7 @@ func TestPeopleSuggestions(t *testing.T) {
 }
 
 func TestFormsRefuseMissingCSRFToken(t *testing.T) {
+	t.Parallel()
 	app := handlertest.New(t)
 	c := app.ClientAs(t, app.User(t, "admin@example.se", handlertest.UserOpts{Admin: true}))
 	for _, path := range []string{"/security/grants", "/security/domains", "/users", "/verify"} {

@@ -65,6 +65,9 @@ type Config struct {
 	// TokenRate and TokenBurst bound the requests per second of each API token (0: defaults).
 	TokenRate  float64
 	TokenBurst int
+	// PasswordHasher hashes new passwords (nil: account.NewPasswordHasher(0) at production cost). Only
+	// tests set it, to CheapPasswordHasherForTests.
+	PasswordHasher *account.PasswordHasher
 }
 
 // Server holds the dependencies of every handler.
@@ -110,10 +113,13 @@ func New(cfg Config, st *store.Store) (*echo.Echo, *Server, error) {
 	if cfg.DomainChecker == nil {
 		cfg.DomainChecker = &dnscheck.Checker{Timeout: cfg.DNSTimeout}
 	}
+	if cfg.PasswordHasher == nil {
+		cfg.PasswordHasher = account.NewPasswordHasher(0)
+	}
 	s := &Server{
 		cfg:     cfg,
 		store:   st,
-		hasher:  account.NewPasswordHasher(0),
+		hasher:  cfg.PasswordHasher,
 		limiter: newLoginLimiter(time.Now),
 		log:     cfg.Logger,
 		secure:  cfg.BaseURL.Scheme == "https",

@@ -11,6 +11,7 @@ import (
 )
 
 func TestFirstRunSetup(t *testing.T) {
+	t.Parallel()
 	app := handlertest.New(t)
 	ctx := context.Background()
 	token, err := app.Store.NewSetupToken(ctx, time.Hour)

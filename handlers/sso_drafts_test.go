@@ -29,6 +29,7 @@ func (env *ssoEnv) ssoDirectLogin(t *testing.T, c *handlertest.Client, email str
 // provider everybody signs in with (a mistyped secret, scopes, client ID) must not take effect
 // before it is proven: the live settings keep serving and stay tested.
 func TestSSOEditWhilePasswordOffKeepsTheWayIn(t *testing.T) {
+	t.Parallel()
 	edits := []struct {
 		name string
 		edit func(url.Values)
@@ -72,6 +73,7 @@ func TestSSOEditWhilePasswordOffKeepsTheWayIn(t *testing.T) {
 // was given for. A form that changes either and leaves the secret empty is refused, so the
 // saved secret never goes to the new issuer's token endpoint.
 func TestSSOSecretAskedAgainForNewIssuer(t *testing.T) {
+	t.Parallel()
 	env := newSSOEnv(t)
 	other := oidctest.New(t)
 	for _, tt := range []struct {
@@ -135,6 +137,7 @@ func (env *ssoEnv) testDraft(t *testing.T, op *oidctest.Provider) *handlertest.R
 // TestSSODraft: an edit of a tested provider waits as a draft beside the live settings, shown
 // with what differs, until a test with it passes for the person who saved it.
 func TestSSODraft(t *testing.T) {
+	t.Parallel()
 	env := newSSOEnv(t)
 	env.testSignIn(t)
 	idp := strconv.FormatInt(env.idp, 10)
@@ -216,10 +219,11 @@ func TestSSODraft(t *testing.T) {
 // tester's identity there; applying it moves their link, signs out everyone who came through the
 // old issuer and mails every administrator in their language.
 func TestSSODraftNewIssuer(t *testing.T) {
+	t.Parallel()
 	env := newSSOEnv(t)
 	env.app.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
 	admin := env.app.User(t, "admin@example.se", handlertest.UserOpts{Admin: true, Verified: true})
-	execID(t, env.app, "UPDATE users SET lang = 'en' WHERE id = ?", admin.ID)
+	storetest.Lang(t, env.app.Store, admin.Email, "en")
 	env.op.SetUser(oidctest.User{Subject: "anna-1", Email: "anna@example.se", EmailVerified: true})
 	annaC := env.app.Client()
 	if r := env.ssoLogin(t, annaC, "anna@example.se"); r.Status != http.StatusSeeOther {

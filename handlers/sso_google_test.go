@@ -15,6 +15,7 @@ import (
 // address included, would otherwise pass. (The preset's issuer is Google's; the test provider
 // stands in for it.)
 func TestSSOGoogleHostedDomain(t *testing.T) {
+	t.Parallel()
 	env := newSSOEnv(t)
 	env.app.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
 	ctx := context.Background()

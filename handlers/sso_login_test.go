@@ -14,6 +14,7 @@ import (
 )
 
 func TestSSOSignIn(t *testing.T) {
+	t.Parallel()
 	env := newSSOEnv(t)
 	anna := env.app.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
 	env.op.SetUser(oidctest.User{Subject: "anna-1", Email: "Anna@Example.se", EmailVerified: true, Name: "Anna"})
@@ -75,6 +76,7 @@ func wantRefused(t *testing.T, env *ssoEnv, r *handlertest.Response, kind string
 }
 
 func TestSSOSignInRefusals(t *testing.T) {
+	t.Parallel()
 	env := newSSOEnv(t)
 	env.app.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
 	env.app.User(t, "bo@example.se", handlertest.UserOpts{Verified: false})
@@ -135,6 +137,7 @@ func annaAt() oidctest.User {
 }
 
 func TestSSOState(t *testing.T) {
+	t.Parallel()
 	env := newSSOEnv(t)
 	env.app.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
 	env.op.SetUser(annaAt())
@@ -182,6 +185,7 @@ func TestSSOState(t *testing.T) {
 }
 
 func TestSSOStraightToProviderWhenPasswordsAreOff(t *testing.T) {
+	t.Parallel()
 	env := newSSOEnv(t)
 	storetest.PasswordLogin(t, env.app.Store, false)
 	c := env.app.Client()
@@ -211,6 +215,7 @@ func TestSSOStraightToProviderWhenPasswordsAreOff(t *testing.T) {
 }
 
 func TestSSODisabledProvider(t *testing.T) {
+	t.Parallel()
 	env := newSSOEnv(t)
 	env.app.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
 	env.op.SetUser(annaAt())

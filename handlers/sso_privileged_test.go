@@ -17,6 +17,7 @@ import (
 // domain. Administrators and people with the Authentication Settings grant therefore link only
 // from their own signed-in session, never by an SSO sign-in (DESIGN.md flow 13).
 func TestSSOPrivilegedAccountsLinkOnlyThemselves(t *testing.T) {
+	t.Parallel()
 	env := newSSOEnv(t)
 	boss := env.app.User(t, "boss@example.se", handlertest.UserOpts{Admin: true, Verified: true})
 	delegate := env.app.User(t, "it2@example.se", handlertest.UserOpts{AuthSettings: true, Verified: true})

@@ -14,6 +14,7 @@ import (
 // the next request once their link is removed, or the provider is disabled or removed. A
 // password session of somebody else goes on.
 func TestSSOSessionsEndWithLinkOrProvider(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		change func(t *testing.T, env *ssoEnv, annaID int64) *handlertest.Response

@@ -15,6 +15,7 @@ import (
 )
 
 func TestSSOProviderForm(t *testing.T) {
+	t.Parallel()
 	env := newSSOEnv(t)
 	ctx := context.Background()
 	t.Run("saves the secret sealed, never in clear", func(t *testing.T) {
@@ -84,6 +85,7 @@ func TestSSOProviderForm(t *testing.T) {
 }
 
 func TestSSOProviderFormNeedsCSRF(t *testing.T) {
+	t.Parallel()
 	env := newSSOEnv(t)
 	if r := env.it.PostRaw(t, "/auth-settings/sso", idpForm(env.op, env.domain)); r.Status != http.StatusForbidden {
 		t.Errorf("POST without a CSRF token: status %d, want 403", r.Status)
@@ -91,6 +93,7 @@ func TestSSOProviderFormNeedsCSRF(t *testing.T) {
 }
 
 func TestSSOTestSignIn(t *testing.T) {
+	t.Parallel()
 	env := newSSOEnv(t)
 	ctx := context.Background()
 	idp := strconv.FormatInt(env.idp, 10)
@@ -193,6 +196,7 @@ func TestSSOTestSignIn(t *testing.T) {
 }
 
 func TestSSOTestSignInProviderDown(t *testing.T) {
+	t.Parallel()
 	env := newSSOEnv(t)
 	env.op.Misbehave(oidctest.DiscoveryStatus500)
 	idp := strconv.FormatInt(env.idp, 10)
@@ -213,6 +217,7 @@ func TestSSOTestSignInProviderDown(t *testing.T) {
 }
 
 func TestSSOProviderNeededWhilePasswordOff(t *testing.T) {
+	t.Parallel()
 	env := newSSOEnv(t)
 	storetest.PasswordLogin(t, env.app.Store, false)
 	env.it = env.app.SSOClientAs(t, env.itUser, env.idp) // password sessions end with password sign-in
@@ -232,6 +237,7 @@ func TestSSOProviderNeededWhilePasswordOff(t *testing.T) {
 }
 
 func TestSSORemoveProvider(t *testing.T) {
+	t.Parallel()
 	env := newSSOEnv(t)
 	path := "/auth-settings/sso/" + strconv.FormatInt(env.idp, 10) + "/remove"
 	doc := env.it.Get(t, path).Doc(t)
@@ -260,6 +266,7 @@ func TestSSORemoveProvider(t *testing.T) {
 }
 
 func TestSSORemoveReviewCountsLinkedPeople(t *testing.T) {
+	t.Parallel()
 	env := newSSOEnv(t)
 	path := "/auth-settings/sso/" + strconv.FormatInt(env.idp, 10) + "/remove"
 	linked := func(t *testing.T) string {

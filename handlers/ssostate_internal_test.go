@@ -40,6 +40,7 @@ func bigState() store.OIDCState {
 // (the callback is a top-level GET from the provider) and lives as long as the state; even at
 // every field's length limit it fits the browsers' 4096 bytes.
 func TestStateCookieUnderHTTPS(t *testing.T) {
+	t.Parallel()
 	s := stateTestServer(t, "https://portvakt.example.se", NewRandomKeys())
 	rec := httptest.NewRecorder()
 	c := echo.New().NewContext(httptest.NewRequest(http.MethodPost, "/login/sso/1", nil), rec)
@@ -68,6 +69,7 @@ func TestStateCookieUnderHTTPS(t *testing.T) {
 // TestStateSealedUnderItsOwnKey: a state sealed under one key file does not open under another,
 // nor does a client secret sealed under the same key file open as a state.
 func TestStateSealedUnderItsOwnKey(t *testing.T) {
+	t.Parallel()
 	keys := NewRandomKeys()
 	s := stateTestServer(t, "http://127.0.0.1", keys)
 	name := s.stateCookieName("x")

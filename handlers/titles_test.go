@@ -13,6 +13,7 @@ import (
 
 // Pages about one thing are titled after it, in every area, so that tabs and history tell them apart.
 func TestPagesAboutOneThingAreTitledAfterIt(t *testing.T) {
+	t.Parallel()
 	env := newSSOEnv(t)
 	idp := "/auth-settings/sso/" + strconv.FormatInt(env.idp, 10)
 	tests := []struct {
@@ -38,6 +39,7 @@ func TestPagesAboutOneThingAreTitledAfterIt(t *testing.T) {
 
 // Every page's breadcrumb starts with the navigation group the page sits in.
 func TestBreadcrumbsStartWithTheNavigationGroup(t *testing.T) {
+	t.Parallel()
 	app := handlertest.New(t)
 	c := app.ClientAs(t, app.User(t, "admin@example.se", handlertest.UserOpts{Admin: true, AuthSettings: true, Verified: true}))
 	tests := []struct {

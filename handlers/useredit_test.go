@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -17,6 +18,7 @@ import (
 func userPath(u store.User) string { return fmt.Sprintf("/users/%d", u.ID) }
 
 func TestChangingEmailUnverifiesAndNeedsLinkRemoved(t *testing.T) {
+	t.Parallel()
 	app, srv := mailApp(t)
 	c := app.ClientAs(t, app.User(t, "admin@example.se", handlertest.UserOpts{Admin: true}))
 	u := app.User(t, "kim@example.se", handlertest.UserOpts{Verified: true})
@@ -53,6 +55,7 @@ func TestChangingEmailUnverifiesAndNeedsLinkRemoved(t *testing.T) {
 }
 
 func TestResendVoidsTheOldLink(t *testing.T) {
+	t.Parallel()
 	app, srv := mailApp(t)
 	c := app.ClientAs(t, app.User(t, "admin@example.se", handlertest.UserOpts{Admin: true}))
 	page := follow(t, c, c.Post(t, "/users", url.Values{"name": {"Per"}, "email": {"per@example.se"}}))
@@ -70,6 +73,7 @@ func TestResendVoidsTheOldLink(t *testing.T) {
 }
 
 func TestLastAdministratorCannotBeRemoved(t *testing.T) {
+	t.Parallel()
 	app := handlertest.New(t)
 	me := app.User(t, "admin@example.se", handlertest.UserOpts{Admin: true})
 	c := app.ClientAs(t, me)
@@ -87,6 +91,7 @@ func TestLastAdministratorCannotBeRemoved(t *testing.T) {
 }
 
 func TestConcurrentDemotionsKeepAnAdministrator(t *testing.T) {
+	t.Parallel()
 	app := handlertest.New(t)
 	a := app.User(t, "a@example.se", handlertest.UserOpts{Admin: true})
 	b := app.User(t, "b@example.se", handlertest.UserOpts{Admin: true})
@@ -95,13 +100,18 @@ func TestConcurrentDemotionsKeepAnAdministrator(t *testing.T) {
 	formB := url.Values{"admin": {"off"}, "_csrf": {cb.CSRF(t)}}
 	for round := range 5 {
 		var wg sync.WaitGroup
-		statuses := make([]int, 2)
+		responses := make([]*handlertest.Response, 2)
+		errs := make([]error, 2)
 		start := make(chan struct{})
 		// Each demotes the other at the same moment.
-		wg.Go(func() { <-start; statuses[0] = ca.PostRaw(t, userPath(b)+"/admin", formA).Status })
-		wg.Go(func() { <-start; statuses[1] = cb.PostRaw(t, userPath(a)+"/admin", formB).Status })
+		wg.Go(func() { <-start; responses[0], errs[0] = ca.TryPostRaw(userPath(b)+"/admin", formA) })
+		wg.Go(func() { <-start; responses[1], errs[1] = cb.TryPostRaw(userPath(a)+"/admin", formB) })
 		close(start)
 		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			t.Fatal(err)
+		}
+		statuses := []int{responses[0].Status, responses[1].Status}
 		if has, _ := app.Store.HasAdmin(context.Background()); !has {
 			t.Fatalf("round %d: no administrator left (statuses %v)", round, statuses)
 		}
@@ -115,6 +125,7 @@ func TestConcurrentDemotionsKeepAnAdministrator(t *testing.T) {
 }
 
 func TestDemotingYourselfLeadsToTheOverview(t *testing.T) {
+	t.Parallel()
 	app := handlertest.New(t)
 	app.User(t, "boss@example.se", handlertest.UserOpts{Admin: true})
 	me := app.User(t, "me@example.se", handlertest.UserOpts{Admin: true})
@@ -129,6 +140,7 @@ func TestDemotingYourselfLeadsToTheOverview(t *testing.T) {
 }
 
 func TestUserFormsRefuseBadInput(t *testing.T) {
+	t.Parallel()
 	app := handlertest.New(t)
 	c := app.ClientAs(t, app.User(t, "admin@example.se", handlertest.UserOpts{Admin: true}))
 	taken := app.User(t, "taken@example.se", handlertest.UserOpts{})

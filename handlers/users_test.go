@@ -60,6 +60,7 @@ func flash(t *testing.T, r *handlertest.Response) string {
 }
 
 func TestCreateUserSendsVerificationMailThatVerifies(t *testing.T) {
+	t.Parallel()
 	app, srv := mailApp(t)
 	c := app.ClientAs(t, app.User(t, "admin@example.se", handlertest.UserOpts{Admin: true}))
 	r := c.Post(t, "/users", url.Values{"name": {"Åsa Öberg"}, "email": {" Asa@Example.SE "}, "lang": {"en"}})
@@ -103,6 +104,7 @@ func TestCreateUserSendsVerificationMailThatVerifies(t *testing.T) {
 }
 
 func TestVerificationPageSpeaksTheUsersLanguage(t *testing.T) {
+	t.Parallel()
 	app, srv := mailApp(t)
 	c := app.ClientAs(t, app.User(t, "admin@example.se", handlertest.UserOpts{Admin: true}))
 	tests := []struct{ lang, email, wantSubject, wantTitle string }{
@@ -128,6 +130,7 @@ func TestVerificationPageSpeaksTheUsersLanguage(t *testing.T) {
 }
 
 func TestWithoutMailServerMailWaitsInOutbox(t *testing.T) {
+	t.Parallel()
 	app := handlertest.New(t)
 	c := app.ClientAs(t, app.User(t, "admin@example.se", handlertest.UserOpts{Admin: true}))
 	page := follow(t, c, c.Post(t, "/users", url.Values{"name": {"Olle"}, "email": {"olle@example.se"}}))
@@ -153,6 +156,7 @@ func TestWithoutMailServerMailWaitsInOutbox(t *testing.T) {
 }
 
 func TestFailedSendIsShownAndCanBeRetried(t *testing.T) {
+	t.Parallel()
 	app, srv := mailApp(t)
 	c := app.ClientAs(t, app.User(t, "admin@example.se", handlertest.UserOpts{Admin: true}))
 	srv.Fail(smtptest.StageRcpt, 550, "No such user here")

@@ -14,6 +14,7 @@ import (
 var admin = store.Actor{UserID: 0, Label: "it@example.se", ClientIP: "127.0.0.1"}
 
 func TestAddDomain(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := storetest.Open(t)
 
@@ -41,6 +42,7 @@ func TestAddDomain(t *testing.T) {
 }
 
 func TestRecordDomainCheck(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name       string
 		from       []store.CheckKind // checks that bring the domain to its starting status
@@ -65,7 +67,7 @@ func TestRecordDomainCheck(t *testing.T) {
 			ctx := context.Background()
 			st := storetest.Open(t)
 			now := time.Unix(1_800_000_000, 0)
-			st.Now = func() time.Time { return now }
+			storetest.SetClock(t, st, func() time.Time { return now })
 			d, err := st.AddDomain(ctx, admin, "example.se", "tok")
 			if err != nil {
 				t.Fatal(err)
@@ -110,10 +112,11 @@ func TestRecordDomainCheck(t *testing.T) {
 }
 
 func TestAttentionSinceKeepsTheFirstLoss(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := storetest.Open(t)
 	now := time.Unix(1_800_000_000, 0)
-	st.Now = func() time.Time { return now }
+	storetest.SetClock(t, st, func() time.Time { return now })
 	d, _ := st.AddDomain(ctx, admin, "example.se", "tok")
 	check := func(k store.CheckKind) store.Domain {
 		t.Helper()
@@ -135,10 +138,11 @@ func TestAttentionSinceKeepsTheFirstLoss(t *testing.T) {
 }
 
 func TestListDomains(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := storetest.Open(t)
 	now := time.Unix(1_800_000_000, 0)
-	st.Now = func() time.Time { return now }
+	storetest.SetClock(t, st, func() time.Time { return now })
 	ids := map[string]int64{}
 	for _, n := range []string{"c.se", "a.se", "b.se", "d.se"} {
 		d, err := st.AddDomain(ctx, admin, n, "tok")
@@ -187,6 +191,7 @@ func TestListDomains(t *testing.T) {
 }
 
 func TestRemoveDomain(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := storetest.Open(t)
 	d, _ := st.AddDomain(ctx, admin, "example.se", "tok")

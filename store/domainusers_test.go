@@ -10,6 +10,7 @@ import (
 )
 
 func TestProvidersServingDomain(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := storetest.Open(t)
 	t.Run("names none before a provider serves the domain", func(t *testing.T) {

@@ -67,6 +67,7 @@ func (f *draftFixture) draft(t *testing.T, change func(*store.IdPInput)) store.I
 // TestIdPDraftSecretFollowsIssuer: a draft with a new issuer or client ID cannot carry the
 // sealed secret of the live settings, nor of an earlier draft with another issuer.
 func TestIdPDraftSecretFollowsIssuer(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newDraftFixture(t)
 	newIssuer := f.in
@@ -104,6 +105,7 @@ func TestIdPDraftSecretFollowsIssuer(t *testing.T) {
 
 // TestIdPDraftStaysBesideTheLiveSettings: saving a draft changes nothing a sign-in uses.
 func TestIdPDraftStaysBesideTheLiveSettings(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newDraftFixture(t)
 	before, _ := f.s.IdP(ctx, f.id)
@@ -152,6 +154,7 @@ func TestIdPDraftStaysBesideTheLiveSettings(t *testing.T) {
 // issuer ends the provider's sessions, moves the tester's link, marks the provider tested and
 // mails every administrator, all in one transaction.
 func TestApplyIdPDraft(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newDraftFixture(t)
 	admin := storetest.MustUser(t, f.s, store.NewUser{Email: "admin@example.se", Name: "Admin", Admin: true})
@@ -219,6 +222,7 @@ func TestApplyIdPDraft(t *testing.T) {
 // TestApplyIdPDraftWhilePasswordOff: with password sign-in off, a draft whose issuer would leave
 // the person applying it without a way in is not applied.
 func TestApplyIdPDraftWhilePasswordOff(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newDraftFixture(t)
 	storetest.PasswordLogin(t, f.s, false)

@@ -10,6 +10,7 @@ import (
 )
 
 func TestIdPDomains(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := storetest.Open(t)
 	se := storetest.VerifiedDomain(t, s, "example.se").ID
@@ -59,6 +60,7 @@ func TestIdPDomains(t *testing.T) {
 }
 
 func TestIdPTestedMark(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := storetest.Open(t)
 	u, err := s.CreateUser(ctx, store.CLIActor, store.NewUser{Email: "it@example.se", Name: "IT"})
@@ -133,6 +135,7 @@ func TestIdPTestedMark(t *testing.T) {
 }
 
 func TestIdPDomainServedOnceUnderConcurrency(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := storetest.Open(t)
 	d := storetest.VerifiedDomain(t, s, "example.se").ID
@@ -160,6 +163,7 @@ func TestIdPDomainServedOnceUnderConcurrency(t *testing.T) {
 }
 
 func TestIdPNeededWhilePasswordOff(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := storetest.Open(t)
 	d := storetest.VerifiedDomain(t, s, "example.se").ID
@@ -191,6 +195,7 @@ func TestIdPNeededWhilePasswordOff(t *testing.T) {
 }
 
 func TestDeleteIdP(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := storetest.Open(t)
 	d := storetest.VerifiedDomain(t, s, "example.se").ID
@@ -230,6 +235,7 @@ func pendingDomain(t *testing.T, s *store.Store, name string) int64 {
 // of either without a new secret is refused, so that the stored secret never reaches another
 // provider's token endpoint.
 func TestIdPSecretFollowsIssuer(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := storetest.Open(t)
 	in := store.IdPInput{Name: "P", Preset: "other", Issuer: "https://p.example", ClientID: "c", SecretEnc: []byte{1}, Scopes: "openid", Enabled: true}

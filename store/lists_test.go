@@ -13,6 +13,7 @@ import (
 )
 
 func TestSetGrantsAddsAndRemoves(t *testing.T) {
+	t.Parallel()
 	st := storetest.Open(t)
 	ctx := context.Background()
 	a := storetest.MustUser(t, st, store.NewUser{Email: "a@example.se", Name: "Anna"})
@@ -58,6 +59,7 @@ func TestSetGrantsAddsAndRemoves(t *testing.T) {
 }
 
 func TestSetAllowedDomains(t *testing.T) {
+	t.Parallel()
 	st := storetest.Open(t)
 	ctx := context.Background()
 	if _, _, err := st.SetAllowedDomains(ctx, cliActor, []string{"example.se", "xn--rksmrgs-5wao1o.se"}); err != nil {
@@ -84,6 +86,7 @@ func TestSetAllowedDomains(t *testing.T) {
 }
 
 func TestListUsersSearchAndPaging(t *testing.T) {
+	t.Parallel()
 	st := storetest.Open(t)
 	ctx := context.Background()
 	for _, nu := range []store.NewUser{
@@ -125,7 +128,7 @@ func TestListUsersSearchAndPaging(t *testing.T) {
 // seedUsers adds n users in one statement, as fast as the test needs.
 func seedUsers(tb testing.TB, st *store.Store, n int) {
 	tb.Helper()
-	db := openRaw(tb, st)
+	db := storetest.DB(tb, st)
 	_, err := db.Exec(`WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ?)
 		INSERT INTO users (email, name, created_at, updated_at)
 		SELECT 'person' || i || '@example.se', 'Person ' || i, 0, 0 FROM seq`, n)
@@ -135,6 +138,7 @@ func seedUsers(tb testing.TB, st *store.Store, n int) {
 }
 
 func TestListUsersStaysFastWithTenThousandUsers(t *testing.T) {
+	t.Parallel()
 	st := storetest.Open(t)
 	seedUsers(t, st, 10000)
 	items, total, err := st.ListUsers(context.Background(), store.UserFilter{Query: "person99", Offset: 0, Limit: 50})
@@ -170,10 +174,11 @@ func BenchmarkListUsersLastPage(b *testing.B) {
 }
 
 func TestListAuditFilters(t *testing.T) {
+	t.Parallel()
 	st := storetest.Open(t)
 	ctx := context.Background()
 	now := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
-	st.Now = func() time.Time { return now }
+	storetest.SetClock(t, st, func() time.Time { return now })
 	write := func(label string, action store.AuditAction) {
 		if err := st.AppendAudit(ctx, store.Actor{Label: label}, store.AuditEntry{Action: action, Target: label + "/" + string(action)}); err != nil {
 			t.Fatal(err)
@@ -222,11 +227,12 @@ func TestListAuditFilters(t *testing.T) {
 }
 
 func TestAuditRowsCannotBeChanged(t *testing.T) {
+	t.Parallel()
 	st := storetest.Open(t)
 	if err := st.AppendAudit(context.Background(), cliActor, store.AuditEntry{Action: "x.y"}); err != nil {
 		t.Fatal(err)
 	}
-	db := openRaw(t, st)
+	db := storetest.DB(t, st)
 	for _, q := range []string{"UPDATE audit_log SET action = 'z'", "DELETE FROM audit_log"} {
 		if _, err := db.Exec(q); err == nil {
 			t.Errorf("%s succeeded, want it refused", q)
@@ -235,6 +241,7 @@ func TestAuditRowsCannotBeChanged(t *testing.T) {
 }
 
 func TestOutboxClaimAndFinish(t *testing.T) {
+	t.Parallel()
 	st := storetest.Open(t)
 	ctx := context.Background()
 	vm := verificationFor("mia@example.se")

@@ -23,9 +23,16 @@ func (f *offFixture) switchOff(t *testing.T, window time.Duration) {
 // setClock moves the store clock by d from now, and restores it when the test ends.
 func setClock(t *testing.T, s *Store, d time.Duration) {
 	t.Helper()
+	setNow(t, s, func() time.Time { return time.Now().Add(d) })
+}
+
+// setNow makes the store read the time from now, and restores its clock when the test ends
+// (storetest.SetClock, for the tests inside package store).
+func setNow(tb testing.TB, s *Store, now func() time.Time) {
+	tb.Helper()
 	old := s.Now
-	s.Now = func() time.Time { return time.Now().Add(d) }
-	t.Cleanup(func() { s.Now = old })
+	s.Now = now
+	tb.Cleanup(func() { s.Now = old })
 }
 
 func (f *offFixture) confirm(t *testing.T, token string) error {
@@ -51,6 +58,7 @@ func windowState(t *testing.T, s *Store) string {
 }
 
 func TestPasswordOffOpensConfirmWindow(t *testing.T) {
+	t.Parallel()
 	f := newOffFixture(t)
 	before := f.s.Now().Truncate(time.Second)
 	f.switchOff(t, 0)
@@ -70,6 +78,7 @@ func TestPasswordOffOpensConfirmWindow(t *testing.T) {
 }
 
 func TestConfirmPasswordOffRefusals(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		session func(t *testing.T, f *offFixture) string
@@ -119,6 +128,7 @@ func grant(t *testing.T, s *Store, userID int64) {
 }
 
 func TestConfirmPasswordOffFromNewSSOSession(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newOffFixture(t)
 	grant(t, f.s, f.it.ID)
@@ -155,10 +165,15 @@ func auditActions(t *testing.T, s *Store, action string) int {
 }
 
 func TestPasswordOffRevertsAtDeadline(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newOffFixture(t)
+	// The clock stands still from the switch on: on a slow machine, a second of real time
+	// between the switch and the check made "a second before the deadline" fall after it.
+	start := time.Now()
+	setNow(t, f.s, func() time.Time { return start })
 	f.switchOff(t, 0)
-	setClock(t, f.s, DefaultConfirmWindow-time.Second)
+	setNow(t, f.s, func() time.Time { return start.Add(DefaultConfirmWindow - time.Second) })
 	if reverted, err := f.s.RevertExpiredPasswordOff(ctx); err != nil || reverted {
 		t.Fatalf("revert before the deadline = %v, %v", reverted, err)
 	}
@@ -197,6 +212,7 @@ func TestPasswordOffRevertsAtDeadline(t *testing.T) {
 }
 
 func TestPasswordOffRevertAppliedLazily(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	t.Run("when the policy is read", func(t *testing.T) {
 		f := newOffFixture(t)
@@ -222,8 +238,10 @@ func TestPasswordOffRevertAppliedLazily(t *testing.T) {
 	})
 	t.Run("not before the deadline", func(t *testing.T) {
 		f := newOffFixture(t)
+		start := time.Now()
+		setNow(t, f.s, func() time.Time { return start })
 		f.switchOff(t, 0)
-		setClock(t, f.s, DefaultConfirmWindow-5*time.Second)
+		setNow(t, f.s, func() time.Time { return start.Add(DefaultConfirmWindow - 5*time.Second) })
 		if _, err := f.s.CreateSession(ctx, NewSession{UserID: f.it.ID, Method: MethodPassword}); !errors.Is(err, ErrPasswordLoginOff) {
 			t.Fatalf("password session before the deadline: %v", err)
 		}
@@ -246,6 +264,7 @@ func TestPasswordOffRevertAppliedLazily(t *testing.T) {
 }
 
 func TestPasswordOffRevertSurvivesReopen(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newOffFixture(t)
 	f.switchOff(t, 90*time.Second)
@@ -278,6 +297,7 @@ func TestPasswordOffRevertSurvivesReopen(t *testing.T) {
 }
 
 func TestEnablePasswordLoginClearsWindow(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newOffFixture(t)
 	f.switchOff(t, 0)
@@ -297,6 +317,7 @@ func TestEnablePasswordLoginClearsWindow(t *testing.T) {
 // the deadline: whichever wins, the window and the setting agree, and exactly one of them is in
 // the audit log.
 func TestConfirmAndRevertRacing(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	for round := range 6 {
 		f := newOffFixture(t)
@@ -307,7 +328,7 @@ func TestConfirmAndRevertRacing(t *testing.T) {
 		// Every read of the clock moves it on a second, from just before the deadline.
 		var tick atomic.Int64
 		start := time.Now().Add(time.Minute - time.Duration(round+1)*time.Second)
-		f.s.Now = func() time.Time { return start.Add(time.Duration(tick.Add(1)) * time.Second) }
+		setNow(t, f.s, func() time.Time { return start.Add(time.Duration(tick.Add(1)) * time.Second) })
 		var wg sync.WaitGroup
 		var confirmErr error
 		wg.Add(3)

@@ -83,6 +83,7 @@ func (f *offFixture) passwordOn(t *testing.T) bool {
 }
 
 func TestDisablePasswordLoginRefusals(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	tests := []struct {
 		name    string
@@ -109,7 +110,7 @@ func TestDisablePasswordLoginRefusals(t *testing.T) {
 			g.SessionToken = ""
 		}, ReasonNoSSOSession},
 		{"refuses an SSO sign-in more than an hour old", func(t *testing.T, f *offFixture, g *PasswordOffGuard) {
-			f.s.Now = func() time.Time { return time.Now().Add(SSOSignInMaxAge + time.Minute) }
+			setNow(t, f.s, func() time.Time { return time.Now().Add(SSOSignInMaxAge + time.Minute) })
 		}, ReasonSSOTooOld},
 		{"refuses when the person would lock themselves out", func(t *testing.T, f *offFixture, g *PasswordOffGuard) {
 			f.s.write.Exec("UPDATE identity_links SET issuer = 'https://elsewhere' WHERE user_id = ?", f.it.ID)
@@ -146,6 +147,7 @@ func TestDisablePasswordLoginRefusals(t *testing.T) {
 }
 
 func TestDisablePasswordLoginListsEveryReason(t *testing.T) {
+	t.Parallel()
 	s := openTestStore(t)
 	_, err := s.DisablePasswordLogin(context.Background(), CLIActor, PasswordOffGuard{})
 	var pe *PasswordOffError
@@ -158,6 +160,7 @@ func TestDisablePasswordLoginListsEveryReason(t *testing.T) {
 }
 
 func TestDisablePasswordLogin(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newOffFixture(t)
 	f.s.write.Exec("UPDATE domains SET status = 'needs_attention'") // still counts as verified
@@ -231,6 +234,7 @@ func TestDisablePasswordLogin(t *testing.T) {
 // no provider serving the domain or with a password session left, and at most one switch is
 // recorded.
 func TestDisablePasswordLoginUnderConcurrency(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	for round := range 5 {
 		f := newOffFixture(t)

@@ -12,6 +12,7 @@ import (
 // TestCachedStatementsUnderConcurrency runs the same reads from many goroutines, so that the
 // race detector and the pool see the cached statements shared across connections.
 func TestCachedStatementsUnderConcurrency(t *testing.T) {
+	t.Parallel()
 	st := storetest.Open(t)
 	ctx := context.Background()
 	u := storetest.MustUser(t, st, store.NewUser{Email: "a@example.se"})

@@ -14,6 +14,7 @@ import (
 // guard the provider form has. With password sign-in on, or for a domain nobody serves, removal
 // goes ahead.
 func TestRemoveDomainKeepsTheWayIn(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := storetest.Open(t)
 	add := func(name string) int64 {

@@ -12,6 +12,8 @@ import (
 
 // TestDatabaseFilesArePrivate: the database and its backups hold password hashes, sealed
 // secrets and the audit log; like the key file, only the owner may read them, whatever the umask.
+//
+// Not parallel: the umask belongs to the whole process.
 func TestDatabaseFilesArePrivate(t *testing.T) {
 	old := syscall.Umask(0o022)
 	defer syscall.Umask(old)

@@ -14,6 +14,7 @@ import (
 // deletes them; see TestDisablePasswordLogin): a password session that outlived the switch (a
 // sign-in that raced it) is refused on lookup, no new one can be made, and SSO sessions go on.
 func TestPasswordSessionsNeedPasswordLoginOn(t *testing.T) {
+	t.Parallel()
 	st := storetest.Open(t)
 	ctx := context.Background()
 	u := storetest.MustUser(t, st, store.NewUser{Email: "anna@example.se"})

@@ -11,6 +11,7 @@ import (
 // TestOIDCStateSingleUseUnderRace: a callback replayed many times at once (a double click, or
 // an attacker racing the browser with a copy of its cookie) gets through exactly once.
 func TestOIDCStateSingleUseUnderRace(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := openTestStore(t)
 	expires := s.Now().Add(10 * time.Minute)
@@ -41,10 +42,11 @@ func TestOIDCStateSingleUseUnderRace(t *testing.T) {
 // TestOIDCUsedStates: a state is used once; its record lasts until the state's expiry and is
 // swept after it, so the table holds only the states used within one lifetime.
 func TestOIDCUsedStates(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := openTestStore(t)
 	now := time.Unix(1_800_000_000, 0)
-	s.Now = func() time.Time { return now }
+	setNow(t, s, func() time.Time { return now })
 	count := func() int {
 		var n int
 		if err := s.write.QueryRowContext(ctx, "SELECT COUNT(*) FROM oidc_used_states").Scan(&n); err != nil {

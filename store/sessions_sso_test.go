@@ -14,6 +14,7 @@ import (
 // provider being there and enabled. Removing the link, or disabling or removing the provider,
 // ends those sessions in the same transaction; other sessions go on.
 func TestSSOSessionsEndWithWhatTheyRestOn(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	type env struct {
 		st     *store.Store

@@ -18,6 +18,7 @@ func wantRefusal(t *testing.T, err error, kind LinkRefusalKind) {
 
 // TestSignInSSORules: every linking rule holds in the store, whatever the caller checked.
 func TestSignInSSORules(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newOffFixture(t)
 	anna := f.user(t, "anna@example.se", true)
@@ -73,6 +74,7 @@ func TestSignInSSORules(t *testing.T) {
 // TestSignInSSOUnderConcurrency: first sign-ins racing with different identities for one person
 // leave exactly one link, and one session per accepted sign-in.
 func TestSignInSSOUnderConcurrency(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newOffFixture(t)
 	anna := f.user(t, "anna@example.se", true)

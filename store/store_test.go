@@ -16,6 +16,7 @@ import (
 )
 
 func TestMigrationsApplyFromZeroAndOnce(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "p.db")
 	st, err := store.Open(ctx, path)
@@ -39,6 +40,7 @@ func TestMigrationsApplyFromZeroAndOnce(t *testing.T) {
 }
 
 func TestOpenRefusesDatabaseFromNewerVersion(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "p.db")
 	st, err := store.Open(ctx, path)
@@ -60,6 +62,7 @@ func TestOpenRefusesDatabaseFromNewerVersion(t *testing.T) {
 }
 
 func TestAuditLogRowsCannotBeChanged(t *testing.T) {
+	t.Parallel()
 	st := storetest.Open(t)
 	ctx := context.Background()
 	if err := st.AppendAudit(ctx, store.CLIActor, store.AuditEntry{Action: "test", Target: "x"}); err != nil {
@@ -78,6 +81,7 @@ func TestAuditLogRowsCannotBeChanged(t *testing.T) {
 }
 
 func TestCreateUserRefusesDuplicateEmail(t *testing.T) {
+	t.Parallel()
 	st := storetest.Open(t)
 	storetest.MustUser(t, st, store.NewUser{Email: "a@example.se"})
 	_, err := st.CreateUser(context.Background(), store.CLIActor, store.NewUser{Email: "a@example.se", Name: "A"})
@@ -87,6 +91,7 @@ func TestCreateUserRefusesDuplicateEmail(t *testing.T) {
 }
 
 func TestSetupTokenIsSingleUseUnderRace(t *testing.T) {
+	t.Parallel()
 	st := storetest.Open(t)
 	ctx := context.Background()
 	token, err := st.NewSetupToken(ctx, time.Hour)
@@ -123,19 +128,21 @@ func TestSetupTokenIsSingleUseUnderRace(t *testing.T) {
 }
 
 func TestSetupTokenExpires(t *testing.T) {
+	t.Parallel()
 	st := storetest.Open(t)
 	ctx := context.Background()
 	token, err := st.NewSetupToken(ctx, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
-	st.Now = func() time.Time { return time.Now().Add(2 * time.Hour) }
+	storetest.SetClock(t, st, func() time.Time { return time.Now().Add(2 * time.Hour) })
 	if err := st.CheckSetupToken(ctx, token); !errors.Is(err, store.ErrExpired) {
 		t.Fatalf("CheckSetupToken after expiry = %v, want ErrExpired", err)
 	}
 }
 
 func TestSessionsSeeGrantsAndEnd(t *testing.T) {
+	t.Parallel()
 	st := storetest.Open(t)
 	ctx := context.Background()
 	u := storetest.MustUser(t, st, store.NewUser{Email: "it@example.se"})
@@ -165,11 +172,12 @@ func TestSessionsSeeGrantsAndEnd(t *testing.T) {
 }
 
 func TestDeleteExpiredSessions(t *testing.T) {
+	t.Parallel()
 	st := storetest.Open(t)
 	ctx := context.Background()
 	u := storetest.MustUser(t, st, store.NewUser{Email: "u@example.se"})
 	old, _ := st.CreateSession(ctx, store.NewSession{UserID: u.ID, Method: store.MethodPassword})
-	st.Now = func() time.Time { return time.Now().Add(time.Hour) }
+	storetest.SetClock(t, st, func() time.Time { return time.Now().Add(time.Hour) })
 	fresh, _ := st.CreateSession(ctx, store.NewSession{UserID: u.ID, Method: store.MethodPassword})
 	n, err := st.DeleteExpiredSessions(ctx, st.Now().Add(-30*time.Minute), st.Now().Add(-12*time.Hour))
 	if err != nil || n != 1 {
@@ -184,6 +192,7 @@ func TestDeleteExpiredSessions(t *testing.T) {
 }
 
 func TestSessionTokensAreNotStoredInClear(t *testing.T) {
+	t.Parallel()
 	st := storetest.Open(t)
 	ctx := context.Background()
 	u := storetest.MustUser(t, st, store.NewUser{Email: "u@example.se"})
@@ -197,6 +206,7 @@ func TestSessionTokensAreNotStoredInClear(t *testing.T) {
 }
 
 func TestBackupWritesAUsableCopy(t *testing.T) {
+	t.Parallel()
 	st := storetest.Open(t)
 	ctx := context.Background()
 	storetest.MustUser(t, st, store.NewUser{Email: "kept@example.se"})

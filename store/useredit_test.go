@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"sync"
@@ -22,6 +21,7 @@ func verificationFor(email string) store.VerificationMail {
 }
 
 func TestSetAdminKeepsTheLastAdministratorUnderConcurrency(t *testing.T) {
+	t.Parallel()
 	for _, n := range []int{2, 3, 5} {
 		t.Run(fmt.Sprintf("%d administrators demoted at once", n), func(t *testing.T) {
 			st := storetest.Open(t)
@@ -60,6 +60,7 @@ func TestSetAdminKeepsTheLastAdministratorUnderConcurrency(t *testing.T) {
 }
 
 func TestSetAdminPromotesAndAudits(t *testing.T) {
+	t.Parallel()
 	st := storetest.Open(t)
 	storetest.MustUser(t, st, store.NewUser{Email: "boss@example.se", Admin: true})
 	u := storetest.MustUser(t, st, store.NewUser{Email: "ann@example.se"})
@@ -83,10 +84,11 @@ func TestSetAdminPromotesAndAudits(t *testing.T) {
 }
 
 func TestVerificationLifecycle(t *testing.T) {
+	t.Parallel()
 	st := storetest.Open(t)
 	ctx := context.Background()
 	now := time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
-	st.Now = func() time.Time { return now }
+	storetest.SetClock(t, st, func() time.Time { return now })
 	first := verificationFor("eva@example.se")
 	u, mailID, err := st.CreateUserWithVerification(ctx, cliActor, store.NewUser{Email: "eva@example.se", Name: "Eva", EmailVerified: true}, "en", first)
 	if err != nil {
@@ -128,10 +130,11 @@ func TestVerificationLifecycle(t *testing.T) {
 }
 
 func TestVerificationExpires(t *testing.T) {
+	t.Parallel()
 	st := storetest.Open(t)
 	ctx := context.Background()
 	now := time.Now()
-	st.Now = func() time.Time { return now }
+	storetest.SetClock(t, st, func() time.Time { return now })
 	vm := verificationFor("ulf@example.se")
 	if _, _, err := st.CreateUserWithVerification(ctx, cliActor, store.NewUser{Email: "ulf@example.se", Name: "Ulf"}, "", vm); err != nil {
 		t.Fatal(err)
@@ -143,12 +146,13 @@ func TestVerificationExpires(t *testing.T) {
 }
 
 func TestVerificationStoresOnlyTheHash(t *testing.T) {
+	t.Parallel()
 	st := storetest.Open(t)
 	vm := verificationFor("ida@example.se")
 	if _, _, err := st.CreateUserWithVerification(context.Background(), cliActor, store.NewUser{Email: "ida@example.se", Name: "Ida"}, "", vm); err != nil {
 		t.Fatal(err)
 	}
-	db := openRaw(t, st)
+	db := storetest.DB(t, st)
 	var n int
 	if err := db.QueryRow("SELECT COUNT(*) FROM email_verifications WHERE token_hash = ?", vm.Token).Scan(&n); err != nil {
 		t.Fatal(err)
@@ -159,6 +163,7 @@ func TestVerificationStoresOnlyTheHash(t *testing.T) {
 }
 
 func TestUpdateUserEmail(t *testing.T) {
+	t.Parallel()
 	st := storetest.Open(t)
 	ctx := context.Background()
 	u := storetest.MustUser(t, st, store.NewUser{Email: "old@example.se", Name: "Olle", EmailVerified: true})
@@ -194,6 +199,7 @@ func TestUpdateUserEmail(t *testing.T) {
 }
 
 func TestUpdateUserRefusesEmailChangeOfLinkedUser(t *testing.T) {
+	t.Parallel()
 	st := storetest.Open(t)
 	ctx := context.Background()
 	u := storetest.MustUser(t, st, store.NewUser{Email: "lena@example.se", Name: "Lena", EmailVerified: true})
@@ -217,14 +223,3 @@ func TestUpdateUserRefusesEmailChangeOfLinkedUser(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
-
-// openRaw opens the store's database file directly, for what only tests do.
-func openRaw(tb testing.TB, st *store.Store) *sql.DB {
-	tb.Helper()
-	db, err := sql.Open("sqlite", "file:"+st.Path()+"?_pragma=busy_timeout(10000)")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	return db
-}

@@ -58,6 +58,7 @@ func switchOffWithWindow(t *testing.T, b *browser, pv *instance, window string) 
 // the Confirm button, is refused from the SSO sign-in made before the switch, signs in again
 // through SSO and confirms. The banner is photographed in both languages.
 func TestBrowserConfirmPasswordOff(t *testing.T) {
+	t.Parallel()
 	b, pv := readyToSwitch(t)
 	switched := switchOffWithWindow(t, b, pv, "10 minuter")
 
@@ -117,6 +118,7 @@ func TestBrowserConfirmPasswordOff(t *testing.T) {
 // window, watches the countdown tick, lets nobody confirm, and signs in with the password once
 // it has come back on by itself; the person who switched finds the mail about it.
 func TestBrowserPasswordOffRevertsUnconfirmed(t *testing.T) {
+	t.Parallel()
 	b, pv := readyToSwitch(t, "--confirm-window", "10s")
 	switchOffWithWindow(t, b, pv, "10 sekunder")
 

@@ -13,6 +13,7 @@ import (
 // flag the record when it disappears, and removes the domain. Every page is checked with
 // axe-core and photographed in Swedish and English.
 func TestBrowserDomains(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t, "sv-SE,sv")
 	dns := dnstest.Start(t)
 	pv := startPortvakt(t, map[string]string{"PORTVAKT_DNS_SERVER": dns.Addr()},

@@ -13,6 +13,7 @@ import (
 // beside the live settings, the test of the draft signs in through the new issuer, and the draft
 // is applied. The draft and its result are photographed in Swedish and English.
 func TestBrowserSSODraft(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t, "sv-SE,sv")
 	op := oidctest.New(t)
 	next := oidctest.New(t)

@@ -3,9 +3,9 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -42,34 +42,17 @@ func chromiumPath(t *testing.T) string {
 	return ""
 }
 
-// newBrowser starts Chromium with the flags that keep it off the network, with a fresh profile
-// whose preferred languages are acceptLang (e.g. "sv-SE,sv" or "en-GB,en").
+// newBrowser opens a fresh browser context (its own cookies and storage, like a new profile) in
+// the package's one headless Chromium, whose preferred languages are acceptLang (e.g.
+// "sv-SE,sv" or "en-GB,en"). Tests in parallel each get their own context and tab.
 func newBrowser(t *testing.T, acceptLang string) *browser {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("browser test skipped in -short mode")
 	}
-	path := chromiumPath(t)
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(path),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("accept-lang", acceptLang),
-		chromedp.Flag("lang", strings.Split(acceptLang, ",")[0]),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancel(); cancelAlloc() })
+	parent := sharedChromium(t, acceptLang)
+	ctx, cancel := chromedp.NewContext(parent, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
 	b := &browser{t: t, ctx: ctx}
 	messages := chromedp.Console(ctx)
 	go func() {
@@ -89,6 +72,82 @@ func newBrowser(t *testing.T, acceptLang string) *browser {
 	}()
 	t.Cleanup(b.checkConsole)
 	return b
+}
+
+// chromiums are the package's running Chromium processes, one per accept-language, started by
+// the first test that needs one and stopped by TestMain: starting Chromium takes seconds.
+var chromiums struct {
+	mu      sync.Mutex
+	running map[string]context.Context
+	stop    []func()
+}
+
+// sharedChromium returns the context of the Chromium for acceptLang, starting it when none runs.
+func sharedChromium(t *testing.T, acceptLang string) context.Context {
+	t.Helper()
+	path := chromiumPath(t)
+	chromiums.mu.Lock()
+	defer chromiums.mu.Unlock()
+	if ctx, ok := chromiums.running[acceptLang]; ok {
+		return ctx
+	}
+	profile, err := os.MkdirTemp("", "portvakt-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		// Tabs of tests running in parallel are all in the background; they must not be slowed.
+		chromedp.Flag("disable-background-timer-throttling", true),
+		chromedp.Flag("disable-backgrounding-occluded-windows", true),
+		chromedp.Flag("disable-renderer-backgrounding", true),
+		chromedp.Flag("accept-lang", acceptLang),
+		chromedp.Flag("lang", strings.Split(acceptLang, ",")[0]),
+		chromedp.UserDataDir(profile),
+		chromedp.WindowSize(1280, 900),
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	stop := func() { cancel(); cancelAlloc(); os.RemoveAll(profile) }
+	if err := chromedp.Do(ctx); err != nil { // starts the browser
+		stop()
+		t.Fatalf("start Chromium: %v", err)
+	}
+	if chromiums.running == nil {
+		chromiums.running = map[string]context.Context{}
+	}
+	chromiums.running[acceptLang] = ctx
+	chromiums.stop = append(chromiums.stop, stop)
+	return ctx
+}
+
+// TestMain stops the shared Chromium processes when every test has run. The browser tests spend
+// most of their time waiting for Chromium and for portvakt's timers, not on this process's CPU,
+// so without -parallel four of them run at once instead of one per CPU.
+func TestMain(m *testing.M) {
+	flag.Parse()
+	explicit := false
+	flag.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "test.parallel" })
+	if !explicit {
+		_ = flag.Set("test.parallel", "4")
+	}
+	code := m.Run()
+	chromiums.mu.Lock()
+	for _, stop := range chromiums.stop {
+		stop()
+	}
+	chromiums.mu.Unlock()
+	os.Exit(code)
 }
 
 // expectedStatus reports whether a console message is only the browser noting that a page came
@@ -231,24 +290,20 @@ var (
 	axeErr  error
 )
 
-// axeSource returns axe-core's script, from PORTVAKT_AXE, from .tmp/axe in the repository, or
-// installed there with npm at test time. Nothing of it is committed.
+// axeSource returns axe-core's script, from PORTVAKT_AXE or from .tmp/axe in the repository,
+// where .ci/run installs it once (npm install --prefix .tmp/axe axe-core@4). Tests install
+// nothing themselves; nothing of it is committed.
 func axeSource(t *testing.T) string {
 	t.Helper()
 	axeOnce.Do(func() {
 		path := os.Getenv("PORTVAKT_AXE")
 		if path == "" {
-			dir, _ := filepath.Abs(filepath.Join("..", "..", ".tmp", "axe"))
-			path = filepath.Join(dir, "node_modules", "axe-core", "axe.min.js")
-			if _, err := os.Stat(path); err != nil {
-				out, err := exec.Command("npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", dir, "axe-core@4").CombinedOutput()
-				if err != nil {
-					axeErr = fmt.Errorf("npm install axe-core: %v: %s", err, out)
-					return
-				}
-			}
+			path = filepath.Join("..", "..", ".tmp", "axe", "node_modules", "axe-core", "axe.min.js")
 		}
 		b, err := os.ReadFile(path)
+		if err != nil {
+			err = fmt.Errorf("%w (install it with: npm install --silent --no-audit --no-fund --prefix .tmp/axe axe-core@4, as .ci/run does)", err)
+		}
 		axeJS, axeErr = string(b), err
 	})
 	if axeErr != nil {

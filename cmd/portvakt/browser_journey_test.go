@@ -21,6 +21,7 @@ import (
 // signs in again straight through the provider, and finally turns passwords back on with the
 // break-glass command on the host. The policies pages are photographed in both languages.
 func TestBrowserWholeJourney(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t, "sv-SE,sv")
 	dns := dnstest.Start(t)
 	op := oidctest.New(t)

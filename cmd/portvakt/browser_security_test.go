@@ -18,6 +18,7 @@ import (
 // mail they received, and the administrator removes the person's SSO link. Every page is checked
 // with axe-core and photographed in Swedish, then the same pages in English.
 func TestBrowserSecurityAndUsers(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t, "sv-SE,sv")
 	srv := smtptest.Start(t)
 	pv := startPortvakt(t, map[string]string{

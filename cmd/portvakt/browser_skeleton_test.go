@@ -9,6 +9,7 @@ import (
 // administrator, signing out and in again, the overview and the language switch. Every page is
 // checked with axe-core and photographed at laptop and phone widths.
 func TestBrowserFirstRun(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t, "sv-SE,sv")
 	pv := startPortvakt(t, map[string]string{"PORTVAKT_LANG": "sv"}, "--org-name", "Exempel AB")
 

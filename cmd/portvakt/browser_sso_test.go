@@ -15,6 +15,7 @@ import (
 // through the provider and back. Every page is checked with axe-core and photographed in
 // Swedish, then the main ones again in English.
 func TestBrowserSSO(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t, "sv-SE,sv")
 	op := oidctest.New(t)
 	pv := startPortvakt(t, map[string]string{"PORTVAKT_LANG": "sv"}, "--org-name", "Exempel AB")

@@ -23,6 +23,7 @@ var hostCommands = map[string][]string{
 // empty database, and no backup of one. Before, `recover password-login` made an empty database,
 // said password sign-in was already on and exited 0 while the real server stayed locked.
 func TestHostCommandsRefuseADataFolderWithoutADatabase(t *testing.T) {
+	// Not parallel: a case changes the working directory of the whole process.
 	for name, args := range hostCommands {
 		for _, where := range []string{"missing folder", "empty folder", "default folder"} {
 			t.Run(name+" in a "+where, func(t *testing.T) {
@@ -80,6 +81,8 @@ func TestHostCommandsRefuseADataFolderWithoutADatabase(t *testing.T) {
 
 // TestRecoverSaysWhichDatabaseItChanged: the break-glass names the database by its full path and
 // what the setting was before, so a wrong folder cannot pass for a fix.
+//
+// Not parallel: it changes the working directory of the whole process.
 func TestRecoverSaysWhichDatabaseItChanged(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)

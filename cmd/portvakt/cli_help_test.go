@@ -43,6 +43,7 @@ var helpLevels = []struct {
 // TestEveryCommandAnswersHelp: -h, --help and "portvakt help COMMAND" print that level's usage
 // to stdout and exit 0, at every level.
 func TestEveryCommandAnswersHelp(t *testing.T) {
+	t.Parallel()
 	for _, lv := range helpLevels {
 		for _, form := range [][]string{append(slices.Clone(lv.args), "-h"), append(slices.Clone(lv.args), "--help"),
 			append([]string{"help"}, lv.args...)} {
@@ -62,6 +63,7 @@ func TestEveryCommandAnswersHelp(t *testing.T) {
 // TestEveryCommandRefusesWhatItDoesNotKnow: an unknown command, subcommand or flag, or a missing
 // subcommand, prints the usage to stderr and exits 2, without running anything.
 func TestEveryCommandRefusesWhatItDoesNotKnow(t *testing.T) {
+	t.Parallel()
 	cases := [][]string{
 		{"frobnicate"},
 		{""},
@@ -93,6 +95,7 @@ func TestEveryCommandRefusesWhatItDoesNotKnow(t *testing.T) {
 
 // TestHelpLevelsCoverEveryCommand: the walk above knows every command the program has.
 func TestHelpLevelsCoverEveryCommand(t *testing.T) {
+	t.Parallel()
 	var tested []string
 	for _, lv := range helpLevels {
 		tested = append(tested, strings.Join(lv.args, " "))

@@ -24,6 +24,7 @@ func runCLI(t *testing.T, stdin string, args ...string) (string, error) {
 }
 
 func TestUserAddAndGrant(t *testing.T) {
+	t.Parallel()
 	data := t.TempDir()
 	if out, err := runCLI(t, "", "migrate", "--data", data); err != nil {
 		t.Fatalf("migrate: %v\n%s", err, out)
@@ -73,6 +74,7 @@ func TestUserAddAndGrant(t *testing.T) {
 }
 
 func TestCommandsAndFlags(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name    string
 		args    []string
@@ -96,6 +98,7 @@ func TestCommandsAndFlags(t *testing.T) {
 }
 
 func TestMigrateAndBackup(t *testing.T) {
+	t.Parallel()
 	data := t.TempDir()
 	out, err := runCLI(t, "", "migrate", "--data", data)
 	if err != nil || !strings.Contains(out, "0001_init.sql") {
@@ -111,6 +114,7 @@ func TestMigrateAndBackup(t *testing.T) {
 }
 
 func TestServeCreatesPrivateKeyFileAndServesHealth(t *testing.T) {
+	t.Parallel()
 	pv := startPortvakt(t, map[string]string{"PORTVAKT_LOG_FORMAT": "json"})
 	st, err := os.Stat(filepath.Join(pv.Data, "portvakt.key"))
 	if err != nil {
@@ -127,6 +131,7 @@ func TestServeCreatesPrivateKeyFileAndServesHealth(t *testing.T) {
 }
 
 func TestServeRefusesKeyFileReadableByOthers(t *testing.T) {
+	t.Parallel()
 	data := t.TempDir()
 	if err := os.WriteFile(filepath.Join(data, "portvakt.key"), make([]byte, 128), 0o644); err != nil {
 		t.Fatal(err)
@@ -138,6 +143,7 @@ func TestServeRefusesKeyFileReadableByOthers(t *testing.T) {
 }
 
 func TestRecoverPasswordLoginWhileServing(t *testing.T) {
+	t.Parallel()
 	pv := startPortvakt(t, nil)
 	ctx := context.Background()
 	st := openStore(t, pv.Data)
@@ -159,6 +165,7 @@ func TestRecoverPasswordLoginWhileServing(t *testing.T) {
 }
 
 func TestMetricsOnTheirOwnAddress(t *testing.T) {
+	t.Parallel()
 	pv := startPortvakt(t, map[string]string{"PORTVAKT_METRICS_ADDR": "127.0.0.1:0"})
 	m := regexp.MustCompile(`metrics on (http://\S+)`).FindStringSubmatch(pv.stdout.String())
 	if m == nil {

@@ -12,6 +12,7 @@ import (
 // tightened on start (to 0700 and 0600 from the usual 0755 and 0644), with a warning; private
 // ones are left alone without one.
 func TestOpenStoreTightensLoosePermissions(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name             string
 		folder, db       fs.FileMode

@@ -13,6 +13,7 @@ import (
 // TestUserAddGivesNoPasswordWhilePasswordsAreOff: while password sign-in is off no new password
 // is made (SECURITY.md); the command says so, adds nobody, and works without --password-stdin.
 func TestUserAddGivesNoPasswordWhilePasswordsAreOff(t *testing.T) {
+	t.Parallel()
 	data := t.TempDir()
 	if out, err := runCLI(t, "", "migrate", "--data", data); err != nil {
 		t.Fatalf("migrate: %v\n%s", err, out)

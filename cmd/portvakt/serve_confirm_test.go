@@ -8,6 +8,7 @@ import (
 )
 
 func TestParseServeConfirmWindow(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		args    []string

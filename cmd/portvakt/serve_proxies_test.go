@@ -7,6 +7,7 @@ import (
 )
 
 func TestParseServeTrustedProxies(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		args    []string

@@ -6,6 +6,7 @@ import (
 )
 
 func TestParseServeInsecureIssuersFlag(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		args []string

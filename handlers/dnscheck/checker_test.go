@@ -24,6 +24,7 @@ const (
 var want = dnscheck.RecordValue(token)
 
 func TestCheck(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name      string
 		setup     func(s *dnstest.Server)
@@ -143,6 +144,7 @@ func TestCheck(t *testing.T) {
 }
 
 func TestCheckTimesOut(t *testing.T) {
+	t.Parallel()
 	srv := dnstest.Start(t)
 	srv.SetTXT(record, want)
 	srv.SetSilent(record, true)
@@ -176,6 +178,7 @@ func TestCheckWaitsAsLongAsItsTimeout(t *testing.T) {
 }
 
 func TestCheckHonoursCancellation(t *testing.T) {
+	t.Parallel()
 	srv := dnstest.Start(t)
 	srv.SetSilent(record, true)
 	c := &dnscheck.Checker{Server: srv.Addr(), Timeout: time.Minute}
@@ -185,7 +188,11 @@ func TestCheckHonoursCancellation(t *testing.T) {
 	go func() { done <- c.Check(ctx, domain, token) }()
 	// Cancel once the server has seen the query, so that the check is
 	// surely waiting for an answer.
+	deadline := time.Now().Add(10 * time.Second)
 	for len(srv.Queries()) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the server saw no query within 10 s")
+		}
 		select {
 		case got := <-done:
 			t.Fatalf("Check returned %q before cancellation", got.Outcome)
@@ -206,6 +213,7 @@ func TestCheckHonoursCancellation(t *testing.T) {
 }
 
 func TestCheckRecoversFromSilence(t *testing.T) {
+	t.Parallel()
 	srv := dnstest.Start(t)
 	srv.SetTXT(record, want)
 	c := &dnscheck.Checker{Server: srv.Addr(), Timeout: 300 * time.Millisecond}
@@ -221,6 +229,7 @@ func TestCheckRecoversFromSilence(t *testing.T) {
 }
 
 func TestCheckUnreachableServer(t *testing.T) {
+	t.Parallel()
 	c := &dnscheck.Checker{Server: closedPort(t), Timeout: 2 * time.Second}
 
 	got := c.Check(context.Background(), domain, token)

@@ -8,6 +8,7 @@ import (
 )
 
 func TestRecord(t *testing.T) {
+	t.Parallel()
 	if got, want := dnscheck.RecordName("example.se"), "_portvakt-challenge.example.se"; got != want {
 		t.Errorf("RecordName = %q, want %q", got, want)
 	}
@@ -17,6 +18,7 @@ func TestRecord(t *testing.T) {
 }
 
 func TestNewToken(t *testing.T) {
+	t.Parallel()
 	// 160 bits in base32 are 32 characters of 5 bits each.
 	shape := regexp.MustCompile(`^[a-z2-7]{32}$`)
 	seen := make(map[string]bool)

@@ -8,6 +8,7 @@ import (
 )
 
 func TestNormaliseAccepts(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, in, want string
 	}{
@@ -40,6 +41,7 @@ func TestNormaliseAccepts(t *testing.T) {
 }
 
 func TestNormaliseRefuses(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, in string
 		want     error
@@ -91,6 +93,7 @@ func TestNormaliseRefuses(t *testing.T) {
 }
 
 func TestIsConsumerMail(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in   string
 		want bool

@@ -4,6 +4,8 @@ package handlertest
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -26,6 +28,10 @@ import (
 // Password is the password every user made by App.User has.
 const Password = "a long and good password"
 
+// hasher makes the cheap hashes of every test user and app: verifying reads the cost from the
+// hash, so a user made here signs in quickly on any server.
+var hasher = account.CheapPasswordHasherForTests()
+
 // App is portvakt's web layer served on 127.0.0.1 by an httptest.Server.
 type App struct {
 	Store  *store.Store
@@ -47,6 +53,9 @@ func New(tb testing.TB, opts ...func(*handlers.Config)) *App {
 		BaseURL: base,
 		Keys:    handlers.NewRandomKeys(),
 		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
+		// Tests create users and sign in thousands of times: argon2 at its smallest cost keeps
+		// that quick. The production cost has its own test (TestPasswordHasher).
+		PasswordHasher: hasher,
 	}
 	for _, o := range opts {
 		o(&cfg)
@@ -74,7 +83,7 @@ func (a *App) User(tb testing.TB, email string, o UserOpts) store.User {
 	tb.Helper()
 	nu := store.NewUser{Email: email, Name: strings.Split(email, "@")[0], Admin: o.Admin, EmailVerified: o.Verified}
 	if !o.NoPassword {
-		h, err := account.NewPasswordHasher(1).Hash(Password)
+		h, err := hasher.Hash(Password)
 		if err != nil {
 			tb.Fatal(err)
 		}
@@ -123,69 +132,117 @@ func (r *Response) Doc(tb testing.TB) *goquery.Document {
 	return doc
 }
 
-// Do sends a request and reads the response.
+// Do sends a request and reads the response, or fails the test.
 func (c *Client) Do(tb testing.TB, req *http.Request) *Response {
 	tb.Helper()
+	r, err := c.TryDo(req)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return r
+}
+
+// TryDo is Do for a goroutine other than the test's own, which must not fail the test itself:
+// it returns the error instead.
+func (c *Client) TryDo(req *http.Request) (*Response, error) {
 	resp, err := c.HTTP.Do(req)
 	if err != nil {
-		tb.Fatalf("%s %s: %v", req.Method, req.URL, err)
+		return nil, fmt.Errorf("%s %s: %w", req.Method, req.URL, err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)
 	if err != nil {
-		tb.Fatalf("read body: %v", err)
+		return nil, fmt.Errorf("%s %s: read body: %w", req.Method, req.URL, err)
 	}
-	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: string(body), Location: resp.Header.Get("Location")}
+	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: string(body), Location: resp.Header.Get("Location")}, nil
 }
 
 // Get fetches path.
 func (c *Client) Get(tb testing.TB, path string) *Response {
 	tb.Helper()
-	req, err := http.NewRequest(http.MethodGet, c.app.URL+path, nil)
+	r, err := c.TryGet(path)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return c.Do(tb, req)
+	return r
+}
+
+// TryGet is Get for other goroutines: it returns the error instead of failing the test.
+func (c *Client) TryGet(path string) (*Response, error) {
+	req, err := http.NewRequest(http.MethodGet, c.app.URL+path, nil)
+	if err != nil {
+		return nil, err
+	}
+	return c.TryDo(req)
 }
 
 // CSRF returns the client's CSRF token, fetching a page first when it has none yet.
 func (c *Client) CSRF(tb testing.TB) string {
 	tb.Helper()
+	token, err := c.TryCSRF()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return token
+}
+
+// TryCSRF is CSRF for other goroutines: it returns the error instead of failing the test.
+func (c *Client) TryCSRF() (string, error) {
 	u, _ := url.Parse(c.app.URL)
-	for _, ck := range c.HTTP.Jar.Cookies(u) {
-		if ck.Name == "_csrf" {
-			return ck.Value
+	for range 2 {
+		for _, ck := range c.HTTP.Jar.Cookies(u) {
+			if ck.Name == "_csrf" {
+				return ck.Value, nil
+			}
+		}
+		if _, err := c.TryGet("/login"); err != nil {
+			return "", err
 		}
 	}
-	c.Get(tb, "/login")
-	for _, ck := range c.HTTP.Jar.Cookies(u) {
-		if ck.Name == "_csrf" {
-			return ck.Value
-		}
-	}
-	tb.Fatal("no CSRF cookie after GET /login")
-	return ""
+	return "", errors.New("no CSRF cookie after GET /login")
 }
 
 // Post submits a form with the CSRF token added.
 func (c *Client) Post(tb testing.TB, path string, form url.Values) *Response {
 	tb.Helper()
+	r, err := c.TryPost(path, form)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return r
+}
+
+// TryPost is Post for other goroutines: it returns the error instead of failing the test.
+func (c *Client) TryPost(path string, form url.Values) (*Response, error) {
 	form = cloneForm(form)
 	if form.Get("_csrf") == "" {
-		form.Set("_csrf", c.CSRF(tb))
+		token, err := c.TryCSRF()
+		if err != nil {
+			return nil, err
+		}
+		form.Set("_csrf", token)
 	}
-	return c.PostRaw(tb, path, form)
+	return c.TryPostRaw(path, form)
 }
 
 // PostRaw submits a form exactly as given, without adding a CSRF token.
 func (c *Client) PostRaw(tb testing.TB, path string, form url.Values) *Response {
 	tb.Helper()
-	req, err := http.NewRequest(http.MethodPost, c.app.URL+path, strings.NewReader(form.Encode()))
+	r, err := c.TryPostRaw(path, form)
 	if err != nil {
 		tb.Fatal(err)
 	}
+	return r
+}
+
+// TryPostRaw is PostRaw for other goroutines: it returns the error instead of failing the test.
+func (c *Client) TryPostRaw(path string, form url.Values) (*Response, error) {
+	req, err := http.NewRequest(http.MethodPost, c.app.URL+path, strings.NewReader(form.Encode()))
+	if err != nil {
+		return nil, err
+	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	return c.Do(tb, req)
+	return c.TryDo(req)
 }
 
 // SignIn goes through the two sign-in steps with a password and fails the test unless it ends

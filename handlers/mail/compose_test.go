@@ -14,6 +14,7 @@ import (
 )
 
 func TestSendEncodesSwedishHeadersAndParts(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.Start(t)
 	fixed := time.Date(2026, 11, 29, 10, 30, 0, 0, time.FixedZone("CET", 3600))
 	s := newSender(t, srv, portmail.WithClock(func() time.Time { return fixed }))
@@ -106,6 +107,7 @@ func checkRawIsShortASCII(t *testing.T, raw []byte) {
 }
 
 func TestSendWithoutHTMLHasOnlyTextPart(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.Start(t)
 	msg := simpleMessage()
 	msg.HTML = ""
@@ -119,6 +121,7 @@ func TestSendWithoutHTMLHasOnlyTextPart(t *testing.T) {
 }
 
 func TestSendRefusesBadHeaderValues(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		edit func(*portmail.Message)
@@ -152,6 +155,7 @@ func TestSendRefusesBadHeaderValues(t *testing.T) {
 }
 
 func TestNewSMTPSenderChecksURLAndFrom(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, url, from string
 		wantErr         bool

@@ -29,6 +29,7 @@ func simpleMessage() mail.Message {
 }
 
 func TestSendDeliversOverEachTransport(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		opts     []smtptest.Option
@@ -61,6 +62,7 @@ func TestSendDeliversOverEachTransport(t *testing.T) {
 }
 
 func TestSendRefusesToExposeCredentials(t *testing.T) {
+	t.Parallel()
 	t.Run("server without STARTTLS", func(t *testing.T) {
 		srv := smtptest.Start(t, smtptest.WithAuth("relay", "secret"))
 		url := "smtp://relay:secret@" + srv.Addr
@@ -98,6 +100,7 @@ func TestSendRefusesToExposeCredentials(t *testing.T) {
 }
 
 func TestSendReportsServerRefusal(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name      string
 		stage     smtptest.Stage
@@ -137,6 +140,7 @@ func TestSendReportsServerRefusal(t *testing.T) {
 }
 
 func TestSendReportsWrongPassword(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.Start(t, smtptest.WithStartTLS(), smtptest.WithAuth("relay", "secret"))
 	url := strings.Replace(srv.URL(), "secret", "wrong", 1)
 	s, err := mail.NewSMTPSender(url, testFrom, mail.WithRootCAs(srv.CertPool))
@@ -151,6 +155,7 @@ func TestSendReportsWrongPassword(t *testing.T) {
 }
 
 func TestSendGivesUpWhenServerIsSilent(t *testing.T) {
+	t.Parallel()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -179,6 +184,7 @@ func TestSendGivesUpWhenServerIsSilent(t *testing.T) {
 }
 
 func TestStringHidesPassword(t *testing.T) {
+	t.Parallel()
 	s, err := mail.NewSMTPSender("smtps://relay:topsecret@mail.example.se", testFrom)
 	if err != nil {
 		t.Fatal(err)

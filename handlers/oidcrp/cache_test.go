@@ -34,6 +34,7 @@ func (c *testClock) Advance(d time.Duration) {
 // TestDiscoveryFailureCached: an unauthenticated visitor can start a sign-in as often as they
 // like; a provider whose discovery fails is asked again only after a short pause.
 func TestDiscoveryFailureCached(t *testing.T) {
+	t.Parallel()
 	op := oidctest.New(t)
 	op.Misbehave(oidctest.DiscoveryStatus500)
 	clock := newTestClock()
@@ -106,6 +107,7 @@ func TestDiscoveryFailureCached(t *testing.T) {
 }
 
 func TestDiscoveryCacheExpires(t *testing.T) {
+	t.Parallel()
 	op := oidctest.New(t)
 	clock := newTestClock()
 	rp := New(nil, clock.Now)
@@ -134,6 +136,7 @@ func TestDiscoveryCacheExpires(t *testing.T) {
 }
 
 func TestDiscoveryCacheBounded(t *testing.T) {
+	t.Parallel()
 	op := oidctest.New(t)
 	op.Misbehave(oidctest.DiscoveryStatus500)
 	rp := New(nil, nil)

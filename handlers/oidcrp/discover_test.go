@@ -15,6 +15,7 @@ import (
 )
 
 func TestDiscover(t *testing.T) {
+	t.Parallel()
 	op := oidctest.New(t)
 	info, err := Discover(context.Background(), NewHTTPClient(), op.Issuer())
 	if err != nil {
@@ -33,6 +34,7 @@ func TestDiscover(t *testing.T) {
 }
 
 func TestDiscoverRefuses(t *testing.T) {
+	t.Parallel()
 	op := oidctest.New(t)
 	tests := []struct {
 		misbehave oidctest.Misbehaviour
@@ -82,6 +84,7 @@ func TestDiscoverRefuses(t *testing.T) {
 }
 
 func TestDiscoverUnreachable(t *testing.T) {
+	t.Parallel()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -96,6 +99,7 @@ func TestDiscoverUnreachable(t *testing.T) {
 }
 
 func TestDiscoverTimeout(t *testing.T) {
+	t.Parallel()
 	release := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		<-release // answer only when the test is over
@@ -112,6 +116,7 @@ func TestDiscoverTimeout(t *testing.T) {
 }
 
 func TestDiscoverRedirects(t *testing.T) {
+	t.Parallel()
 	var srv *httptest.Server
 	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, srv.URL+r.URL.Path+"x", http.StatusFound)
@@ -125,6 +130,7 @@ func TestDiscoverRedirects(t *testing.T) {
 }
 
 func TestCheckDocumentRefusesInsecureEndpoint(t *testing.T) {
+	t.Parallel()
 	doc := discoveryJSON{
 		Issuer: "https://idp.example.se", AuthURL: "https://idp.example.se/auth",
 		TokenURL: "http://idp.example.se/token", JWKSURI: "https://idp.example.se/jwks",
@@ -137,6 +143,7 @@ func TestCheckDocumentRefusesInsecureEndpoint(t *testing.T) {
 }
 
 func TestHTTPClientRefusesOtherSchemes(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "file:///etc/passwd", http.StatusFound)
 	}))

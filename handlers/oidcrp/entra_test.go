@@ -11,6 +11,7 @@ import (
 const tenantGUID = "72f988bf-86f1-41af-91ab-2d7cd011db47"
 
 func TestDiscoverPresetEntraTenantDomain(t *testing.T) {
+	t.Parallel()
 	op := oidctest.NewAt(t, "/"+tenantGUID+"/v2.0")
 	op.ServeDiscoveryAt("/contoso.onmicrosoft.com/v2.0")
 	ctx := context.Background()
@@ -33,6 +34,7 @@ func TestDiscoverPresetEntraTenantDomain(t *testing.T) {
 }
 
 func TestEntraCanonicalIssuer(t *testing.T) {
+	t.Parallel()
 	const host = "https://login.microsoftonline.com"
 	tests := []struct {
 		name, entered, found string

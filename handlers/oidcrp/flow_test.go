@@ -49,6 +49,7 @@ func wantKind(t *testing.T, err error, want Kind) *Failure {
 }
 
 func TestSignIn(t *testing.T) {
+	t.Parallel()
 	op := oidctest.New(t)
 	rp := New(nil, nil)
 	res, err := signIn(t, rp, testConfig(op))
@@ -73,6 +74,7 @@ func TestSignIn(t *testing.T) {
 }
 
 func TestStartSendsPKCEStateNonceAndLoginHint(t *testing.T) {
+	t.Parallel()
 	op := oidctest.New(t)
 	rp := New(nil, nil)
 	cfg := testConfig(op)
@@ -116,6 +118,7 @@ func TestStartSendsPKCEStateNonceAndLoginHint(t *testing.T) {
 }
 
 func TestSignInMisbehavingProvider(t *testing.T) {
+	t.Parallel()
 	op := oidctest.New(t)
 	tests := []struct {
 		misbehave oidctest.Misbehaviour
@@ -169,6 +172,7 @@ func TestSignInMisbehavingProvider(t *testing.T) {
 }
 
 func TestSignInUserInfo(t *testing.T) {
+	t.Parallel()
 	op := oidctest.New(t)
 	t.Run("reads the e-mail from UserInfo when the ID token lacks it", func(t *testing.T) {
 		op.Misbehave(oidctest.EmailOnlyInUserInfo)
@@ -216,6 +220,7 @@ func TestSignInUserInfo(t *testing.T) {
 }
 
 func TestSignInKeyRotation(t *testing.T) {
+	t.Parallel()
 	op := oidctest.New(t)
 	rp := New(nil, nil)
 	cfg := testConfig(op)
@@ -245,6 +250,7 @@ func TestSignInKeyRotation(t *testing.T) {
 }
 
 func TestSignInUnknownKeyRefetchesOnce(t *testing.T) {
+	t.Parallel()
 	op := oidctest.New(t)
 	rp := New(nil, nil)
 	cfg := testConfig(op)
@@ -260,6 +266,7 @@ func TestSignInUnknownKeyRefetchesOnce(t *testing.T) {
 }
 
 func TestSignInConcurrently(t *testing.T) {
+	t.Parallel()
 	op := oidctest.New(t)
 	rp := New(nil, nil)
 	cfg := testConfig(op)

@@ -10,6 +10,7 @@ import (
 // registered with a work address; only the hd claim says that the account belongs to the
 // organisation's Google Workspace. The Google preset requires it, equal to a served domain.
 func TestGoogleHostedDomain(t *testing.T) {
+	t.Parallel()
 	op := oidctest.New(t)
 	anna := oidctest.User{Subject: "subject-1", Email: "anna@example.com", EmailVerified: true, Name: "Anna"}
 	google := func(domains ...string) Config {

@@ -6,6 +6,7 @@ import (
 )
 
 func TestBuildIssuer(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		preset Preset
@@ -44,6 +45,7 @@ func TestBuildIssuer(t *testing.T) {
 }
 
 func TestBuildIssuerRefuses(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name      string
 		preset    Preset
@@ -82,6 +84,7 @@ func TestBuildIssuerRefuses(t *testing.T) {
 }
 
 func TestValidateIssuer(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name          string
 		issuer        string

@@ -17,6 +17,7 @@ import (
 // when the connection is made, after the name is resolved, so no listener is needed and no
 // packet leaves.
 func TestHTTPClientRefusesMetadataAddresses(t *testing.T) {
+	t.Parallel()
 	for _, u := range []string{
 		"http://169.254.169.254/latest/meta-data/",
 		"http://[fd00:ec2::254]/latest/meta-data/",
@@ -45,6 +46,7 @@ func TestHTTPClientRefusesMetadataAddresses(t *testing.T) {
 // TestDialerRefusesMetadataAddresses: the client's own dialer refuses the address it would
 // connect to, whatever name led there, before connecting; no listener is needed.
 func TestDialerRefusesMetadataAddresses(t *testing.T) {
+	t.Parallel()
 	transport := NewHTTPClient().Transport.(*limitTransport).base.(*http.Transport)
 	for _, addr := range []string{"169.254.169.254:80", "[fd00:ec2::254]:80", "[fe80::1]:443", "[::ffff:169.254.169.254]:80"} {
 		t.Run(addr, func(t *testing.T) {
@@ -76,6 +78,7 @@ func TestDialerRefusesMetadataAddresses(t *testing.T) {
 }
 
 func TestRefusedAddress(t *testing.T) {
+	t.Parallel()
 	refused := []string{
 		"169.254.169.254", "169.254.0.1", "fe80::1", "febf::1", "fd00:ec2::254", "::ffff:169.254.169.254",
 		"64:ff9b::a9fe:a9fe", "100.100.100.200", "168.63.129.16", "0.0.0.0", "::", "224.0.0.1", "ff02::1",
@@ -98,6 +101,7 @@ func TestRefusedAddress(t *testing.T) {
 }
 
 func TestDiscoverRefusesRedirectElsewhere(t *testing.T) {
+	t.Parallel()
 	op := oidctest.New(t)
 	for _, m := range []oidctest.Misbehaviour{oidctest.DiscoveryRedirectOtherHost, oidctest.DiscoveryRedirectOtherScheme} {
 		t.Run(string(m), func(t *testing.T) {
@@ -115,6 +119,7 @@ func TestDiscoverRefusesRedirectElsewhere(t *testing.T) {
 }
 
 func TestHTTPClientRedirects(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/moved":
@@ -146,6 +151,7 @@ func TestHTTPClientRedirects(t *testing.T) {
 }
 
 func TestCheckRedirect(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		from, to string
 		ok       bool
@@ -169,6 +175,7 @@ func TestCheckRedirect(t *testing.T) {
 }
 
 func TestDiscoverRefusesHugeDocument(t *testing.T) {
+	t.Parallel()
 	op := oidctest.New(t)
 	op.Misbehave(oidctest.DiscoveryHuge)
 	_, err := Discover(context.Background(), NewHTTPClient(), op.Issuer())
@@ -179,6 +186,7 @@ func TestDiscoverRefusesHugeDocument(t *testing.T) {
 }
 
 func TestSignInRefusesHugeAnswers(t *testing.T) {
+	t.Parallel()
 	op := oidctest.New(t)
 	tests := []struct {
 		misbehave []oidctest.Misbehaviour
@@ -202,6 +210,7 @@ func TestSignInRefusesHugeAnswers(t *testing.T) {
 // TestProviderErrorTextClipped: what a provider writes in an error reaches the audit log, the
 // stored test result and the page only clipped to a few hundred characters.
 func TestProviderErrorTextClipped(t *testing.T) {
+	t.Parallel()
 	op := oidctest.New(t)
 	tests := []struct {
 		misbehave []oidctest.Misbehaviour

@@ -13,6 +13,7 @@ import (
 )
 
 func TestSignInAuthorizationErrors(t *testing.T) {
+	t.Parallel()
 	op := oidctest.New(t)
 	tests := []struct {
 		name, code, description string
@@ -52,6 +53,7 @@ func TestSignInAuthorizationErrors(t *testing.T) {
 }
 
 func TestFinishRefuses(t *testing.T) {
+	t.Parallel()
 	op := oidctest.New(t)
 	ctx := context.Background()
 	start := func(t *testing.T, rp *RP, cfg Config) (url.Values, Pending) {
@@ -122,6 +124,7 @@ func TestFinishRefuses(t *testing.T) {
 }
 
 func TestStartRefusesDiscoveryWithOtherIssuer(t *testing.T) {
+	t.Parallel()
 	op := oidctest.New(t)
 	op.Misbehave(oidctest.DiscoveryOtherIssuer)
 	_, _, err := New(nil, nil).Start(context.Background(), testConfig(op), redirectURI, "")

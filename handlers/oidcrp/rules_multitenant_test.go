@@ -9,6 +9,7 @@ import (
 // authorities let in accounts from every tenant. They are refused by name whichever field they
 // are typed into, not only in the Entra preset's tenant field.
 func TestMultiTenantAuthorityRefusedInEveryPreset(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		preset Preset

@@ -13,18 +13,24 @@ import (
 	"golang.org/x/crypto/argon2"
 )
 
-// argon2id parameters: OWASP's recommended minimum (19 MiB, 2 passes, 1 lane).
-const (
-	argonMemory  = 19 * 1024
-	argonTime    = 2
-	argonThreads = 1
-	argonKeyLen  = 32
-)
+// argonCost is what a new argon2id hash costs. Verify reads the cost from each hash, so hashes
+// made at another cost keep working.
+type argonCost struct {
+	memory  uint32 // KiB
+	time    uint32 // passes
+	threads uint8
+}
+
+// productionCost is OWASP's recommended minimum for argon2id (19 MiB, 2 passes, 1 lane).
+var productionCost = argonCost{memory: 19 * 1024, time: 2, threads: 1}
+
+const argonKeyLen = 32
 
 // PasswordHasher hashes and checks passwords with argon2id. It bounds how many hashes run at
 // once, so a burst of sign-ins cannot exhaust memory (each takes 19 MiB).
 type PasswordHasher struct {
 	slots chan struct{}
+	cost  argonCost
 }
 
 // NewPasswordHasher allows n hashes at once; n <= 0 means one per CPU.
@@ -32,7 +38,14 @@ func NewPasswordHasher(n int) *PasswordHasher {
 	if n <= 0 {
 		n = runtime.NumCPU()
 	}
-	return &PasswordHasher{slots: make(chan struct{}, n)}
+	return &PasswordHasher{slots: make(chan struct{}, n), cost: productionCost}
+}
+
+// CheapPasswordHasherForTests makes hashes at argon2's smallest cost (8 KiB, one pass), which
+// protect nothing: for tests only, which create users and sign in thousands of times. It is the
+// one way to lower the cost, through Config.PasswordHasher; production never sets it.
+func CheapPasswordHasherForTests() *PasswordHasher {
+	return &PasswordHasher{slots: make(chan struct{}, runtime.NumCPU()), cost: argonCost{memory: 8, time: 1, threads: 1}}
 }
 
 // Hash returns an encoded argon2id hash of password with a fresh salt.
@@ -42,10 +55,11 @@ func (h *PasswordHasher) Hash(password string) (string, error) {
 		return "", fmt.Errorf("password: salt: %w", err)
 	}
 	h.slots <- struct{}{}
-	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	c := h.cost
+	key := argon2.IDKey([]byte(password), salt, c.time, c.memory, c.threads, argonKeyLen)
 	<-h.slots
 	enc := base64.RawStdEncoding
-	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, c.memory, c.time, c.threads,
 		enc.EncodeToString(salt), enc.EncodeToString(key)), nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	"portvakt/store"
 )
@@ -68,18 +69,34 @@ func PasswordLogin(tb testing.TB, st *store.Store, on bool) {
 	Exec(tb, st, "DELETE FROM sessions WHERE method = 'password'")
 }
 
-// Exec runs one SQL statement on the store's database file through a connection of its own, to
-// reach states that no store function makes on purpose; or fails the test.
-func Exec(tb testing.TB, st *store.Store, query string, args ...any) {
+// DB opens the store's database file through a connection pool of its own, closed when the test
+// ends: for the few checks that look past the store's methods, and states that no store function
+// makes on purpose. Tests change data through the store or the handlers wherever they can.
+func DB(tb testing.TB, st *store.Store) *sql.DB {
+	tb.Helper()
+	db, err := sql.Open("sqlite", "file:"+st.Path()+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db
+}
+
+// Exec runs one SQL statement through DB and returns the id of the last row it inserted; or
+// fails the test.
+func Exec(tb testing.TB, st *store.Store, query string, args ...any) int64 {
 	tb.Helper()
 	db, err := sql.Open("sqlite", "file:"+st.Path()+"?_pragma=busy_timeout(10000)")
 	if err != nil {
 		tb.Fatal(err)
 	}
 	defer db.Close()
-	if _, err := db.Exec(query, args...); err != nil {
+	res, err := db.Exec(query, args...)
+	if err != nil {
 		tb.Fatalf("%s: %v", query, err)
 	}
+	id, _ := res.LastInsertId()
+	return id
 }
 
 // AllowedDomains replaces the allowed domains for linking (none: no restriction), or fails the
@@ -129,4 +146,25 @@ func AuditRows(tb testing.TB, st *store.Store, action string) []store.AuditRow {
 	}
 	slices.Reverse(out)
 	return out
+}
+
+// SetClock makes the store read the time from now, and puts its clock back when the test ends.
+func SetClock(tb testing.TB, st *store.Store, now func() time.Time) {
+	tb.Helper()
+	old := st.Now
+	st.Now = now
+	tb.Cleanup(func() { st.Now = old })
+}
+
+// Lang sets the language of the user's mail, as the user page does, or fails the test.
+func Lang(tb testing.TB, st *store.Store, email, lang string) {
+	tb.Helper()
+	ctx := context.Background()
+	u, err := st.UserByEmail(ctx, email)
+	if err != nil {
+		tb.Fatalf("user %s: %v", email, err)
+	}
+	if _, err := st.UpdateUser(ctx, store.CLIActor, u.ID, store.UserUpdate{Name: u.Name, Email: u.Email, Lang: lang}, nil); err != nil {
+		tb.Fatalf("set the language of %s: %v", email, err)
+	}
 }

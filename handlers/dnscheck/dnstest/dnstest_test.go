@@ -9,6 +9,7 @@ import (
 )
 
 func TestServer(t *testing.T) {
+	t.Parallel()
 	const name = "_portvakt-challenge.Example.se"
 	tests := []struct {
 		name      string

@@ -29,6 +29,7 @@ func dial(t *testing.T, srv *smtptest.Server) *smtp.Client {
 }
 
 func TestServerRecordsAndDecodes(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.Start(t)
 	c := dial(t, srv)
 	if err := c.SendMail("a@example.se", []string{"b@example.se"}, strings.NewReader(rawMessage)); err != nil {
@@ -44,6 +45,7 @@ func TestServerRecordsAndDecodes(t *testing.T) {
 }
 
 func TestServerOffersAuthOnlyOverTLS(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.Start(t, smtptest.WithStartTLS(), smtptest.WithAuth("u", "p"))
 	c := dial(t, srv)
 	if ok, _ := c.Extension("AUTH"); ok {
@@ -72,6 +74,7 @@ func TestServerOffersAuthOnlyOverTLS(t *testing.T) {
 }
 
 func TestServerFailsOnDemand(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.Start(t)
 	srv.Fail(smtptest.StageData, 452, "Mailbox full")
 	err := dial(t, srv).SendMail("a@example.se", []string{"b@example.se"}, strings.NewReader(rawMessage))

@@ -56,6 +56,7 @@ type Provider struct {
 	ec           jose.JSONWebKey // EC P-256, ES256
 	rogue        jose.JSONWebKey // never published
 	published    []jose.JSONWebKey
+	taken        []*rsa.PrivateKey // from keyPool, given back when the test ends
 	codes        map[string]*grant
 	tokens       map[string]User
 	counts       Counts
@@ -98,6 +99,7 @@ func NewAt(tb testing.TB, path string) *Provider {
 		tokens:       map[string]User{},
 		user:         User{Subject: "subject-1", Email: "anna@example.com", EmailVerified: true, Name: "Anna Andersson"},
 	}
+	tb.Cleanup(p.giveBackKeys) // registered first, so it runs after the servers have stopped
 	p.current = p.newRSAKey()
 	p.rogue = p.newRSAKey()
 	ec, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
@@ -118,13 +120,41 @@ func NewAt(tb testing.TB, path string) *Provider {
 	return p
 }
 
+// keyPool holds the RSA keys of providers whose tests have ended. Generating a 2048-bit key takes
+// a third of a second (more under -race), and a model test starts hundreds of providers. A key
+// serves one provider at a time, so two providers alive together never share a key.
+var keyPool struct {
+	mu   sync.Mutex
+	free []*rsa.PrivateKey
+}
+
 func (p *Provider) newRSAKey() jose.JSONWebKey {
-	k, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		panic(fmt.Sprintf("oidctest: generating RSA key: %v", err))
+	var k *rsa.PrivateKey
+	keyPool.mu.Lock()
+	if n := len(keyPool.free); n > 0 {
+		k, keyPool.free = keyPool.free[n-1], keyPool.free[:n-1]
 	}
+	keyPool.mu.Unlock()
+	if k == nil {
+		var err error
+		if k, err = rsa.GenerateKey(rand.Reader, 2048); err != nil {
+			panic(fmt.Sprintf("oidctest: generating RSA key: %v", err))
+		}
+	}
+	p.taken = append(p.taken, k)
 	p.kidSerial++
 	return jose.JSONWebKey{Key: k, KeyID: fmt.Sprintf("rsa-%d", p.kidSerial), Algorithm: string(jose.RS256), Use: "sig"}
+}
+
+// giveBackKeys returns the provider's RSA keys to keyPool for the providers of later tests.
+func (p *Provider) giveBackKeys() {
+	p.mu.Lock()
+	taken := p.taken
+	p.taken = nil
+	p.mu.Unlock()
+	keyPool.mu.Lock()
+	keyPool.free = append(keyPool.free, taken...)
+	keyPool.mu.Unlock()
 }
 
 func (p *Provider) routes() http.Handler {
