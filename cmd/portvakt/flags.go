@@ -96,6 +96,16 @@ func (f *flags) duration(p *time.Duration, name, env string, def time.Duration, 
 	f.DurationVar(p, name, v, help+" ("+env+")")
 }
 
+func (f *flags) integer(p *int, name, env string, def int, help string) {
+	v := def
+	if s := f.getenv(env); s != "" {
+		if n, err := strconv.Atoi(s); err == nil {
+			v = n
+		}
+	}
+	f.IntVar(p, name, v, help+" ("+env+")")
+}
+
 // common are the flags every command that touches the database shares.
 type common struct {
 	data      string
