@@ -167,7 +167,7 @@ func (c common) keyPath() string { return filepath.Join(c.data, "portvakt.key") 
 // or database open to other users is tightened first, with a warning (see tightenDataFiles).
 func (c common) openStore(ctx context.Context) (*store.Store, error) {
 	if err := os.MkdirAll(c.data, 0o700); err != nil {
-		return nil, fmt.Errorf("create data folder %s: %w", c.data, err)
+		return nil, fmt.Errorf("create data folder %s: %w", c.data, store.ExplainStorage(err, c.dbPath()))
 	}
 	w := c.stderr
 	if w == nil {
