@@ -2,16 +2,17 @@ package views
 
 func init() {
 	register(map[string][2]string{
-		"nav.domains":            {"Domäner", "Domains"},
-		"nav.domains.about":      {"Verifiera organisationens e-postdomäner med en TXT-post i DNS.", "Verify your organisation's e-mail domains with a TXT record in DNS."},
-		"domains.title":          {"Domäner", "Domains"},
-		"domains.lead":           {"Visa att organisationens e-postdomäner är era genom att lägga in en TXT-post i DNS. Först när en domän är verifierad kan personer med adresser på den logga in via single sign-on.", "Show that your organisation's e-mail domains are yours by adding a TXT record in DNS. Only once a domain is verified can people with addresses on it sign in through single sign-on."},
-		"domains.empty":          {"Inga domäner är tillagda än. Börja med domänen i era e-postadresser.", "No domains have been added yet. Start with the domain of your e-mail addresses."},
-		"domains.list":           {"Tillagda domäner", "Added domains"},
-		"domains.col.domain":     {"Domän", "Domain"},
-		"domains.col.status":     {"Status", "Status"},
-		"domains.col.checked":    {"Senast kontrollerad", "Last checked"},
-		"domains.col.result":     {"Senaste resultat", "Last result"},
+		"nav.domains":         {"Domäner", "Domains"},
+		"nav.domains.about":   {"Verifiera organisationens e-postdomäner med en TXT-post i DNS.", "Verify your organisation's e-mail domains with a TXT record in DNS."},
+		"domains.title":       {"Domäner", "Domains"},
+		"domains.lead":        {"Visa att organisationens e-postdomäner är era genom att lägga in en TXT-post i DNS. Först när en domän är verifierad kan personer med adresser på den logga in via single sign-on.", "Show that your organisation's e-mail domains are yours by adding a TXT record in DNS. Only once a domain is verified can people with addresses on it sign in through single sign-on."},
+		"domains.empty":       {"Inga domäner är tillagda än. Börja med domänen i era e-postadresser.", "No domains have been added yet. Start with the domain of your e-mail addresses."},
+		"domains.list":        {"Tillagda domäner", "Added domains"},
+		"domains.col.domain":  {"Domän", "Domain"},
+		"domains.col.status":  {"Status", "Status"},
+		"domains.col.checked": {"Senast kontrollerad", "Last checked"},
+		"domains.col.result":  {"Senaste resultat", "Last result"},
+
 		"domains.search":         {"Sök domän", "Search domains"},
 		"domains.count":          {"Visar %d–%d av %d", "Showing %d–%d of %d"},
 		"domains.count.none":     {"Inga domäner matchar sökningen.", "No domains match the search."},
