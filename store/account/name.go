@@ -55,3 +55,9 @@ func ShowName(name string) string {
 		return r
 	}, strings.ToValidUTF8(name, string(utf8.RuneError)))
 }
+
+// HasBadNameChars reports whether name is invalid UTF-8 or has a character CheckName refuses,
+// for the store, which keeps such names out whatever its caller checked.
+func HasBadNameChars(name string) bool {
+	return !utf8.ValidString(name) || strings.IndexFunc(name, badNameRune) >= 0
+}
