@@ -12,7 +12,7 @@ const auditFailureBudget = 100
 // auditBudget reports whether a login.failure row may be written for this request's client, and
 // a note to add to the row that uses up the budget, saying that later ones are not logged.
 func (s *Server) auditBudget(c echo.Context) (write bool, note string) {
-	ok, _, first := s.limiter.reserve(limit{"audit:" + clientBucket(c.RealIP()), auditFailureBudget})
+	ok, _, first := s.limiter.count(limit{"audit:" + clientBucket(c.RealIP()), auditFailureBudget})
 	switch {
 	case ok:
 		return true, ""

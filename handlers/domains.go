@@ -3,6 +3,8 @@ package handlers
 import (
 	"errors"
 	"net/http"
+	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 	"golang.org/x/net/idna"
@@ -23,19 +25,46 @@ func (s *Server) handleDomains(c echo.Context) error {
 	return s.renderDomains(c, http.StatusOK, s.domainField(c, "", ""))
 }
 
-// renderDomains shows the list with the add form in the given state.
+// domainsPerPage is how many domains one page of the list shows.
+const domainsPerPage = 50
+
+// attentionShown is how many domains that need attention the notice names; it counts the rest.
+const attentionShown = 10
+
+// renderDomains shows one page of the list, searched, with the add form in the given state.
 func (s *Server) renderDomains(c echo.Context, status int, add views.Field) error {
-	domains, err := s.store.ListDomains(c.Request().Context(), store.DomainFilter{})
+	ctx := c.Request().Context()
+	q, _ := formText(c.QueryParam("q"), maxDomainInput)
+	q = truncate(q, maxDomainInput)
+	search := q
+	if a, err := idna.ToASCII(strings.ToLower(q)); err == nil {
+		search = a // names are stored as DNS writes them
+	}
+	page, _ := strconv.Atoi(c.QueryParam("page"))
+	page = max(page, 1)
+	domains, total, err := s.store.ListDomainsPage(ctx, store.DomainFilter{Query: search,
+		Offset: (page - 1) * domainsPerPage, Limit: domainsPerPage})
 	if err != nil {
 		return err
 	}
-	v := views.DomainsView{Add: add}
+	attention, attentionTotal, err := s.store.ListDomainsPage(ctx, store.DomainFilter{
+		Statuses: []store.DomainStatus{store.DomainNeedsAttention}, Limit: attentionShown})
+	if err != nil {
+		return err
+	}
+	v := views.DomainsView{Add: add, Query: q, Total: total, Page: page, PerPage: domainsPerPage,
+		AttentionMore: attentionTotal - len(attention)}
 	for _, d := range domains {
-		row := domainRow(d)
-		v.Domains = append(v.Domains, row)
-		if d.Status == store.DomainNeedsAttention {
-			v.Attention = append(v.Attention, row.Display)
-		}
+		v.Domains = append(v.Domains, domainRow(d))
+	}
+	for _, d := range attention {
+		v.Attention = append(v.Attention, displayName(d.Name))
+	}
+	if page > 1 {
+		v.PrevHref = paths.DomainsList(q, page-1)
+	}
+	if page*domainsPerPage < total {
+		v.NextHref = paths.DomainsList(q, page+1)
 	}
 	p := s.page(c, "domains.title", "domains", authSettingsCrumbs(c, "nav.domains", paths.Domains)...)
 	if add.Error != "" {

@@ -38,6 +38,8 @@ func statusOf(err error) int {
 		return http.StatusConflict
 	case errors.Is(err, store.ErrExpired):
 		return http.StatusGone
+	case store.IsStorage(err):
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }
@@ -67,6 +69,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 		v = views.ErrorView{TitleKey: "error.notfound.title", BodyKey: "error.notfound.body"}
 	case status == http.StatusForbidden:
 		v = views.ErrorView{TitleKey: "error.forbidden.title", BodyKey: "error.forbidden.body"}
+	case status == http.StatusServiceUnavailable && store.IsStorage(err):
+		v = views.ErrorView{TitleKey: "error.storage.title", BodyKey: "error.storage.body", Reference: reqID}
+		s.log.ErrorContext(c.Request().Context(), "cannot write to the database", slog.String("request_id", reqID),
+			slog.String("path", c.Request().URL.Path), slog.Any("error", err))
 	case status == http.StatusRequestEntityTooLarge:
 		v = views.ErrorView{TitleKey: "error.toolarge.title", BodyKey: "error.toolarge.body"}
 	case status >= 400 && status < 500:

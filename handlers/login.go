@@ -52,7 +52,7 @@ func (s *Server) handleLoginEmailForm(c echo.Context) error {
 func (s *Server) handleLoginEmailSubmit(c echo.Context) error {
 	raw := c.FormValue("email")
 	key := "email-step:" + clientBucket(c.RealIP())
-	if ok, wait, first := s.limiter.reserve(limit{key, limitEmailStepPerClient}); !ok {
+	if ok, wait, first := s.limiter.count(limit{key, limitEmailStepPerClient}); !ok {
 		if first {
 			s.log.WarnContext(c.Request().Context(), "e-mail step rate limited", "client", clientBucket(c.RealIP()))
 		}
@@ -162,7 +162,7 @@ func (s *Server) handleLoginPassword(c echo.Context) error {
 		return s.refusePassword(c, email, http.StatusUnprocessableEntity, "login.err.password", "")
 	}
 	accountKey, clientKey := "account:"+email, "client:"+clientBucket(c.RealIP())
-	if ok, wait, first := s.limiter.reserve(limit{accountKey, limitPerAccount}, limit{clientKey, limitPerClient}); !ok {
+	if ok, wait, first := s.limiter.reserve(ctx, limit{accountKey, limitPerAccount}, limit{clientKey, limitPerClient}); !ok {
 		minutes := int(wait.Minutes()) + 1
 		p := s.page(c, "login.title", "")
 		v := views.LoginMethodView{Email: email}
@@ -175,15 +175,15 @@ func (s *Server) handleLoginPassword(c echo.Context) error {
 	}
 	u, reason, err := s.checkPassword(ctx, email, password)
 	if err != nil {
-		s.limiter.release(accountKey)
-		s.limiter.release(clientKey)
+		s.limiter.release(accountKey, clientKey)
 		return err
 	}
-	if reason != "" { // the reserved attempt stays counted as a failure
+	if reason != "" {
+		s.limiter.fail(accountKey, clientKey)
 		return s.refusePassword(c, email, http.StatusUnprocessableEntity, "login.err.wrong", reason)
 	}
+	s.limiter.release(accountKey, clientKey)
 	s.limiter.reset(accountKey)
-	s.limiter.release(clientKey)
 	err = s.startSession(c, u, store.MethodPassword, 0)
 	if errors.Is(err, store.ErrPasswordLoginOff) { // switched off while the password was checked
 		return s.refusePassword(c, email, http.StatusForbidden, "login.err.passwordoff", "password sign-in is off")

@@ -2,9 +2,12 @@ package handlers_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -228,4 +231,53 @@ func auditDetails(t *testing.T, st *store.Store, action string) string {
 		rows = append(rows, r.Target+" "+r.Detail)
 	}
 	return strings.Join(rows, "\n")
+}
+
+// TestSimultaneousSignInsAreNotFailures: sign-ins in progress are not failures. Eight correct
+// sign-ins for one account at once, and forty people signing in at once from one address (an
+// office behind NAT), all get in; none is refused or logged as rate limited.
+func TestSimultaneousSignInsAreNotFailures(t *testing.T) {
+	app := handlertest.New(t)
+	people := make([]string, 40)
+	for i := range people {
+		people[i] = fmt.Sprintf("person%02d@example.se", i)
+		app.User(t, people[i], handlertest.UserOpts{})
+	}
+	app.User(t, "anna@example.se", handlertest.UserOpts{})
+	run := func(t *testing.T, emails []string) {
+		clients := make([]*handlertest.Client, len(emails))
+		for i, e := range emails {
+			clients[i] = app.Client()
+			if r := clients[i].Post(t, "/login", url.Values{"email": {e}}); r.Status != http.StatusSeeOther {
+				t.Fatalf("e-mail step for %s: status %d", e, r.Status)
+			}
+		}
+		start := make(chan struct{})
+		statuses := make([]int, len(emails))
+		var wg sync.WaitGroup
+		for i, c := range clients {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				statuses[i] = c.Post(t, "/login/password", url.Values{"password": {handlertest.Password}}).Status
+			}()
+		}
+		close(start)
+		wg.Wait()
+		for i, s := range statuses {
+			if s != http.StatusSeeOther {
+				t.Errorf("sign-in %d (%s): status %d, want 303", i, emails[i], s)
+			}
+		}
+	}
+	t.Run("one account eight times", func(t *testing.T) {
+		run(t, slices.Repeat([]string{"anna@example.se"}, 8))
+	})
+	t.Run("forty people from one address", func(t *testing.T) {
+		run(t, people)
+	})
+	if got := auditDetails(t, app.Store, "login.failure"); strings.Contains(got, "rate limited") {
+		t.Errorf("audit log has a rate-limit failure: %q", got)
+	}
 }

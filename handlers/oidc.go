@@ -163,7 +163,7 @@ func (s *Server) handleLoginSSO(c echo.Context) error {
 		s.setFlash(c, "login.err.expired")
 		return redirect(c, paths.Login)
 	}
-	if ok, wait, first := s.limiter.reserve(limit{"sso-start:" + clientBucket(c.RealIP()), limitSSOStartPerClient}); !ok {
+	if ok, wait, first := s.limiter.count(limit{"sso-start:" + clientBucket(c.RealIP()), limitSSOStartPerClient}); !ok {
 		s.auditLimited(c, store.MethodSSO, email, first)
 		return s.refuseLimited(c, email, wait)
 	}

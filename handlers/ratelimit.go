@@ -1,25 +1,33 @@
 package handlers
 
 import (
+	"context"
 	"net/netip"
 	"sync"
 	"time"
 )
 
-// Sign-in attempt limits: failures allowed per window, per account and per client address.
+// Sign-in attempt limits: failures allowed per window, per account and per client address. Only
+// failures count: a sign-in in progress is held back while the failures plus the attempts in
+// progress would pass the limit (limitWaitMax at most), and counts nothing once it succeeds. So
+// eight people sharing an account, or an office behind one address signing in at nine on Monday,
+// all get in, while a guesser gets no more tries by sending them at once.
 const (
 	limitWindow     = 15 * time.Minute
 	limitPerAccount = 5
 	limitPerClient  = 30
+	limitWaitMax    = 20 * time.Second
 )
 
 // Limits on the steps before the password, per client address and window. They count every
 // request, not only failures, since these steps cannot fail: what they bound is the work an
-// anonymous client may cause (a call to the provider, and at the callback one used-state record
-// per started sign-in). They are generous, so that an office behind one address still gets in.
+// anonymous client may cause (a look-up of the address's domain, and for an SSO start a call to
+// the provider and at the callback one used-state record). They are generous, well above what an
+// office of several hundred people behind one address does in a quarter of an hour (one e-mail
+// step and at most one or two SSO starts each), and still far below what would strain the server.
 const (
-	limitEmailStepPerClient = 100
-	limitSSOStartPerClient  = 60
+	limitEmailStepPerClient = 600
+	limitSSOStartPerClient  = 300
 )
 
 // loginLimiter counts failed sign-ins per key in fixed windows. It is in memory: a restart
@@ -28,16 +36,18 @@ type loginLimiter struct {
 	mu      sync.Mutex
 	now     func() time.Time
 	windows map[string]*limitWindowState
+	changed chan struct{} // closed and replaced whenever an attempt in progress ends
 }
 
 type limitWindowState struct {
 	start    time.Time
 	failures int
+	pending  int  // attempts in progress
 	refused  bool // an attempt has been refused in this window
 }
 
 func newLoginLimiter(now func() time.Time) *loginLimiter {
-	return &loginLimiter{now: now, windows: map[string]*limitWindowState{}}
+	return &loginLimiter{now: now, windows: map[string]*limitWindowState{}, changed: make(chan struct{})}
 }
 
 // limit is one key with its allowance of failures per window.
@@ -46,14 +56,79 @@ type limit struct {
 	max int
 }
 
-// reserve counts an attempt against every key, unless one of them has used up its allowance,
-// in which case it counts nothing and reports how long until it may try again. Checking and
-// counting happen under one lock, so that a burst of concurrent attempts cannot all pass the
-// check before the first failure is recorded. The attempt stays counted as a failure unless the
-// caller gives it back with release. A refusal also reports whether it is the first in the
-// window of a key that has used up its allowance, so that the caller can log a lockout once per
-// key and window instead of once per refused attempt.
-func (l *loginLimiter) reserve(limits ...limit) (ok bool, wait time.Duration, firstRefusal bool) {
+// window returns the current window of key, starting a new one if needed. Callers hold mu.
+func (l *loginLimiter) window(key string, now time.Time) *limitWindowState {
+	w := l.windows[key]
+	if w == nil || now.Sub(w.start) >= limitWindow {
+		if len(l.windows) > 100_000 {
+			l.sweep(now)
+		}
+		w = &limitWindowState{start: now}
+		l.windows[key] = w
+	}
+	return w
+}
+
+// reserve starts an attempt against every key, unless one of them has used up its allowance of
+// failures, in which case it counts nothing and reports how long until it may try again. While
+// the failures plus the attempts in progress of a key reach its allowance, it waits for one of
+// them to end (until ctx ends or limitWaitMax passes, then it refuses like a used-up key), so that
+// a burst of concurrent attempts cannot all pass the check before the first failure is recorded,
+// and a burst of correct ones is not refused. The caller ends a started attempt with fail,
+// release or reset. A refusal also reports whether it is the first in the window of a key that
+// has used up its allowance, so that the caller can log a lockout once per key and window
+// instead of once per refused attempt.
+func (l *loginLimiter) reserve(ctx context.Context, limits ...limit) (ok bool, wait time.Duration, firstRefusal bool) {
+	var deadline <-chan time.Time
+	for {
+		l.mu.Lock()
+		now := l.now()
+		busy := false
+		for _, lim := range limits {
+			w := l.windows[lim.key]
+			if w == nil || now.Sub(w.start) >= limitWindow {
+				continue
+			}
+			switch {
+			case w.failures >= lim.max:
+				wait = max(wait, limitWindow-now.Sub(w.start))
+				firstRefusal = firstRefusal || !w.refused
+				w.refused = true
+			case w.failures+w.pending >= lim.max:
+				busy = true
+			}
+		}
+		if wait > 0 {
+			l.mu.Unlock()
+			return false, wait, firstRefusal
+		}
+		if !busy {
+			for _, lim := range limits {
+				l.window(lim.key, now).pending++
+			}
+			l.mu.Unlock()
+			return true, 0, false
+		}
+		changed := l.changed
+		l.mu.Unlock()
+		if deadline == nil {
+			t := time.NewTimer(limitWaitMax)
+			defer t.Stop()
+			deadline = t.C
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return false, time.Minute, false
+		case <-deadline:
+			return false, time.Minute, false
+		}
+	}
+}
+
+// count counts one request against every key at once, for the limits that count every request
+// rather than failures. It reports like reserve, without waiting.
+func (l *loginLimiter) count(limits ...limit) (ok bool, wait time.Duration, firstRefusal bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
@@ -68,33 +143,52 @@ func (l *loginLimiter) reserve(limits ...limit) (ok bool, wait time.Duration, fi
 		return false, wait, firstRefusal
 	}
 	for _, lim := range limits {
-		w := l.windows[lim.key]
-		if w == nil || now.Sub(w.start) >= limitWindow {
-			if len(l.windows) > 100_000 {
-				l.sweep(now)
-			}
-			w = &limitWindowState{start: now}
-			l.windows[lim.key] = w
-		}
-		w.failures++
+		l.window(lim.key, now).failures++
 	}
 	return true, 0, false
 }
 
-// release gives back an attempt counted by reserve that did not fail.
-func (l *loginLimiter) release(key string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if w := l.windows[key]; w != nil && w.failures > 0 {
-		w.failures--
+// end ends an attempt in progress on each key, counting it as a failure or not. Callers hold mu.
+func (l *loginLimiter) end(failed bool, keys ...string) {
+	now := l.now()
+	for _, key := range keys {
+		w := l.windows[key]
+		if failed {
+			w = l.window(key, now)
+			w.failures++
+		}
+		if w != nil && w.pending > 0 {
+			w.pending--
+		}
 	}
+	close(l.changed)
+	l.changed = make(chan struct{})
 }
 
-// reset forgets key, after a successful sign-in.
+// fail ends an attempt started by reserve as a failure.
+func (l *loginLimiter) fail(keys ...string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.end(true, keys...)
+}
+
+// release ends an attempt started by reserve that did not fail.
+func (l *loginLimiter) release(keys ...string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.end(false, keys...)
+}
+
+// reset forgets the failures of key, after a successful sign-in; attempts still in progress on
+// it stay counted as such.
 func (l *loginLimiter) reset(key string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	delete(l.windows, key)
+	if w := l.windows[key]; w != nil {
+		w.failures, w.refused = 0, false
+	}
+	close(l.changed)
+	l.changed = make(chan struct{})
 }
 
 // sweep drops ended windows so the map cannot grow without bound. Callers hold mu.

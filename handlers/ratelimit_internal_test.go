@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"testing"
 	"time"
 )
@@ -37,7 +38,7 @@ func TestLimiterReportsTheFirstRefusalOnce(t *testing.T) {
 	}
 	for _, s := range steps {
 		now = now.Add(s.after)
-		ok, _, first := l.reserve(s.limits...)
+		ok, _, first := l.count(s.limits...)
 		if ok != s.wantOK || first != s.wantFirst {
 			t.Errorf("%s: got ok %t, first %t; want %t, %t", s.name, ok, first, s.wantOK, s.wantFirst)
 		}
@@ -57,5 +58,50 @@ func TestClientBucket(t *testing.T) {
 		if got := clientBucket(ip); got != want {
 			t.Errorf("clientBucket(%q) = %q, want %q", ip, got, want)
 		}
+	}
+}
+
+// TestLimiterHoldsAttemptsInProgress: attempts in progress are not failures. Past the allowance
+// an attempt waits for one in progress to end: it goes on when that one succeeds, and is refused
+// when the ones in progress all fail, so a burst of guesses gets no more tries than one by one.
+func TestLimiterHoldsAttemptsInProgress(t *testing.T) {
+	l := newLoginLimiter(time.Now)
+	anna := limit{"account:anna", 2}
+	ctx := context.Background()
+	for i := 0; i < 2; i++ {
+		if ok, _, _ := l.reserve(ctx, anna); !ok {
+			t.Fatalf("attempt %d refused", i+1)
+		}
+	}
+	third := make(chan bool)
+	go func() {
+		ok, _, _ := l.reserve(ctx, anna)
+		third <- ok
+	}()
+	select {
+	case ok := <-third:
+		t.Fatalf("third attempt did not wait for the two in progress (ok %t)", ok)
+	case <-time.After(50 * time.Millisecond):
+	}
+	l.release(anna.key)
+	if ok := <-third; !ok {
+		t.Fatal("third attempt refused after one in progress succeeded")
+	}
+	go func() {
+		ok, _, _ := l.reserve(ctx, anna)
+		third <- ok
+	}()
+	time.Sleep(20 * time.Millisecond)
+	l.fail(anna.key)
+	l.fail(anna.key)
+	if ok := <-third; ok {
+		t.Fatal("an attempt went on after two failures used up the allowance")
+	}
+	short, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
+	defer cancel()
+	b := limit{"account:bo", 1}
+	l.reserve(ctx, b)
+	if ok, _, _ := l.reserve(short, b); ok {
+		t.Fatal("an attempt went on past its allowance without waiting")
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"portvakt/handlers"
 	"portvakt/handlers/handlertest"
 	"portvakt/store/storetest"
 )
@@ -253,7 +254,7 @@ func TestRulesSignInStepsLimitedPerClient(t *testing.T) {
 	t.Run("the e-mail step", func(t *testing.T) {
 		app := handlertest.New(t)
 		c := app.Client()
-		for i := range 100 {
+		for i := range handlers.LimitEmailStepPerClient {
 			if r := c.Post(t, "/login", url.Values{"email": {fmt.Sprintf("p%d@example.se", i)}}); r.Status != http.StatusSeeOther {
 				t.Fatalf("e-mail step %d: status %d, want 303", i+1, r.Status)
 			}
@@ -271,7 +272,7 @@ func TestRulesSignInStepsLimitedPerClient(t *testing.T) {
 		c := env.app.Client()
 		c.Post(t, "/login", url.Values{"email": {"anna@example.se"}})
 		start := "/login/sso/" + fmt.Sprint(env.idp)
-		for i := range 60 {
+		for i := range handlers.LimitSSOStartPerClient {
 			if r := c.Post(t, start, nil); r.Status != http.StatusSeeOther {
 				t.Fatalf("start %d: status %d, want 303", i+1, r.Status)
 			}

@@ -104,8 +104,15 @@ func (a scimAttrs) provision() (store.Provision, error) {
 		}
 	}
 	for _, v := range []string{p.Name, p.GivenName, p.FamilyName} {
-		if utf8.RuneCountInString(v) > scimMaxNamePart || !utf8.ValidString(v) {
+		if v == "" {
+			continue
+		}
+		switch _, err := account.CheckName(v); {
+		case errors.Is(err, account.ErrNameTooLong) || utf8.RuneCountInString(v) > scimMaxNamePart:
 			return store.Provision{}, scimErr(http.StatusBadRequest, "invalidValue", "A name is longer than 200 characters.")
+		case err != nil:
+			return store.Provision{}, scimErr(http.StatusBadRequest, "invalidValue",
+				"A name contains a control character (such as NUL or a line break), a character that changes the text direction (U+202A..U+202E, U+2066..U+2069) or invalid UTF-8.")
 		}
 	}
 	if len(p.ExternalID) > scimMaxExternalID {

@@ -74,7 +74,8 @@ func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		if now.Sub(sess.LastSeenAt) > touchPeriod {
-			if err := s.store.TouchSession(ctx, token); err != nil {
+			// A failing disk must not stop reads: the session is then touched at a later request.
+			if err := s.store.TouchSession(ctx, token); err != nil && !store.IsStorage(err) {
 				return err
 			}
 		}

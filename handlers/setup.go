@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -47,17 +48,20 @@ func (s *Server) handleSetupSubmit(c echo.Context) error {
 	if len(token) > 100 || s.store.CheckSetupToken(ctx, token) != nil {
 		return render(c, http.StatusGone, views.SetupInvalidPage(s.page(c, "setup.invalid.title", "")))
 	}
-	name, nameOK := formText(c.FormValue("name"), maxName)
+	rawName := c.FormValue("name")
+	name, nameErr := account.CheckName(rawName)
 	rawEmail := c.FormValue("email")
 	password, confirm := c.FormValue("password"), c.FormValue("confirm")
-	v := s.setupView(c, token, truncate(name, maxName*4), truncate(rawEmail, maxEmail*2))
+	v := s.setupView(c, token, truncate(account.ShowName(strings.TrimSpace(rawName)), maxName*4), truncate(rawEmail, maxEmail*2))
 	l := lang(c)
 	var problems fieldProblems
 	switch {
-	case name == "":
+	case errors.Is(nameErr, account.ErrNameEmpty):
 		problems.add(&v.Name, l.T("setup.err.name"))
-	case !nameOK:
+	case errors.Is(nameErr, account.ErrNameTooLong):
 		problems.add(&v.Name, l.T("setup.err.name.long"))
+	case nameErr != nil:
+		problems.add(&v.Name, l.T("setup.err.name.chars"))
 	}
 	email, err := account.NormaliseEmail(rawEmail)
 	if key := views.EmailErrorKey(err); key != "" {

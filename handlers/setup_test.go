@@ -41,6 +41,9 @@ func TestFirstRunSetup(t *testing.T) {
 	}{
 		{"refuses an empty name", "name", with("name", " ")},
 		{"refuses a long name", "name", with("name", string(make([]rune, 201)))},
+		{"refuses a NUL in the name", "name", with("name", "Anna\x00Admin")},
+		{"refuses invalid UTF-8 in the name", "name", with("name", "Anna\xff")},
+		{"refuses a right-to-left override in the name", "name", with("name", "Anna\u202egnp.exe")},
 		{"refuses a bad e-mail", "email", with("email", "anna")},
 		{"refuses a short password", "password", with("password", "short")},
 		{"refuses a common password", "password", with("password", "password123")},

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -110,20 +111,23 @@ func (s *Server) userFields(c echo.Context, f userForm, emailHint string) views.
 // readUserForm reads and checks the form; problems are set on the fields of v.
 func readUserForm(c echo.Context, v *views.UserFormView) (userForm, fieldProblems) {
 	l := lang(c)
-	name, nameOK := formText(c.FormValue("name"), maxName)
+	rawName := c.FormValue("name")
+	name, nameErr := account.CheckName(rawName)
 	rawEmail := strings.TrimSpace(c.FormValue("email"))
 	f := userForm{name: name, lang: c.FormValue("lang")}
-	v.Name.Value, v.Email.Value = truncate(name, maxName*4), truncate(rawEmail, maxEmail*2)
+	v.Name.Value, v.Email.Value = truncate(account.ShowName(strings.TrimSpace(rawName)), maxName*4), truncate(rawEmail, maxEmail*2)
 	if _, ok := views.ParseLang(f.lang); !ok {
 		f.lang = ""
 	}
 	v.Lang = f.lang
 	var problems fieldProblems
 	switch {
-	case name == "":
+	case errors.Is(nameErr, account.ErrNameEmpty):
 		problems.add(&v.Name, l.T("users.err.name"))
-	case !nameOK:
+	case errors.Is(nameErr, account.ErrNameTooLong):
 		problems.add(&v.Name, l.T("users.err.name.long"))
+	case nameErr != nil:
+		problems.add(&v.Name, l.T("users.err.name.chars"))
 	}
 	email, err := account.NormaliseEmail(rawEmail)
 	if key := views.EmailErrorKey(err); key != "" {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -158,11 +159,16 @@ type DomainFilter struct {
 	// CheckedBefore keeps only domains never checked or last checked
 	// before this time; zero keeps all.
 	CheckedBefore time.Time
+	// Query keeps domains whose name (as DNS writes it, ASCII) contains it, any case; empty
+	// keeps all.
+	Query string
+	// Offset and Limit page the list; Limit 0 lists all.
+	Offset, Limit int
 }
 
-// ListDomains returns the domains that match f, by name.
-func (s *Store) ListDomains(ctx context.Context, f DomainFilter) ([]Domain, error) {
-	q := "SELECT " + domainColumns + " FROM domains WHERE 1=1"
+// where is the condition of f.
+func (f DomainFilter) where() (string, []any) {
+	q := " WHERE 1=1"
 	var args []any
 	if len(f.Statuses) > 0 {
 		q += " AND status IN (?" + repeat(",?", len(f.Statuses)-1) + ")"
@@ -174,7 +180,35 @@ func (s *Store) ListDomains(ctx context.Context, f DomainFilter) ([]Domain, erro
 		q += " AND (last_checked_at IS NULL OR last_checked_at < ?)"
 		args = append(args, f.CheckedBefore.Unix())
 	}
-	rows, err := s.read.QueryContext(ctx, q+" ORDER BY name", args...)
+	if f.Query != "" {
+		esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(f.Query))
+		q += ` AND name LIKE ? ESCAPE '\'`
+		args = append(args, "%"+esc+"%")
+	}
+	return q, args
+}
+
+// ListDomainsPage returns one page of the domains that match f, by name, and how many match.
+func (s *Store) ListDomainsPage(ctx context.Context, f DomainFilter) ([]Domain, int, error) {
+	where, args := f.where()
+	var total int
+	if err := s.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM domains"+where, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("store: count domains: %w", err)
+	}
+	f.Limit = pageLimit(f.Limit)
+	out, err := s.ListDomains(ctx, f)
+	return out, total, err
+}
+
+// ListDomains returns the domains that match f, by name.
+func (s *Store) ListDomains(ctx context.Context, f DomainFilter) ([]Domain, error) {
+	where, args := f.where()
+	q := "SELECT " + domainColumns + " FROM domains" + where + " ORDER BY name"
+	if f.Limit > 0 {
+		q += " LIMIT ? OFFSET ?"
+		args = append(args, f.Limit, max(f.Offset, 0))
+	}
+	rows, err := s.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: list domains: %w", err)
 	}

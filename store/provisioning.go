@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"portvakt/store/account"
 	"strings"
 	"time"
 )
@@ -164,6 +165,9 @@ func deactivationReason(t ProvisionToken) string {
 // the caller beforehand, and ignored when not needed. A taken e-mail gives ErrConflict. It
 // returns the person and the outbox id of the mail (0 when none was needed).
 func (s *Store) CreateProvisioned(ctx context.Context, a Actor, t ProvisionToken, p Provision, vm VerificationMail) (Provisioned, int64, error) {
+	if p.badNames() {
+		return Provisioned{}, 0, fmt.Errorf("store: create user %q: %w", p.Email, account.ErrNameInvalid)
+	}
 	var out Provisioned
 	var mailID int64
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -257,6 +261,9 @@ func (s *Store) UpdateProvisioned(ctx context.Context, a Actor, t ProvisionToken
 }
 
 func (s *Store) writeProvisioned(ctx context.Context, tx *sql.Tx, t ProvisionToken, before Provisioned, p Provision, verified bool) error {
+	if p.badNames() {
+		return fmt.Errorf("store: update user %d: %w", before.ID, account.ErrNameInvalid)
+	}
 	now := s.now()
 	_, err := tx.ExecContext(ctx, `UPDATE users SET email = ?, name = ?, given_name = ?, family_name = ?, external_id = ?,
 		email_verified = ?, updated_at = ?, source = ?, source_token_id = ? WHERE id = ?`,
@@ -334,4 +341,9 @@ func (s *Store) DeleteUser(ctx context.Context, a Actor, id int64) error {
 		return s.audit(ctx, tx, a, AuditEntry{Action: ActionUserDelete, Target: p.Email,
 			Before: fmt.Sprintf("name=%q external_id=%q admin=%t", p.Name, p.ExternalID, p.IsAdmin)})
 	})
+}
+
+// badNames reports whether a name of p has characters no name may hold (account.CheckName).
+func (p Provision) badNames() bool {
+	return account.HasBadNameChars(p.Name) || account.HasBadNameChars(p.GivenName) || account.HasBadNameChars(p.FamilyName)
 }

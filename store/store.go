@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"runtime"
+	"sync/atomic"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -22,6 +23,7 @@ type Store struct {
 	write *sql.DB
 	read  *readPool
 	path  string
+	fault atomic.Pointer[StorageError] // the storage failure of the last write, if it failed
 
 	// Now returns the current time. Tests replace it to own the clock.
 	Now func() time.Time
@@ -48,7 +50,7 @@ func dsn(path string, readOnly bool) string {
 // wrote it.
 func Open(ctx context.Context, path string) (*Store, error) {
 	if err := createPrivate(path); err != nil && !errors.Is(err, fs.ErrExist) {
-		return nil, fmt.Errorf("store: create %s: %w", path, err)
+		return nil, fmt.Errorf("store: create %s: %w", path, explainStorage(err, path))
 	}
 	write, err := sql.Open("sqlite", dsn(path, false))
 	if err != nil {
@@ -59,7 +61,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	s := &Store{write: write, path: path, Now: time.Now}
 	if err := s.migrate(ctx); err != nil {
 		write.Close()
-		return nil, err
+		return nil, explainStorage(err, path)
 	}
 	read, err := sql.Open("sqlite", dsn(path, true))
 	if err != nil {
@@ -92,7 +94,7 @@ func (s *Store) Path() string { return s.path }
 func (s *Store) Ping(ctx context.Context) error {
 	var one int
 	if err := s.read.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
-		return fmt.Errorf("store: ping: %w", err)
+		return fmt.Errorf("store: ping: %w", explainStorage(err, s.path))
 	}
 	return nil
 }
@@ -102,15 +104,19 @@ func (s *Store) Ping(ctx context.Context) error {
 func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("store: begin: %w", err)
+		return fmt.Errorf("store: begin: %w", s.noteStorage(err))
 	}
 	if err := fn(tx); err != nil {
 		_ = tx.Rollback()
+		if IsStorage(explainStorage(err, s.path)) {
+			return s.noteStorage(err)
+		}
 		return err
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("store: commit: %w", err)
+		return fmt.Errorf("store: commit: %w", s.noteStorage(err))
 	}
+	_ = s.noteStorage(nil)
 	return nil
 }
 

@@ -42,6 +42,9 @@ type UserUpdate struct {
 // cannot change (ErrLinked); an e-mail another user has gives ErrConflict. It returns the outbox id
 // of the verification mail, or 0 when the e-mail did not change.
 func (s *Store) UpdateUser(ctx context.Context, a Actor, id int64, upd UserUpdate, vm *VerificationMail) (int64, error) {
+	if account.HasBadNameChars(upd.Name) {
+		return 0, fmt.Errorf("store: update user %d: %w", id, account.ErrNameInvalid)
+	}
 	var mailID int64
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		before, err := scanUserItem(tx.QueryRowContext(ctx, "SELECT "+userItemColumns+userItemFrom+" WHERE u.id = ?", id))

@@ -74,6 +74,9 @@ func (s *Store) createUser(ctx context.Context, tx *sql.Tx, a Actor, nu NewUser)
 	if !account.IsNormalised(nu.Email) {
 		return User{}, fmt.Errorf("store: create user %q: %w", nu.Email, ErrEmailNotNormalised)
 	}
+	if account.HasBadNameChars(nu.Name) {
+		return User{}, fmt.Errorf("store: create user %q: %w", nu.Email, account.ErrNameInvalid)
+	}
 	now := s.now()
 	res, err := tx.ExecContext(ctx, `INSERT INTO users
 		(email, name, email_verified, is_admin, password_hash, created_at, updated_at, source)

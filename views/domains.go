@@ -107,3 +107,22 @@ func hasOtherToken(found []string) bool {
 func joinNames(names []string) string {
 	return strings.Join(names, ", ")
 }
+
+// attentionNames names the domains that need attention, and counts those not named.
+func attentionNames(p Page, v DomainsView) string {
+	names := joinNames(v.Attention)
+	if v.AttentionMore > 0 {
+		return p.T("domains.attention.more", names, v.AttentionMore)
+	}
+	return names
+}
+
+// domainsCount says which domains of how many the page shows.
+func domainsCount(p Page, v DomainsView) string {
+	if v.Total == 0 {
+		return p.T("domains.count.none")
+	}
+	first := (v.Page-1)*v.PerPage + 1
+	last := min(v.Page*v.PerPage, v.Total)
+	return p.T("domains.count", first, last, v.Total)
+}

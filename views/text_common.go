@@ -38,6 +38,8 @@ func init() {
 		"error.toolarge.body":       {"Formuläret innehöll mer data än portvakt tar emot. Korta ner det du skrev och försök igen.", "The form held more data than portvakt accepts. Shorten what you typed and try again."},
 		"error.internal.title":      {"Något gick fel", "Something went wrong"},
 		"error.internal.body":       {"Ett oväntat fel inträffade och ingen ändring sparades. Försök igen om en stund. Uppge referensen nedan om du kontaktar din administratör.", "An unexpected error occurred and nothing was saved. Try again in a moment. Quote the reference below if you contact your administrator."},
+		"error.storage.title":       {"Ändringen kunde inte sparas", "The change could not be saved"},
+		"error.storage.body":        {"Servern kan inte skriva till sin disk just nu (disken är full eller skrivskyddad), så ingen ändring sparades. Det du kan se fungerar som vanligt. Försök igen senare; administratören ser orsaken i loggen och på /readyz. Uppge referensen nedan om du kontaktar din administratör.", "The server cannot write to its disk right now (the disk is full or read-only), so nothing was saved. Viewing works as usual. Try again later; the administrator sees the cause in the log and at /readyz. Quote the reference below if you contact your administrator."},
 		"error.reference":           {"Referens: %s", "Reference: %s"},
 		"error.home":                {"Till översikten", "Go to the overview"},
 	})

@@ -13,6 +13,11 @@ func init() {
 		"domains.col.checked": {"Senast kontrollerad", "Last checked"},
 		"domains.col.result":  {"Senaste resultat", "Last result"},
 
+		"domains.search":         {"Sök domän", "Search domains"},
+		"domains.count":          {"Visar %d–%d av %d", "Showing %d–%d of %d"},
+		"domains.count.none":     {"Inga domäner matchar sökningen.", "No domains match the search."},
+		"domains.attention.more": {"%s och %d till", "%s and %d more"},
+
 		"domains.add.title":  {"Lägg till domän", "Add domain"},
 		"domains.add.label":  {"Domän", "Domain"},
 		"domains.add.hint":   {"Den del av e-postadresserna som kommer efter @, till exempel foretaget.se.", "The part of your e-mail addresses after the @, for example company.com."},

@@ -16,6 +16,9 @@ func init() {
 		"setup.invalid.body":  {"Länken för att skapa den första administratören är redan använd, har gått ut eller är fel. Starta om portvakt för att få en ny länk i konsolen, eller skapa en administratör på servern:", "The link for creating the first administrator has been used, has expired or is wrong. Restart portvakt to get a new link in the console, or create an administrator on the server:"},
 		"setup.err.name":      {"Skriv ditt namn.", "Enter your name."},
 		"setup.err.name.long": {"Namnet får vara högst 200 tecken.", "The name can be at most 200 characters."},
+
+		"setup.err.name.chars": {"Namnet får inte innehålla styrtecken (som NUL eller radbrytningar), tecken som vänder textriktningen eller ogiltig UTF-8.", "The name cannot contain control characters (such as NUL or line breaks), characters that change the text direction, or invalid UTF-8."},
+
 		"setup.err.confirm":   {"Lösenorden är inte likadana. Skriv samma lösenord två gånger.", "The passwords do not match. Type the same password twice."},
 		"setup.err.exists":    {"Det finns redan ett konto med den här e-postadressen.", "An account with this e-mail address already exists."},
 		"password.err.short":  {"Lösenordet måste ha minst 8 tecken.", "The password must have at least 8 characters."},

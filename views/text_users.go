@@ -46,6 +46,7 @@ func init() {
 
 		"users.err.name":              {"Skriv användarens namn.", "Enter the user's name."},
 		"users.err.name.long":         {"Namnet får vara högst 200 tecken.", "The name can be at most 200 characters."},
+		"users.err.name.chars":        {"Namnet får inte innehålla styrtecken (som NUL eller radbrytningar), tecken som vänder textriktningen eller ogiltig UTF-8.", "The name cannot contain control characters (such as NUL or line breaks), characters that change the text direction, or invalid UTF-8."},
 		"users.err.email.taken":       {"En annan användare har redan den här e-postadressen.", "Another user already has this e-mail address."},
 		"users.err.email.linked":      {"E-postadressen kan inte ändras medan användaren är kopplad till %s. Ta bort kopplingen först.", "The e-mail address cannot change while the user is linked to %s. Remove the link first."},
 		"users.err.lastadmin":         {"Det här är den enda administratören. Gör någon annan till administratör först, så att ingen blir utelåst.", "This is the only administrator. Make someone else an administrator first, so that nobody is locked out."},

@@ -96,6 +96,16 @@ func (f *flags) duration(p *time.Duration, name, env string, def time.Duration, 
 	f.DurationVar(p, name, v, help+" ("+env+")")
 }
 
+func (f *flags) integer(p *int, name, env string, def int, help string) {
+	v := def
+	if s := f.getenv(env); s != "" {
+		if n, err := strconv.Atoi(s); err == nil {
+			v = n
+		}
+	}
+	f.IntVar(p, name, v, help+" ("+env+")")
+}
+
 // common are the flags every command that touches the database shares.
 type common struct {
 	data      string
@@ -157,7 +167,7 @@ func (c common) keyPath() string { return filepath.Join(c.data, "portvakt.key") 
 // or database open to other users is tightened first, with a warning (see tightenDataFiles).
 func (c common) openStore(ctx context.Context) (*store.Store, error) {
 	if err := os.MkdirAll(c.data, 0o700); err != nil {
-		return nil, fmt.Errorf("create data folder %s: %w", c.data, err)
+		return nil, fmt.Errorf("create data folder %s: %w", c.data, store.ExplainStorage(err, c.dbPath()))
 	}
 	w := c.stderr
 	if w == nil {

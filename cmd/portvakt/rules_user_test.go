@@ -33,3 +33,18 @@ func TestUserAddGivesNoPasswordWhilePasswordsAreOff(t *testing.T) {
 		t.Fatalf("user add without a password: %v\n%s", err, out)
 	}
 }
+
+// TestUserAddRefusesHostileNames: `user add --name` refuses a NUL, invalid UTF-8 and the
+// direction overrides like the web forms, saying why, and adds nobody.
+func TestUserAddRefusesHostileNames(t *testing.T) {
+	data := t.TempDir()
+	if out, err := runCLI(t, "", "migrate", "--data", data); err != nil {
+		t.Fatalf("migrate: %v\n%s", err, out)
+	}
+	for _, name := range []string{"Anna\x00Admin", "Anna\xff", "Anna\u202egnp.exe", "\u2066Anna\u2069"} {
+		out, err := runCLI(t, "", "user", "add", "--data", data, "--email", "anna@example.se", "--name", name)
+		if err == nil || !strings.Contains(err.Error(), "cannot contain control characters") {
+			t.Errorf("user add --name %q: %v\n%s", name, err, out)
+		}
+	}
+}

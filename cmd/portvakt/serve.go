@@ -41,6 +41,7 @@ type serveConfig struct {
 	mailFrom      string
 	proxies       []*net.IPNet
 	confirmWindow time.Duration
+	maxConns      int
 }
 
 // The bounds of --confirm-window. A short window cannot lock anybody out (password sign-in
@@ -77,8 +78,12 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	f.str(&c.mailFrom, "mail-from", "PORTVAKT_MAIL_FROM", "", `sender of portvakt's mail, e.g. "portvakt <portvakt@example.se>"; required with --smtp`)
 	f.str(&proxies, "trusted-proxies", "PORTVAKT_TRUSTED_PROXIES", "", "reverse proxies whose X-Forwarded-For names the client, comma-separated CIDR ranges, e.g. 10.0.0.5/32 (default: none, the direct peer is the client)")
 	f.duration(&c.confirmWindow, "confirm-window", "PORTVAKT_CONFIRM_WINDOW", store.DefaultConfirmWindow, "after password sign-in is switched off, wait this long for a confirmation from a new SSO sign-in before switching it back on (10s to 24h)")
+	f.integer(&c.maxConns, "max-connections", "PORTVAKT_MAX_CONNECTIONS", defaultMaxConns, "serve at most this many client connections at once; past it a new connection gets 503 and is closed (16 to 100000)")
 	if err := f.parse(args, 0); err != nil {
 		return c, err
+	}
+	if c.maxConns < 16 || c.maxConns > 100_000 {
+		return c, fmt.Errorf("--max-connections must be between 16 and 100000, not %d", c.maxConns)
 	}
 	if c.confirmWindow < minConfirmWindow || c.confirmWindow > maxConfirmWindow {
 		return c, fmt.Errorf("--confirm-window must be between %s and %s, not %s", minConfirmWindow, maxConfirmWindow, c.confirmWindow)
@@ -169,41 +174,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	bg.Go(func(ctx context.Context) { web.RunDomainRecheck(ctx, cfg.domainRecheck) })
 	bg.Go(func(ctx context.Context) { web.RunPasswordConfirm(ctx, confirmCheckEvery) })
 	bg.Go(func(ctx context.Context) { web.RunTokenExpiryCheck(ctx, tokenExpiryCheckEvery) })
-	return serveUntilDone(ctx, newHTTPServer(e, log), ln, log)
-}
-
-// newHTTPServer serves the portal with timeouts, so that slow or stalled clients cannot hold
-// connections open indefinitely.
-func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
-	return &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
-}
-
-// serveUntilDone serves on ln until ctx ends, then gives requests in flight 15 seconds to finish.
-func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, log *slog.Logger) error {
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return fmt.Errorf("serve: %w", err)
-	case <-ctx.Done():
-	}
-	log.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
-	}
-	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
+	return serveUntilDone(ctx, newHTTPServer(e, log), limitConns(ln, cfg.maxConns, log), log)
 }
 
 // mailSender is the SMTP sender for --smtp, or nil (mail kept in the outbox) without it. Both

@@ -43,9 +43,12 @@ func userAdd(ctx context.Context, args []string, getenv func(string) string, std
 	if err != nil {
 		return err
 	}
-	name = strings.TrimSpace(name)
-	if name == "" || len([]rune(name)) > 200 {
-		return errors.New("--name is required (at most 200 characters)")
+	name, err = account.CheckName(name)
+	switch {
+	case errors.Is(err, account.ErrNameInvalid):
+		return errors.New("--name cannot contain control characters (such as NUL or line breaks), characters that change the text direction (U+202A..U+202E, U+2066..U+2069) or invalid UTF-8")
+	case err != nil:
+		return fmt.Errorf("--name is required (at most %d characters)", account.MaxName)
 	}
 	nu := store.NewUser{Email: email, Name: name, Admin: admin, EmailVerified: verified}
 	if pwStdin {

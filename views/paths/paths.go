@@ -65,6 +65,21 @@ func UserUnlink(userID int64) string { return User(userID) + "/unlink" }
 func OutboxMail(mailID int64) string  { return Outbox + "/" + id(mailID) }
 func OutboxRetry(mailID int64) string { return OutboxMail(mailID) + "/retry" }
 
+// DomainsList is the list of domains searched for q (empty: all), on page (from 1).
+func DomainsList(q string, page int) string {
+	v := url.Values{}
+	if q != "" {
+		v.Set("q", q)
+	}
+	if page > 1 {
+		v.Set("page", strconv.Itoa(page))
+	}
+	if len(v) == 0 {
+		return Domains
+	}
+	return Domains + "?" + v.Encode()
+}
+
 // Domain is a domain's page; DomainVerify and DomainRemove are its forms.
 func Domain(domainID int64) string       { return Domains + "/" + id(domainID) }
 func DomainVerify(domainID int64) string { return Domain(domainID) + "/verify" }

@@ -1,0 +1,7 @@
+package handlers
+
+// Limits the external tests need to reach.
+const (
+	LimitEmailStepPerClient = limitEmailStepPerClient
+	LimitSSOStartPerClient  = limitSSOStartPerClient
+)
