@@ -128,20 +128,6 @@ func (s *Server) handleDomain(c echo.Context) error {
 	return render(c, http.StatusOK, views.DomainPage(p, v))
 }
 
-// handleDomainVerify looks the record up now and shows what was found.
-func (s *Server) handleDomainVerify(c echo.Context) error {
-	d, err := s.domainParam(c)
-	if err != nil {
-		return err
-	}
-	// The page explains the recorded result, so nothing needs to be
-	// carried over to it.
-	if _, err := s.checkDomain(c.Request().Context(), s.actor(c), d, false); err != nil {
-		return err
-	}
-	return redirect(c, paths.Domain(d.ID))
-}
-
 // domainParam loads the domain named by the :id path parameter.
 func (s *Server) domainParam(c echo.Context) (store.Domain, error) {
 	id, err := idParam(c)

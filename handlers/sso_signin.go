@@ -64,7 +64,7 @@ func oidcBinding(c echo.Context) string {
 
 // startOIDC begins a sign-in at p and sends the browser there. The state, nonce and PKCE
 // verifier wait in this browser, sealed in a cookie and bound to its session cookie, the
-// provider and the redirect URI; nothing is written to the database (see ssostate.go).
+// provider and the redirect URI; nothing is written to the database (see sso_state.go).
 func (s *Server) startOIDC(c echo.Context, p store.IdP, purpose string, userID int64, loginHint, next string) error {
 	ctx := c.Request().Context()
 	cfg, err := s.rpConfig(p)

@@ -6,8 +6,11 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/labstack/echo/v4"
+
 	"portvakt/handlers/dnscheck"
 	"portvakt/store"
+	"portvakt/views/paths"
 )
 
 // DomainChecker looks up the TXT record that proves control of a domain.
@@ -99,4 +102,18 @@ func (s *Server) RunDomainRecheck(ctx context.Context, interval time.Duration) {
 		case <-t.C:
 		}
 	}
+}
+
+// handleDomainVerify looks the record up now and shows what was found.
+func (s *Server) handleDomainVerify(c echo.Context) error {
+	d, err := s.domainParam(c)
+	if err != nil {
+		return err
+	}
+	// The page explains the recorded result, so nothing needs to be
+	// carried over to it.
+	if _, err := s.checkDomain(c.Request().Context(), s.actor(c), d, false); err != nil {
+		return err
+	}
+	return redirect(c, paths.Domain(d.ID))
 }
