@@ -46,6 +46,7 @@ var builtPaths = map[string][]struct{ method, path string }{
 	"TokenRevoke":     {{http.MethodGet, paths.TokenRevoke(7)}, {http.MethodPost, paths.TokenRevoke(7)}},
 	"APIAudit":        {{http.MethodGet, paths.APIAudit}},
 	"Domains":         {{http.MethodGet, paths.Domains}, {http.MethodPost, paths.Domains}},
+	"DomainsList":     {{http.MethodGet, paths.DomainsList("example", 2)}},
 	"SSO":             {{http.MethodGet, paths.SSO}, {http.MethodPost, paths.SSO}},
 	"SSONew":          {{http.MethodGet, paths.SSONew}},
 	"OIDCCallback":    {{http.MethodGet, paths.OIDCCallback}},
