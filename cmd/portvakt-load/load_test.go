@@ -1,0 +1,80 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestLoadTable runs the table for about two seconds with few people and connections: every
+// endpoint is in the table, measured, without errors.
+func TestLoadTable(t *testing.T) {
+	t.Parallel()
+	c := config{duration: 150 * time.Millisecond, connections: 4, people: 300, clients: 1}
+	var log bytes.Buffer
+	rows, err := measure(context.Background(), t.TempDir(), c, &log)
+	if err != nil {
+		t.Fatalf("measure: %v\n%s", err, log.String())
+	}
+	var out bytes.Buffer
+	printTable(&out, c, rows)
+	table := out.String()
+	for _, ep := range endpoints(&env{}) {
+		if !strings.Contains(table, ep.name) {
+			t.Errorf("the table has no line for %s:\n%s", ep.name, table)
+		}
+	}
+	if len(rows) != len(endpoints(&env{})) {
+		t.Errorf("%d rows, want %d", len(rows), len(endpoints(&env{})))
+	}
+	for _, r := range rows {
+		if r.pv.requests == 0 || r.echo.requests == 0 {
+			t.Errorf("%s: %d requests, echo %d: want some of each", r.name, r.pv.requests, r.echo.requests)
+		}
+		if r.pv.errors != 0 || r.echo.errors != 0 {
+			t.Errorf("%s: %d errors (first: %s), echo %d", r.name, r.pv.errors, r.pv.firstErr, r.echo.errors)
+		}
+	}
+	if t.Failed() {
+		t.Log(table)
+	}
+}
+
+// TestSoak runs a short soak: writes were acknowledged, and every one is found afterwards; and
+// a write that is not in the database counts as a violation.
+func TestSoak(t *testing.T) {
+	t.Parallel()
+	c := config{duration: 3 * time.Second, connections: 1, people: 100, clients: 20}
+	s, err := soak(context.Background(), t.TempDir(), c, &bytes.Buffer{})
+	if err != nil {
+		t.Fatalf("soak: %v", err)
+	}
+	var out bytes.Buffer
+	s.print(&out)
+	if v := s.violations(); len(v) > 0 {
+		t.Fatalf("violations: %v\n%s", v, out.String())
+	}
+	if len(s.users) == 0 || len(s.domains) == 0 {
+		t.Fatalf("acknowledged %d users and %d domains, want some of each\n%s", len(s.users), len(s.domains), out.String())
+	}
+	if !strings.Contains(out.String(), "missing afterwards: 0") {
+		t.Errorf("summary does not say nothing was missing:\n%s", out.String())
+	}
+
+	// The read-back is a real check: an acknowledged write that is not there is a violation.
+	dir := t.TempDir()
+	e, err := start(context.Background(), dir, 1, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	lost := &summary{users: []string{"never-created@d001.example.se"}, domains: []string{"never-created.example.org"}}
+	if err := lost.readBack(context.Background(), e.Store); err != nil {
+		t.Fatal(err)
+	}
+	if len(lost.missing) != 2 || len(lost.violations()) != 2 {
+		t.Errorf("missing %v, violations %v: want both writes reported", lost.missing, lost.violations())
+	}
+}
