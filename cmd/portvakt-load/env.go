@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"crypto/aes"
 	"crypto/cipher"
@@ -9,11 +10,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
+	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"time"
 
 	"github.com/gorilla/securecookie"
@@ -49,15 +52,17 @@ type env struct {
 	Store    *store.Store // opened beside the server, as the host commands do
 	keys     handlers.Keys
 	ssoIdP   int64
-	srv      *http.Server
+	logPath  string
 	provider *http.Server
 	close    []func()
 }
 
-// start seeds the data folder through the store, then serves portvakt's web layer on loopback
-// exactly as `portvakt serve` builds it, trusting loopback as a reverse proxy so that each
-// simulated browser can name its own address in X-Forwarded-For.
-func start(ctx context.Context, dir string, people int, log io.Writer) (*env, error) {
+// start seeds a data folder under dir through the store, then runs portvakt on it as a separate
+// process (the binary, or one built from ./cmd/portvakt when binary is empty), listening on a
+// free loopback port and trusting loopback as its reverse proxy, so that each simulated browser
+// can name its own address in X-Forwarded-For. The store stays open beside it, as the host
+// commands open it, for sessions and read-backs.
+func start(ctx context.Context, dir string, people int, binary string, log io.Writer) (*env, error) {
 	e := &env{}
 	ok := false
 	defer func() {
@@ -65,12 +70,22 @@ func start(ctx context.Context, dir string, people int, log io.Writer) (*env, er
 			e.Close()
 		}
 	}()
-	keys, err := handlers.LoadOrCreateKeys(filepath.Join(dir, "portvakt.key"))
+	data := filepath.Join(dir, "data")
+	if err := os.Mkdir(data, 0o700); err != nil {
+		return nil, err
+	}
+	if binary == "" {
+		var err error
+		if binary, err = buildPortvakt(ctx, dir); err != nil {
+			return nil, err
+		}
+	}
+	keys, err := handlers.LoadOrCreateKeys(filepath.Join(data, "portvakt.key"))
 	if err != nil {
 		return nil, err
 	}
 	e.keys = keys
-	st, err := store.Open(ctx, filepath.Join(dir, "portvakt.db"))
+	st, err := store.Open(ctx, filepath.Join(data, "portvakt.db"))
 	if err != nil {
 		return nil, err
 	}
@@ -86,28 +101,102 @@ func start(ctx context.Context, dir string, people int, log io.Writer) (*env, er
 		return nil, err
 	}
 	fmt.Fprintf(log, "seeded %d people, %d domains, %d providers in %s\n", people, seedDomains, seedProviders, time.Since(began).Round(time.Millisecond))
-
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
+	if err := e.runPortvakt(binary, data, filepath.Join(dir, "portvakt.log")); err != nil {
 		return nil, err
 	}
-	base, _ := url.Parse("http://" + ln.Addr().String())
-	_, loopback, _ := net.ParseCIDR("127.0.0.0/8")
-	h, _, err := handlers.New(handlers.Config{
-		BaseURL: base, Keys: keys, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		SessionIdle: 30 * time.Minute, SessionMaxAge: 12 * time.Hour,
-		TrustedProxies: []*net.IPNet{loopback},
-	}, st)
-	if err != nil {
-		ln.Close()
-		return nil, err
-	}
-	e.srv = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = e.srv.Serve(ln) }()
-	e.close = append(e.close, func() { _ = e.srv.Close() })
-	e.URL = base.String()
 	ok = true
 	return e, nil
+}
+
+// buildPortvakt builds ./cmd/portvakt into dir.
+func buildPortvakt(ctx context.Context, dir string) (string, error) {
+	bin := filepath.Join(dir, "portvakt")
+	out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, "portvakt/cmd/portvakt").CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("go build portvakt/cmd/portvakt: %w\n%s", err, out)
+	}
+	return bin, nil
+}
+
+var listeningRE = regexp.MustCompile(`listening on (http://\S+)`)
+
+// runPortvakt starts `portvakt serve` on data, its log in logPath, and waits until /readyz
+// answers 200. Domain re-checks are off: they would ask DNS about the seeded domains.
+func (e *env) runPortvakt(binary, data, logPath string) error {
+	logf, err := os.Create(logPath)
+	if err != nil {
+		return err
+	}
+	e.logPath = logPath
+	cmd := exec.Command(binary, "serve", "--data", data, "--addr", "127.0.0.1:0", "--lang", "en",
+		"--trusted-proxies", "127.0.0.0/8", "--domain-recheck", "0")
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "PORTVAKT_") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	cmd.Stderr = logf
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		logf.Close()
+		return err
+	}
+	if err := cmd.Start(); err != nil {
+		logf.Close()
+		return fmt.Errorf("start %s: %w", binary, err)
+	}
+	exited := make(chan struct{})
+	go func() {
+		_ = cmd.Wait()
+		logf.Close()
+		close(exited)
+	}()
+	e.close = append(e.close, func() {
+		_ = cmd.Process.Signal(os.Interrupt)
+		select {
+		case <-exited:
+		case <-time.After(20 * time.Second):
+			_ = cmd.Process.Kill()
+			<-exited
+		}
+	})
+	urlc := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if m := listeningRE.FindStringSubmatch(sc.Text()); m != nil {
+				select {
+				case urlc <- m[1]:
+				default:
+				}
+			}
+		}
+	}()
+	select {
+	case e.URL = <-urlc:
+	case <-exited:
+		return fmt.Errorf("portvakt stopped before listening:\n%s", e.serverLog())
+	case <-time.After(60 * time.Second):
+		return fmt.Errorf("portvakt did not print its address within a minute:\n%s", e.serverLog())
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		resp, err := http.Get(e.URL + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		time.Sleep(50 * time.Millisecond) // polling a readiness probe
+	}
+	return fmt.Errorf("%s/readyz did not answer 200 within 30 s:\n%s", e.URL, e.serverLog())
+}
+
+// serverLog is what portvakt has logged so far.
+func (e *env) serverLog() string {
+	b, _ := os.ReadFile(e.logPath)
+	return string(b)
 }
 
 // Close stops the servers and closes the store.

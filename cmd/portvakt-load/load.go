@@ -86,7 +86,7 @@ type row struct {
 
 // measure seeds and starts portvakt and the echo server, then drives every endpoint in turn.
 func measure(ctx context.Context, dir string, c config, log io.Writer) ([]row, error) {
-	e, err := start(ctx, dir, c.people, log)
+	e, err := start(ctx, dir, c.people, c.binary, log)
 	if err != nil {
 		return nil, err
 	}

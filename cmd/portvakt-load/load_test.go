@@ -3,16 +3,38 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
 )
 
+// testBinary is portvakt built once for every test of the package.
+var testBinary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "portvakt-load-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	testBinary, err = buildPortvakt(context.Background(), dir)
+	code := 1
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+	} else {
+		code = m.Run()
+	}
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
 // TestLoadTable runs the table for about two seconds with few people and connections: every
 // endpoint is in the table, measured, without errors.
 func TestLoadTable(t *testing.T) {
 	t.Parallel()
-	c := config{duration: 150 * time.Millisecond, connections: 4, people: 300, clients: 1}
+	c := config{duration: 150 * time.Millisecond, connections: 4, people: 300, clients: 1, binary: testBinary}
 	var log bytes.Buffer
 	rows, err := measure(context.Background(), t.TempDir(), c, &log)
 	if err != nil {
@@ -46,7 +68,7 @@ func TestLoadTable(t *testing.T) {
 // a write that is not in the database counts as a violation.
 func TestSoak(t *testing.T) {
 	t.Parallel()
-	c := config{duration: 3 * time.Second, connections: 1, people: 100, clients: 20}
+	c := config{duration: 3 * time.Second, connections: 1, people: 100, clients: 20, binary: testBinary}
 	s, err := soak(context.Background(), t.TempDir(), c, &bytes.Buffer{})
 	if err != nil {
 		t.Fatalf("soak: %v", err)
@@ -65,7 +87,7 @@ func TestSoak(t *testing.T) {
 
 	// The read-back is a real check: an acknowledged write that is not there is a violation.
 	dir := t.TempDir()
-	e, err := start(context.Background(), dir, 1, &bytes.Buffer{})
+	e, err := start(context.Background(), dir, 1, testBinary, &bytes.Buffer{})
 	if err != nil {
 		t.Fatal(err)
 	}

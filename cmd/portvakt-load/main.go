@@ -25,6 +25,7 @@ type config struct {
 	soak        bool
 	clients     int // soak clients
 	keep        bool
+	binary      string // portvakt to run; empty: build ./cmd/portvakt
 }
 
 func main() {
@@ -46,6 +47,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	f.IntVar(&c.people, "people", 10_000, "people in the seeded database")
 	f.BoolVar(&c.soak, "soak", false, "run the soak (100 clients mixing reads and writes) instead of the table")
 	f.IntVar(&c.clients, "clients", 100, "clients in the soak")
+	f.StringVar(&c.binary, "binary", "", "run this portvakt binary (default: build ./cmd/portvakt into the temporary folder)")
 	f.BoolVar(&c.keep, "keep", false, "keep the temporary data folder and print where it is")
 	if err := f.Parse(args); err != nil {
 		return err

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -28,6 +29,7 @@ type summary struct {
 	users     []string // acknowledged user creations (e-mail)
 	domains   []string // acknowledged domain creations
 	missing   []string // acknowledged writes not found afterwards
+	logLocked int      // lines of portvakt's own log that mention a locked database
 }
 
 // violations are the soak's failures: any 5xx, any "database is locked" reaching a client, any
@@ -63,7 +65,7 @@ func (s *summary) print(w io.Writer) {
 		fmt.Fprintf(w, "  %-28s %7d  5xx %d\n", k, s.requests[k], s.status5xx[k])
 	}
 	fmt.Fprintf(w, "acknowledged writes: %d users, %d domains; missing afterwards: %d\n", len(s.users), len(s.domains), len(s.missing))
-	fmt.Fprintf(w, `answers with "database is locked": %d`+"\n", s.locked)
+	fmt.Fprintf(w, `answers with "database is locked": %d (lines in portvakt's log: %d)`+"\n", s.locked, s.logLocked)
 	for _, f := range s.failures {
 		fmt.Fprintln(w, "  failure:", f)
 	}
@@ -81,7 +83,7 @@ func (s *summary) print(w io.Writer) {
 // page reads with user and domain creations, then reads every acknowledged write back through
 // the store.
 func soak(ctx context.Context, dir string, c config, log io.Writer) (*summary, error) {
-	e, err := start(ctx, dir, c.people, log)
+	e, err := start(ctx, dir, c.people, c.binary, log)
 	if err != nil {
 		return nil, err
 	}
@@ -171,6 +173,7 @@ func soak(ctx context.Context, dir string, c config, log io.Writer) (*summary, e
 	}
 	wg.Wait()
 	s.elapsed = time.Since(began)
+	s.logLocked = strings.Count(e.serverLog(), "database is locked") + strings.Count(e.serverLog(), "SQLITE_BUSY")
 	if err := s.readBack(ctx, e.Store); err != nil {
 		return nil, err
 	}
