@@ -100,3 +100,16 @@ func TestSoak(t *testing.T) {
 		t.Errorf("missing %v, violations %v: want both writes reported", lost.missing, lost.violations())
 	}
 }
+
+// TestSoakViolations: a 5xx, a locked database reaching a client and a failed request each
+// fail the soak, and so does the command's exit.
+func TestSoakViolations(t *testing.T) {
+	t.Parallel()
+	s := &summary{status5xx: map[string]int{"POST /users": 1}, locked: 2, otherBad: 3}
+	if v := s.violations(); len(v) != 3 {
+		t.Errorf("violations %v, want three", v)
+	}
+	if v := (&summary{status5xx: map[string]int{}}).violations(); len(v) != 0 {
+		t.Errorf("a clean soak has violations %v", v)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -22,6 +23,7 @@ type summary struct {
 	clients   int
 	elapsed   time.Duration
 	requests  map[string]int // by kind
+	latency   map[string][]time.Duration
 	status5xx map[string]int
 	locked    int      // answers that let "database is locked" through to the client
 	failures  []string // transport errors and unexpected answers, a few kept
@@ -62,7 +64,8 @@ func (s *summary) print(w io.Writer) {
 	sort.Strings(kinds)
 	fmt.Fprintf(w, "soak: %d clients for %s, %d requests (%.0f/s)\n", s.clients, s.elapsed.Round(time.Millisecond), total, float64(total)/s.elapsed.Seconds())
 	for _, k := range kinds {
-		fmt.Fprintf(w, "  %-28s %7d  5xx %d\n", k, s.requests[k], s.status5xx[k])
+		lat := slices.Sorted(slices.Values(s.latency[k]))
+		fmt.Fprintf(w, "  %-28s %7d  p50 %9s  p99 %9s  5xx %d\n", k, s.requests[k], ms(percentile(lat, 50)), ms(percentile(lat, 99)), s.status5xx[k])
 	}
 	fmt.Fprintf(w, "acknowledged writes: %d users, %d domains; missing afterwards: %d\n", len(s.users), len(s.domains), len(s.missing))
 	fmt.Fprintf(w, `answers with "database is locked": %d (lines in portvakt's log: %d)`+"\n", s.locked, s.logLocked)
@@ -88,7 +91,7 @@ func soak(ctx context.Context, dir string, c config, log io.Writer) (*summary, e
 		return nil, err
 	}
 	defer e.Close()
-	s := &summary{clients: c.clients, requests: map[string]int{}, status5xx: map[string]int{}}
+	s := &summary{clients: c.clients, requests: map[string]int{}, status5xx: map[string]int{}, latency: map[string][]time.Duration{}}
 	tr := newTransport(c.clients)
 	defer tr.CloseIdleConnections()
 	clients := make([]*client, c.clients)
@@ -104,10 +107,12 @@ func soak(ctx context.Context, dir string, c config, log io.Writer) (*summary, e
 		}
 	}
 	var mu sync.Mutex
-	record := func(kind string, r response, err error, want int) bool {
+	record := func(kind string, t0 time.Time, r response, err error, want int) bool {
+		d := time.Since(t0)
 		mu.Lock()
 		defer mu.Unlock()
 		s.requests[kind]++
+		s.latency[kind] = append(s.latency[kind], d)
 		note := func(msg string) {
 			s.otherBad++
 			if len(s.failures) < 10 {
@@ -140,21 +145,22 @@ func soak(ctx context.Context, dir string, c config, log io.Writer) (*summary, e
 	for i, cl := range clients {
 		wg.Go(func() {
 			for n := 0; time.Now().Before(deadline) && ctx.Err() == nil; n++ {
+				t0 := time.Now()
 				switch n % 10 {
 				case 0, 4:
 					r, err := cl.get(paths.Login)
 					// Signed in, the sign-in page sends the administrator on.
-					record("GET /login", r, err, r.status)
+					record("GET /login", t0, r, err, r.status)
 				case 1, 5, 8:
 					r, err := cl.get(paths.Users + "?q=" + url.QueryEscape(lastNames[(i+n)%len(lastNames)]))
-					record("GET /users?q=", r, err, http.StatusOK)
+					record("GET /users?q=", t0, r, err, http.StatusOK)
 				case 2, 6:
 					r, err := cl.get(paths.Domains)
-					record("GET /auth-settings/domains", r, err, http.StatusOK)
+					record("GET /auth-settings/domains", t0, r, err, http.StatusOK)
 				case 3, 9:
 					email := fmt.Sprintf("soak%d-%d@%s", i, n, domainName((i+n)%seedDomains))
 					r, err := cl.post(paths.Users, url.Values{"name": {fmt.Sprintf("Soak %d %d", i, n)}, "email": {email}, "lang": {"sv"}})
-					if record("POST /users", r, err, http.StatusSeeOther) {
+					if record("POST /users", t0, r, err, http.StatusSeeOther) {
 						mu.Lock()
 						s.users = append(s.users, email)
 						mu.Unlock()
@@ -162,7 +168,7 @@ func soak(ctx context.Context, dir string, c config, log io.Writer) (*summary, e
 				case 7:
 					name := fmt.Sprintf("soak%d-%d.example.org", i, n)
 					r, err := cl.post(paths.Domains, url.Values{"domain": {name}})
-					if record("POST /auth-settings/domains", r, err, http.StatusSeeOther) {
+					if record("POST /auth-settings/domains", t0, r, err, http.StatusSeeOther) {
 						mu.Lock()
 						s.domains = append(s.domains, name)
 						mu.Unlock()
