@@ -52,6 +52,7 @@ type env struct {
 	Store    *store.Store // opened beside the server, as the host commands do
 	keys     handlers.Keys
 	ssoIdP   int64
+	issuer   string // the in-process provider's
 	logPath  string
 	provider *http.Server
 	close    []func()
@@ -96,6 +97,7 @@ func start(ctx context.Context, dir string, people int, binary string, log io.Wr
 	if err != nil {
 		return nil, err
 	}
+	e.issuer = issuer
 	began := time.Now()
 	if err := e.seed(ctx, people, issuer); err != nil {
 		return nil, err

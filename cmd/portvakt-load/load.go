@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"text/tabwriter"
@@ -21,14 +22,29 @@ import (
 )
 
 // endpoint is one thing a crowd does: prep readies a client for the next request and is not
-// timed (for the SSO start: the e-mail step before it), req is the timed request, ok judges its
-// answer.
+// timed (for the SSO start: the e-mail step before it), req is the timed request; its answer
+// must have status and, for a redirect, go where to says.
 type endpoint struct {
 	name   string
 	admin  bool // the client is signed in as the administrator
 	prep   func(c *client, n int) error
 	req    func(c *client, n int) (response, error)
 	status int
+	to     string // the start of the Location a redirect must have
+	empty  bool   // an empty 200 is fine (the echo handler standing in for a redirect)
+}
+
+// check reports what is wrong with an answer, or "".
+func (ep endpoint) check(r response) string {
+	switch {
+	case r.status != ep.status:
+		return "status " + strconv.Itoa(r.status)
+	case ep.to != "" && !strings.HasPrefix(r.location, ep.to):
+		return "redirect to " + r.location + ", want " + ep.to
+	case r.status == http.StatusOK && len(r.body) == 0 && !ep.empty:
+		return "empty page"
+	}
+	return ""
 }
 
 // endpoints are the pages a Monday-morning rush hits.
@@ -51,9 +67,9 @@ func endpoints(e *env) []endpoint {
 				}
 				return c.get(paths.Users + "?q=" + url.QueryEscape(q))
 			}},
-		{name: "POST /login (SSO domain)", status: http.StatusSeeOther, req: loginEmail(ssoEmail)},
-		{name: "POST /login (password domain)", status: http.StatusSeeOther, req: loginEmail(passwordEmail)},
-		{name: "POST /login/sso/:id (SSO start)", status: http.StatusSeeOther,
+		{name: "POST /login (SSO domain)", status: http.StatusSeeOther, to: paths.LoginMethod, req: loginEmail(ssoEmail)},
+		{name: "POST /login (password domain)", status: http.StatusSeeOther, to: paths.LoginMethod, req: loginEmail(passwordEmail)},
+		{name: "POST /login/sso/:id (SSO start)", status: http.StatusSeeOther, to: e.issuer + "/authorize?",
 			prep: func(c *client, n int) error {
 				r, err := c.post(paths.Login, url.Values{"email": {ssoEmail(n)}})
 				if err == nil && r.status != http.StatusSeeOther {
@@ -126,6 +142,9 @@ func measure(ctx context.Context, dir string, c config, log io.Writer) ([]row, e
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", ep.name, err)
 		}
+		// A warm-up that is not counted (connections opened, caches filled), then the run.
+		warm := min(c.duration/5, time.Second)
+		drive(ctx, clients, warm, ep)
 		pv := drive(ctx, clients, c.duration, ep)
 		pv.bytes = len(sample.body)
 		tr.CloseIdleConnections()
@@ -136,8 +155,9 @@ func measure(ctx context.Context, dir string, c config, log io.Writer) ([]row, e
 		for i := range eclients {
 			eclients[i] = newClient(bare.url, etr)
 		}
-		er := drive(ctx, eclients, c.duration, endpoint{status: http.StatusOK,
-			req: func(c *client, _ int) (response, error) { return c.get("/") }})
+		bareEP := endpoint{status: http.StatusOK, empty: true, req: func(c *client, _ int) (response, error) { return c.get("/") }}
+		drive(ctx, eclients, warm, bareEP)
+		er := drive(ctx, eclients, c.duration, bareEP)
 		er.bytes = len(sample.body)
 		etr.CloseIdleConnections()
 		fmt.Fprintf(log, "%-36s %8.0f req/s (echo %8.0f req/s)\n", ep.name, pv.rps(), er.rps())
@@ -180,10 +200,12 @@ func drive(ctx context.Context, clients []*client, d time.Duration, ep endpoint)
 					if first == "" {
 						first = err.Error()
 					}
-				case r.status != ep.status:
-					errs++
-					if first == "" {
-						first = "status " + strconv.Itoa(r.status)
+				default:
+					if msg := ep.check(r); msg != "" {
+						errs++
+						if first == "" {
+							first = msg
+						}
 					}
 				}
 			}
@@ -245,7 +267,7 @@ func bodyOf(n int) *[]byte {
 
 // printTable prints the one table: each endpoint beside the echo handler with the same bytes.
 func printTable(w io.Writer, c config, rows []row) {
-	fmt.Fprintf(w, "portvakt-load: %d people, %d domains, %d providers; %d connections, %s per endpoint, loopback\n\n",
+	fmt.Fprintf(w, "portvakt-load: %d people, %d domains, %d providers; %d connections, %s per endpoint after a warm-up, loopback\n\n",
 		c.people, seedDomains, seedProviders, c.connections, c.duration)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "endpoint\treq/s\tp50\tp99\terrors\tbytes\techo req/s\techo p50\techo p99\tratio\t")
