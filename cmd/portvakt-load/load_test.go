@@ -113,3 +113,28 @@ func TestSoakViolations(t *testing.T) {
 		t.Errorf("a clean soak has violations %v", v)
 	}
 }
+
+// TestEndpointCheck: an answer counts as an error when its status is wrong, when a redirect goes
+// elsewhere (an SSO start sent back to the method page) or when a page is empty.
+func TestEndpointCheck(t *testing.T) {
+	t.Parallel()
+	ep := endpoint{status: 303, to: "http://127.0.0.1:1/authorize?"}
+	for _, c := range []struct {
+		r    response
+		good bool
+	}{
+		{response{status: 303, location: "http://127.0.0.1:1/authorize?state=x"}, true},
+		{response{status: 303, location: "/login/method"}, false},
+		{response{status: 429}, false},
+	} {
+		if got := ep.check(c.r) == ""; got != c.good {
+			t.Errorf("check(%+v) = %q, want good %v", c.r, ep.check(c.r), c.good)
+		}
+	}
+	if (endpoint{status: 200}).check(response{status: 200}) == "" {
+		t.Error("an empty page passed")
+	}
+	if (endpoint{status: 200, empty: true}).check(response{status: 200}) != "" {
+		t.Error("an empty answer failed where one is fine")
+	}
+}
