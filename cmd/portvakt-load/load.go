@@ -284,6 +284,9 @@ func printTable(w io.Writer, c config, rows []row) {
 		if r.pv.firstErr != "" {
 			fmt.Fprintf(w, "%s: first error: %s\n", r.name, r.pv.firstErr)
 		}
+		if r.echo.errors > 0 {
+			fmt.Fprintf(w, "%s: the echo handler beside it had %d errors (first: %s)\n", r.name, r.echo.errors, r.echo.firstErr)
+		}
 	}
 	fmt.Fprintln(w, "\nratio: portvakt's requests/s over the bare echo handler's for a body of the same size, same run.")
 }
