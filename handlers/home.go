@@ -32,7 +32,9 @@ func (s *Server) handleProfile(c echo.Context) error {
 	}
 	if err == nil {
 		v.Link = &views.LinkView{Issuer: link.Issuer, Subject: link.Subject, LinkedAt: link.LinkedAt}
-	} else {
+	}
+	// A privileged person whose link a sign-in made links again from here before it gets them in.
+	if err != nil || (!link.BySelf && (u.IsAdmin || sess.AuthSettings)) {
 		var ps []store.IdP
 		if v.LinkWith, ps, err = s.linkChoices(c.Request().Context(), u.Email); err != nil {
 			return err

@@ -39,7 +39,7 @@ func (s *Server) handleProfileLink(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.store.LinkOfUser(ctx, sess.UserID); err == nil {
+	if l, err := s.store.LinkOfUser(ctx, sess.UserID); err == nil && l.BySelf {
 		return redirect(c, paths.Profile)
 	}
 	serves, err := s.store.IdPServesDomain(ctx, id, account.Domain(sess.User.Email))

@@ -106,3 +106,31 @@ func (env *ssoEnv) profileLink(t testing.TB, c *handlertest.Client) *handlertest
 	}
 	return env.callback(t, c, r.Location)
 }
+
+// TestSSOLinkMadeBeforePrivilegeIsProvenAgain: a link made by a sign-in, before its person was
+// made privileged, could have come from a provider a delegate pointed at their own issuer. Once
+// the person is an administrator or grant holder, it gets them in only after they prove it from
+// their own session.
+func TestSSOLinkMadeBeforePrivilegeIsProvenAgain(t *testing.T) {
+	env := newSSOEnv(t)
+	anna := env.app.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
+	env.op.SetUser(oidctest.User{Subject: "anna-1", Email: "anna@example.se", EmailVerified: true})
+	if r := env.ssoLogin(t, env.app.Client(), "anna@example.se"); r.Status != http.StatusSeeOther || r.Location != "/" {
+		t.Fatalf("first sign-in: status %d Location %q", r.Status, r.Location)
+	}
+	if err := env.app.Store.GrantAuthSettings(context.Background(), store.CLIActor, anna.ID); err != nil {
+		t.Fatal(err)
+	}
+	wantRefused(t, env, env.ssoLogin(t, env.app.Client(), "anna@example.se"), "privileged_link_self")
+
+	c := env.app.ClientAs(t, anna)
+	if doc := c.Get(t, "/profile").Doc(t); doc.Find("[data-testid=profile-link-form]").Length() != 1 {
+		t.Fatalf("the profile does not offer to link again")
+	}
+	if r := env.profileLink(t, c); r.Status != http.StatusSeeOther || r.Location != "/profile" {
+		t.Fatalf("link from the profile: status %d Location %q\n%s", r.Status, r.Location, r.Body)
+	}
+	if r := env.ssoLogin(t, env.app.Client(), "anna@example.se"); r.Status != http.StatusSeeOther || r.Location != "/" {
+		t.Fatalf("sign-in after linking from the profile: status %d Location %q\n%s", r.Status, r.Location, r.Body)
+	}
+}

@@ -168,7 +168,7 @@ func (s *Store) relink(ctx context.Context, tx *sql.Tx, a Actor, live IdP, issue
 	if err != nil {
 		return fmt.Errorf("store: link of user %d: %w", a.UserID, err)
 	}
-	_, err = tx.ExecContext(ctx, "UPDATE identity_links SET issuer = ?, subject = ?, idp_id = ?, linked_at = ? WHERE user_id = ?",
+	_, err = tx.ExecContext(ctx, "UPDATE identity_links SET issuer = ?, subject = ?, idp_id = ?, linked_at = ?, by_self = 1 WHERE user_id = ?",
 		issuer, subject, live.ID, s.now(), a.UserID)
 	if isUniqueViolation(err) {
 		return fmt.Errorf("store: link user %d: %w", a.UserID, ErrConflict)

@@ -15,6 +15,7 @@ type Link struct {
 	Issuer   string
 	Subject  string
 	LinkedAt time.Time
+	BySelf   bool // made by the person from their own session, not by a sign-in
 }
 
 // LinkOfUser returns the user's SSO link, or ErrNotFound when there is none.
@@ -41,8 +42,8 @@ func (s *Store) link(ctx context.Context, where string, args ...any) (Link, erro
 	var l Link
 	var idp sql.NullInt64
 	var at int64
-	err := s.read.QueryRowContext(ctx, `SELECT user_id, idp_id, issuer, subject, linked_at
-		FROM identity_links WHERE `+where, args...).Scan(&l.UserID, &idp, &l.Issuer, &l.Subject, &at)
+	err := s.read.QueryRowContext(ctx, `SELECT user_id, idp_id, issuer, subject, linked_at, by_self
+		FROM identity_links WHERE `+where, args...).Scan(&l.UserID, &idp, &l.Issuer, &l.Subject, &at, &l.BySelf)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Link{}, ErrNotFound
 	}

@@ -44,7 +44,7 @@ func (s *Store) ReadOverview(ctx context.Context) (Overview, error) {
 	out.InvitePossible = len(tested) > 0
 	now := s.Now()
 	since, invitedSince := now.Add(-RecentSignIn).Unix(), now.Add(-InviteInterval).Unix()
-	rows, err := s.read.QueryContext(ctx, `SELECT u.email, u.email_verified, l.issuer,
+	rows, err := s.read.QueryContext(ctx, `SELECT u.email, u.email_verified, `+wayInIssuer+`,
 		u.is_admin OR EXISTS (SELECT 1 FROM auth_settings_grants g WHERE g.user_id = u.id),
 		COALESCE(u.last_sso_login_at >= ?1, 0), COALESCE(u.last_password_login_at >= ?1, 0),
 		CASE WHEN l.user_id IS NULL THEN EXISTS (SELECT 1 FROM link_invites i WHERE i.user_id = u.id AND i.sent_at > ?2) ELSE 0 END

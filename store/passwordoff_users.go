@@ -18,7 +18,7 @@ func affectedUsers(ctx context.Context, q rowQuerier, served []servedDomain) ([]
 	if err != nil {
 		return nil, 0, err
 	}
-	rows, err := q.QueryContext(ctx, `SELECT u.id, u.email, u.name, u.email_verified, l.issuer,
+	rows, err := q.QueryContext(ctx, `SELECT u.id, u.email, u.name, u.email_verified, `+wayInIssuer+`,
 		u.is_admin OR EXISTS (SELECT 1 FROM auth_settings_grants g WHERE g.user_id = u.id)
 		FROM users u LEFT JOIN identity_links l ON l.user_id = u.id ORDER BY u.email`)
 	if err != nil {
@@ -45,6 +45,12 @@ func affectedUsers(ctx context.Context, q rowQuerier, served []servedDomain) ([]
 	}
 	return out, total, nil
 }
+
+// wayInIssuer is, in a query over users u LEFT JOIN identity_links l, the issuer of the link
+// that gets the person in: NULL for a privileged person whose link a sign-in made, since such a
+// person signs in only through a link they made themselves.
+const wayInIssuer = `CASE WHEN l.by_self = 0 AND (u.is_admin OR EXISTS (SELECT 1 FROM auth_settings_grants g2 WHERE g2.user_id = u.id))
+	THEN NULL ELSE l.issuer END`
 
 // lossOf says why a person would have no way in, or "" when they keep one. A privileged person
 // (administrator or Authentication Settings grant) is never linked by a sign-in, so without a

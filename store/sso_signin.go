@@ -105,7 +105,7 @@ func (s *Store) SignInSSO(ctx context.Context, in SSOSignIn) (SSOOutcome, error)
 			a.UserID, a.Label = out.User.ID, out.User.Email
 		}
 		if out.Linked {
-			if err := s.insertLink(ctx, tx, a, out.User, in.Identity); err != nil {
+			if err := s.insertLink(ctx, tx, a, out.User, in.Identity, in.Self != 0); err != nil {
 				return err
 			}
 		}
@@ -163,7 +163,8 @@ func (s *Store) matchSSO(ctx context.Context, tx *sql.Tx, in SSOSignIn) (SSOOutc
 		return refuse(RefuseProviderChanged, User{}, "the provider's issuer is now %s, not %s", issuer, id.Issuer)
 	}
 	var linkedUser int64
-	err = tx.QueryRowContext(ctx, "SELECT user_id FROM identity_links WHERE issuer = ? AND subject = ?", id.Issuer, id.Subject).Scan(&linkedUser)
+	var bySelf bool
+	err = tx.QueryRowContext(ctx, "SELECT user_id, by_self FROM identity_links WHERE issuer = ? AND subject = ?", id.Issuer, id.Subject).Scan(&linkedUser, &bySelf)
 	switch {
 	case err == nil:
 		u, err := userInTx(ctx, tx, linkedUser)
@@ -172,6 +173,21 @@ func (s *Store) matchSSO(ctx context.Context, tx *sql.Tx, in SSOSignIn) (SSOOutc
 		}
 		if in.Self != 0 && u.ID != in.Self {
 			return refuse(RefuseOtherUser, u, "the identity is linked to %s", u.Email)
+		}
+		if in.Self != 0 && !bySelf {
+			// The person proves the link from their own session: from now on it is theirs.
+			if _, err := tx.ExecContext(ctx, "UPDATE identity_links SET by_self = 1 WHERE user_id = ?", u.ID); err != nil {
+				return SSOOutcome{}, fmt.Errorf("confirm link of user %d: %w", u.ID, err)
+			}
+		}
+		if in.Self == 0 && !bySelf {
+			// A link made by a sign-in before the person became privileged: they link again
+			// from their own session.
+			if privileged, err := isPrivileged(ctx, tx, u); err != nil {
+				return SSOOutcome{}, err
+			} else if privileged {
+				return refuse(RefusePrivileged, u, "%s became an administrator or grant holder after a sign-in linked them and links again only from their own profile", u.Email)
+			}
 		}
 		if u.Deactivated {
 			return refuse(RefuseDeactivated, u, "the user %s is deactivated", u.Email)
@@ -264,9 +280,9 @@ func userInTx(ctx context.Context, tx *sql.Tx, id int64) (User, error) {
 }
 
 // insertLink ties u to the identity inside tx and audit-logs it.
-func (s *Store) insertLink(ctx context.Context, tx *sql.Tx, a Actor, u User, id SSOIdentity) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO identity_links (user_id, idp_id, issuer, subject, linked_at)
-		VALUES (?, ?, ?, ?, ?)`, u.ID, id.IdPID, id.Issuer, id.Subject, s.now())
+func (s *Store) insertLink(ctx context.Context, tx *sql.Tx, a Actor, u User, id SSOIdentity, bySelf bool) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO identity_links (user_id, idp_id, issuer, subject, linked_at, by_self)
+		VALUES (?, ?, ?, ?, ?, ?)`, u.ID, id.IdPID, id.Issuer, id.Subject, s.now(), bySelf)
 	if isUniqueViolation(err) {
 		return &LinkRefusal{Kind: RefuseAlreadyLinked, User: u, Detail: "the account or the identity is already linked"}
 	}
@@ -275,4 +291,16 @@ func (s *Store) insertLink(ctx context.Context, tx *sql.Tx, a Actor, u User, id 
 	}
 	return s.audit(ctx, tx, a, AuditEntry{Action: ActionLinkCreate, Target: u.Email,
 		After: fmt.Sprintf("issuer=%q subject=%q", id.Issuer, id.Subject)})
+}
+
+// isPrivileged reports whether u is an administrator or holds the Authentication Settings grant.
+func isPrivileged(ctx context.Context, tx *sql.Tx, u User) (bool, error) {
+	if u.IsAdmin {
+		return true, nil
+	}
+	var granted bool
+	if err := tx.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM auth_settings_grants WHERE user_id = ?)", u.ID).Scan(&granted); err != nil {
+		return false, fmt.Errorf("read grant of user %d: %w", u.ID, err)
+	}
+	return granted, nil
 }

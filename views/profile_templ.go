@@ -323,7 +323,7 @@ func ProfilePage(p Page, v ProfileView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if v.Link == nil && len(v.LinkWith) > 0 {
+			if len(v.LinkWith) > 0 {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 21, "<section class=\"stack\" aria-labelledby=\"link-heading\"><h2 id=\"link-heading\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
