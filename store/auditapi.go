@@ -16,16 +16,5 @@ func (s *Store) AuditAfter(ctx context.Context, f AuditFilter, afterID int64, li
 		where += " AND a.id > ?"
 	}
 	args = append(args, afterID, limit+1)
-	var out []AuditRow
-	err := s.eachAudit(ctx, "SELECT "+auditColumns+auditFrom+where+" ORDER BY a.id LIMIT ?", args, func(r AuditRow) error {
-		out = append(out, r)
-		return nil
-	})
-	if err != nil {
-		return nil, false, err
-	}
-	if len(out) > limit {
-		return out[:limit], true, nil
-	}
-	return out, false, nil
+	return s.auditPage(ctx, "SELECT "+auditColumns+auditFrom+where+" ORDER BY a.id LIMIT ?", args, limit)
 }

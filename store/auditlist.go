@@ -101,12 +101,18 @@ func quoteActions(as []AuditAction) string {
 func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]AuditRow, bool, error) {
 	limit := pageLimit(f.Limit)
 	where, args := f.where()
+	return s.auditPage(ctx, "SELECT "+auditColumns+auditFrom+where+" ORDER BY a.id DESC LIMIT ? OFFSET ?",
+		append(args, limit+1, max(f.Offset, 0)), limit)
+}
+
+// auditPage reads up to limit rows of query, which asks for one more, and reports whether more
+// follow.
+func (s *Store) auditPage(ctx context.Context, query string, args []any, limit int) ([]AuditRow, bool, error) {
 	var out []AuditRow
-	err := s.eachAudit(ctx, "SELECT "+auditColumns+auditFrom+where+" ORDER BY a.id DESC LIMIT ? OFFSET ?",
-		append(args, limit+1, max(f.Offset, 0)), func(r AuditRow) error {
-			out = append(out, r)
-			return nil
-		})
+	err := s.eachAudit(ctx, query, args, func(r AuditRow) error {
+		out = append(out, r)
+		return nil
+	})
 	if err != nil {
 		return nil, false, err
 	}

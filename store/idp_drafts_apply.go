@@ -121,28 +121,15 @@ func (s *Store) stillAWayIn(ctx context.Context, tx *sql.Tx, userID int64, affec
 	return nil
 }
 
-// queueAdminMails asks notify for one mail per administrator and puts them in the outbox.
+// queueAdminMails asks notify for one mail per active administrator and puts them in the outbox.
 func (s *Store) queueAdminMails(ctx context.Context, tx *sql.Tx, out *DraftApplied,
 	notify func(DraftApplied, []MailRecipient) ([]NewMail, error)) error {
 	if notify == nil {
 		return nil
 	}
-	rows, err := tx.QueryContext(ctx, "SELECT email, name, lang FROM users WHERE is_admin = 1 ORDER BY email")
+	to, err := activeAdministrators(ctx, tx)
 	if err != nil {
-		return fmt.Errorf("store: administrators: %w", err)
-	}
-	var to []MailRecipient
-	for rows.Next() {
-		var r MailRecipient
-		if err := rows.Scan(&r.Email, &r.Name, &r.Lang); err != nil {
-			rows.Close()
-			return fmt.Errorf("store: administrators: %w", err)
-		}
-		to = append(to, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("store: administrators: %w", err)
+		return err
 	}
 	mails, err := notify(*out, to)
 	if err != nil {
