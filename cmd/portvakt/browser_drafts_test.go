@@ -4,8 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/chromedp/chromedp"
-
 	"portvakt/handlers/oidcrp/oidctest"
 )
 
@@ -26,12 +24,7 @@ func TestBrowserSSODraft(t *testing.T) {
 	prepareSSO(t, pv)
 	signIn(b, pv, "anna@exempel.se")
 
-	b.open(pv.URL + "/auth-settings/sso/new?preset=other")
-	b.fill("name", "Exempel-IdP")
-	b.fill("issuer", op.Issuer())
-	b.fill("client_id", op.ClientID())
-	b.fill("client_secret", op.ClientSecret())
-	b.run("tick the domain", chromedp.Click(chromedp.CSS("#domain-1")))
+	fillProviderForm(b, pv, op)
 	b.click("[data-testid=idp-save]")
 	editURL := b.location()
 	b.click("[data-testid=idp-test]")

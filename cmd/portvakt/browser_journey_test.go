@@ -129,12 +129,7 @@ func addPerson(t *testing.T, pv *instance, email, name string) {
 // setUpProvider adds the test provider serving exempel.se and ends on its page.
 func setUpProvider(t *testing.T, b *browser, pv *instance, op *oidctest.Provider) {
 	t.Helper()
-	b.open(pv.URL + "/auth-settings/sso/new?preset=other")
-	b.fill("name", "Exempel-IdP")
-	b.fill("issuer", op.Issuer())
-	b.fill("client_id", op.ClientID())
-	b.fill("client_secret", op.ClientSecret())
-	b.run("tick the domain", chromedp.Click(chromedp.CSS("#domain-1")))
+	fillProviderForm(b, pv, op)
 	b.click("[data-testid=idp-save]")
 	if got := b.text("[data-testid=flash]"); !strings.Contains(got, "Sparat") {
 		t.Fatalf("after saving the provider, flash = %q", got)

@@ -4,8 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/chromedp/chromedp"
-
 	"portvakt/handlers/oidcrp/oidctest"
 )
 
@@ -21,12 +19,7 @@ func TestBrowserProfileLink(t *testing.T) {
 
 	// Anna sets up the provider, as in TestBrowserSSO.
 	signIn(b, pv, "anna@exempel.se")
-	b.open(pv.URL + "/auth-settings/sso/new?preset=other")
-	b.fill("name", "Exempel-IdP")
-	b.fill("issuer", op.Issuer())
-	b.fill("client_id", op.ClientID())
-	b.fill("client_secret", op.ClientSecret())
-	b.run("tick the domain", chromedp.Click(chromedp.CSS("#domain-1")))
+	fillProviderForm(b, pv, op)
 	b.click("[data-testid=idp-save]")
 	b.click("[data-testid=logout]")
 

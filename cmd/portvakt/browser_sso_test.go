@@ -43,12 +43,7 @@ func TestBrowserSSO(t *testing.T) {
 	b.axe()
 	b.shot("sso-form-error-sv")
 
-	b.open(pv.URL + "/auth-settings/sso/new?preset=other")
-	b.fill("name", "Exempel-IdP")
-	b.fill("issuer", op.Issuer())
-	b.fill("client_id", op.ClientID())
-	b.fill("client_secret", op.ClientSecret())
-	b.run("tick the domain", chromedp.Click(chromedp.CSS("#domain-1")))
+	fillProviderForm(b, pv, op)
 	b.axe()
 	b.shot("sso-form-sv")
 	b.click("[data-testid=idp-save]")
@@ -127,6 +122,18 @@ func englishSSO(t *testing.T, b *browser, pv *instance) {
 		b.axe()
 		b.shot(page.name)
 	}
+}
+
+// fillProviderForm opens the form for a new provider of the "other" preset and fills it in for
+// op, serving the first domain; the caller saves it.
+func fillProviderForm(b *browser, pv *instance, op *oidctest.Provider) {
+	b.t.Helper()
+	b.open(pv.URL + "/auth-settings/sso/new?preset=other")
+	b.fill("name", "Exempel-IdP")
+	b.fill("issuer", op.Issuer())
+	b.fill("client_id", op.ClientID())
+	b.fill("client_secret", op.ClientSecret())
+	b.run("tick the domain", chromedp.Click(chromedp.CSS("#domain-1")))
 }
 
 // prepareSSO makes what other areas own: an administrator with access to Authentication
