@@ -113,9 +113,6 @@ func (s *Store) closeConfirmWindow(ctx context.Context, tx *sql.Tx, a Actor) (bo
 // PasswordConfirmWindow returns the running confirmation window, and false when none runs. An
 // overdue window is reverted first, so it is never returned.
 func (s *Store) PasswordConfirmWindow(ctx context.Context) (ConfirmWindow, bool, error) {
-	if err := s.settleConfirmWindow(ctx); err != nil {
-		return ConfirmWindow{}, false, err
-	}
 	var w ConfirmWindow
 	var at, deadline, secs int64
 	err := s.read.QueryRowContext(ctx, `SELECT w.id, w.switched_at, w.deadline, w.window_seconds, COALESCE(u.name, '')
@@ -128,6 +125,11 @@ func (s *Store) PasswordConfirmWindow(ctx context.Context) (ConfirmWindow, bool,
 		return ConfirmWindow{}, false, fmt.Errorf("store: read confirmation window: %w", err)
 	}
 	w.SwitchedAt, w.Deadline, w.Length = time.Unix(at, 0), time.Unix(deadline, 0), time.Duration(secs)*time.Second
+	if deadline <= s.now() {
+		// Overdue: password sign-in comes back on now, as everywhere the policy is read.
+		_, err := s.RevertExpiredPasswordOff(ctx)
+		return ConfirmWindow{}, false, err
+	}
 	return w, true, nil
 }
 
