@@ -109,7 +109,8 @@ func (s *Store) TouchSession(ctx context.Context, token string) error {
 	})
 }
 
-// DeleteSession ends one session (sign-out, expiry).
+// DeleteSession ends one session that expired or is replaced at a new sign-in; what apps were
+// given from it stays (SignOut ends both).
 func (s *Store) DeleteSession(ctx context.Context, token string) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE id_hash = ?", hashToken(token)); err != nil {
@@ -122,6 +123,9 @@ func (s *Store) DeleteSession(ctx context.Context, token string) error {
 // DeleteUserSessions ends every session of a user.
 func (s *Store) DeleteUserSessions(ctx context.Context, userID int64) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := s.endAppGrants(ctx, tx, RevokedSessionsEnded, "g.user_id = ?", userID); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE user_id = ?", userID); err != nil {
 			return fmt.Errorf("store: delete sessions of user %d: %w", userID, err)
 		}

@@ -9,7 +9,10 @@ import (
 // endSSOSessions deletes, inside tx, the SSO sessions that match where (a condition on the
 // sessions table), because what they rest on (a link, an enabled provider) is going away in the
 // same transaction. It returns a note for the audit row, empty when no session ended.
-func endSSOSessions(ctx context.Context, tx *sql.Tx, where string, args ...any) (string, error) {
+func (s *Store) endSSOSessions(ctx context.Context, tx *sql.Tx, where string, args ...any) (string, error) {
+	if err := s.endAppGrants(ctx, tx, RevokedSSOEnded, "g.session_hash IN (SELECT id_hash FROM sessions WHERE method = '"+MethodSSO+"' AND "+where+")", args...); err != nil {
+		return "", err
+	}
 	res, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE method = '"+MethodSSO+"' AND "+where, args...)
 	if err != nil {
 		return "", fmt.Errorf("store: end SSO sessions: %w", err)
