@@ -118,6 +118,7 @@ func (s *Server) routes() []route {
 		{http.MethodPost, "/auth-settings/policies/password/on", authSettings, s.handlePasswordOn},
 		{http.MethodPost, "/auth-settings/policies/password/confirm", authSettings, s.handlePasswordConfirm},
 	}
+	table = append(table, s.opRoutes()...)
 	return append(table, s.apiRoutes()...)
 }
 

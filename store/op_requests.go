@@ -30,13 +30,14 @@ type OPAuthRequest struct {
 	IdPID     int64
 	AuthTime  time.Time
 	GrantID   string // what its code issued
+	SID       string // the portvakt session as apps know it
 }
 
 // Done reports whether the person has signed in for this request.
 func (r OPAuthRequest) Done() bool { return r.UserID != 0 }
 
 const opRequestColumns = `r.id, r.app_id, a.client_id, r.request, r.created_at, COALESCE(r.user_id, 0),
-	COALESCE(u.subject, ''), r.method, COALESCE(r.idp_id, 0), r.auth_time, COALESCE(r.grant_id, '')`
+	COALESCE(u.subject, ''), r.method, COALESCE(r.idp_id, 0), r.auth_time, COALESCE(r.grant_id, ''), r.session_hash`
 
 const opRequestFrom = ` FROM op_auth_requests r JOIN applications a ON a.id = r.app_id
 	LEFT JOIN users u ON u.id = r.user_id `
@@ -44,11 +45,13 @@ const opRequestFrom = ` FROM op_auth_requests r JOIN applications a ON a.id = r.
 func scanOPRequest(row interface{ Scan(...any) error }) (OPAuthRequest, error) {
 	var r OPAuthRequest
 	var created, authTime int64
+	var sessionHash string
 	err := row.Scan(&r.ID, &r.AppID, &r.ClientID, &r.Request, &created, &r.UserID, &r.Subject, &r.Method, &r.IdPID,
-		&authTime, &r.GrantID)
+		&authTime, &r.GrantID, &sessionHash)
 	if err != nil {
 		return OPAuthRequest{}, err
 	}
+	r.SID = sessionSID(sessionHash)
 	r.CreatedAt, r.AuthTime = time.Unix(created, 0), unixOrZero(authTime)
 	return r, nil
 }

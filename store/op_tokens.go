@@ -212,20 +212,44 @@ func (s *Store) refreshGrant(ctx context.Context, q rowQuerier, refresh string) 
 }
 
 // OPRefreshGrant returns the grant a refresh token belongs to, if the token and the grant may
-// still be used. It changes nothing: RotateOPRefresh decides, in its own transaction.
+// still be used. A token used again after RefreshReuseGrace revokes its whole family (RFC 9700)
+// and is refused with ErrTokenReused. RotateOPRefresh checks again in its own transaction.
 func (s *Store) OPRefreshGrant(ctx context.Context, refresh string) (OPGrant, error) {
-	grant, replay, err := s.refreshGrant(ctx, s.read, refresh)
-	if err == nil && replay {
+	var g OPGrant
+	replayed := false
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		grant, replay, err := s.refreshGrant(ctx, tx, refresh)
+		if err != nil {
+			return err
+		}
+		if replay {
+			replayed = true
+			return s.revokeReplayed(ctx, tx, grant)
+		}
+		g, err = usableGrant(ctx, tx, grant)
+		return err
+	})
+	if err == nil && replayed {
 		err = ErrTokenReused
 	}
 	if err != nil {
 		return OPGrant{}, fmt.Errorf("store: refresh token: %w", err)
 	}
-	g, err := usableGrant(ctx, s.read, grant)
-	if err != nil {
-		return OPGrant{}, fmt.Errorf("store: refresh token: %w", err)
-	}
 	return g, nil
+}
+
+// revokeReplayed revokes the family of a refresh token presented again, and says so in the
+// audit log.
+func (s *Store) revokeReplayed(ctx context.Context, tx *sql.Tx, grant string) error {
+	g, err := scanOPGrant(tx.QueryRowContext(ctx, "SELECT "+opGrantColumns+opGrantFrom+"WHERE g.id = ?", grant))
+	if err != nil {
+		return err
+	}
+	if err := s.endAppGrants(ctx, tx, RevokedRefreshReused, "g.id = ?", grant); err != nil {
+		return err
+	}
+	return s.audit(ctx, tx, Actor{UserID: g.UserID, Label: "app:" + g.ClientID}, AuditEntry{Action: ActionAppTokenReuse,
+		Target: g.AppName, Detail: "refresh token family revoked"})
 }
 
 // RotateOPRefresh exchanges a refresh token of clientID for a new one and an access token, in
@@ -242,15 +266,7 @@ func (s *Store) RotateOPRefresh(ctx context.Context, clientID, refresh string) (
 		}
 		if replay {
 			replayed = true
-			g, err := scanOPGrant(tx.QueryRowContext(ctx, "SELECT "+opGrantColumns+opGrantFrom+"WHERE g.id = ?", grant))
-			if err != nil {
-				return err
-			}
-			if err := s.endAppGrants(ctx, tx, RevokedRefreshReused, "g.id = ?", grant); err != nil {
-				return err
-			}
-			return s.audit(ctx, tx, Actor{UserID: g.UserID, Label: "app:" + g.ClientID}, AuditEntry{Action: ActionAppTokenReuse,
-				Target: g.AppName, Detail: "refresh token family revoked"})
+			return s.revokeReplayed(ctx, tx, grant)
 		}
 		g, err := usableGrant(ctx, tx, grant)
 		if err != nil {
@@ -372,4 +388,17 @@ func (s *Store) OPPersonBySubject(ctx context.Context, subject string) (OPPerson
 		return OPPerson{}, fmt.Errorf("store: person %q: %w", subject, err)
 	}
 	return p, nil
+}
+
+// SubjectOfUser returns the subject apps know a person by.
+func (s *Store) SubjectOfUser(ctx context.Context, userID int64) (string, error) {
+	var subject string
+	err := s.read.QueryRowContext(ctx, "SELECT subject FROM users WHERE id = ?", userID).Scan(&subject)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("store: subject of user %d: %w", userID, ErrNotFound)
+	}
+	if err != nil {
+		return "", fmt.Errorf("store: subject of user %d: %w", userID, err)
+	}
+	return subject, nil
 }

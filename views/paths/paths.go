@@ -120,3 +120,6 @@ func TokenRevoke(tokenID int64) string { return Tokens + "/" + id(tokenID) + "/r
 func App(appID int64) string       { return Apps + "/" + id(appID) }
 func AppRemove(appID int64) string { return App(appID) + "/remove" }
 func AppSecret(appID int64) string { return App(appID) + "/secret" }
+
+// OPContinueFor is where a person signs in for an application's sign-in id.
+func OPContinueFor(id string) string { return OPContinue + "?" + url.Values{"id": {id}}.Encode() }
