@@ -22,6 +22,16 @@ import (
 // builtPaths is every builder of views/paths with sample ids, and the methods it is used with.
 var builtPaths = map[string][]struct{ method, path string }{
 	"Home":            {{http.MethodGet, paths.Home}},
+	"OPDiscovery":     {{http.MethodGet, paths.OPDiscovery}},
+	"OPKeys":          {{http.MethodGet, paths.OPKeys}},
+	"OPAuthorize":     {{http.MethodGet, paths.OPAuthorize}},
+	"OPContinue":      {{http.MethodGet, paths.OPContinue}},
+	"OPContinueFor":   {{http.MethodGet, paths.OPContinueFor("abc")}},
+	"OPToken":         {{http.MethodPost, paths.OPToken}},
+	"OPUserinfo":      {{http.MethodGet, paths.OPUserinfo}, {http.MethodPost, paths.OPUserinfo}},
+	"OPRevoke":        {{http.MethodPost, paths.OPRevoke}},
+	"OPIntrospect":    {{http.MethodPost, paths.OPIntrospect}},
+	"OPLogout":        {{http.MethodGet, paths.OPLogout}},
 	"Setup":           {{http.MethodGet, paths.Setup}, {http.MethodPost, paths.Setup}},
 	"Login":           {{http.MethodGet, paths.Login}, {http.MethodPost, paths.Login}},
 	"LoginMethod":     {{http.MethodGet, paths.LoginMethod}},

@@ -63,7 +63,8 @@ func CurrentSigningKey(keys []SigningKey, now time.Time) (SigningKey, bool) {
 }
 
 // AddFirstSigningKey stores k, signing at once, when there is no signing key yet; otherwise it
-// does nothing and reports false. A fresh installation has no clients that cached a key set.
+// does nothing and reports false. A fresh installation has no clients that cached a key set;
+// the key comes with the installation, so it is not an event of the audit log.
 func (s *Store) AddFirstSigningKey(ctx context.Context, k SigningKey) (bool, error) {
 	added := false
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -79,8 +80,7 @@ func (s *Store) AddFirstSigningKey(ctx context.Context, k SigningKey) (bool, err
 			return err
 		}
 		added = true
-		return s.audit(ctx, tx, SystemActor, AuditEntry{Action: ActionSigningKeyAdd, Target: k.KID,
-			After: "signs_from=" + time.Unix(now, 0).UTC().Format(time.RFC3339)})
+		return nil
 	})
 	if err != nil {
 		return false, fmt.Errorf("store: add first signing key: %w", err)

@@ -249,14 +249,16 @@ func (s *Storage) KeySet(ctx context.Context) ([]op.Key, error) {
 // GetClientByClientID returns an enabled application.
 func (s *Storage) GetClientByClientID(ctx context.Context, clientID string) (op.Client, error) {
 	app, err := s.st.ApplicationByClientID(ctx, clientID)
+	// An unknown or disabled app is the client's error, never a server fault: some of the
+	// library's callers turn any error that is not an *oidc.Error into a 500.
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
-			return nil, notFound{err}
+			return nil, oidc.ErrInvalidClient().WithDescription("unknown application").WithParent(err)
 		}
 		return nil, oidc.ErrServerError().WithParent(err)
 	}
 	if !app.Enabled {
-		return nil, notFound{fmt.Errorf("application %q is disabled", clientID)}
+		return nil, oidc.ErrInvalidClient().WithDescription("the application is switched off")
 	}
 	return client{app: app}, nil
 }
