@@ -25,7 +25,12 @@ type opWorld struct {
 
 func newOPWorld(t *testing.T) *opWorld {
 	t.Helper()
-	a := handlertest.New(t)
+	return opWorldOn(t, handlertest.New(t))
+}
+
+// opWorldOn is opWorld on an app a test has set up already (with an identity provider, say).
+func opWorldOn(t *testing.T, a *handlertest.App) *opWorld {
+	t.Helper()
 	p, err := gooidc.NewProvider(context.Background(), a.URL)
 	if err != nil {
 		t.Fatalf("discovery of portvakt as a provider: %v", err)
