@@ -50,7 +50,7 @@ func (s *Server) handleOPContinue(c echo.Context) error {
 	prompt := authReq.Prompt()
 	if sess != nil && slices.Contains(prompt, oidc.PromptLogin) && sess.CreatedAt.Before(rec.CreatedAt) {
 		// The app asks for a fresh sign-in: this browser signs in again.
-		if err := s.endSession(c); err != nil {
+		if err := s.dropSession(c); err != nil {
 			return err
 		}
 		sess = nil

@@ -89,6 +89,7 @@ type Server struct {
 
 	tokenLimits *tokenLimiter
 	op          *op.Provider // the OpenID provider of the organisation's applications
+	logouts     *oidcop.LogoutSender
 }
 
 // New builds the echo instance with every route and middleware.
@@ -143,9 +144,15 @@ func New(cfg Config, st *store.Store) (*echo.Echo, *Server, error) {
 	if s.dummyPwd, err = s.hasher.Hash("portvakt-timing-equaliser"); err != nil {
 		return nil, nil, err
 	}
-	if s.op, _, err = oidcop.New(context.Background(), oidcop.Config{Issuer: s.issuer(), SealKey: cfg.Keys.Secrets}, st); err != nil {
+	var opStorage *oidcop.Storage
+	if s.op, opStorage, err = oidcop.New(context.Background(), oidcop.Config{Issuer: s.issuer(), SealKey: cfg.Keys.Secrets}, st); err != nil {
 		return nil, nil, err
 	}
+	outbound := cfg.OIDCClient
+	if outbound == nil {
+		outbound = oidcrp.NewHTTPClient()
+	}
+	s.logouts = &oidcop.LogoutSender{Store: st, Storage: opStorage, Issuer: s.issuer(), Client: outbound}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.IPExtractor = clientIPExtractor(cfg.TrustedProxies)

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"time"
@@ -145,11 +146,22 @@ func (s *Server) useSession(c echo.Context, token string) error {
 	return s.saveCookie(c)
 }
 
-// endSession signs the current browser out.
+// endSession signs the current browser out: of portvakt, and of every app that signed in
+// through this session (their tokens end, and apps with a back-channel URI are told).
 func (s *Server) endSession(c echo.Context) error {
+	return s.closeSession(c, s.store.SignOut)
+}
+
+// dropSession forgets the current browser's session without signing it out of the apps: the
+// person is about to sign in again (an app asked for a fresh sign-in).
+func (s *Server) dropSession(c echo.Context) error {
+	return s.closeSession(c, s.store.DeleteSession)
+}
+
+func (s *Server) closeSession(c echo.Context, end func(context.Context, string) error) error {
 	cs := cookie(c)
 	if token, _ := cs.Values[keyToken].(string); token != "" {
-		if err := s.store.DeleteSession(c.Request().Context(), token); err != nil {
+		if err := end(c.Request().Context(), token); err != nil {
 			return err
 		}
 	}

@@ -58,6 +58,9 @@ const confirmCheckEvery = 2 * time.Second
 // warning comes 14 days ahead, so an hour late is no matter.
 const tokenExpiryCheckEvery = time.Hour
 
+// appLogoutEvery is how often back-channel logouts are delivered to apps: soon after a sign-out.
+const appLogoutEvery = 2 * time.Second
+
 func parseServe(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
 	var c serveConfig
 	var proxies string
@@ -174,6 +177,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	bg.Go(func(ctx context.Context) { web.RunDomainRecheck(ctx, cfg.domainRecheck) })
 	bg.Go(func(ctx context.Context) { web.RunPasswordConfirm(ctx, confirmCheckEvery) })
 	bg.Go(func(ctx context.Context) { web.RunTokenExpiryCheck(ctx, tokenExpiryCheckEvery) })
+	bg.Go(func(ctx context.Context) { web.RunAppLogouts(ctx, appLogoutEvery) })
 	return serveUntilDone(ctx, newHTTPServer(e, log), limitConns(ln, cfg.maxConns, log), log)
 }
 
