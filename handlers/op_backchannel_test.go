@@ -24,8 +24,8 @@ type logoutReceiver struct {
 	srv     *httptest.Server
 	failing atomic.Bool // answer 503, as an app that is down
 	mu      sync.Mutex
-	got  []logoutClaims
-	errs []error
+	got     []logoutClaims
+	errs    []error
 }
 
 type logoutClaims struct {
