@@ -62,20 +62,21 @@ func CurrentSigningKey(keys []SigningKey, now time.Time) (SigningKey, bool) {
 	return SigningKey{}, false
 }
 
-// AddFirstSigningKey stores k, signing at once, when there is no signing key yet; otherwise it
-// does nothing and reports false. A fresh installation has no clients that cached a key set;
+// AddFirstSigningKey stores k, signing at once, when no key signs now (a fresh installation);
+// otherwise it does nothing and reports false. A fresh installation has no clients that cached a key set;
 // the key comes with the installation, so it is not an event of the audit log.
 func (s *Store) AddFirstSigningKey(ctx context.Context, k SigningKey) (bool, error) {
 	added := false
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		now := s.now()
 		var n int
-		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM op_signing_keys WHERE retire_at IS NULL").Scan(&n); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM op_signing_keys WHERE signs_from <= ?
+			AND (retire_at IS NULL OR retire_at > ?)`, now, now).Scan(&n); err != nil {
 			return err
 		}
 		if n > 0 {
 			return nil
 		}
-		now := s.now()
 		if err := insertSigningKey(ctx, tx, k, now, now); err != nil {
 			return err
 		}

@@ -33,6 +33,8 @@ var helpLevels = []struct {
 	{[]string{"user", "grant"}, "portvakt user grant --email E [flags]"},
 	{[]string{"token"}, "portvakt token COMMAND [flags]"},
 	{[]string{"token", "create"}, "portvakt token create --name N --purpose scim|audit [flags]"},
+	{[]string{"keys"}, "portvakt keys COMMAND [flags]"},
+	{[]string{"keys", "rotate"}, "portvakt keys rotate [flags]"},
 	{[]string{"recover"}, "portvakt recover WHAT [flags]"},
 	{[]string{"recover", "password-login"}, "portvakt recover password-login [flags]"},
 	{[]string{"migrate"}, "portvakt migrate [flags]"},

@@ -61,13 +61,13 @@ func New(ctx context.Context, cfg Config, st *store.Store) (*op.Provider, *Stora
 	return p, storage, nil
 }
 
-// EnsureSigningKey creates the first signing key of a fresh installation.
+// EnsureSigningKey creates a key that signs at once when none does: on a fresh installation.
 func EnsureSigningKey(ctx context.Context, st *store.Store, sealKey [32]byte) error {
 	keys, err := st.PublishedSigningKeys(ctx)
 	if err != nil {
 		return err
 	}
-	if len(keys) > 0 {
+	if _, ok := store.CurrentSigningKey(keys, st.Now()); ok {
 		return nil
 	}
 	k, err := NewSigningKey(sealKey)
