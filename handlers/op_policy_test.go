@@ -4,10 +4,12 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 
@@ -47,6 +49,25 @@ func TestPolicyReachesTheApps(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	t.Run("the Policies page and the review say which apps the switch reaches", func(t *testing.T) {
+		doc := env.it.Get(t, "/auth-settings/policies").Doc(t)
+		var rows []string
+		doc.Find("[data-testid=policy-app]").Each(func(_ int, s *goquery.Selection) {
+			var cells []string
+			s.Find("td").Each(func(_ int, td *goquery.Selection) {
+				cells = append(cells, strings.Join(strings.Fields(td.Text()), " "))
+			})
+			rows = append(rows, strings.Join(cells, " | "))
+		})
+		want := []string{"App integration Integration | 0 personer | Påverkas inte (integration)",
+			"App web Webbapplikation | 2 personer | 1 loggas ut (inloggade med lösenord)"}
+		if !slices.Equal(rows, want) {
+			t.Errorf("apps on the Policies page:\n%q\nwant\n%q", rows, want)
+		}
+		if got := env.it.Get(t, reviewPath).Doc(t).Find("[data-testid=policy-apps-what]").Text(); !strings.Contains(got, "(just nu 1)") {
+			t.Errorf("review: %q", got)
+		}
+	})
 	r := env.it.Post(t, reviewPath, confirmForm(t, env.it, "Example.se"))
 	if r.Status != http.StatusSeeOther {
 		t.Fatalf("switch password sign-in off: status %d\n%s", r.Status, r.Body)
