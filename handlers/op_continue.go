@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 	"github.com/zitadel/oidc/v3/pkg/oidc"
@@ -111,4 +112,74 @@ func (s *Server) issuer() string {
 // opPage shows a page about an app's sign-in that cannot go on.
 func (s *Server) opPage(c echo.Context, status int, titleKey, bodyKey string) error {
 	return render(c, status, views.ErrorPage(s.page(c, titleKey, ""), views.ErrorView{TitleKey: titleKey, BodyKey: bodyKey}))
+}
+
+// allowSignInTargets widens the form-action of a sign-in page to origins (the identity
+// providers its forms lead to) and, when the person is signing in for an app, to the app's
+// redirect URI: browsers apply form-action to every redirect that follows a form's POST, and the
+// last one of an app's sign-in goes to the app.
+func (s *Server) allowSignInTargets(c echo.Context, origins ...string) {
+	if app, ok := s.pendingApp(c); ok && app.origin != "" {
+		origins = append(origins, app.origin)
+	}
+	allowFormTargets(c, origins...)
+}
+
+// pendingSignIn is the app sign-in this browser will continue once signed in.
+type pendingSignIn struct {
+	name   string // the app's name, for the sign-in pages
+	origin string // where its redirect URI is, for the CSP
+}
+
+// pendingApp returns the app sign-in this browser will continue after signing in, if any.
+func (s *Server) pendingApp(c echo.Context) (pendingSignIn, bool) {
+	cs := cookie(c)
+	if cs == nil {
+		return pendingSignIn{}, false
+	}
+	next, _ := cs.Values[keyNext].(string)
+	rest, ok := strings.CutPrefix(next, paths.OPContinue+"?")
+	if !ok {
+		return pendingSignIn{}, false
+	}
+	q, err := url.ParseQuery(rest)
+	if err != nil {
+		return pendingSignIn{}, false
+	}
+	ctx := c.Request().Context()
+	rec, err := s.store.OPAuthRequestByID(ctx, q.Get("id"))
+	if err != nil {
+		return pendingSignIn{}, false
+	}
+	app, err := s.store.ApplicationByID(ctx, rec.AppID)
+	if err != nil {
+		return pendingSignIn{}, false
+	}
+	req, err := oidcop.AuthRequestFor(rec)
+	if err != nil {
+		return pendingSignIn{}, false
+	}
+	return pendingSignIn{name: app.Name, origin: cspOrigin(req.GetRedirectURI())}, true
+}
+
+// pendingAppName is the name of the app the person is signing in for, or "".
+func (s *Server) pendingAppName(c echo.Context) string {
+	app, _ := s.pendingApp(c)
+	return app.name
+}
+
+// cspOrigin is the CSP source for a redirect URI: scheme, host and port for http(s), the scheme
+// alone for an app's own scheme (se.example.hr:).
+func cspOrigin(uri string) string {
+	u, err := url.Parse(uri)
+	if err != nil || u.Scheme == "" {
+		return ""
+	}
+	if u.Scheme == "http" || u.Scheme == "https" {
+		if u.Host == "" {
+			return ""
+		}
+		return u.Scheme + "://" + u.Host
+	}
+	return u.Scheme + ":"
 }
