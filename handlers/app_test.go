@@ -194,7 +194,7 @@ func TestAppFormRefusals(t *testing.T) {
 				t.Errorf("summary link to #%s says %q, want %q", tt.errField, summary.Text(), tt.want)
 			}
 			if tt.field != "access" && tt.value != "" && len(tt.value) < 1000 {
-				got := doc.Find("#" + tt.field).AttrOr("value", doc.Find("#"+tt.field).Text())
+				got := doc.Find("#"+tt.field).AttrOr("value", doc.Find("#"+tt.field).Text())
 				if strings.TrimSpace(got) != strings.TrimSpace(tt.value) {
 					t.Errorf("the typed value is not kept: %q", got)
 				}
