@@ -121,9 +121,6 @@ type AppConnectView struct {
 	RedirectURI string // the first registered one
 }
 
-// Discovery is the address of the provider's discovery document.
-func (c AppConnectView) Discovery() string { return c.Issuer + paths.OPDiscovery }
-
 // Snippet is the configuration of a generic OpenID Connect client, ready to paste.
 func (c AppConnectView) Snippet(l Lang) string {
 	secret := c.Secret
