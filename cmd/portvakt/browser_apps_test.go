@@ -1,8 +1,10 @@
 package main
 
 import (
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
@@ -64,6 +66,19 @@ func TestBrowserApplications(t *testing.T) {
 			b.axe()
 			b.shot("app-edit-web-" + lc.lang)
 
+			// Only listed people: Add row, a suggestion while typing, Save.
+			b.run("choose listed people", chromedp.Click(chromedp.CSS("#access-people")))
+			b.click("[data-testid=app-person-add]")
+			b.run("type a name", chromedp.SendKeys(chromedp.CSS("#person-0"), "ann"))
+			waitCount(t, b, "#app-people-suggestions option", 1)
+			b.run("finish the address", chromedp.SendKeys(chromedp.CSS("#person-0"), "a@exempel.se"))
+			b.click("[data-testid=app-save]")
+			if got := b.text("[data-testid=flash]"); !strings.Contains(got, "HR-systemet") {
+				t.Fatalf("after saving the people: flash %q", got)
+			}
+			b.axe()
+			b.shot("app-edit-people-" + lc.lang)
+
 			for _, kind := range []string{"native", "spa", "integration"} {
 				b.open(pv.URL + "/auth-settings/apps/new?type=" + kind)
 				b.axe()
@@ -94,4 +109,18 @@ func TestBrowserApplications(t *testing.T) {
 func fillArea(b *browser, id, value string) {
 	b.t.Helper()
 	b.run("fill #"+id, chromedp.SendKeys(chromedp.CSS("#"+id), value))
+}
+
+// waitCount polls until at least n elements match css (suggestions arrive after a fetch).
+func waitCount(t *testing.T, b *browser, css string, n int) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		got, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelectorAll(`+strconv.Quote(css)+`).length`))
+		if err == nil && got >= n {
+			return
+		}
+		time.Sleep(50 * time.Millisecond) // polling the page, not waiting blind
+	}
+	t.Fatalf("fewer than %d elements match %s", n, css)
 }
