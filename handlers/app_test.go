@@ -366,6 +366,9 @@ func TestAppRemoveNeedsItsName(t *testing.T) {
 	if got := storetest.AuditActions(t, app.Store, "HR-systemet"); len(got) != 2 || got[1] != string(store.ActionAppRemove) {
 		t.Errorf("audit %v", got)
 	}
+	if rows := c.Get(t, "/audit").Doc(t).Find("tbody tr").Text(); !strings.Contains(rows, "HR-systemet") {
+		t.Error("the audit log does not show an Authentication Settings user the changes to applications")
+	}
 }
 
 // TestAppsHelpAnswersInBothLanguages: the Questions and answers page is linked from the
