@@ -175,11 +175,34 @@ func showProblems(l views.Lang, v *views.AppFormView, problems map[string]string
 	for field, code := range problems {
 		if f, ok := fields[field]; ok {
 			f.Error = text(code)
+			if bad := offendingURI(store.AppKind(v.Kind), field, f.Value); bad != "" {
+				f.Error += " " + l.T("apps.err.uri.which", bad)
+			}
 		} else {
 			v.PeopleError = text(code)
 		}
 	}
 	return len(problems) > 0
+}
+
+// offendingURI is the first address of a list of redirect or logout URIs that the store refuses,
+// cut to a readable length, so that the message can say which one it means ("" when the problem
+// is with the list as a whole).
+func offendingURI(kind store.AppKind, field, list string) string {
+	if field != store.AppFieldRedirect && field != store.AppFieldPostLogout {
+		return ""
+	}
+	lines := strings.Split(list, "\n")
+	if len(lines) < 2 {
+		return ""
+	}
+	for _, line := range lines {
+		one := store.AppSettings{Name: "x", Kind: kind, Everyone: true, RedirectURIs: []string{line}}.Normalize()
+		if len(one.RedirectURIs) == 1 && one.Problems()[store.AppFieldRedirect] != "" {
+			return truncate(strings.TrimSpace(line), 80)
+		}
+	}
+	return ""
 }
 
 // appConnect is what the app needs to be connected; secret is given only right after it was made.

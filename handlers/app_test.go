@@ -162,6 +162,8 @@ func TestAppFormRefusals(t *testing.T) {
 		{"a name with a control character", "web", "name", "HR\u202e", "name", "tecken som inte är tillåtna"},
 		{"no redirect URI", "web", "redirect_uris", "", "redirect_uris", "minst en omdirigerings-URI"},
 		{"a web redirect over http", "web", "redirect_uris", "http://hr.example.se/cb", "redirect_uris", "använder inte https"},
+		{"which of several addresses", "web", "redirect_uris", "https://hr.example.se/cb\nhttp://hr.example.se/cb", "redirect_uris",
+			"Adressen det gäller är http://hr.example.se/cb."},
 		{"a single-page app on http localhost", "spa", "redirect_uris", "http://localhost:8080/cb", "redirect_uris", "använder inte https"},
 		{"a fragment", "spa", "redirect_uris", "https://app.example.se/#/cb", "redirect_uris", "#-del"},
 		{"a scheme without a dot", "native", "redirect_uris", "hrapp:/callback", "redirect_uris", "domän ni äger"},

@@ -66,6 +66,7 @@ func init() {
 		"apps.field.enabled.hint":              {"När den är AV kan ingen logga in i den, och alla token den har fått slutar gälla direkt.", "When it is OFF nobody can sign in to it, and every token it was given stops working at once."},
 		"apps.field.integration":               {"En integration har inga omdirigeringsadresser och inga personer: den hämtar sina token med klient-id och klienthemlighet (client credentials).", "An integration has no redirect addresses and no people: it gets its tokens with its client ID and client secret (client credentials)."},
 		"apps.err.uris.long":                   {"För mycket text. Skriv högst 10 adresser med högst 512 tecken var.", "Too much text. Enter at most 10 addresses of at most 512 characters each."},
+		"apps.err.uri.which":                   {"Adressen det gäller är %s.", "The address in question is %s."},
 		"apps.err.people.many":                 {"För många rader. Högst 1000 personer får stå i listan.", "Too many rows. At most 1000 people may be on the list."},
 		"apps.saved":                           {"Sparat. Ändringarna av %s gäller från och med nu.", "Saved. The changes to %s apply from now on."},
 
