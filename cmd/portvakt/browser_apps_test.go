@@ -94,6 +94,9 @@ func TestBrowserApplications(t *testing.T) {
 			b.axe()
 			b.shot("app-form-spa-refused-" + lc.lang)
 
+			b.open(pv.URL + "/auth-settings")
+			b.shot("authsettings-apps-" + lc.lang)
+			b.click("[data-testid=hub-apps-help]")
 			b.open(pv.URL + "/auth-settings/apps")
 			b.click("[data-testid=apps-help]")
 			if n := len(strings.Split(b.text("main"), "\n")); n < 10 {
