@@ -119,6 +119,18 @@ var matrix = map[string][]role{
 	"POST /auth-settings/policies/password/on":      authRoles,
 	"POST /auth-settings/policies/password/confirm": authRoles,
 
+	// Authentication Settings > Applications.
+	"GET /auth-settings/apps":             authRoles,
+	"POST /auth-settings/apps":            authRoles,
+	"GET /auth-settings/apps/new":         authRoles,
+	"GET /auth-settings/apps/people":      authRoles,
+	"GET /auth-settings/apps/help":        authRoles,
+	"GET /auth-settings/apps/:id":         authRoles,
+	"POST /auth-settings/apps/:id":        authRoles,
+	"POST /auth-settings/apps/:id/secret": authRoles,
+	"GET /auth-settings/apps/:id/remove":  authRoles,
+	"POST /auth-settings/apps/:id/remove": authRoles,
+
 	// Authentication Settings > API tokens.
 	"GET /auth-settings/tokens":             adminRoles,
 	"POST /auth-settings/tokens":            adminRoles,

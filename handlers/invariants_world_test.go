@@ -66,7 +66,13 @@ func newRulesWorld(t *testing.T, opts ...func(*handlers.Config)) *rulesWorld {
 	if err := storetest.DB(t, w.app.Store).QueryRow("SELECT MAX(id) FROM outbox").Scan(&mail); err != nil {
 		t.Fatal(err)
 	}
+	app, _, err := w.app.Store.CreateApplication(context.Background(), store.CLIActor, store.AppSettings{Name: "HR", Kind: store.AppWeb,
+		Enabled: true, Everyone: true, RedirectURIs: []string{"https://hr.example.se/callback"}}.Normalize())
+	if err != nil {
+		t.Fatal(err)
+	}
 	w.params = map[string]string{
+		"/auth-settings/apps/:id":    strconv.FormatInt(app.ID, 10),
 		"/users/outbox/:id":          strconv.FormatInt(mail, 10),
 		"/users/:id":                 strconv.FormatInt(w.plain.ID, 10),
 		"/auth-settings/domains/:id": strconv.FormatInt(pending, 10),

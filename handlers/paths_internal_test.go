@@ -80,6 +80,13 @@ var builtPaths = map[string][]struct{ method, path string }{
 	"IdPDraftDiscard": {{http.MethodPost, paths.IdPDraftDiscard(7)}},
 	"IdPRemove":       {{http.MethodGet, paths.IdPRemove(7)}, {http.MethodPost, paths.IdPRemove(7)}},
 	"SSONewPreset":    {{http.MethodGet, paths.SSONewPreset("entra")}},
+	"Apps":            {{http.MethodGet, paths.Apps}, {http.MethodPost, paths.Apps}},
+	"AppNew":          {{http.MethodGet, paths.AppNew}},
+	"AppPeople":       {{http.MethodGet, paths.AppPeople}},
+	"AppsHelp":        {{http.MethodGet, paths.AppsHelp}},
+	"App":             {{http.MethodGet, paths.App(7)}, {http.MethodPost, paths.App(7)}},
+	"AppRemove":       {{http.MethodGet, paths.AppRemove(7)}, {http.MethodPost, paths.AppRemove(7)}},
+	"AppSecret":       {{http.MethodPost, paths.AppSecret(7)}},
 }
 
 // TestPathsResolveToRoutes walks every exported name of views/paths (read from its source, so a

@@ -120,8 +120,6 @@ func reasonKey(r store.PasswordOffReason) string { return "policies.reason." + s
 
 func lossKey(r store.LossReason) string { return "policies.loss." + string(r) }
 
-func appKindKey(k store.AppKind) string { return "policies.apps.kind." + string(k) }
-
 // passwordOffView builds the review page from the state, with the typed value kept.
 func (s *Server) passwordOffView(c echo.Context, st store.PasswordOffState, typed string) (views.PasswordOffView, error) {
 	l := lang(c)
@@ -165,7 +163,7 @@ func (s *Server) policyApps(c echo.Context) ([]views.PolicyApp, error) {
 	l := lang(c)
 	out := make([]views.PolicyApp, 0, len(apps))
 	for _, a := range apps {
-		row := views.PolicyApp{Name: a.Name, Href: paths.App(a.AppID), Kind: l.T(appKindKey(a.Kind)), People: a.People, Password: a.Password}
+		row := views.PolicyApp{Name: a.Name, Href: paths.App(a.AppID), Kind: appKindName(l, a.Kind), People: a.People, Password: a.Password}
 		switch {
 		case !a.Kind.SignsPeopleIn():
 			row.Reached = l.T("policies.apps.integration")

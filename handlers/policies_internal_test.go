@@ -19,11 +19,6 @@ func TestEveryPasswordOffReasonHasText(t *testing.T) {
 			t.Errorf("loss %s has no text", r)
 		}
 	}
-	for _, k := range store.AppKinds {
-		if !views.HasText(appKindKey(k)) {
-			t.Errorf("application kind %s has no text on the Policies page", k)
-		}
-	}
 	for _, r := range store.ConfirmRefusals {
 		if !views.HasText(confirmRefusalKey(r)) {
 			t.Errorf("confirmation refusal %s has no text", r)
