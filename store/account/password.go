@@ -63,6 +63,17 @@ func (h *PasswordHasher) Hash(password string) (string, error) {
 		enc.EncodeToString(salt), enc.EncodeToString(key)), nil
 }
 
+// Unmatchable returns a hash at the hasher's cost that no password matches (its key is all
+// zeros, which argon2 gives for no password but with negligible chance), for checking a password
+// against when there is no account, in the time a real check takes. It costs nothing to make:
+// hashing a password for it at start would hold argon2's memory in an idle process.
+func (h *PasswordHasher) Unmatchable() string {
+	c := h.cost
+	enc := base64.RawStdEncoding
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, c.memory, c.time, c.threads,
+		enc.EncodeToString([]byte("portvakt-no-user")), enc.EncodeToString(make([]byte, argonKeyLen)))
+}
+
 // Verify reports whether password matches the encoded hash.
 func (h *PasswordHasher) Verify(encoded, password string) (bool, error) {
 	parts := strings.Split(encoded, "$")
