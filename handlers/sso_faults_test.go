@@ -54,15 +54,17 @@ func TestSSOProviderFaults(t *testing.T) {
 		name   string
 		issuer func(t *testing.T) string // a provider address with the fault, fresh for each use
 		atCode bool                      // the fault is met at the token endpoint
+		kind   string                    // the test sign-in's result, as its page names it
 	}{
-		{"down", discovery(refusedAddr), false},
-		{"silent", discovery(silentAddr), false},
-		{"answers bytes that are not HTTP", discovery(garbageAddr), false},
-		{"answers discovery with an HTML page", discovery(htmlAddr), false},
-		{"token endpoint down", token(refusedAddr), true},
-		{"token endpoint silent", token(silentAddr), true},
-		{"token endpoint answers bytes that are not HTTP", token(garbageAddr), true},
-		{"token endpoint answers an HTML page", token(htmlAddr), true},
+		{"down", discovery(refusedAddr), false, "unreachable"},
+		{"silent", discovery(silentAddr), false, "unreachable"},
+		{"answers bytes that are not HTTP", discovery(garbageAddr), false, "unreachable"},
+		{"answers discovery with an HTML page", discovery(htmlAddr), false, "unreachable"},
+		{"token endpoint down", token(refusedAddr), true, "unreachable"},
+		{"token endpoint silent", token(silentAddr), true, "unreachable"},
+		{"token endpoint answers bytes that are not HTTP", token(garbageAddr), true, "unreachable"},
+		// It was reached, and answered: not with a token.
+		{"token endpoint answers an HTML page", token(htmlAddr), true, "malformed_response"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -144,8 +146,8 @@ func TestSSOProviderFaults(t *testing.T) {
 				doc := env.it.Get(t, r.Location).Doc(t)
 				kind := doc.Find("[data-testid=test-kind]").Text()
 				msg := doc.Find("[data-testid=test-message]").Text()
-				if kind == "" || msg == "" {
-					t.Errorf("test result: kind %q, message %q; want both", kind, msg)
+				if kind != tt.kind || msg == "" {
+					t.Errorf("test result: kind %q, message %q; want %s with a message", kind, msg, tt.kind)
 				}
 				if got := ssoAuditRows(t, env.app, "idp.test.failure"); len(got) == 0 {
 					t.Error("no failed test in the audit log")
