@@ -69,18 +69,20 @@ func TestSSOProviderFaults(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			client := oidcrp.NewHTTPClient()
-			client.Timeout = faultTimeout
-			env := newSSOEnv(t, func(cfg *handlers.Config) { cfg.OIDCClient = client })
-			env.app.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
-			env.app.User(t, "bo@example.se", handlertest.UserOpts{Verified: true})
-			idp := strconv.FormatInt(env.idp, 10)
-			setIssuer := func(issuer string) {
-				storetest.Exec(t, env.app.Store, "UPDATE identity_providers SET issuer = ? WHERE id = ?", issuer, env.idp)
+			// Each part has a portal of its own, so that both wait for their provider at once.
+			newEnv := func(t *testing.T) (env *ssoEnv, idp string) {
+				client := oidcrp.NewHTTPClient()
+				client.Timeout = faultTimeout
+				env = newSSOEnv(t, func(cfg *handlers.Config) { cfg.OIDCClient = client })
+				env.app.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
+				env.app.User(t, "bo@example.se", handlertest.UserOpts{Verified: true})
+				storetest.Exec(t, env.app.Store, "UPDATE identity_providers SET issuer = ? WHERE id = ?", tt.issuer(t), env.idp)
+				return env, strconv.FormatInt(env.idp, 10)
 			}
 
 			t.Run("sign-in", func(t *testing.T) {
-				setIssuer(tt.issuer(t))
+				t.Parallel()
+				env, idp := newEnv(t)
 				anna := env.app.Client()
 				if r := anna.Post(t, "/login", url.Values{"email": {"anna@example.se"}}); r.Status != http.StatusSeeOther {
 					t.Fatalf("e-mail step: status %d", r.Status)
@@ -127,7 +129,8 @@ func TestSSOProviderFaults(t *testing.T) {
 			})
 
 			t.Run("test sign-in", func(t *testing.T) {
-				setIssuer(tt.issuer(t))
+				t.Parallel()
+				env, idp := newEnv(t)
 				began := time.Now()
 				r := env.it.Post(t, "/auth-settings/sso/"+idp+"/test", nil)
 				if tt.atCode {
