@@ -141,9 +141,7 @@ func New(cfg Config, st *store.Store) (*echo.Echo, *Server, error) {
 	if s.mailer, err = newMailer(cfg.Mail, cfg.Keys.Secrets, st, cfg.Logger); err != nil {
 		return nil, nil, err
 	}
-	if s.dummyPwd, err = s.hasher.Hash("portvakt-timing-equaliser"); err != nil {
-		return nil, nil, err
-	}
+	s.dummyPwd = s.hasher.Unmatchable()
 	var opStorage *oidcop.Storage
 	if s.op, opStorage, err = oidcop.New(context.Background(), oidcop.Config{Issuer: s.issuer(), SealKey: cfg.Keys.Secrets}, st); err != nil {
 		return nil, nil, err
