@@ -6,11 +6,13 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/oauth2"
 
 	"portvakt/handlers/handlertest"
 	"portvakt/store"
+	"portvakt/store/storetest"
 	"portvakt/views/paths"
 )
 
@@ -71,5 +73,89 @@ func TestAttackContinueRebindsCodeToVictim(t *testing.T) {
 	}
 	if sub != mallorySub {
 		t.Fatalf("sub = %q, want Mallory's %q", sub, mallorySub)
+	}
+}
+
+// TestAttackMaxAgeIsIgnored: an app that asks for a recent sign-in (max_age, OpenID Connect
+// Core 3.1.2.1: the provider MUST then actively re-authenticate) gets a code for a sign-in older
+// than it allows, without the person signing in again.
+func TestAttackMaxAgeIsIgnored(t *testing.T) {
+	t.Parallel()
+	w := newOPWorld(t)
+	web := w.register(t, store.AppWeb)
+	c, _ := w.app.SignedIn(t, "ann@example.com", handlertest.UserOpts{Verified: true})
+	later := w.app.Store.Now().Add(10 * time.Minute) // well within the session's idle time
+	storetest.SetClock(t, w.app.Store, func() time.Time { return later })
+
+	verifier := oauth2.GenerateVerifier()
+	r := web.authorize(t, c, verifier, oauth2.SetAuthURLParam("max_age", "60"))
+	if r.Status == http.StatusFound && strings.HasPrefix(r.Location, paths.Login) {
+		return // sent to sign in again: right
+	}
+	tok, err := web.exchange(t, codeFrom(t, r), verifier)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var claims struct {
+		AuthTime int64 `json:"auth_time"`
+	}
+	if err := web.idToken(t, tok).Claims(&claims); err != nil {
+		t.Fatal(err)
+	}
+	if age := later.Unix() - claims.AuthTime; age > 60 {
+		t.Fatalf("max_age=60 answered with a code for a sign-in %d s old, without asking the person to sign in again", age)
+	}
+}
+
+// TestAttackPromptLoginLinkSignsPeopleOut: anyone can build an authorization link with a real
+// app's client ID and registered redirect URI (both are public) and prompt=login. Opened in a
+// signed-in person's browser (a plain top-level GET from another site, which carries the
+// SameSite=Lax cookie), it ends their portvakt session before they have signed in again: a
+// GET that changes state, and a sign-out anyone can trigger (logout CSRF).
+func TestAttackPromptLoginLinkSignsPeopleOut(t *testing.T) {
+	t.Parallel()
+	w := newOPWorld(t)
+	web := w.register(t, store.AppWeb)
+	c, _ := w.app.SignedIn(t, "ann@example.com", handlertest.UserOpts{Verified: true})
+	later := w.app.Store.Now().Add(5 * time.Second)
+	storetest.SetClock(t, w.app.Store, func() time.Time { return later })
+
+	q := url.Values{"client_id": {web.app.ClientID}, "redirect_uri": {rpRedirect}, "response_type": {"code"},
+		"scope": {"openid"}, "state": {"x"}, "prompt": {"login"}}
+	r := c.Get(t, paths.OPAuthorize+"?"+q.Encode())
+	if r.Status == http.StatusFound && strings.HasPrefix(r.Location, paths.OPContinue) {
+		c.Get(t, r.Location)
+	}
+	if r := c.Get(t, "/profile"); r.Status != http.StatusOK {
+		t.Fatalf("a link from another site with prompt=login ended Ann's session before any new sign-in: /profile status %d", r.Status)
+	}
+}
+
+// TestAttackSignOutMissesGrantsOfReplacedSession: a person signs in to an app, then signs in to
+// portvakt again in the same browser (a new session replaces the old one), then signs out of
+// portvakt. Signing out is meant to sign them out of every app (issue 10, "sign out
+// everywhere"), but the grant born of the replaced session is tied to a session that no longer
+// exists, so no sign-out can ever reach it: its refresh token keeps working for its whole
+// lifetime (30 days by default, renewed at every refresh).
+func TestAttackSignOutMissesGrantsOfReplacedSession(t *testing.T) {
+	t.Parallel()
+	w := newOPWorld(t)
+	web := w.register(t, store.AppWeb)
+	c, _ := w.app.SignedIn(t, "ann@example.com", handlertest.UserOpts{Verified: true})
+	v := oauth2.GenerateVerifier()
+	tok, err := web.exchange(t, web.signIn(t, c, v), v)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	c.SignIn(t, "ann@example.com", handlertest.Password) // signs in again: a new session
+	if r := c.Post(t, paths.Logout, nil); r.Status >= 400 {
+		t.Fatalf("sign out: status %d", r.Status)
+	}
+	if r := c.Get(t, "/profile"); r.Status == http.StatusOK {
+		t.Fatal("still signed in to portvakt after signing out")
+	}
+	if _, err := web.refresh(tok.RefreshToken); err == nil {
+		t.Fatal("after signing out of portvakt, the app's refresh token from before the second sign-in still works")
 	}
 }
