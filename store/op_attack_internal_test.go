@@ -1,0 +1,79 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"testing"
+)
+
+// opAttackFixture is one person signed in to portvakt and one web app, in the store alone.
+type opAttackFixture struct {
+	s     *Store
+	user  User
+	token string
+	app   Application
+}
+
+func newOPAttackFixture(t *testing.T) *opAttackFixture {
+	t.Helper()
+	ctx := context.Background()
+	f := &opAttackFixture{s: openTestStore(t)}
+	var err error
+	if f.user, err = f.s.CreateUser(ctx, CLIActor, NewUser{Email: "ann@example.com", Name: "Ann", EmailVerified: true}); err != nil {
+		t.Fatal(err)
+	}
+	if f.token, err = f.s.CreateSession(ctx, NewSession{UserID: f.user.ID, Method: MethodSSO}); err != nil {
+		t.Fatal(err)
+	}
+	st := AppSettings{Name: "HR", Kind: AppWeb, Enabled: true, Everyone: true, RedirectURIs: []string{"https://hr.example.com/cb"}}
+	if f.app, _, err = f.s.CreateApplication(ctx, CLIActor, st.Normalize()); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// code runs a sign-in for the app up to an issued authorization code.
+func (f *opAttackFixture) code(t *testing.T, code string) {
+	t.Helper()
+	ctx := context.Background()
+	r, err := f.s.CreateOPAuthRequest(ctx, f.app.ClientID, []byte(`{}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.s.CompleteOPAuthRequest(ctx, CLIActor, r.ID, f.token); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.s.SaveOPCode(ctx, r.ID, code); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestAttackCodeReusedDuringExchangeKeepsTokens: two exchanges of one code at once. The
+// protocol layer takes the code (TakeOPCode) and issues the tokens (IssueOPTokens) in two
+// transactions; a second exchange that lands between them is refused as a reuse, but the grant
+// does not exist yet, so nothing is revoked, and the first exchange then issues tokens that
+// live on although the code was used twice (RFC 6749 4.1.2: the tokens SHOULD be revoked).
+func TestAttackCodeReusedDuringExchangeKeepsTokens(t *testing.T) {
+	t.Parallel()
+	f := newOPAttackFixture(t)
+	ctx := context.Background()
+	f.code(t, "code-1")
+
+	first, err := f.s.TakeOPCode(ctx, "code-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.s.TakeOPCode(ctx, "code-1"); !errors.Is(err, ErrTokenReused) {
+		t.Fatalf("second exchange: %v, want ErrTokenReused", err)
+	}
+	issued, err := f.s.IssueOPTokens(ctx, first, []string{"openid", "offline_access"}, true)
+	if err != nil {
+		return // refusing to issue for a code seen twice is a safe answer
+	}
+	if _, err := f.s.OPRefreshGrant(ctx, issued.Refresh); err == nil {
+		t.Error("the refresh token issued for a code that was presented twice works")
+	}
+	if _, err := f.s.OPAccessGrant(ctx, issued.AccessID); err == nil {
+		t.Error("the access token issued for a code that was presented twice is live")
+	}
+}
