@@ -159,3 +159,53 @@ func TestAttackSignOutMissesGrantsOfReplacedSession(t *testing.T) {
 		t.Fatal("after signing out of portvakt, the app's refresh token from before the second sign-in still works")
 	}
 }
+
+// TestAttackOPEndpointsNo5xx: input anyone can send to the provider's endpoints is the
+// client's error (4xx), never a server fault (SECURITY.md: bad input is a 4xx, never a 500).
+func TestAttackOPEndpointsNo5xx(t *testing.T) {
+	t.Parallel()
+	w := newOPWorld(t)
+	c := w.app.Client()
+	t.Run("logout with a query that does not parse", func(t *testing.T) {
+		if r := c.Get(t, paths.OPLogout+"?%zz"); r.Status >= 500 {
+			t.Errorf("GET %s?%%zz: status %d", paths.OPLogout, r.Status)
+		}
+	})
+	t.Run("refresh with a client assertion", func(t *testing.T) {
+		form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {"x"},
+			"client_assertion_type": {"urn:ietf:params:oauth:client-assertion-type:jwt-bearer"}, "client_assertion": {"x"}}
+		resp, err := http.PostForm(w.app.URL+paths.OPToken, form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode >= 500 {
+			t.Errorf("refresh_token grant with client_assertion: status %d", resp.StatusCode)
+		}
+	})
+}
+
+// TestAttackAuthorizeStoresUnboundedRequests: /oauth/authorize needs nothing secret (an app's
+// client ID and one of its redirect URIs are public) and stores every request in the database
+// for 30 minutes, with no length limit on its parameters and no rate limit. One GET with a
+// large state (the server reads headers up to 1 MiB) becomes a row of the same size: anyone
+// can fill the disk with a loop.
+func TestAttackAuthorizeStoresUnboundedRequests(t *testing.T) {
+	t.Parallel()
+	w := newOPWorld(t)
+	web := w.register(t, store.AppWeb)
+	c := w.app.Client()
+	q := url.Values{"client_id": {web.app.ClientID}, "redirect_uri": {rpRedirect}, "response_type": {"code"},
+		"scope": {"openid"}, "state": {strings.Repeat("s", 512<<10)}}
+	r := c.Get(t, paths.OPAuthorize+"?"+q.Encode())
+	if r.Status >= 500 {
+		t.Fatalf("status %d", r.Status)
+	}
+	var biggest int64
+	if err := storetest.DB(t, w.app.Store).QueryRow("SELECT COALESCE(MAX(LENGTH(request)), 0) FROM op_auth_requests").Scan(&biggest); err != nil {
+		t.Fatal(err)
+	}
+	if biggest > 16<<10 {
+		t.Fatalf("an unauthenticated authorization request with a 512 KiB state was stored as a %d-byte row (status %d)", biggest, r.Status)
+	}
+}
