@@ -2,6 +2,8 @@ package handlers_test
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -207,5 +209,59 @@ func TestAttackAuthorizeStoresUnboundedRequests(t *testing.T) {
 	}
 	if biggest > 16<<10 {
 		t.Fatalf("an unauthenticated authorization request with a 512 KiB state was stored as a %d-byte row (status %d)", biggest, r.Status)
+	}
+}
+
+// TestAttackIDTokenPassesAsAccessToken: access tokens are meant to follow RFC 9068 so that an
+// app's API verifies them offline. RFC 9068 2.1 types them "at+jwt" precisely so that an ID
+// token (same issuer, same keys, same aud, handed to browsers, and sent in URLs as
+// id_token_hint at logout) cannot be replayed to the API as an access token. portvakt's access
+// tokens are typed "JWT" like its ID tokens, so nothing tells the two apart.
+func TestAttackIDTokenPassesAsAccessToken(t *testing.T) {
+	t.Parallel()
+	w := newOPWorld(t)
+	web := w.register(t, store.AppWeb)
+	c, _ := w.app.SignedIn(t, "ann@example.com", handlertest.UserOpts{Verified: true})
+	v := oauth2.GenerateVerifier()
+	tok, err := web.exchange(t, web.signIn(t, c, v), v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	typ := func(raw string) string {
+		t.Helper()
+		head, _, _ := strings.Cut(raw, ".")
+		b, err := base64.RawURLEncoding.DecodeString(head)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var h struct {
+			Typ string `json:"typ"`
+		}
+		if err := json.Unmarshal(b, &h); err != nil {
+			t.Fatal(err)
+		}
+		return h.Typ
+	}
+	idTyp := typ(tok.Extra("id_token").(string))
+	if got := typ(tok.AccessToken); !strings.EqualFold(got, "at+jwt") && !strings.EqualFold(got, "application/at+jwt") {
+		t.Fatalf("access token typ = %q (ID token typ %q), want at+jwt (RFC 9068 2.1): an API cannot tell an ID token from an access token", got, idTyp)
+	}
+}
+
+// TestAttackNativeRedirectWithFragmentOrUserinfo: a native app registered with a loopback
+// redirect URI gets codes sent to a loopback redirect URI with a fragment (RFC 6749 3.1.2: the
+// redirect URI MUST NOT include one) or with userinfo, both of which portvakt refuses when the
+// app is registered: the port-free loopback match compares only path and query.
+func TestAttackNativeRedirectWithFragmentOrUserinfo(t *testing.T) {
+	t.Parallel()
+	w := newOPWorld(t)
+	desk := w.register(t, store.AppNative, func(s *store.AppSettings) { s.RedirectURIs = []string{"http://127.0.0.1/callback"} })
+	c, _ := w.app.SignedIn(t, "ann@example.com", handlertest.UserOpts{Verified: true})
+	for _, ru := range []string{"http://127.0.0.1:5/callback#fragment", "http://evil.example@127.0.0.1:5/callback"} {
+		desk.conf.RedirectURL = ru
+		r := desk.authorize(t, c, oauth2.GenerateVerifier())
+		if back, _ := url.Parse(r.Location); back != nil && back.Query().Get("code") != "" {
+			t.Errorf("redirect_uri %q: a code was sent to %q", ru, r.Location)
+		}
 	}
 }
