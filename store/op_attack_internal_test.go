@@ -77,3 +77,39 @@ func TestAttackCodeReusedDuringExchangeKeepsTokens(t *testing.T) {
 		t.Error("the access token issued for a code that was presented twice is live")
 	}
 }
+
+// TestAttackCodeOutlivesSignOut: a sign-in for an app is completed and its code issued, then the
+// person signs out of portvakt (or an administrator ends all their sessions, say after a stolen
+// session cookie). Whoever holds the code (it lives 60 s) still exchanges it: TakeOPCode checks
+// that the person may use the app but not that the session the code came from still stands,
+// and the grant it issues is tied to a session that is gone, so no later sign-out reaches it.
+func TestAttackCodeOutlivesSignOut(t *testing.T) {
+	t.Parallel()
+	for _, end := range []struct {
+		name string
+		do   func(f *opAttackFixture) error
+	}{
+		{"sign-out", func(f *opAttackFixture) error { return f.s.SignOut(context.Background(), f.token) }},
+		{"all sessions ended", func(f *opAttackFixture) error { return f.s.DeleteUserSessions(context.Background(), f.user.ID) }},
+	} {
+		t.Run(end.name, func(t *testing.T) {
+			f := newOPAttackFixture(t)
+			ctx := context.Background()
+			f.code(t, "code-1")
+			if err := end.do(f); err != nil {
+				t.Fatal(err)
+			}
+			r, err := f.s.TakeOPCode(ctx, "code-1")
+			if err != nil {
+				return // refused: right
+			}
+			issued, err := f.s.IssueOPTokens(ctx, r, []string{"openid", "offline_access"}, true)
+			if err != nil {
+				return
+			}
+			if _, err := f.s.OPRefreshGrant(ctx, issued.Refresh); err == nil {
+				t.Errorf("after %s, the code from that session was exchanged for a working refresh token", end.name)
+			}
+		})
+	}
+}
