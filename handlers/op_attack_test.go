@@ -265,3 +265,74 @@ func TestAttackNativeRedirectWithFragmentOrUserinfo(t *testing.T) {
 		}
 	}
 }
+
+// TestAttackAuthorizationResponsesWithoutIss: RFC 9207 (mix-up defence, SECURITY.md: "iss in
+// the authorization response") needs iss in every authorization response, success or error.
+// Only the query-mode success carries it: a form_post response and the error redirects do not,
+// and discovery does not say the parameter is supported, so an app cannot insist on it.
+func TestAttackAuthorizationResponsesWithoutIss(t *testing.T) {
+	t.Parallel()
+	w := newOPWorld(t)
+	web := w.register(t, store.AppWeb)
+	c, _ := w.app.SignedIn(t, "ann@example.com", handlertest.UserOpts{Verified: true})
+	t.Run("form_post", func(t *testing.T) {
+		r := web.authorize(t, c, oauth2.GenerateVerifier(), oauth2.SetAuthURLParam("response_mode", "form_post"))
+		if r.Status != http.StatusOK || !strings.Contains(r.Body, `name="code"`) {
+			t.Fatalf("form_post: status %d", r.Status)
+		}
+		if !strings.Contains(r.Body, `name="iss"`) {
+			t.Error("the form_post authorization response has no iss")
+		}
+	})
+	t.Run("error redirect", func(t *testing.T) {
+		q := url.Values{"client_id": {web.app.ClientID}, "redirect_uri": {rpRedirect}, "response_type": {"code"},
+			"scope": {"openid"}, "state": {"x"}, "code_challenge": {"abc"}, "code_challenge_method": {"plain"}}
+		r := c.Get(t, paths.OPAuthorize+"?"+q.Encode())
+		back, _ := url.Parse(r.Location)
+		if back == nil || back.Query().Get("error") == "" {
+			t.Fatalf("status %d Location %q, want an error redirect", r.Status, r.Location)
+		}
+		if back.Query().Get("iss") != w.app.URL {
+			t.Errorf("the error response %q has no iss", r.Location)
+		}
+	})
+	t.Run("discovery", func(t *testing.T) {
+		var d map[string]any
+		if err := json.Unmarshal([]byte(c.Get(t, paths.OPDiscovery).Body), &d); err != nil {
+			t.Fatal(err)
+		}
+		if d["authorization_response_iss_parameter_supported"] != true {
+			t.Error("discovery does not say authorization_response_iss_parameter_supported")
+		}
+	})
+}
+
+// TestAttackDiscoveryAdvertisesRefusedFlows: discovery tells clients which flows to use. It
+// offers the implicit flow (response types id_token and "id_token token", grant implicit), the
+// JWT bearer grant and a device authorization endpoint, none of which portvakt serves
+// (SECURITY.md: authorization code flow only).
+func TestAttackDiscoveryAdvertisesRefusedFlows(t *testing.T) {
+	t.Parallel()
+	w := newOPWorld(t)
+	var d struct {
+		ResponseTypes []string `json:"response_types_supported"`
+		GrantTypes    []string `json:"grant_types_supported"`
+		Device        string   `json:"device_authorization_endpoint"`
+	}
+	if err := json.Unmarshal([]byte(w.app.Client().Get(t, paths.OPDiscovery).Body), &d); err != nil {
+		t.Fatal(err)
+	}
+	for _, rt := range d.ResponseTypes {
+		if rt != "code" {
+			t.Errorf("response_types_supported offers %q", rt)
+		}
+	}
+	for _, gt := range d.GrantTypes {
+		if gt == "implicit" || gt == "urn:ietf:params:oauth:grant-type:jwt-bearer" || gt == "password" {
+			t.Errorf("grant_types_supported offers %q", gt)
+		}
+	}
+	if d.Device != "" {
+		t.Errorf("device_authorization_endpoint %q is advertised but not served", d.Device)
+	}
+}
