@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -334,5 +335,103 @@ func TestAttackDiscoveryAdvertisesRefusedFlows(t *testing.T) {
 	}
 	if d.Device != "" {
 		t.Errorf("device_authorization_endpoint %q is advertised but not served", d.Device)
+	}
+}
+
+// followOP fetches path in c and follows redirects within portvakt (absolute addresses on its own
+// base URL included) until an answer that is not a redirect, or one that leaves portvakt.
+func followOP(t *testing.T, app *handlertest.App, c *handlertest.Client, path string) *handlertest.Response {
+	t.Helper()
+	for range 20 {
+		r := c.Get(t, strings.TrimPrefix(path, app.URL))
+		if r.Status/100 != 3 || r.Location == "" {
+			return r
+		}
+		if !strings.HasPrefix(r.Location, "/") && !strings.HasPrefix(r.Location, app.URL+"/") {
+			return r
+		}
+		path = r.Location
+	}
+	t.Fatalf("more than 20 redirects from %s", path)
+	return nil
+}
+
+// TestAttackPortvaktAsItsOwnIdentityProviderLocksOut: with portvakt an OpenID provider, someone
+// with Authentication Settings access can register portvakt itself as the organisation's
+// identity provider (an app whose redirect URI is portvakt's own SSO callback). Every guard of
+// Password OFF passes (a tested provider serving the verified domain, a fresh sign-in through
+// it, a way in afterwards), and the switch can be confirmed. But signing in through that
+// provider needs a portvakt session already: a browser without one goes round from the sign-in
+// page to the provider and back, so once the existing sessions end nobody can sign in
+// (invariant 1, the reason portvakt exists), and only the host's break-glass helps.
+func TestAttackPortvaktAsItsOwnIdentityProviderLocksOut(t *testing.T) {
+	t.Parallel()
+	app := handlertest.New(t)
+	ctx := context.Background()
+	domain := storetest.VerifiedDomain(t, app.Store, "example.se").ID
+	it, _ := app.SignedIn(t, "it@example.se", handlertest.UserOpts{AuthSettings: true, Verified: true})
+	self, secret, err := app.Store.CreateApplication(ctx, store.CLIActor, store.AppSettings{Name: "portvakt itself",
+		Kind: store.AppWeb, Enabled: true, Everyone: true, RedirectURIs: []string{app.Server.RedirectURI()}}.Normalize())
+	if err != nil {
+		t.Fatal(err)
+	}
+	form := url.Values{"preset": {"other"}, "name": {"Self"}, "issuer": {app.URL}, "client_id": {self.ClientID},
+		"client_secret": {secret}, "scopes": {"openid email profile"}, "enabled": {"on"}, "domain": {strconv.FormatInt(domain, 10)}}
+	r := it.Post(t, paths.SSO, form)
+	if r.Status != http.StatusSeeOther {
+		return // refused to make portvakt its own provider: right
+	}
+	idp := strings.TrimPrefix(r.Location, paths.SSO+"/")
+
+	// The test sign-in goes through portvakt's own provider, with its own session.
+	r = it.Post(t, paths.SSO+"/"+idp+"/test", nil)
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("start test sign-in: status %d\n%s", r.Status, r.Body)
+	}
+	if r = followOP(t, app, it, r.Location); r.Status != http.StatusOK {
+		t.Fatalf("test sign-in ended with status %d Location %q", r.Status, r.Location)
+	}
+	if r = it.Post(t, reviewPath, confirmForm(t, it, "example.se")); r.Status != http.StatusSeeOther {
+		return // Password OFF refused: right
+	}
+	if passwordOn(t, app) {
+		t.Fatal("password sign-in still on")
+	}
+	// It confirms the switch from a new SSO sign-in through the same provider: Password OFF is
+	// now for good.
+	later := app.Store.Now().Add(2 * time.Second)
+	storetest.SetClock(t, app.Store, func() time.Time { return later })
+	if r = it.Post(t, paths.Login, url.Values{"email": {"it@example.se"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("e-mail step: status %d", r.Status)
+	}
+	if r = it.Post(t, "/login/sso/"+idp, nil); r.Status != http.StatusSeeOther {
+		t.Fatalf("SSO sign-in to confirm: status %d", r.Status)
+	}
+	followOP(t, app, it, r.Location)
+	if r = it.Post(t, paths.PasswordConfirm, nil); r.Status != http.StatusSeeOther {
+		t.Fatalf("confirm Password OFF: status %d\n%s", r.Status, r.Doc(t).Find("[data-testid=error-summary]").Text())
+	}
+	hourLater := later.Add(time.Hour) // the window is over, and every session has been idle too long
+	storetest.SetClock(t, app.Store, func() time.Time { return hourLater })
+	if err := app.Server.SettlePasswordConfirm(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if passwordOn(t, app) {
+		return // the switch was not confirmed and reverted: no lock-out
+	}
+
+	// A browser with no session (a new laptop, or anyone once the sessions have ended).
+	fresh := app.Client()
+	if r := fresh.Post(t, paths.Login, url.Values{"email": {"it@example.se"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("e-mail step: status %d", r.Status)
+	}
+	r = fresh.Post(t, "/login/sso/"+idp, nil)
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("start SSO: status %d", r.Status)
+	}
+	followOP(t, app, fresh, r.Location)
+	if r := fresh.Get(t, "/profile"); r.Status != http.StatusOK {
+		t.Fatalf("with password sign-in off and portvakt its own identity provider, a browser without a session cannot sign in "+
+			"(it is sent to the sign-in page again: /profile status %d): a lock-out once the existing sessions end", r.Status)
 	}
 }
