@@ -113,3 +113,57 @@ func TestAttackCodeOutlivesSignOut(t *testing.T) {
 		})
 	}
 }
+
+// TestAttackAppGrantOutlivesItsSSOBasis: a person signs in through the identity provider and
+// into an app; their portvakt session then ends on its own (idle expiry deletes it, as a new
+// sign-in replaces it). Later their link is removed, or the provider is removed, because the
+// upstream account was compromised, say. Both end "the SSO sessions that rest on it" and what
+// apps were given from them, but they find the app grant through the session, which is gone:
+// the app keeps refreshing for as long as it likes.
+func TestAttackAppGrantOutlivesItsSSOBasis(t *testing.T) {
+	t.Parallel()
+	for _, end := range []struct {
+		name string
+		do   func(f *offFixture) error
+	}{
+		{"link removed", func(f *offFixture) error { return f.s.RemoveLink(context.Background(), CLIActor, f.it.ID) }},
+		{"provider removed", func(f *offFixture) error { return f.s.DeleteIdP(context.Background(), CLIActor, f.idp) }},
+	} {
+		t.Run(end.name, func(t *testing.T) {
+			f := newOffFixture(t)
+			ctx := context.Background()
+			st := AppSettings{Name: "HR", Kind: AppWeb, Enabled: true, Everyone: true, RedirectURIs: []string{"https://hr.example.se/cb"}}
+			app, _, err := f.s.CreateApplication(ctx, CLIActor, st.Normalize())
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := f.s.CreateOPAuthRequest(ctx, app.ClientID, []byte(`{}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.s.CompleteOPAuthRequest(ctx, CLIActor, r.ID, f.token); err != nil {
+				t.Fatal(err)
+			}
+			if err := f.s.SaveOPCode(ctx, r.ID, "code-1"); err != nil {
+				t.Fatal(err)
+			}
+			taken, err := f.s.TakeOPCode(ctx, "code-1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			issued, err := f.s.IssueOPTokens(ctx, taken, []string{"openid", "offline_access"}, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := f.s.DeleteSession(ctx, f.token); err != nil { // idle expiry
+				t.Fatal(err)
+			}
+			if err := end.do(f); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.s.OPRefreshGrant(ctx, issued.Refresh); err == nil {
+				t.Errorf("%s: the app's refresh token from a sign-in through it still works", end.name)
+			}
+		})
+	}
+}
