@@ -167,3 +167,27 @@ func TestAttackAppGrantOutlivesItsSSOBasis(t *testing.T) {
 		})
 	}
 }
+
+// TestAttackLeakedIntegrationSecretTokensLiveOn: an integration's secret leaks; an
+// administrator rotates it with no overlap, which is meant to end the leaked secret at once.
+// The access tokens the thief already took with it stay active (introspection says so) for
+// their whole lifetime, up to an hour.
+func TestAttackLeakedIntegrationSecretTokensLiveOn(t *testing.T) {
+	t.Parallel()
+	s := openTestStore(t)
+	ctx := context.Background()
+	app, _, err := s.CreateApplication(ctx, CLIActor, AppSettings{Name: "Time clock", Kind: AppIntegration, Enabled: true}.Normalize())
+	if err != nil {
+		t.Fatal(err)
+	}
+	stolen, err := s.IssueOPClientToken(ctx, app.ClientID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RotateApplicationSecret(ctx, CLIActor, app.ID, 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.OPAccessGrant(ctx, stolen.AccessID); err == nil {
+		t.Error("after the secret was rotated with no overlap, a token taken with the leaked secret is still active")
+	}
+}
