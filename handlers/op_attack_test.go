@@ -435,3 +435,40 @@ func TestAttackPortvaktAsItsOwnIdentityProviderLocksOut(t *testing.T) {
 			"(it is sent to the sign-in page again: /profile status %d): a lock-out once the existing sessions end", r.Status)
 	}
 }
+
+// TestAttackRefreshGraceForksTheFamily: the grace window lets a refresh token work again for a
+// few seconds (two tabs), but each use mints a new, independent refresh token. A thief who
+// replays a stolen token within seconds of the owner's refresh (malware on the device can watch
+// for the rotation) gets a chain of their own in the same family, and reuse detection never
+// fires: both chains refresh for ever. Answering within the grace window with the same
+// successor would let the second user of that successor be caught.
+func TestAttackRefreshGraceForksTheFamily(t *testing.T) {
+	t.Parallel()
+	w := newOPWorld(t)
+	web := w.register(t, store.AppWeb)
+	c, _ := w.app.SignedIn(t, "ann@example.com", handlertest.UserOpts{Verified: true})
+	v := oauth2.GenerateVerifier()
+	tok, err := web.exchange(t, web.signIn(t, c, v), v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner, err := web.refresh(tok.RefreshToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	thief, err := web.refresh(tok.RefreshToken) // within the grace window
+	if err != nil {
+		return // refused: no fork
+	}
+	later := w.app.Store.Now().Add(store.RefreshReuseGrace + 2*time.Second)
+	storetest.SetClock(t, w.app.Store, func() time.Time { return later })
+	ownerNext, err := web.refresh(owner.RefreshToken)
+	if err != nil {
+		return // the family was revoked: detected
+	}
+	thiefNext, err := web.refresh(thief.RefreshToken)
+	if err == nil && thiefNext.RefreshToken != "" && ownerNext.RefreshToken != "" {
+		t.Fatal("a refresh token replayed within the grace window gave the thief a chain of their own: " +
+			"after the window both the owner's and the thief's chains still refresh, and no reuse was detected")
+	}
+}
