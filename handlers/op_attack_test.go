@@ -472,3 +472,28 @@ func TestAttackRefreshGraceForksTheFamily(t *testing.T) {
 			"after the window both the owner's and the thief's chains still refresh, and no reuse was detected")
 	}
 }
+
+// TestAttackRemovedRedirectURIStillGetsCodes: an administrator removes a redirect URI from an
+// app (the host behind it was lost, say). A sign-in started before the change, up to 30 minutes
+// earlier, still ends with a code sent to the removed address, and the code is exchanged for
+// it: the redirect URI is checked against the registration only when the sign-in starts.
+func TestAttackRemovedRedirectURIStillGetsCodes(t *testing.T) {
+	t.Parallel()
+	w := newOPWorld(t)
+	const lost = "https://lost.example.com/callback"
+	web := w.register(t, store.AppWeb, func(s *store.AppSettings) { s.RedirectURIs = []string{rpRedirect, lost} })
+	c, _ := w.app.SignedIn(t, "ann@example.com", handlertest.UserOpts{Verified: true})
+	web.conf.RedirectURL = lost
+	verifier := oauth2.GenerateVerifier()
+	next := web.continueURL(t, c, verifier)
+
+	settings := web.app.Settings()
+	settings.RedirectURIs = []string{rpRedirect}
+	if _, err := w.app.Store.UpdateApplication(context.Background(), store.CLIActor, web.app.ID, settings); err != nil {
+		t.Fatal(err)
+	}
+	r := c.Get(t, next)
+	if strings.HasPrefix(r.Location, lost) && strings.Contains(r.Location, "code=") {
+		t.Fatalf("a code was sent to a redirect URI removed from the app: %q", r.Location)
+	}
+}
