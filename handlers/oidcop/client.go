@@ -59,7 +59,10 @@ func (c client) GrantTypes() []oidc.GrantType {
 // LoginURL is where a person goes to sign in for the sign-in id: portvakt's own sign-in.
 func (c client) LoginURL(id string) string { return paths.OPContinueFor(id) }
 
-func (c client) AccessTokenType() op.AccessTokenType  { return op.AccessTokenTypeJWT }
+// AccessTokenType is "bearer" for the library, which then asks its Crypto for the token: that
+// signs an RFC 9068 JWT (crypto.go).
+func (c client) AccessTokenType() op.AccessTokenType { return op.AccessTokenTypeBearer }
+
 func (c client) IDTokenLifetime() time.Duration       { return c.app.AccessTTL }
 func (c client) DevMode() bool                        { return false }
 func (c client) IsScopeAllowed(string) bool           { return false }

@@ -27,8 +27,8 @@ func New(ctx context.Context, cfg Config, st *store.Store) (*op.Provider, *Stora
 	}
 	issuer := cfg.Issuer
 	conf := &op.Config{
-		// The library encrypts opaque access tokens with this key; portvakt's access tokens are
-		// JWTs, so it only has to be secret and stable.
+		// The library seals its authorization codes with this key (access tokens are signed
+		// JWTs, see crypto.go): it only has to be secret and stable.
 		CryptoKey:                         sha256.Sum256(append([]byte("portvakt op crypto key:"), cfg.SealKey[:]...)),
 		DefaultLogoutRedirectURI:          paths.Home,
 		CodeMethodS256:                    true,
@@ -51,6 +51,7 @@ func New(ctx context.Context, cfg Config, st *store.Store) (*op.Provider, *Stora
 		),
 		op.WithCustomIntrospectionEndpoint(op.NewEndpoint(strings.TrimPrefix(paths.OPIntrospect, "/"))),
 	}
+	opts = append(opts, op.WithCrypto(&accessTokens{sealed: op.NewAES256GCMCrypto(conf.CryptoKey, "portvakt"), storage: storage, issuer: issuer}))
 	if strings.HasPrefix(issuer, "http://") {
 		opts = append(opts, op.WithAllowInsecure())
 	}
