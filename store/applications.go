@@ -273,6 +273,12 @@ func (s *Store) RotateApplicationSecret(ctx context.Context, a Actor, id int64, 
 		if err != nil {
 			return err
 		}
+		if overlap <= 0 {
+			// The secret leaked: what was taken with it ends too.
+			if err := s.endAppGrants(ctx, tx, RevokedSecretLeaked, "g.app_id = ?", id); err != nil {
+				return err
+			}
+		}
 		return s.audit(ctx, tx, a, AuditEntry{Action: ActionAppSecretRotate, Target: before.Name,
 			Before: "hint=" + before.SecretHint, After: fmt.Sprintf("hint=%s previous_works_for=%s", hint, overlap)})
 	})

@@ -6,18 +6,18 @@ import (
 	"testing"
 )
 
-// opAttackFixture is one person signed in to portvakt and one web app, in the store alone.
-type opAttackFixture struct {
+// opFixture is one person signed in to portvakt and one web app, in the store alone.
+type opFixture struct {
 	s     *Store
 	user  User
 	token string
 	app   Application
 }
 
-func newOPAttackFixture(t *testing.T) *opAttackFixture {
+func newOPFixture(t *testing.T) *opFixture {
 	t.Helper()
 	ctx := context.Background()
-	f := &opAttackFixture{s: openTestStore(t)}
+	f := &opFixture{s: openTestStore(t)}
 	var err error
 	if f.user, err = f.s.CreateUser(ctx, CLIActor, NewUser{Email: "ann@example.com", Name: "Ann", EmailVerified: true}); err != nil {
 		t.Fatal(err)
@@ -33,7 +33,7 @@ func newOPAttackFixture(t *testing.T) *opAttackFixture {
 }
 
 // code runs a sign-in for the app up to an issued authorization code.
-func (f *opAttackFixture) code(t *testing.T, code string) {
+func (f *opFixture) code(t *testing.T, code string) {
 	t.Helper()
 	ctx := context.Background()
 	r, err := f.s.CreateOPAuthRequest(ctx, f.app.ClientID, []byte(`{}`))
@@ -48,14 +48,14 @@ func (f *opAttackFixture) code(t *testing.T, code string) {
 	}
 }
 
-// TestAttackCodeReusedDuringExchangeKeepsTokens: two exchanges of one code at once. The
+// TestCodeReusedDuringExchangeIssuesNothing: two exchanges of one code at once. The
 // protocol layer takes the code (TakeOPCode) and issues the tokens (IssueOPTokens) in two
 // transactions; a second exchange that lands between them is refused as a reuse, but the grant
 // does not exist yet, so nothing is revoked, and the first exchange then issues tokens that
 // live on although the code was used twice (RFC 6749 4.1.2: the tokens SHOULD be revoked).
-func TestAttackCodeReusedDuringExchangeKeepsTokens(t *testing.T) {
+func TestCodeReusedDuringExchangeIssuesNothing(t *testing.T) {
 	t.Parallel()
-	f := newOPAttackFixture(t)
+	f := newOPFixture(t)
 	ctx := context.Background()
 	f.code(t, "code-1")
 
@@ -78,22 +78,22 @@ func TestAttackCodeReusedDuringExchangeKeepsTokens(t *testing.T) {
 	}
 }
 
-// TestAttackCodeOutlivesSignOut: a sign-in for an app is completed and its code issued, then the
+// TestCodeEndsWithItsSession: a sign-in for an app is completed and its code issued, then the
 // person signs out of portvakt (or an administrator ends all their sessions, say after a stolen
 // session cookie). Whoever holds the code (it lives 60 s) still exchanges it: TakeOPCode checks
 // that the person may use the app but not that the session the code came from still stands,
 // and the grant it issues is tied to a session that is gone, so no later sign-out reaches it.
-func TestAttackCodeOutlivesSignOut(t *testing.T) {
+func TestCodeEndsWithItsSession(t *testing.T) {
 	t.Parallel()
 	for _, end := range []struct {
 		name string
-		do   func(f *opAttackFixture) error
+		do   func(f *opFixture) error
 	}{
-		{"sign-out", func(f *opAttackFixture) error { return f.s.SignOut(context.Background(), f.token) }},
-		{"all sessions ended", func(f *opAttackFixture) error { return f.s.DeleteUserSessions(context.Background(), f.user.ID) }},
+		{"sign-out", func(f *opFixture) error { return f.s.SignOut(context.Background(), f.token) }},
+		{"all sessions ended", func(f *opFixture) error { return f.s.DeleteUserSessions(context.Background(), f.user.ID) }},
 	} {
 		t.Run(end.name, func(t *testing.T) {
-			f := newOPAttackFixture(t)
+			f := newOPFixture(t)
 			ctx := context.Background()
 			f.code(t, "code-1")
 			if err := end.do(f); err != nil {
@@ -114,13 +114,13 @@ func TestAttackCodeOutlivesSignOut(t *testing.T) {
 	}
 }
 
-// TestAttackAppGrantOutlivesItsSSOBasis: a person signs in through the identity provider and
+// TestAppGrantEndsWithItsSSOBasis: a person signs in through the identity provider and
 // into an app; their portvakt session then ends on its own (idle expiry deletes it, as a new
 // sign-in replaces it). Later their link is removed, or the provider is removed, because the
 // upstream account was compromised, say. Both end "the SSO sessions that rest on it" and what
 // apps were given from them, but they find the app grant through the session, which is gone:
 // the app keeps refreshing for as long as it likes.
-func TestAttackAppGrantOutlivesItsSSOBasis(t *testing.T) {
+func TestAppGrantEndsWithItsSSOBasis(t *testing.T) {
 	t.Parallel()
 	for _, end := range []struct {
 		name string
@@ -141,7 +141,12 @@ func TestAttackAppGrantOutlivesItsSSOBasis(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := f.s.CompleteOPAuthRequest(ctx, CLIActor, r.ID, f.token); err != nil {
+			// A session through the provider, as a sign-in through it makes.
+			token, err := f.s.CreateSession(ctx, NewSession{UserID: f.it.ID, Method: MethodSSO, IdPID: f.idp})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.s.CompleteOPAuthRequest(ctx, CLIActor, r.ID, token); err != nil {
 				t.Fatal(err)
 			}
 			if err := f.s.SaveOPCode(ctx, r.ID, "code-1"); err != nil {
@@ -155,7 +160,7 @@ func TestAttackAppGrantOutlivesItsSSOBasis(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := f.s.DeleteSession(ctx, f.token); err != nil { // idle expiry
+			if err := f.s.DeleteSession(ctx, token); err != nil { // idle expiry
 				t.Fatal(err)
 			}
 			if err := end.do(f); err != nil {
@@ -168,11 +173,11 @@ func TestAttackAppGrantOutlivesItsSSOBasis(t *testing.T) {
 	}
 }
 
-// TestAttackLeakedIntegrationSecretTokensLiveOn: an integration's secret leaks; an
+// TestLeakedSecretRotationEndsTokens: an integration's secret leaks; an
 // administrator rotates it with no overlap, which is meant to end the leaked secret at once.
 // The access tokens the thief already took with it stay active (introspection says so) for
 // their whole lifetime, up to an hour.
-func TestAttackLeakedIntegrationSecretTokensLiveOn(t *testing.T) {
+func TestLeakedSecretRotationEndsTokens(t *testing.T) {
 	t.Parallel()
 	s := openTestStore(t)
 	ctx := context.Background()

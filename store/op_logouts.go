@@ -19,6 +19,7 @@ const (
 	RevokedRefreshReused = "refresh_reused"
 	RevokedCodeReused    = "code_reused"
 	RevokedByApp         = "revoked_by_app"
+	RevokedSecretLeaked  = "secret_rotated_at_once"
 )
 
 // Back-channel logout delivery: attempts and backoff.

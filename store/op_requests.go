@@ -10,6 +10,9 @@ import (
 
 // Lifetimes of a sign-in from an application.
 const (
+	// codeReusedMark stands in a sign-in's grant_id when its code was presented a second time
+	// before the first exchange issued anything, so that it issues nothing.
+	codeReusedMark = "reused"
 	// OPAuthRequestTTL is how long a person has to sign in once an app sent them to portvakt.
 	OPAuthRequestTTL = 30 * time.Minute
 	// OPCodeTTL is how long an authorization code can be exchanged (SECURITY.md: at most 60 s).
@@ -104,8 +107,10 @@ func (s *Store) CompleteOPAuthRequest(ctx context.Context, a Actor, id, sessionT
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var appID int64
 		var appName string
+		// A sign-in is completed once: a second browser at the same address must not change whom
+		// an issued code stands for.
 		err := tx.QueryRowContext(ctx, `SELECT r.app_id, a.name FROM op_auth_requests r JOIN applications a ON a.id = r.app_id
-			WHERE r.id = ? AND r.expires_at > ? AND r.code_used_at = 0`, id, s.now()).Scan(&appID, &appName)
+			WHERE r.id = ? AND r.expires_at > ? AND r.code_used_at = 0 AND r.user_id IS NULL`, id, s.now()).Scan(&appID, &appName)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
 		}
@@ -205,7 +210,9 @@ func (s *Store) TakeOPCode(ctx context.Context, code string) (OPAuthRequest, err
 			if grant.Valid {
 				return s.endAppGrants(ctx, tx, RevokedCodeReused, "g.id = ?", grant.String)
 			}
-			return nil
+			// The first exchange has not issued its tokens yet: it must not.
+			_, err := tx.ExecContext(ctx, "UPDATE op_auth_requests SET grant_id = ? WHERE id = ?", codeReusedMark, id)
+			return err
 		}
 		if now >= expires {
 			return ErrTokenInvalid
@@ -222,6 +229,16 @@ func (s *Store) TakeOPCode(ctx context.Context, code string) (OPAuthRequest, err
 		}
 		if err := methodStillAllowed(ctx, tx, r.Method); err != nil {
 			return err
+		}
+		// The portvakt session the code came from must still stand: a sign-out, or an
+		// administrator ending the person's sessions, ends the codes in flight too.
+		var live bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM sessions s JOIN op_auth_requests r
+			ON r.session_hash = s.id_hash WHERE r.id = ?)`, id).Scan(&live); err != nil {
+			return err
+		}
+		if !live {
+			return ErrTokenInvalid
 		}
 		_, err = tx.ExecContext(ctx, "UPDATE op_auth_requests SET code_used_at = ? WHERE id = ?", now, id)
 		return err

@@ -9,8 +9,9 @@ import (
 	"time"
 )
 
-// RefreshReuseGrace is how long a refresh token that was just used keeps working: two tabs of an
-// app refreshing at once are not a theft. Used again after it, the token revokes its family.
+// RefreshReuseGrace is how long a refresh token that was just used is refused without alarm: two
+// tabs of an app refreshing at once are not a theft. Used again after it, the token revokes its
+// family.
 const RefreshReuseGrace = 5 * time.Second
 
 // OPGrant is what an application was given for a person (or, for an integration, for itself).
@@ -109,8 +110,12 @@ func (s *Store) IssueOPTokens(ctx context.Context, r OPAuthRequest, scopes []str
 			return err
 		}
 		var hash string
-		if err := tx.QueryRowContext(ctx, "SELECT session_hash FROM op_auth_requests WHERE id = ?", r.ID).Scan(&hash); err != nil {
+		var already sql.NullString
+		if err := tx.QueryRowContext(ctx, "SELECT session_hash, grant_id FROM op_auth_requests WHERE id = ?", r.ID).Scan(&hash, &already); err != nil {
 			return err
+		}
+		if already.Valid {
+			return ErrTokenReused // the code was presented again while this exchange ran
 		}
 		now := s.now()
 		expires := now + access
@@ -202,8 +207,14 @@ func (s *Store) refreshGrant(ctx context.Context, q rowQuerier, refresh string) 
 		return "", false, err
 	}
 	now := s.now()
-	if used != 0 && now-used > int64(RefreshReuseGrace/time.Second) {
-		return grant, true, nil
+	if used != 0 {
+		if now-used > int64(RefreshReuseGrace/time.Second) {
+			return grant, true, nil
+		}
+		// Used a moment ago: another tab of the same app, most likely. It is refused without
+		// revoking the family, and gets no token of its own (which would fork the family beyond
+		// the reach of reuse detection); the app reads the new token its other tab received.
+		return "", false, ErrTokenInvalid
 	}
 	if now >= expires {
 		return "", false, ErrTokenInvalid
@@ -401,4 +412,22 @@ func (s *Store) SubjectOfUser(ctx context.Context, userID int64) (string, error)
 		return "", fmt.Errorf("store: subject of user %d: %w", userID, err)
 	}
 	return subject, nil
+}
+
+// OPAccessToken returns a live access token's grant and expiry, for signing the token itself.
+func (s *Store) OPAccessToken(ctx context.Context, jti string) (OPGrant, time.Time, error) {
+	var grant string
+	var expires int64
+	err := s.read.QueryRowContext(ctx, "SELECT grant_id, expires_at FROM op_access_tokens WHERE id = ?", jti).Scan(&grant, &expires)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = ErrTokenInvalid
+	}
+	if err != nil {
+		return OPGrant{}, time.Time{}, fmt.Errorf("store: access token: %w", err)
+	}
+	g, err := scanOPGrant(s.read.QueryRowContext(ctx, "SELECT "+opGrantColumns+opGrantFrom+"WHERE g.id = ?", grant))
+	if err != nil {
+		return OPGrant{}, time.Time{}, fmt.Errorf("store: access token: %w", err)
+	}
+	return g, time.Unix(expires, 0), nil
 }
