@@ -19,8 +19,9 @@ import (
 	"portvakt/views/paths"
 )
 
-// Attacks on portvakt as an OpenID provider, from outside: a hostile app, a hostile user of a
-// legitimate app, or someone who can make a victim's browser open a link.
+// The provider's rules under attack from outside: a hostile app, a hostile user of a legitimate
+// app, or someone who can make a victim's browser open a link. Each test names the rule it pins;
+// its comment tells the attack that the rule stops.
 
 // continueURL starts the authorization code flow for r in the browser c and returns the
 // address of portvakt's continue step (with the sign-in id) without following it.
@@ -44,13 +45,13 @@ func codeFrom(t *testing.T, resp *handlertest.Response) string {
 	return back.Query().Get("code")
 }
 
-// TestAttackContinueRebindsCodeToVictim: Mallory starts a sign-in at a legitimate app in her
+// TestContinueServesItsOwnBrowserOnce: Mallory starts a sign-in at a legitimate app in her
 // own browser and lets portvakt issue the code for herself, but does not deliver it to the app
 // yet. She then makes Ann's signed-in browser open the same continue address (a link on
 // portvakt's own domain). That second visit must not change whom the already issued code
 // stands for: otherwise Mallory delivers her code to the app in her own browser, with her own
 // state and PKCE verifier, and is signed in to the app as Ann (account takeover).
-func TestAttackContinueRebindsCodeToVictim(t *testing.T) {
+func TestContinueServesItsOwnBrowserOnce(t *testing.T) {
 	t.Parallel()
 	w := newOPWorld(t)
 	web := w.register(t, store.AppWeb)
@@ -79,10 +80,10 @@ func TestAttackContinueRebindsCodeToVictim(t *testing.T) {
 	}
 }
 
-// TestAttackMaxAgeIsIgnored: an app that asks for a recent sign-in (max_age, OpenID Connect
+// TestMaxAgeAsksForAFreshSignIn: an app that asks for a recent sign-in (max_age, OpenID Connect
 // Core 3.1.2.1: the provider MUST then actively re-authenticate) gets a code for a sign-in older
 // than it allows, without the person signing in again.
-func TestAttackMaxAgeIsIgnored(t *testing.T) {
+func TestMaxAgeAsksForAFreshSignIn(t *testing.T) {
 	t.Parallel()
 	w := newOPWorld(t)
 	web := w.register(t, store.AppWeb)
@@ -110,12 +111,12 @@ func TestAttackMaxAgeIsIgnored(t *testing.T) {
 	}
 }
 
-// TestAttackPromptLoginLinkSignsPeopleOut: anyone can build an authorization link with a real
+// TestPromptLoginKeepsTheSessionUntilANewSignIn: anyone can build an authorization link with a real
 // app's client ID and registered redirect URI (both are public) and prompt=login. Opened in a
 // signed-in person's browser (a plain top-level GET from another site, which carries the
 // SameSite=Lax cookie), it ends their portvakt session before they have signed in again: a
 // GET that changes state, and a sign-out anyone can trigger (logout CSRF).
-func TestAttackPromptLoginLinkSignsPeopleOut(t *testing.T) {
+func TestPromptLoginKeepsTheSessionUntilANewSignIn(t *testing.T) {
 	t.Parallel()
 	w := newOPWorld(t)
 	web := w.register(t, store.AppWeb)
@@ -134,13 +135,13 @@ func TestAttackPromptLoginLinkSignsPeopleOut(t *testing.T) {
 	}
 }
 
-// TestAttackSignOutMissesGrantsOfReplacedSession: a person signs in to an app, then signs in to
+// TestSignOutReachesGrantsOfAReplacedSession: a person signs in to an app, then signs in to
 // portvakt again in the same browser (a new session replaces the old one), then signs out of
 // portvakt. Signing out is meant to sign them out of every app (issue 10, "sign out
 // everywhere"), but the grant born of the replaced session is tied to a session that no longer
 // exists, so no sign-out can ever reach it: its refresh token keeps working for its whole
 // lifetime (30 days by default, renewed at every refresh).
-func TestAttackSignOutMissesGrantsOfReplacedSession(t *testing.T) {
+func TestSignOutReachesGrantsOfAReplacedSession(t *testing.T) {
 	t.Parallel()
 	w := newOPWorld(t)
 	web := w.register(t, store.AppWeb)
@@ -163,9 +164,9 @@ func TestAttackSignOutMissesGrantsOfReplacedSession(t *testing.T) {
 	}
 }
 
-// TestAttackOPEndpointsNo5xx: input anyone can send to the provider's endpoints is the
+// TestOPEndpointsNeverServerError: input anyone can send to the provider's endpoints is the
 // client's error (4xx), never a server fault (SECURITY.md: bad input is a 4xx, never a 500).
-func TestAttackOPEndpointsNo5xx(t *testing.T) {
+func TestOPEndpointsNeverServerError(t *testing.T) {
 	t.Parallel()
 	w := newOPWorld(t)
 	c := w.app.Client()
@@ -188,12 +189,12 @@ func TestAttackOPEndpointsNo5xx(t *testing.T) {
 	})
 }
 
-// TestAttackAuthorizeStoresUnboundedRequests: /oauth/authorize needs nothing secret (an app's
+// TestAuthorizeRequestsAreBounded: /oauth/authorize needs nothing secret (an app's
 // client ID and one of its redirect URIs are public) and stores every request in the database
 // for 30 minutes, with no length limit on its parameters and no rate limit. One GET with a
 // large state (the server reads headers up to 1 MiB) becomes a row of the same size: anyone
 // can fill the disk with a loop.
-func TestAttackAuthorizeStoresUnboundedRequests(t *testing.T) {
+func TestAuthorizeRequestsAreBounded(t *testing.T) {
 	t.Parallel()
 	w := newOPWorld(t)
 	web := w.register(t, store.AppWeb)
@@ -213,12 +214,12 @@ func TestAttackAuthorizeStoresUnboundedRequests(t *testing.T) {
 	}
 }
 
-// TestAttackIDTokenPassesAsAccessToken: access tokens are meant to follow RFC 9068 so that an
+// TestAccessTokensAreTypedATJWT: access tokens are meant to follow RFC 9068 so that an
 // app's API verifies them offline. RFC 9068 2.1 types them "at+jwt" precisely so that an ID
 // token (same issuer, same keys, same aud, handed to browsers, and sent in URLs as
 // id_token_hint at logout) cannot be replayed to the API as an access token. portvakt's access
 // tokens are typed "JWT" like its ID tokens, so nothing tells the two apart.
-func TestAttackIDTokenPassesAsAccessToken(t *testing.T) {
+func TestAccessTokensAreTypedATJWT(t *testing.T) {
 	t.Parallel()
 	w := newOPWorld(t)
 	web := w.register(t, store.AppWeb)
@@ -249,11 +250,11 @@ func TestAttackIDTokenPassesAsAccessToken(t *testing.T) {
 	}
 }
 
-// TestAttackNativeRedirectWithFragmentOrUserinfo: a native app registered with a loopback
+// TestRedirectWithFragmentOrUserinfoGetsNoCode: a native app registered with a loopback
 // redirect URI gets codes sent to a loopback redirect URI with a fragment (RFC 6749 3.1.2: the
 // redirect URI MUST NOT include one) or with userinfo, both of which portvakt refuses when the
 // app is registered: the port-free loopback match compares only path and query.
-func TestAttackNativeRedirectWithFragmentOrUserinfo(t *testing.T) {
+func TestRedirectWithFragmentOrUserinfoGetsNoCode(t *testing.T) {
 	t.Parallel()
 	w := newOPWorld(t)
 	desk := w.register(t, store.AppNative, func(s *store.AppSettings) { s.RedirectURIs = []string{"http://127.0.0.1/callback"} })
@@ -267,22 +268,23 @@ func TestAttackNativeRedirectWithFragmentOrUserinfo(t *testing.T) {
 	}
 }
 
-// TestAttackAuthorizationResponsesWithoutIss: RFC 9207 (mix-up defence, SECURITY.md: "iss in
+// TestAuthorizationResponsesCarryIss: RFC 9207 (mix-up defence, SECURITY.md: "iss in
 // the authorization response") needs iss in every authorization response, success or error.
 // Only the query-mode success carries it: a form_post response and the error redirects do not,
 // and discovery does not say the parameter is supported, so an app cannot insist on it.
-func TestAttackAuthorizationResponsesWithoutIss(t *testing.T) {
+func TestAuthorizationResponsesCarryIss(t *testing.T) {
 	t.Parallel()
 	w := newOPWorld(t)
 	web := w.register(t, store.AppWeb)
 	c, _ := w.app.SignedIn(t, "ann@example.com", handlertest.UserOpts{Verified: true})
-	t.Run("form_post", func(t *testing.T) {
+	t.Run("form_post is not offered: refused in the query, with iss", func(t *testing.T) {
 		r := web.authorize(t, c, oauth2.GenerateVerifier(), oauth2.SetAuthURLParam("response_mode", "form_post"))
-		if r.Status != http.StatusOK || !strings.Contains(r.Body, `name="code"`) {
-			t.Fatalf("form_post: status %d", r.Status)
+		back, _ := url.Parse(r.Location)
+		if r.Status != http.StatusFound || back == nil || back.Query().Get("error") != "invalid_request" || back.Query().Get("code") != "" {
+			t.Fatalf("form_post: status %d Location %q, want an error in the query", r.Status, r.Location)
 		}
-		if !strings.Contains(r.Body, `name="iss"`) {
-			t.Error("the form_post authorization response has no iss")
+		if back.Query().Get("iss") != w.app.URL {
+			t.Errorf("the refusal %q has no iss", r.Location)
 		}
 	})
 	t.Run("error redirect", func(t *testing.T) {
@@ -308,11 +310,11 @@ func TestAttackAuthorizationResponsesWithoutIss(t *testing.T) {
 	})
 }
 
-// TestAttackDiscoveryAdvertisesRefusedFlows: discovery tells clients which flows to use. It
+// TestDiscoveryAdvertisesOnlyServedFlows: discovery tells clients which flows to use. It
 // offers the implicit flow (response types id_token and "id_token token", grant implicit), the
 // JWT bearer grant and a device authorization endpoint, none of which portvakt serves
 // (SECURITY.md: authorization code flow only).
-func TestAttackDiscoveryAdvertisesRefusedFlows(t *testing.T) {
+func TestDiscoveryAdvertisesOnlyServedFlows(t *testing.T) {
 	t.Parallel()
 	w := newOPWorld(t)
 	var d struct {
@@ -356,7 +358,7 @@ func followOP(t *testing.T, app *handlertest.App, c *handlertest.Client, path st
 	return nil
 }
 
-// TestAttackPortvaktAsItsOwnIdentityProviderLocksOut: with portvakt an OpenID provider, someone
+// TestPortvaktIsNotItsOwnIdentityProvider: with portvakt an OpenID provider, someone
 // with Authentication Settings access can register portvakt itself as the organisation's
 // identity provider (an app whose redirect URI is portvakt's own SSO callback). Every guard of
 // Password OFF passes (a tested provider serving the verified domain, a fresh sign-in through
@@ -364,7 +366,7 @@ func followOP(t *testing.T, app *handlertest.App, c *handlertest.Client, path st
 // provider needs a portvakt session already: a browser without one goes round from the sign-in
 // page to the provider and back, so once the existing sessions end nobody can sign in
 // (invariant 1, the reason portvakt exists), and only the host's break-glass helps.
-func TestAttackPortvaktAsItsOwnIdentityProviderLocksOut(t *testing.T) {
+func TestPortvaktIsNotItsOwnIdentityProvider(t *testing.T) {
 	t.Parallel()
 	app := handlertest.New(t)
 	ctx := context.Background()
@@ -436,13 +438,13 @@ func TestAttackPortvaktAsItsOwnIdentityProviderLocksOut(t *testing.T) {
 	}
 }
 
-// TestAttackRefreshGraceForksTheFamily: the grace window lets a refresh token work again for a
+// TestRefreshGraceDoesNotForkTheFamily: the grace window lets a refresh token work again for a
 // few seconds (two tabs), but each use mints a new, independent refresh token. A thief who
 // replays a stolen token within seconds of the owner's refresh (malware on the device can watch
 // for the rotation) gets a chain of their own in the same family, and reuse detection never
 // fires: both chains refresh for ever. Answering within the grace window with the same
 // successor would let the second user of that successor be caught.
-func TestAttackRefreshGraceForksTheFamily(t *testing.T) {
+func TestRefreshGraceDoesNotForkTheFamily(t *testing.T) {
 	t.Parallel()
 	w := newOPWorld(t)
 	web := w.register(t, store.AppWeb)
@@ -473,11 +475,11 @@ func TestAttackRefreshGraceForksTheFamily(t *testing.T) {
 	}
 }
 
-// TestAttackRemovedRedirectURIStillGetsCodes: an administrator removes a redirect URI from an
+// TestRemovedRedirectURIGetsNoCode: an administrator removes a redirect URI from an
 // app (the host behind it was lost, say). A sign-in started before the change, up to 30 minutes
 // earlier, still ends with a code sent to the removed address, and the code is exchanged for
 // it: the redirect URI is checked against the registration only when the sign-in starts.
-func TestAttackRemovedRedirectURIStillGetsCodes(t *testing.T) {
+func TestRemovedRedirectURIGetsNoCode(t *testing.T) {
 	t.Parallel()
 	w := newOPWorld(t)
 	const lost = "https://lost.example.com/callback"

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/zitadel/oidc/v3/pkg/oidc"
@@ -32,6 +33,11 @@ func (s *Server) handleOPContinue(c echo.Context) error {
 	if id == "" || len(id) > 64 {
 		return badRequest("sign-in id")
 	}
+	if !startedHere(c, id) {
+		// Only the browser that came from the app continues its sign-in: a link to this address
+		// sent to someone else must not sign them in for another person's app session.
+		return s.opPage(c, http.StatusForbidden, "op.elsewhere.title", "op.elsewhere.body")
+	}
 	ctx := c.Request().Context()
 	rec, err := s.store.OPAuthRequestByID(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
@@ -44,23 +50,32 @@ func (s *Server) handleOPContinue(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := s.opStorage.StillRegistered(ctx, rec.ClientID, authReq.GetRedirectURI()); err != nil {
+		// The app's registration changed since the sign-in began: its address was removed, or
+		// the app switched off.
+		return s.opPage(c, http.StatusBadRequest, "op.expired.title", "op.expired.body")
+	}
 	ctx = op.ContextWithIssuer(ctx, s.issuer())
 	r := c.Request().WithContext(ctx)
 	w := c.Response()
+	w.Before(func() { s.addIssuer(c) })
 	sess := currentSession(c)
-	prompt := authReq.Prompt()
-	if sess != nil && slices.Contains(prompt, oidc.PromptLogin) && sess.CreatedAt.Before(rec.CreatedAt) {
-		// The app asks for a fresh sign-in: this browser signs in again.
-		if err := s.dropSession(c); err != nil {
-			return err
-		}
-		sess = nil
-	}
 	if sess == nil {
-		if slices.Contains(prompt, oidc.PromptNone) {
+		if slices.Contains(authReq.Prompt(), oidc.PromptNone) {
 			op.AuthRequestError(w, r, authReq, oidc.ErrLoginRequired(), s.op)
 			return nil
 		}
+		s.rememberNext(c, paths.OPContinueFor(id))
+		return c.Redirect(http.StatusFound, paths.Login)
+	}
+	if needsFreshSignIn(authReq.MaxAge(), sess.CreatedAt, rec.CreatedAt, s.store.Now()) {
+		// The app asks for a sign-in newer than this session (prompt=login, max_age): the person
+		// signs in again. The session stays until they do, so a link cannot sign anyone out.
+		if slices.Contains(authReq.Prompt(), oidc.PromptNone) {
+			op.AuthRequestError(w, r, authReq, oidc.ErrLoginRequired(), s.op)
+			return nil
+		}
+		cookie(c).Values[keyReauth] = id
 		s.rememberNext(c, paths.OPContinueFor(id))
 		return c.Redirect(http.StatusFound, paths.Login)
 	}
@@ -74,32 +89,31 @@ func (s *Server) handleOPContinue(c echo.Context) error {
 	case err != nil:
 		return err
 	}
-	if authReq, err = oidcop.AuthRequestFor(done); err != nil {
+	delete(cookie(c).Values, keyReauth)
+	if err := s.saveCookie(c); err != nil {
 		return err
 	}
-	if authReq.GetResponseMode() == oidc.ResponseModeFormPost {
-		op.AuthResponse(authReq, s.op, w, r)
-		return nil
+	if authReq, err = oidcop.AuthRequestFor(done); err != nil {
+		return err
 	}
 	callback, err := op.BuildAuthResponseCallbackURL(ctx, authReq, s.op)
 	if err != nil {
 		op.AuthRequestError(w, r, authReq, err, s.op)
 		return nil
 	}
-	return c.Redirect(http.StatusFound, withIssuer(callback, s.issuer()))
+	return c.Redirect(http.StatusFound, callback)
 }
 
-// withIssuer adds the issuer to an authorization response (RFC 9207), so that an app talking to
-// several providers can tell which one answered.
-func withIssuer(callback, issuer string) string {
-	u, err := url.Parse(callback)
-	if err != nil {
-		return callback
+// needsFreshSignIn reports whether a session begun at signedIn is too old for an app's sign-in
+// created at asked with maxAge (prompt=login makes it 0: a sign-in after the request).
+func needsFreshSignIn(maxAge *uint, signedIn, asked, now time.Time) bool {
+	switch {
+	case maxAge == nil:
+		return false
+	case *maxAge == 0:
+		return signedIn.Before(asked)
 	}
-	q := u.Query()
-	q.Set("iss", issuer)
-	u.RawQuery = q.Encode()
-	return u.String()
+	return now.Sub(signedIn) > time.Duration(*maxAge)*time.Second
 }
 
 // issuer is portvakt's issuer: its base URL without a trailing slash.

@@ -18,6 +18,14 @@ import (
 // RP-initiated logout.
 func (s *Server) handleOP(c echo.Context) error {
 	r := c.Request()
+	// The library answers a form it cannot parse, or a client assertion it was not set up for,
+	// with a server error: such requests are the client's mistake.
+	if err := r.ParseForm(); err != nil {
+		return c.JSON(http.StatusBadRequest, map[string]string{"error": "invalid_request", "error_description": "the request does not parse"})
+	}
+	if r.Form.Has("client_assertion") || r.Form.Has("client_assertion_type") {
+		return c.JSON(http.StatusBadRequest, map[string]string{"error": "invalid_client", "error_description": "client assertions are not supported; use the client secret"})
+	}
 	if token, _ := c.Get(ctxToken).(string); token != "" {
 		r = r.WithContext(withOPSession(r.Context(), token))
 	}
@@ -39,11 +47,11 @@ func isOPMachinePath(p string) bool { return opMachinePaths[strings.TrimSuffix(p
 // apps.
 func (s *Server) opRoutes() []route {
 	return []route{
-		{http.MethodGet, paths.OPDiscovery, public, s.handleOP},
+		{http.MethodGet, paths.OPDiscovery, public, s.handleOPDiscovery},
 		{http.MethodOptions, paths.OPDiscovery, public, s.handleOP},
 		{http.MethodGet, paths.OPKeys, public, s.handleOP},
 		{http.MethodOptions, paths.OPKeys, public, s.handleOP},
-		{http.MethodGet, paths.OPAuthorize, public, s.handleOP},
+		{http.MethodGet, paths.OPAuthorize, public, s.handleOPAuthorize},
 		{http.MethodGet, paths.OPContinue, public, s.handleOPContinue},
 		{http.MethodPost, paths.OPToken, public, s.handleOP},
 		{http.MethodOptions, paths.OPToken, public, s.handleOP},

@@ -90,6 +90,7 @@ type Server struct {
 	tokenLimits *tokenLimiter
 	op          *op.Provider // the OpenID provider of the organisation's applications
 	logouts     *oidcop.LogoutSender
+	opStorage   *oidcop.Storage
 }
 
 // New builds the echo instance with every route and middleware.
@@ -142,15 +143,14 @@ func New(cfg Config, st *store.Store) (*echo.Echo, *Server, error) {
 		return nil, nil, err
 	}
 	s.dummyPwd = s.hasher.Unmatchable()
-	var opStorage *oidcop.Storage
-	if s.op, opStorage, err = oidcop.New(context.Background(), oidcop.Config{Issuer: s.issuer(), SealKey: cfg.Keys.Secrets}, st); err != nil {
+	if s.op, s.opStorage, err = oidcop.New(context.Background(), oidcop.Config{Issuer: s.issuer(), SealKey: cfg.Keys.Secrets}, st); err != nil {
 		return nil, nil, err
 	}
 	outbound := cfg.OIDCClient
 	if outbound == nil {
 		outbound = oidcrp.NewHTTPClient()
 	}
-	s.logouts = &oidcop.LogoutSender{Store: st, Storage: opStorage, Issuer: s.issuer(), Client: outbound}
+	s.logouts = &oidcop.LogoutSender{Store: st, Storage: s.opStorage, Issuer: s.issuer(), Client: outbound}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.IPExtractor = clientIPExtractor(cfg.TrustedProxies)

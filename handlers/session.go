@@ -41,6 +41,7 @@ const (
 	keyLoginEmail = "le"   // the e-mail typed in the first sign-in step
 	keyLoginAt    = "la"   // when it was typed (Unix seconds)
 	keyNext       = "next" // where to go after sign-in
+	keyReauth     = "ra"   // an app's sign-in that asked this signed-in person to sign in again
 	keyFlash      = "flash"
 )
 
@@ -115,14 +116,10 @@ func currentSession(c echo.Context) *store.Session {
 // (against session fixation), and the sign-in is stamped and audit-logged.
 func (s *Server) startSession(c echo.Context, u store.User, method string, idpID int64) error {
 	ctx := c.Request().Context()
-	cs := cookie(c)
-	if old, _ := cs.Values[keyToken].(string); old != "" {
-		if err := s.store.DeleteSession(ctx, old); err != nil {
-			return err
-		}
-	}
+	old, _ := cookie(c).Values[keyToken].(string)
 	token, err := s.store.CreateSession(ctx, store.NewSession{
 		UserID: u.ID, Method: method, IdPID: idpID, ClientIP: c.RealIP(), UserAgent: truncate(c.Request().UserAgent(), 300),
+		Replaces: old,
 	})
 	if err != nil {
 		return err

@@ -33,7 +33,8 @@ func (s *Server) emailField(c echo.Context, value, errKey string) views.Field {
 
 // handleLoginEmailForm shows the first step.
 func (s *Server) handleLoginEmailForm(c echo.Context) error {
-	if currentSession(c) != nil {
+	if currentSession(c) != nil && cookie(c).Values[keyReauth] == nil {
+		// Signed in already, unless an app asked for a new sign-in.
 		return redirect(c, paths.Home)
 	}
 	typed, _ := cookie(c).Values[keyLoginEmail].(string)

@@ -68,6 +68,9 @@ func (a *authRequest) GetCodeChallenge() *oidc.CodeChallenge {
 // Prompt is what the app asked of the sign-in ("none", "login", ...).
 func (a *authRequest) Prompt() []string { return a.req.Prompt }
 
+// MaxAge is the oldest sign-in the app accepts, in seconds (0 with prompt=login); nil: any.
+func (a *authRequest) MaxAge() *uint { return a.req.MaxAge }
+
 // refreshRequest is a refresh token's grant as the protocol layer sees it.
 type refreshRequest struct {
 	grant  store.OPGrant
@@ -98,6 +101,7 @@ func (r *clientRequest) GetScopes() []string   { return r.scopes }
 func AuthRequestFor(rec store.OPAuthRequest) (interface {
 	op.AuthRequest
 	Prompt() []string
+	MaxAge() *uint
 }, error) {
 	return newAuthRequest(rec)
 }

@@ -51,6 +51,12 @@ func (s *Storage) CreateAuthRequest(ctx context.Context, req *oidc.AuthRequest, 
 	if err != nil {
 		return nil, oidc.ErrInvalidClient().WithParent(err)
 	}
+	if req.ResponseMode != "" && req.ResponseMode != oidc.ResponseModeQuery {
+		// Only the query mode: a form_post answer needs a script that portvakt's pages forbid.
+		// The error itself goes back in the query.
+		req.ResponseMode = ""
+		return nil, oidc.ErrInvalidRequest().WithDescription("response_mode must be query")
+	}
 	if req.CodeChallenge != "" && req.CodeChallengeMethod != oidc.CodeChallengeMethodS256 {
 		return nil, oidc.ErrInvalidRequest().WithDescription("code_challenge_method must be S256")
 	}
@@ -412,4 +418,14 @@ func WithSessionToken(ctx context.Context, token string) context.Context {
 func sessionTokenFrom(ctx context.Context) string {
 	t, _ := ctx.Value(sessionKey{}).(string)
 	return t
+}
+
+// StillRegistered checks, when a sign-in is about to end with a code, that its redirect URI is
+// still one of the enabled app's: an address removed since the sign-in began gets nothing.
+func (s *Storage) StillRegistered(ctx context.Context, clientID, redirectURI string) error {
+	c, err := s.GetClientByClientID(ctx, clientID)
+	if err != nil {
+		return err
+	}
+	return op.ValidateAuthReqRedirectURI(c, redirectURI, oidc.ResponseTypeCode)
 }
