@@ -101,11 +101,13 @@ func (f appForm) settings(old *store.Application, people []int64) store.AppSetti
 		st.RefreshTTL = old.RefreshTTL
 	}
 	if f.kind.SignsPeopleIn() {
-		st.RedirectURIs = strings.Split(f.redirects, "\n")
+		// Every app that signs people in may send them back after signing out (RP-initiated
+		// logout); only a web app has a server to receive back-channel logouts.
+		st.RedirectURIs, st.PostLogoutURIs = strings.Split(f.redirects, "\n"), strings.Split(f.logouts, "\n")
 		st.RefreshTTL = f.ttl(f.refresh, 24*time.Hour, store.AppFieldRefreshTTL, store.AppProblemRefreshTTL)
 	}
 	if f.kind == store.AppWeb {
-		st.PostLogoutURIs, st.BackchannelURI = strings.Split(f.logouts, "\n"), f.backchannel
+		st.BackchannelURI = f.backchannel
 	}
 	st.AccessTTL = f.ttl(f.access, time.Minute, store.AppFieldAccessTTL, store.AppProblemAccessTTL)
 	return st.Normalize()
@@ -130,7 +132,7 @@ func (s *Server) appFormView(c echo.Context, old *store.Application, f appForm) 
 	l := lang(c)
 	k := f.kind
 	v := views.AppFormView{Kind: string(k), KindName: appKindName(l, k), Heading: l.T(dynamicKey("apps.kind.", string(k)+".new")),
-		ShowRedirects: k.SignsPeopleIn(), ShowPostLogout: k == store.AppWeb, ShowBackchannel: k == store.AppWeb,
+		ShowRedirects: k.SignsPeopleIn(), ShowPostLogout: k.SignsPeopleIn(), ShowBackchannel: k == store.AppWeb,
 		ShowPeople: k.SignsPeopleIn(), ShowRefresh: k.SignsPeopleIn(), Everyone: f.everyone, People: f.rows, Enabled: f.enabled}
 	field := func(id, value string, max int) views.Field {
 		return views.Field{ID: id, Name: id, Label: l.T(dynamicKey("apps.field.", id)), Hint: l.T(dynamicKey("apps.field.", id+".hint")),

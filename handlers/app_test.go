@@ -96,8 +96,8 @@ func TestAppNativeAndIntegrationForms(t *testing.T) {
 	c, _ := app.SignedIn(t, "it@example.se", handlertest.UserOpts{AuthSettings: true})
 	fields := map[string][]string{
 		"web":         {"redirect_uris", "post_logout_uris", "backchannel_uri", "access-everyone", "access_ttl", "refresh_ttl"},
-		"native":      {"redirect_uris", "access-everyone", "access_ttl", "refresh_ttl"},
-		"spa":         {"redirect_uris", "access-everyone", "access_ttl", "refresh_ttl"},
+		"native":      {"redirect_uris", "post_logout_uris", "access-everyone", "access_ttl", "refresh_ttl"},
+		"spa":         {"redirect_uris", "post_logout_uris", "access-everyone", "access_ttl", "refresh_ttl"},
 		"integration": {"access_ttl"},
 	}
 	all := []string{"redirect_uris", "post_logout_uris", "backchannel_uri", "access-everyone", "access_ttl", "refresh_ttl"}
