@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -66,6 +67,10 @@ func (o *opBench) get(b *testing.B, target string) string {
 	o.app.Echo.ServeHTTP(rec, req)
 	if rec.Code != http.StatusFound {
 		b.Fatalf("GET %s: %d %s", target, rec.Code, rec.Body)
+	}
+	for _, set := range rec.Result().Cookies() { // as a browser keeps them
+		o.cookies = slices.DeleteFunc(o.cookies, func(c *http.Cookie) bool { return c.Name == set.Name })
+		o.cookies = append(o.cookies, set)
 	}
 	return rec.Header().Get("Location")
 }
