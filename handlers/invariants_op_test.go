@@ -146,11 +146,7 @@ func TestSignOutReachesGrantsOfAReplacedSession(t *testing.T) {
 	w := newOPWorld(t)
 	web := w.register(t, store.AppWeb)
 	c, _ := w.app.SignedIn(t, "ann@example.com", handlertest.UserOpts{Verified: true})
-	v := oauth2.GenerateVerifier()
-	tok, err := web.exchange(t, web.signIn(t, c, v), v)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tok := web.tokens(t, c)
 
 	c.SignIn(t, "ann@example.com", handlertest.Password) // signs in again: a new session
 	if r := c.Post(t, paths.Logout, nil); r.Status >= 400 {
@@ -224,11 +220,7 @@ func TestAccessTokensAreTypedATJWT(t *testing.T) {
 	w := newOPWorld(t)
 	web := w.register(t, store.AppWeb)
 	c, _ := w.app.SignedIn(t, "ann@example.com", handlertest.UserOpts{Verified: true})
-	v := oauth2.GenerateVerifier()
-	tok, err := web.exchange(t, web.signIn(t, c, v), v)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tok := web.tokens(t, c)
 	typ := func(raw string) string {
 		t.Helper()
 		head, _, _ := strings.Cut(raw, ".")
@@ -449,11 +441,7 @@ func TestRefreshGraceDoesNotForkTheFamily(t *testing.T) {
 	w := newOPWorld(t)
 	web := w.register(t, store.AppWeb)
 	c, _ := w.app.SignedIn(t, "ann@example.com", handlertest.UserOpts{Verified: true})
-	v := oauth2.GenerateVerifier()
-	tok, err := web.exchange(t, web.signIn(t, c, v), v)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tok := web.tokens(t, c)
 	owner, err := web.refresh(tok.RefreshToken)
 	if err != nil {
 		t.Fatal(err)

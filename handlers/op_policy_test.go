@@ -37,11 +37,7 @@ func TestPolicyReachesTheApps(t *testing.T) {
 	}
 
 	anna, _ := env.app.SignedIn(t, "anna@example.se", handlertest.UserOpts{Verified: true})
-	v := oauth2.GenerateVerifier()
-	pwd, err := hr.exchange(t, hr.signIn(t, anna, v), v)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pwd := hr.tokens(t, anna)
 	env.testSignIn(t) // it@example.se is now signed in through SSO
 	v2 := oauth2.GenerateVerifier()
 	sso, err := hr.exchange(t, hr.signIn(t, env.it, v2), v2)
@@ -256,16 +252,8 @@ func TestSignOutEndsAppSessions(t *testing.T) {
 	web := w.register(t, store.AppWeb, func(s *store.AppSettings) { s.PostLogoutURIs = []string{"http://127.0.0.1:9/bye"} })
 	other := w.register(t, store.AppWeb)
 	c, _ := w.app.SignedIn(t, "ann@example.com", handlertest.UserOpts{Verified: true})
-	v := oauth2.GenerateVerifier()
-	tok, err := web.exchange(t, web.signIn(t, c, v), v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v2 := oauth2.GenerateVerifier()
-	otherTok, err := other.exchange(t, other.signIn(t, c, v2), v2)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tok := web.tokens(t, c)
+	otherTok := other.tokens(t, c)
 	if r := c.Get(t, "/oauth/logout?post_logout_redirect_uri="+url.QueryEscape("http://127.0.0.1:9/bye")+"&client_id="+web.app.ClientID); r.Status >= 400 {
 		t.Fatalf("logout without a hint: status %d", r.Status)
 	}

@@ -179,3 +179,15 @@ func (r *rp) introspect(t *testing.T, accessToken string) bool {
 	active, _ := body["active"].(bool)
 	return active
 }
+
+// tokens signs the browser c in to the app (code flow with PKCE) and returns what the code is
+// exchanged for.
+func (r *rp) tokens(t *testing.T, c *handlertest.Client) *oauth2.Token {
+	t.Helper()
+	verifier := oauth2.GenerateVerifier()
+	tok, err := r.exchange(t, r.signIn(t, c, verifier), verifier)
+	if err != nil {
+		t.Fatalf("exchange: %v", err)
+	}
+	return tok
+}
