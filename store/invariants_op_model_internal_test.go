@@ -334,4 +334,3 @@ func (m *appTokenModel) check(rt *rapid.T) {
 		}
 	}
 }
-
