@@ -17,13 +17,13 @@ import (
 // Limits on an authorization request, which anyone can send with an app's public client ID: it
 // is stored until the person signs in, so its size and rate are bounded.
 const (
-	maxAuthorizeQuery           = 4096
-	limitAuthorizePerClient     = 300  // per client address, per limit window
-	keyOPSignIns                = "op" // the app sign-ins this browser started
-	maxOPSignInsRemembered      = 5
-	limitAuthorizeBucket        = "op-authorize:"
-	responseModeQuery           = "query"
-	authorizationResponseIssKey = "iss"
+	maxAuthorizeQuery       = 4096
+	limitAuthorizePerClient = 300  // per client address, per limit window
+	keyOPSignIns            = "op" // the app sign-ins this browser started
+	maxOPSignInsRemembered  = 5
+	limitAuthorizeBucket    = "op-authorize:"
+	responseModeQuery       = "query"
+	issParam                = "iss"
 )
 
 // handleOPAuthorize checks an app's authorization request before the protocol library stores
@@ -103,7 +103,7 @@ func (s *Server) addIssuer(c echo.Context) {
 	if !q.Has("code") && !q.Has("error") {
 		return
 	}
-	q.Set(authorizationResponseIssKey, s.issuer())
+	q.Set(issParam, s.issuer())
 	u.RawQuery = q.Encode()
 	h.Set(echo.HeaderLocation, u.String())
 }
