@@ -81,6 +81,24 @@ func endpoints(e *env) []endpoint {
 	}
 }
 
+// selected are the endpoints whose name contains one of the comma-separated parts of only;
+// all of them when only is empty.
+func selected(eps []endpoint, only string) []endpoint {
+	if strings.TrimSpace(only) == "" {
+		return eps
+	}
+	var out []endpoint
+	for _, ep := range eps {
+		for part := range strings.SplitSeq(only, ",") {
+			if part = strings.TrimSpace(part); part != "" && strings.Contains(ep.name, part) {
+				out = append(out, ep)
+				break
+			}
+		}
+	}
+	return out
+}
+
 // result is one measured run.
 type result struct {
 	requests int
@@ -117,7 +135,7 @@ func measure(ctx context.Context, dir string, c config, log io.Writer) ([]row, e
 		return nil, err
 	}
 	var rows []row
-	for _, ep := range endpoints(e) {
+	for _, ep := range selected(endpoints(e), c.only) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}

@@ -114,6 +114,22 @@ func TestSoakViolations(t *testing.T) {
 	}
 }
 
+// TestSelected: -only keeps the endpoints named by any of its parts, and everything without it.
+func TestSelected(t *testing.T) {
+	t.Parallel()
+	all := endpoints(&env{})
+	if got := selected(all, ""); len(got) != len(all) {
+		t.Errorf("no -only: %d endpoints, want %d", len(got), len(all))
+	}
+	got := selected(all, "search, SSO start")
+	if len(got) != 2 || got[0].name != "GET /users?q= (search)" || got[1].name != "POST /login/sso/:id (SSO start)" {
+		t.Errorf("-only search,SSO start: %v", got)
+	}
+	if got := selected(all, "nothing like it"); len(got) != 0 {
+		t.Errorf("-only naming nothing: %d endpoints", len(got))
+	}
+}
+
 // TestEndpointCheck: an answer counts as an error when its status is wrong, when a redirect goes
 // elsewhere (an SSO start sent back to the method page) or when a page is empty.
 func TestEndpointCheck(t *testing.T) {

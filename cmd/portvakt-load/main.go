@@ -26,6 +26,7 @@ type config struct {
 	clients     int // soak clients
 	keep        bool
 	binary      string // portvakt to run; empty: build ./cmd/portvakt
+	only        string // comma-separated parts of endpoint names to drive; empty: all
 }
 
 func main() {
@@ -49,6 +50,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	f.IntVar(&c.clients, "clients", 100, "clients in the soak")
 	f.StringVar(&c.binary, "binary", "", "run this portvakt binary (default: build ./cmd/portvakt into the temporary folder)")
 	f.BoolVar(&c.keep, "keep", false, "keep the temporary data folder and print where it is")
+	f.StringVar(&c.only, "only", "", "drive only the endpoints whose name contains one of these comma-separated parts (\"search,SSO start\")")
 	if err := f.Parse(args); err != nil {
 		return err
 	}
@@ -61,6 +63,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("-people must be between 1 and 1000000, not %d", c.people)
 	case c.clients < 1 || c.clients > 1000:
 		return fmt.Errorf("-clients must be between 1 and 1000, not %d", c.clients)
+	case len(selected(endpoints(&env{}), c.only)) == 0:
+		return fmt.Errorf("-only %q names no endpoint", c.only)
 	}
 	dir, err := os.MkdirTemp("", "portvakt-load-")
 	if err != nil {
