@@ -90,7 +90,7 @@ func (s *Store) ListUsers(ctx context.Context, f UserFilter) ([]UserListItem, in
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: count users: %w", err)
 	}
-	out, err := s.listUsers(ctx, where+" ORDER BY u.name, u.id LIMIT ? OFFSET ?", append(args, pageLimit(f.Limit), max(f.Offset, 0))...)
+	out, err := s.pageUsers(ctx, where, args, f)
 	return out, total, err
 }
 
@@ -117,7 +117,7 @@ func (s *Store) ListUsersCounted(ctx context.Context, f UserFilter) ([]UserListI
 		return nil, nil, err
 	}
 	where, args := b.where(f)
-	out, err := s.listUsers(ctx, where+" ORDER BY u.name, u.id LIMIT ? OFFSET ?", append(args, pageLimit(f.Limit), max(f.Offset, 0))...)
+	out, err := s.pageUsers(ctx, where, args, f)
 	return out, counts, err
 }
 
@@ -130,6 +130,14 @@ func (s *Store) ExportUsers(ctx context.Context, f UserFilter) ([]UserListItem, 
 	}
 	where, args := b.where(f)
 	return s.listUsers(ctx, where+" ORDER BY u.name, u.id", args...)
+}
+
+// pageUsers lists the page of f among the users where selects, by name. The page is picked by
+// name and id alone, and only its people are read whole: sorting every match with all its
+// columns and joins cost a search as much as everything else it did.
+func (s *Store) pageUsers(ctx context.Context, where string, args []any, f UserFilter) ([]UserListItem, error) {
+	return s.listUsers(ctx, " WHERE u.id IN (SELECT u.id FROM users u LEFT JOIN identity_links l ON l.user_id = u.id"+where+
+		" ORDER BY u.name, u.id LIMIT ? OFFSET ?) ORDER BY u.name, u.id", append(args, pageLimit(f.Limit), max(f.Offset, 0))...)
 }
 
 func (s *Store) listUsers(ctx context.Context, tail string, args ...any) ([]UserListItem, error) {
