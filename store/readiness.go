@@ -111,10 +111,12 @@ func (s *Store) userGroups(ctx context.Context, q string) (readinessBasis, UserC
 		c[g] = 0
 	}
 	losing := []int64{}
+	first := firstServed(served)
+	// Scanned into once for every person: declared in the loop, each would be allocated anew.
+	var id, flags int64
+	var email string
+	var issuer sql.NullString
 	for rows.Next() {
-		var id, flags int64
-		var email string
-		var issuer sql.NullString
 		if err := rows.Scan(&id, &email, &issuer, &flags); err != nil {
 			return b, nil, fmt.Errorf("store: count users by group: %w", err)
 		}
@@ -129,7 +131,7 @@ func (s *Store) userGroups(ctx context.Context, q string) (readinessBasis, UserC
 		count(c, ShowNotLinked, isReady && !linked)
 		count(c, ShowSSO, sso)
 		count(c, ShowPassword, password)
-		if lossOf(email, verified, privileged, issuer, served, allowed) != "" {
+		if lossOf(email, verified, privileged, issuer, first[domain], allowed) != "" {
 			c[ShowLosing]++
 			losing = append(losing, id)
 		}
@@ -139,6 +141,19 @@ func (s *Store) userGroups(ctx context.Context, q string) (readinessBasis, UserC
 	}
 	b.losing = jsonText(losing)
 	return b, c, nil
+}
+
+// firstServed maps each served domain to the entry lossOf decides by, the first for it in
+// served's order, as a slice of one: lossOf then finds it at once instead of looking through
+// every served domain for each person.
+func firstServed(served []servedDomain) map[string][]servedDomain {
+	out := map[string][]servedDomain{}
+	for i, d := range served {
+		if _, ok := out[d.domain]; !ok {
+			out[d.domain] = served[i : i+1]
+		}
+	}
+	return out
 }
 
 // userDomain is the domain of a user's (normalised) e-mail in SQL.
