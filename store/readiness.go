@@ -98,6 +98,7 @@ func (s *Store) userGroups(ctx context.Context, q string) (readinessBasis, UserC
 		FROM users u LEFT JOIN identity_links l ON l.user_id = u.id`
 	args := []any{b.since}
 	if sc, sargs := searchWhere(q); sc != "" {
+		// The search's one argument is numbered after ?1, the start of "recently".
 		query += " WHERE " + strings.Replace(sc, "?", "?2", 1)
 		args = append(args, sargs...)
 	}
