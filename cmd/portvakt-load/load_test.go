@@ -55,6 +55,9 @@ func TestLoadTable(t *testing.T) {
 		if r.pv.requests == 0 || r.echo.requests == 0 {
 			t.Errorf("%s: %d requests, echo %d: want some of each", r.name, r.pv.requests, r.echo.requests)
 		}
+		if r.pv.cpu <= 0 {
+			t.Errorf("%s: no CPU time per request measured", r.name)
+		}
 		if r.pv.errors != 0 || r.echo.errors != 0 {
 			t.Errorf("%s: %d errors (first: %s), echo %d", r.name, r.pv.errors, r.pv.firstErr, r.echo.errors)
 		}
@@ -127,6 +130,21 @@ func TestSelected(t *testing.T) {
 	}
 	if got := selected(all, "nothing like it"); len(got) != 0 {
 		t.Errorf("-only naming nothing: %d endpoints", len(got))
+	}
+}
+
+// TestParseProcStat reads the CPU times after a command name with spaces and parentheses.
+func TestParseProcStat(t *testing.T) {
+	t.Parallel()
+	line := "4242 (port vakt (x)) S 1 4242 4242 0 -1 4194560 1000 0 0 0 250 75 0 0 20 0 12 0 100 0 0\n"
+	got, err := parseProcStat(line)
+	if err != nil || got != 3250*time.Millisecond {
+		t.Errorf("parseProcStat = %v, %v; want 3.25s (250 + 75 ticks)", got, err)
+	}
+	for _, bad := range []string{"", "1 (x) S 1 2", "1 (x) S 1 2 3 4 5 6 7 8 9 10 ten 12"} {
+		if _, err := parseProcStat(bad); err == nil {
+			t.Errorf("parseProcStat(%q) gave no error", bad)
+		}
 	}
 }
 
