@@ -142,7 +142,7 @@ func skipForAPI(mw echo.MiddlewareFunc) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		withMW := mw(next)
 		return func(c echo.Context) error {
-			if isAPIPath(c.Request().URL.Path) {
+			if p := c.Request().URL.Path; isAPIPath(p) || isOPMachinePath(p) {
 				return next(c)
 			}
 			return withMW(c)

@@ -21,8 +21,9 @@ import (
 // Settings see the actions of that area.
 
 // authSettingsAreas are the action prefixes of Authentication Settings: domains, identity
-// providers and their test sign-ins, policies, and the SSO links they create.
-var authSettingsAreas = []string{"domain.", "idp.", "sso.", "test.", "policy.", "password_login.", "link."}
+// providers and their test sign-ins, policies, the SSO links they create, and the applications
+// that sign in through portvakt with the provider's signing keys.
+var authSettingsAreas = []string{"domain.", "idp.", "sso.", "test.", "policy.", "password_login.", "link.", "app.", "signing_key."}
 
 const auditPerPage = 50
 

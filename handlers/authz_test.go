@@ -119,11 +119,41 @@ var matrix = map[string][]role{
 	"POST /auth-settings/policies/password/on":      authRoles,
 	"POST /auth-settings/policies/password/confirm": authRoles,
 
+	// Authentication Settings > Applications.
+	"GET /auth-settings/apps":             authRoles,
+	"POST /auth-settings/apps":            authRoles,
+	"GET /auth-settings/apps/new":         authRoles,
+	"GET /auth-settings/apps/people":      authRoles,
+	"GET /auth-settings/apps/help":        authRoles,
+	"GET /auth-settings/apps/:id":         authRoles,
+	"POST /auth-settings/apps/:id":        authRoles,
+	"POST /auth-settings/apps/:id/secret": authRoles,
+	"GET /auth-settings/apps/:id/remove":  authRoles,
+	"POST /auth-settings/apps/:id/remove": authRoles,
+
 	// Authentication Settings > API tokens.
 	"GET /auth-settings/tokens":             adminRoles,
 	"POST /auth-settings/tokens":            adminRoles,
 	"GET /auth-settings/tokens/:id/revoke":  adminRoles,
 	"POST /auth-settings/tokens/:id/revoke": adminRoles,
+
+	// The OpenID provider: the protocol authenticates apps itself (client secret, PKCE, bearer
+	// access token); a person signs in for an app through /oauth/continue and portvakt's sign-in.
+	"GET /.well-known/openid-configuration":     everyone,
+	"OPTIONS /.well-known/openid-configuration": everyone,
+	"GET /oauth/keys":                           everyone,
+	"OPTIONS /oauth/keys":                       everyone,
+	"GET /oauth/authorize":                      everyone,
+	"GET /oauth/continue":                       everyone,
+	"POST /oauth/token":                         everyone,
+	"OPTIONS /oauth/token":                      everyone,
+	"GET /oauth/userinfo":                       everyone,
+	"POST /oauth/userinfo":                      everyone,
+	"OPTIONS /oauth/userinfo":                   everyone,
+	"POST /oauth/revoke":                        everyone,
+	"OPTIONS /oauth/revoke":                     everyone,
+	"POST /oauth/introspect":                    everyone,
+	"GET /oauth/logout":                         everyone,
 
 	// Machine API: API tokens, never a session (see TestAuthorizationMatrixTokens).
 	"GET /api/v1/audit": tokenOnly(store.PurposeAudit),

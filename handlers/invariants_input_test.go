@@ -17,7 +17,8 @@ import (
 var formFields = []string{
 	"email", "password", "name", "lang", "return", "admin", "action", "person", "domain", "confirm", "token",
 	"preset", "tenant", "org_url", "auth_server", "base_url", "realm", "issuer", "client_id", "client_secret",
-	"scopes", "enabled", "q", "page",
+	"scopes", "enabled", "q", "page", "kind", "type", "redirect_uris", "post_logout_uris", "backchannel_uri", "access",
+	"access_ttl", "refresh_ttl", "overlap",
 }
 
 // oddValues are values a careless or hostile client may send. None names a host other than

@@ -25,7 +25,7 @@ func mailRow(m store.Mail) views.MailRow {
 	return views.MailRow{
 		ID: m.ID, CreatedAt: m.CreatedAt, To: m.To, ToName: m.ToName, Subject: m.Subject, Status: m.Status,
 		Attempts: m.Attempts, LastError: m.LastError, SentAt: m.SentAt,
-		CanRetry: m.Status == store.MailQueued || m.Status == store.MailFailed,
+		CanRetry: m.Status == store.MailQueued || m.Status == store.MailFailed, NextAttemptAt: m.NextAttemptAt,
 	}
 }
 

@@ -90,6 +90,11 @@ func (m *mailer) deliver(ctx context.Context, a store.Actor, id int64) error {
 	// The attempt's outcome must be recorded even when the browser goes away.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sendTimeout)
 	defer cancel()
+	return m.attempt(ctx, a, id)
+}
+
+// attempt claims the mail, sends it and records the outcome, all within ctx.
+func (m *mailer) attempt(ctx context.Context, a store.Actor, id int64) error {
 	msg, err := m.store.ClaimMail(ctx, id)
 	if err != nil {
 		return err

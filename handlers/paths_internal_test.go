@@ -22,6 +22,16 @@ import (
 // builtPaths is every builder of views/paths with sample ids, and the methods it is used with.
 var builtPaths = map[string][]struct{ method, path string }{
 	"Home":            {{http.MethodGet, paths.Home}},
+	"OPDiscovery":     {{http.MethodGet, paths.OPDiscovery}},
+	"OPKeys":          {{http.MethodGet, paths.OPKeys}},
+	"OPAuthorize":     {{http.MethodGet, paths.OPAuthorize}},
+	"OPContinue":      {{http.MethodGet, paths.OPContinue}},
+	"OPContinueFor":   {{http.MethodGet, paths.OPContinueFor("abc")}},
+	"OPToken":         {{http.MethodPost, paths.OPToken}},
+	"OPUserinfo":      {{http.MethodGet, paths.OPUserinfo}, {http.MethodPost, paths.OPUserinfo}},
+	"OPRevoke":        {{http.MethodPost, paths.OPRevoke}},
+	"OPIntrospect":    {{http.MethodPost, paths.OPIntrospect}},
+	"OPLogout":        {{http.MethodGet, paths.OPLogout}},
 	"Setup":           {{http.MethodGet, paths.Setup}, {http.MethodPost, paths.Setup}},
 	"Login":           {{http.MethodGet, paths.Login}, {http.MethodPost, paths.Login}},
 	"LoginMethod":     {{http.MethodGet, paths.LoginMethod}},
@@ -70,6 +80,13 @@ var builtPaths = map[string][]struct{ method, path string }{
 	"IdPDraftDiscard": {{http.MethodPost, paths.IdPDraftDiscard(7)}},
 	"IdPRemove":       {{http.MethodGet, paths.IdPRemove(7)}, {http.MethodPost, paths.IdPRemove(7)}},
 	"SSONewPreset":    {{http.MethodGet, paths.SSONewPreset("entra")}},
+	"Apps":            {{http.MethodGet, paths.Apps}, {http.MethodPost, paths.Apps}},
+	"AppNew":          {{http.MethodGet, paths.AppNew}},
+	"AppPeople":       {{http.MethodGet, paths.AppPeople}},
+	"AppsHelp":        {{http.MethodGet, paths.AppsHelp}},
+	"App":             {{http.MethodGet, paths.App(7)}, {http.MethodPost, paths.App(7)}},
+	"AppRemove":       {{http.MethodGet, paths.AppRemove(7)}, {http.MethodPost, paths.AppRemove(7)}},
+	"AppSecret":       {{http.MethodPost, paths.AppSecret(7)}},
 }
 
 // TestPathsResolveToRoutes walks every exported name of views/paths (read from its source, so a

@@ -50,6 +50,9 @@ func (s *Server) renderPolicies(c echo.Context, errs []views.FieldError) error {
 	if v.Window, err = s.policyWindow(c); err != nil {
 		return err
 	}
+	if v.Apps, err = s.policyApps(c); err != nil {
+		return err
+	}
 	v.Providers = append(v.Providers, views.PolicyProvider{Name: l.T("policies.password"), About: l.T("policies.password.about"),
 		DomainText: l.T("policies.password.domains"), On: st.PasswordOn, Tested: "n/a", TestID: "policy-password"})
 	for _, p := range ps {
@@ -118,7 +121,7 @@ func reasonKey(r store.PasswordOffReason) string { return "policies.reason." + s
 func lossKey(r store.LossReason) string { return "policies.loss." + string(r) }
 
 // passwordOffView builds the review page from the state, with the typed value kept.
-func (s *Server) passwordOffView(c echo.Context, st store.PasswordOffState, typed string) views.PasswordOffView {
+func (s *Server) passwordOffView(c echo.Context, st store.PasswordOffState, typed string) (views.PasswordOffView, error) {
 	l := lang(c)
 	v := views.PasswordOffView{Reasons: reasonTexts(c, st.Reasons, ""), PasswordSessions: st.PasswordSessions, Users: st.Users,
 		Reviewed: st.Reviewed, DomainList: strings.Join(st.Domains, ", "), ProviderList: strings.Join(st.Providers, ", "),
@@ -135,7 +138,45 @@ func (s *Server) passwordOffView(c echo.Context, st store.PasswordOffState, type
 	}
 	v.Confirm = views.Field{ID: "confirm", Name: "confirm", Label: l.T("policies.confirm.label", v.Domain),
 		Hint: l.T("policies.confirm.hint"), Value: typed, MaxLen: maxDomainTyped, Required: true, Autocomplete: "off"}
-	return v
+	apps, err := s.store.AppsSignedIn(c.Request().Context())
+	if err != nil {
+		return views.PasswordOffView{}, err
+	}
+	password, signsIn := 0, false
+	for _, a := range apps {
+		if a.Kind.SignsPeopleIn() {
+			password, signsIn = password+a.Password, true
+		}
+	}
+	if signsIn {
+		v.AppsText = l.T("policies.apps.what", password)
+	}
+	return v, nil
+}
+
+// policyApps is what the switch does to each application, for the Policies page.
+func (s *Server) policyApps(c echo.Context) ([]views.PolicyApp, error) {
+	apps, err := s.store.AppsSignedIn(c.Request().Context())
+	if err != nil {
+		return nil, err
+	}
+	l := lang(c)
+	out := make([]views.PolicyApp, 0, len(apps))
+	for _, a := range apps {
+		row := views.PolicyApp{Name: a.Name, Href: paths.App(a.AppID), Kind: appKindName(l, a.Kind), People: a.People, Password: a.Password}
+		switch {
+		case !a.Kind.SignsPeopleIn():
+			row.Reached = l.T("policies.apps.integration")
+		case !a.Enabled:
+			row.Reached = l.T("policies.apps.off")
+		case a.Password > 0:
+			row.Reached = l.T("policies.apps.password", a.Password)
+		default:
+			row.Reached = l.T("policies.apps.none")
+		}
+		out = append(out, row)
+	}
+	return out, nil
 }
 
 // maxDomainTyped bounds the typed confirmation (a domain name is at most 253 characters).
@@ -156,7 +197,11 @@ func (s *Server) handlePasswordOffReview(c echo.Context) error {
 		s.setFlash(c, "policies.off.already")
 		return redirect(c, paths.Policies)
 	}
-	return render(c, http.StatusOK, views.PasswordOffPage(s.passwordOffPage(c), s.passwordOffView(c, st, "")))
+	v, err := s.passwordOffView(c, st, "")
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.PasswordOffPage(s.passwordOffPage(c), v))
 }
 
 // handlePasswordOff switches password sign-in off once the store, inside its transaction,
@@ -199,7 +244,10 @@ func (s *Server) refusePasswordOff(c echo.Context, refused *store.PasswordOffErr
 	if err != nil {
 		return err
 	}
-	v := s.passwordOffView(c, st, typed)
+	v, err := s.passwordOffView(c, st, typed)
+	if err != nil {
+		return err
+	}
 	pg := s.passwordOffPage(c)
 	var unmet []store.PasswordOffReason
 	for _, r := range refused.Reasons {

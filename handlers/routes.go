@@ -117,7 +117,20 @@ func (s *Server) routes() []route {
 		{http.MethodPost, "/auth-settings/policies/password/off", authSettings, s.handlePasswordOff},
 		{http.MethodPost, "/auth-settings/policies/password/on", authSettings, s.handlePasswordOn},
 		{http.MethodPost, "/auth-settings/policies/password/confirm", authSettings, s.handlePasswordConfirm},
+
+		// Authentication Settings > Applications (portvakt as the apps' OpenID provider).
+		{http.MethodGet, "/auth-settings/apps", authSettings, s.handleApps},
+		{http.MethodPost, "/auth-settings/apps", authSettings, s.handleAppCreate},
+		{http.MethodGet, "/auth-settings/apps/new", authSettings, s.handleAppNew},
+		{http.MethodGet, "/auth-settings/apps/people", authSettings, s.handlePeopleSuggest},
+		{http.MethodGet, "/auth-settings/apps/help", authSettings, s.handleAppsHelp},
+		{http.MethodGet, "/auth-settings/apps/:id", authSettings, s.handleApp},
+		{http.MethodPost, "/auth-settings/apps/:id", authSettings, s.handleAppUpdate},
+		{http.MethodPost, "/auth-settings/apps/:id/secret", authSettings, s.handleAppSecretRotate},
+		{http.MethodGet, "/auth-settings/apps/:id/remove", authSettings, s.handleAppRemoveForm},
+		{http.MethodPost, "/auth-settings/apps/:id/remove", authSettings, s.handleAppRemove},
 	}
+	table = append(table, s.opRoutes()...)
 	return append(table, s.apiRoutes()...)
 }
 

@@ -175,7 +175,8 @@ func (s *Server) findPeople(ctx context.Context, q string) ([]store.User, error)
 	return out, nil
 }
 
-// handlePeopleSuggest answers the grant rows' suggestions as JSON while a person types.
+// handlePeopleSuggest answers the suggestions of the grant rows and of an application's people
+// rows as JSON while a person types.
 func (s *Server) handlePeopleSuggest(c echo.Context) error {
 	q, ok := formText(c.QueryParam("q"), maxEmail)
 	if !ok {

@@ -4,6 +4,7 @@
 package handlers
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net"
@@ -14,9 +15,11 @@ import (
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/zitadel/oidc/v3/pkg/op"
 
 	"portvakt/handlers/dnscheck"
 	"portvakt/handlers/mail"
+	"portvakt/handlers/oidcop"
 	"portvakt/handlers/oidcrp"
 	"portvakt/store"
 	"portvakt/store/account"
@@ -85,6 +88,9 @@ type Server struct {
 	mailer   *mailer
 
 	tokenLimits *tokenLimiter
+	op          *op.Provider // the OpenID provider of the organisation's applications
+	logouts     *oidcop.LogoutSender
+	opStorage   *oidcop.Storage
 }
 
 // New builds the echo instance with every route and middleware.
@@ -136,9 +142,15 @@ func New(cfg Config, st *store.Store) (*echo.Echo, *Server, error) {
 	if s.mailer, err = newMailer(cfg.Mail, cfg.Keys.Secrets, st, cfg.Logger); err != nil {
 		return nil, nil, err
 	}
-	if s.dummyPwd, err = s.hasher.Hash("portvakt-timing-equaliser"); err != nil {
+	s.dummyPwd = s.hasher.Unmatchable()
+	if s.op, s.opStorage, err = oidcop.New(context.Background(), oidcop.Config{Issuer: s.issuer(), SealKey: cfg.Keys.Secrets}, st); err != nil {
 		return nil, nil, err
 	}
+	outbound := cfg.OIDCClient
+	if outbound == nil {
+		outbound = oidcrp.NewHTTPClient()
+	}
+	s.logouts = &oidcop.LogoutSender{Store: st, Storage: s.opStorage, Issuer: s.issuer(), Client: outbound}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.IPExtractor = clientIPExtractor(cfg.TrustedProxies)

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"time"
@@ -40,6 +41,7 @@ const (
 	keyLoginEmail = "le"   // the e-mail typed in the first sign-in step
 	keyLoginAt    = "la"   // when it was typed (Unix seconds)
 	keyNext       = "next" // where to go after sign-in
+	keyReauth     = "ra"   // an app's sign-in that asked this signed-in person to sign in again
 	keyFlash      = "flash"
 )
 
@@ -114,14 +116,10 @@ func currentSession(c echo.Context) *store.Session {
 // (against session fixation), and the sign-in is stamped and audit-logged.
 func (s *Server) startSession(c echo.Context, u store.User, method string, idpID int64) error {
 	ctx := c.Request().Context()
-	cs := cookie(c)
-	if old, _ := cs.Values[keyToken].(string); old != "" {
-		if err := s.store.DeleteSession(ctx, old); err != nil {
-			return err
-		}
-	}
+	old, _ := cookie(c).Values[keyToken].(string)
 	token, err := s.store.CreateSession(ctx, store.NewSession{
 		UserID: u.ID, Method: method, IdPID: idpID, ClientIP: c.RealIP(), UserAgent: truncate(c.Request().UserAgent(), 300),
+		Replaces: old,
 	})
 	if err != nil {
 		return err
@@ -145,11 +143,22 @@ func (s *Server) useSession(c echo.Context, token string) error {
 	return s.saveCookie(c)
 }
 
-// endSession signs the current browser out.
+// endSession signs the current browser out: of portvakt, and of every app that signed in
+// through this session (their tokens end, and apps with a back-channel URI are told).
 func (s *Server) endSession(c echo.Context) error {
+	return s.closeSession(c, s.store.SignOut)
+}
+
+// dropSession forgets the current browser's session without signing it out of the apps: the
+// person is about to sign in again (an app asked for a fresh sign-in).
+func (s *Server) dropSession(c echo.Context) error {
+	return s.closeSession(c, s.store.DeleteSession)
+}
+
+func (s *Server) closeSession(c echo.Context, end func(context.Context, string) error) error {
 	cs := cookie(c)
 	if token, _ := cs.Values[keyToken].(string); token != "" {
-		if err := s.store.DeleteSession(c.Request().Context(), token); err != nil {
+		if err := end(c.Request().Context(), token); err != nil {
 			return err
 		}
 	}

@@ -33,7 +33,8 @@ func (s *Server) emailField(c echo.Context, value, errKey string) views.Field {
 
 // handleLoginEmailForm shows the first step.
 func (s *Server) handleLoginEmailForm(c echo.Context) error {
-	if currentSession(c) != nil {
+	if currentSession(c) != nil && cookie(c).Values[keyReauth] == nil {
+		// Signed in already, unless an app asked for a new sign-in.
 		return redirect(c, paths.Home)
 	}
 	typed, _ := cookie(c).Values[keyLoginEmail].(string)
@@ -43,8 +44,9 @@ func (s *Server) handleLoginEmailForm(c echo.Context) error {
 	p := s.page(c, "login.title", "")
 	msg := p.Flash
 	p.Flash = ""
-	allowFormTargets(c, s.allIdPOrigins(c.Request().Context())...)
-	return render(c, http.StatusOK, views.LoginEmailPage(p, views.LoginEmailView{Email: s.emailField(c, typed, ""), Message: msg}))
+	s.allowSignInTargets(c, s.allIdPOrigins(c.Request().Context())...)
+	return render(c, http.StatusOK, views.LoginEmailPage(p, views.LoginEmailView{Email: s.emailField(c, typed, ""), Message: msg,
+		App: s.pendingAppName(c)}))
 }
 
 // handleLoginEmailSubmit takes the e-mail address and moves on to the methods for it. It says
@@ -106,7 +108,8 @@ func (s *Server) handleLoginMethod(c echo.Context) error {
 	if v.Password != nil {
 		*v.Password = s.passwordField(c, "")
 	}
-	allowFormTargets(c, origins...)
+	s.allowSignInTargets(c, origins...)
+	v.App = s.pendingAppName(c)
 	return render(c, http.StatusOK, views.LoginMethodPage(s.page(c, "login.title", ""), v))
 }
 
@@ -246,7 +249,8 @@ func (s *Server) refusePassword(c echo.Context, email string, status int, msgKey
 	} else {
 		p.Errors = []views.FieldError{{Field: "main", Message: msg}}
 	}
-	allowFormTargets(c, origins...)
+	s.allowSignInTargets(c, origins...)
+	v.App = s.pendingAppName(c)
 	return render(c, status, views.LoginMethodPage(p, v))
 }
 
@@ -290,7 +294,8 @@ func (s *Server) refuseLimited(c echo.Context, email string, wait time.Duration)
 	}
 	p := s.page(c, "login.title", "")
 	p.Errors = []views.FieldError{{Field: "main", Message: lang(c).T("login.err.ratelimited", int(wait.Minutes())+1)}}
-	allowFormTargets(c, origins...)
+	s.allowSignInTargets(c, origins...)
+	v.App = s.pendingAppName(c)
 	return render(c, http.StatusTooManyRequests, views.LoginMethodPage(p, v))
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
@@ -167,6 +168,12 @@ func (s *Server) validateIdP(c echo.Context, v *views.IdPFormView, f idpForm, ol
 		}
 	}
 	in.Issuer = issuer
+	if err == nil && sameOrigin(issuer, s.issuer()) && len(v.PresetFields) > 0 {
+		// portvakt signs its apps in through the organisation's provider: as that provider
+		// itself, it would need a portvakt session to make one, and with passwords off nobody
+		// could sign in.
+		bad(&v.PresetFields[0], l.T("sso.err.self"))
+	}
 	presetJSON, _ := json.Marshal(f.in)
 	in.PresetJSON = string(presetJSON)
 	switch {
@@ -267,3 +274,10 @@ func dynamicKey(prefix, code string) string { return prefix + code }
 func presetKey(preset, suffix string) string { return dynamicKey("sso.preset.", preset+suffix) }
 
 func fieldKey(id, suffix string) string { return dynamicKey("sso.field.", id+suffix) }
+
+// sameOrigin reports whether two absolute URLs have the same scheme and host.
+func sameOrigin(a, b string) bool {
+	ua, errA := url.Parse(a)
+	ub, errB := url.Parse(b)
+	return errA == nil && errB == nil && strings.EqualFold(ua.Scheme, ub.Scheme) && strings.EqualFold(ua.Host, ub.Host)
+}

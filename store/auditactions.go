@@ -66,6 +66,15 @@ const (
 	ActionVerificationComplete AuditAction = "verification.complete"
 	ActionMailSent             AuditAction = "mail.sent"
 	ActionMailFailed           AuditAction = "mail.failed"
+
+	ActionAppCreate       AuditAction = "app.create"
+	ActionAppUpdate       AuditAction = "app.update"
+	ActionAppRemove       AuditAction = "app.remove"
+	ActionAppSecretRotate AuditAction = "app.secret_rotate"
+	ActionAppSignIn       AuditAction = "app.sign_in"
+	ActionAppRefused      AuditAction = "app.refused"
+	ActionAppTokenReuse   AuditAction = "app.token_reuse"
+	ActionSigningKeyAdd   AuditAction = "signing_key.add"
 )
 
 // AuditActionList lists every action portvakt writes, in the order the audit page's filter offers
@@ -83,6 +92,8 @@ var AuditActionList = []AuditAction{
 	ActionPasswordLogin, ActionPasswordLoginRefused, ActionPasswordLoginConfirmed, ActionPasswordLoginConfirmRefused,
 	ActionVerificationSend, ActionVerificationComplete, ActionMailSent, ActionMailFailed,
 	ActionTokenCreate, ActionTokenRevoke, ActionTokenExpiryWarned,
+	ActionAppCreate, ActionAppUpdate, ActionAppRemove, ActionAppSecretRotate, ActionAppSignIn, ActionAppRefused,
+	ActionAppTokenReuse, ActionSigningKeyAdd,
 }
 
 // ActorKind tells who an audit row's actor is.

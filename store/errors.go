@@ -61,4 +61,23 @@ var (
 	// ErrLocksOutPrivileged means the change would leave an administrator or Authentication
 	// Settings user without a way to sign in while password sign-in is off.
 	ErrLocksOutPrivileged = errors.New("would leave an administrator or Authentication Settings user without a way to sign in")
+
+	// ErrInvalidSettings means settings were given to the store with problems their Problems
+	// method reports: callers check and show those first.
+	ErrInvalidSettings = errors.New("settings have problems")
+
+	// ErrWrongSecret means a client ID and secret do not belong together (or the app is unknown
+	// or disabled: the answer does not tell which).
+	ErrWrongSecret = errors.New("wrong client ID or secret")
+
+	// ErrTokenInvalid means an OpenID provider token or code is unknown, used, expired or revoked.
+	ErrTokenInvalid = errors.New("token unknown, used, expired or revoked")
+
+	// ErrTokenReused means a refresh token or code was presented again after it was used: what it
+	// issued has been revoked.
+	ErrTokenReused = fmt.Errorf("token used again: %w", ErrTokenInvalid)
+
+	// ErrNotAllowedOnApp means the person may not use the application (not listed, deactivated,
+	// or the app is disabled).
+	ErrNotAllowedOnApp = errors.New("not allowed on the application")
 )

@@ -49,6 +49,9 @@ type Mail struct {
 	LastError     string
 	LastAttemptAt time.Time
 	SentAt        time.Time
+	// NextAttemptAt is when a failed mail will be tried again by itself (see MailRetryDelay);
+	// zero when no further attempt is planned.
+	NextAttemptAt time.Time
 }
 
 func (s *Store) insertMail(ctx context.Context, tx *sql.Tx, m NewMail) (int64, error) {
@@ -81,6 +84,14 @@ func scanMail(row interface{ Scan(...any) error }, extra ...any) (Mail, error) {
 	return m, nil
 }
 
+// planRetry sets m.NextAttemptAt, as DueMail will find the mail.
+func (s *Store) planRetry(m *Mail) {
+	if m.Status == MailFailed && m.Attempts < MailMaxAttempts && !m.LastAttemptAt.IsZero() &&
+		s.Now().Sub(m.CreatedAt) < mailRetryAge {
+		m.NextAttemptAt = m.LastAttemptAt.Add(MailRetryDelay(m.Attempts))
+	}
+}
+
 // MailByID returns one outbox message with its sealed body, or ErrNotFound.
 func (s *Store) MailByID(ctx context.Context, id int64) (Mail, error) {
 	var body []byte
@@ -92,6 +103,7 @@ func (s *Store) MailByID(ctx context.Context, id int64) (Mail, error) {
 		return Mail{}, fmt.Errorf("store: mail %d: %w", id, err)
 	}
 	m.Body = body
+	s.planRetry(&m)
 	return m, nil
 }
 
@@ -124,6 +136,7 @@ func (s *Store) ListMail(ctx context.Context, f MailFilter) ([]Mail, int, error)
 		if err != nil {
 			return nil, 0, fmt.Errorf("store: list mail: %w", err)
 		}
+		s.planRetry(&m)
 		out = append(out, m)
 	}
 	return out, total, rows.Err()
@@ -173,6 +186,61 @@ func (s *Store) FinishMail(ctx context.Context, a Actor, id int64, sendErr strin
 		}
 		return s.audit(ctx, tx, a, AuditEntry{Action: ActionMailFailed, Target: to, Detail: fmt.Sprintf("mail=%d error=%s", id, sendErr)})
 	})
+}
+
+// A mail whose attempt failed (the mail server down or refusing) is tried again by itself:
+// MailRetryBase after the first attempt, then twice as long after each further one, at most
+// MailRetryMax apart, until it has been tried MailMaxAttempts times (about two hours in all).
+// After that, or once the mail is older than mailRetryAge (a verification link lives a day), only
+// an administrator retries it, from the outbox.
+const (
+	MailRetryBase   = time.Minute
+	MailRetryMax    = time.Hour
+	MailMaxAttempts = 8
+	mailRetryAge    = VerificationTTL
+)
+
+// MailRetryDelay is how long after its last attempt a mail that has failed attempts times is
+// tried again.
+func MailRetryDelay(attempts int) time.Duration {
+	d := MailRetryBase
+	for i := 1; i < attempts && d < MailRetryMax; i++ {
+		d *= 2
+	}
+	return min(d, MailRetryMax)
+}
+
+// DueMail returns the failed mails whose next attempt is due (see MailRetryDelay), and those
+// whose attempt has been under way so long that the process making it must have stopped (as
+// ClaimMail takes them over), oldest first, at most limit of them.
+func (s *Store) DueMail(ctx context.Context, limit int) ([]int64, error) {
+	now := s.now()
+	base, most := int64(MailRetryBase/time.Second), int64(MailRetryMax/time.Second)
+	// The delay doubles per attempt: base << (attempts - 1), the shift bounded so that it cannot
+	// overflow, the delay by MailRetryMax.
+	rows, err := s.read.QueryContext(ctx, `SELECT id FROM outbox
+		WHERE created_at > ? AND (
+			(status = ? AND attempts < ? AND last_attempt_at + MIN(?, ? << MIN(MAX(attempts - 1, 0), 20)) <= ?)
+			OR (status = ? AND last_attempt_at < ?))
+		ORDER BY id LIMIT ?`,
+		now-int64(mailRetryAge/time.Second), MailFailed, MailMaxAttempts, most, base, now,
+		MailSending, now-int64(staleSending/time.Second), pageLimit(limit))
+	if err != nil {
+		return nil, fmt.Errorf("store: due mail: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("store: due mail: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: due mail: %w", err)
+	}
+	return ids, nil
 }
 
 // pageLimit keeps a page between 1 and 500 rows, 50 by default.

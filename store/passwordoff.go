@@ -170,6 +170,9 @@ func (s *Store) DisablePasswordLogin(ctx context.Context, a Actor, g PasswordOff
 		if err := s.setPasswordLogin(ctx, tx, false); err != nil {
 			return err
 		}
+		if err := s.endAppGrants(ctx, tx, RevokedPasswordOff, "g.method = ?", MethodPassword); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE method = ?", MethodPassword)
 		if err != nil {
 			return fmt.Errorf("store: end password sessions: %w", err)

@@ -279,6 +279,9 @@ func (s *Store) writeProvisioned(ctx context.Context, tx *sql.Tx, t ProvisionTok
 		if _, err := tx.ExecContext(ctx, "UPDATE users SET deactivated_at = ?, deactivated_reason = ? WHERE id = ?", now, deactivationReason(t), before.ID); err != nil {
 			return fmt.Errorf("store: deactivate user %d: %w", before.ID, err)
 		}
+		if err := s.endAppGrants(ctx, tx, RevokedDeactivated, "g.user_id = ?", before.ID); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE user_id = ?", before.ID); err != nil {
 			return fmt.Errorf("store: end sessions of user %d: %w", before.ID, err)
 		}
@@ -334,6 +337,9 @@ func (s *Store) DeleteUser(ctx context.Context, a Actor, id int64) error {
 			if err := lastActiveAdmin(ctx, tx, id); err != nil {
 				return err
 			}
+		}
+		if err := s.endAppGrants(ctx, tx, RevokedDeleted, "g.user_id = ?", id); err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM users WHERE id = ?", id); err != nil {
 			return fmt.Errorf("store: delete user %d: %w", id, err)

@@ -21,6 +21,10 @@ type NewSession struct {
 	IdPID     int64  // the identity provider, for MethodSSO
 	ClientIP  string
 	UserAgent string
+	// Replaces is the token of the session this browser had, which ends: what apps were given
+	// from it moves to the new session when the same person signed in again, and ends when
+	// someone else did.
+	Replaces string
 }
 
 // Session is a signed-in browser, with the person as they are now in the database: their role
@@ -68,7 +72,43 @@ func (s *Store) insertSession(ctx context.Context, tx *sql.Tx, ns NewSession) (s
 	if err != nil {
 		return "", fmt.Errorf("create session: %w", err)
 	}
+	if ns.Replaces != "" {
+		if err := s.replaceSession(ctx, tx, hashToken(ns.Replaces), hashToken(token), ns.UserID); err != nil {
+			return "", err
+		}
+	}
 	return token, nil
+}
+
+// replaceSession ends the session oldHash, which newHash replaces in the same browser. The grants
+// and sign-ins in progress of apps move to the new session when it is the same person's, so
+// that signing out later still reaches them; another person's end with the old session.
+func (s *Store) replaceSession(ctx context.Context, tx *sql.Tx, oldHash, newHash string, userID int64) error {
+	if oldHash == newHash {
+		return nil
+	}
+	var owner int64
+	err := tx.QueryRowContext(ctx, "SELECT user_id FROM sessions WHERE id_hash = ?", oldHash).Scan(&owner)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("replace session: %w", err)
+	}
+	if owner == userID {
+		for _, q := range []string{"UPDATE op_grants SET session_hash = ? WHERE session_hash = ?",
+			"UPDATE op_auth_requests SET session_hash = ? WHERE session_hash = ?"} {
+			if _, err := tx.ExecContext(ctx, q, newHash, oldHash); err != nil {
+				return fmt.Errorf("replace session: %w", err)
+			}
+		}
+	} else if err := s.endAppGrants(ctx, tx, RevokedSignOut, "g.session_hash = ?", oldHash); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE id_hash = ?", oldHash); err != nil {
+		return fmt.Errorf("replace session: %w", err)
+	}
+	return nil
 }
 
 // SessionByToken returns the session for a cookie token with its user, or ErrNotFound. While
@@ -109,7 +149,8 @@ func (s *Store) TouchSession(ctx context.Context, token string) error {
 	})
 }
 
-// DeleteSession ends one session (sign-out, expiry).
+// DeleteSession ends one session that expired or is replaced at a new sign-in; what apps were
+// given from it stays (SignOut ends both).
 func (s *Store) DeleteSession(ctx context.Context, token string) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE id_hash = ?", hashToken(token)); err != nil {
@@ -122,6 +163,9 @@ func (s *Store) DeleteSession(ctx context.Context, token string) error {
 // DeleteUserSessions ends every session of a user.
 func (s *Store) DeleteUserSessions(ctx context.Context, userID int64) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := s.endAppGrants(ctx, tx, RevokedSessionsEnded, "g.user_id = ?", userID); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE user_id = ?", userID); err != nil {
 			return fmt.Errorf("store: delete sessions of user %d: %w", userID, err)
 		}

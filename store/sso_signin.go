@@ -114,13 +114,8 @@ func (s *Store) SignInSSO(ctx context.Context, in SSOSignIn) (SSOOutcome, error)
 			// that is switched off signs nobody in through it.
 			return nil
 		}
-		if in.OldSession != "" {
-			if _, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE id_hash = ?", hashToken(in.OldSession)); err != nil {
-				return fmt.Errorf("store: end previous session: %w", err)
-			}
-		}
 		out.Session, err = s.insertSession(ctx, tx, NewSession{UserID: out.User.ID, Method: MethodSSO,
-			IdPID: in.Identity.IdPID, ClientIP: in.ClientIP, UserAgent: in.UserAgent})
+			IdPID: in.Identity.IdPID, ClientIP: in.ClientIP, UserAgent: in.UserAgent, Replaces: in.OldSession})
 		if err != nil {
 			return err
 		}

@@ -44,6 +44,7 @@ var navGroups = []NavGroup{
 		{Area: "domains", TextKey: "nav.domains", Href: paths.Domains, Need: NeedAuthSettings},
 		{Area: "sso", TextKey: "nav.sso", Href: paths.SSO, Need: NeedAuthSettings},
 		{Area: "policies", TextKey: "nav.policies", Href: paths.Policies, Need: NeedAuthSettings},
+		{Area: "apps", TextKey: "nav.apps", Href: paths.Apps, Need: NeedAuthSettings},
 		{Area: "tokens", TextKey: "nav.tokens", Href: paths.Tokens, Need: NeedAdmin},
 		{Area: "audit", TextKey: "nav.audit", Href: paths.Audit, Need: NeedAdminOrAuthSettings},
 	}},

@@ -2,8 +2,19 @@ package views
 
 func init() {
 	register(map[string][2]string{
-		"nav.policies":       {"Policyer", "Policies"},
-		"nav.policies.about": {"Slå på och av sätten att logga in. Lösenorden kan stängas av när single sign-on bevisligen fungerar.", "Switch the ways to sign in on and off. Passwords can be switched off once single sign-on has been shown to work."},
+		"policies.apps.title":       {"Applikationer", "Applications"},
+		"policies.apps.about":       {"Applikationerna loggar in genom portvakt, så samma policy gäller dem. Integrationer använder egna nycklar och påverkas aldrig.", "The applications sign in through portvakt, so the same policy applies to them. Integrations use their own keys and are never affected."},
+		"policies.apps.app":         {"Applikation", "Application"},
+		"policies.apps.people":      {"Inloggade nu", "Signed in now"},
+		"policies.apps.reached":     {"När lösenord stängs av", "When passwords go off"},
+		"policies.apps.count":       {"%d personer", "%d people"},
+		"policies.apps.integration": {"Påverkas inte (integration)", "Not affected (integration)"},
+		"policies.apps.off":         {"Avstängd", "Switched off"},
+		"policies.apps.password":    {"%d loggas ut (inloggade med lösenord)", "%d signed out (signed in with a password)"},
+		"policies.apps.none":        {"Ingen loggas ut", "Nobody is signed out"},
+		"policies.apps.what":        {"Applikationerna loggar ut dem som loggade in med lösenord (just nu %d) och erbjuder därefter bara single sign-on.", "The applications sign out whoever signed in with a password (%d right now) and from then on offer single sign-on only."},
+		"nav.policies":              {"Policyer", "Policies"},
+		"nav.policies.about":        {"Slå på och av sätten att logga in. Lösenorden kan stängas av när single sign-on bevisligen fungerar.", "Switch the ways to sign in on and off. Passwords can be switched off once single sign-on has been shown to work."},
 
 		"policies.title":            {"Identitetsleverantörer", "Identity providers"},
 		"policies.lead":             {"Här ser du vilka sätt att logga in som är påslagna. Inloggning med lösenord kan bara stängas av när single sign-on fungerar, så att ingen blir utelåst.", "These are the ways to sign in and whether they are on. Password sign-in can only be switched off once single sign-on works, so that no one is locked out."},

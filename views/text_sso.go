@@ -2,6 +2,7 @@ package views
 
 func init() {
 	register(map[string][2]string{
+		"sso.err.self":  {"Det här är portvakts egen adress. Ange organisationens identitetsleverantör (Entra ID, Okta, Google, Keycloak …): portvakt loggar in applikationerna genom den.", "This is portvakt's own address. Enter the organisation's identity provider (Entra ID, Okta, Google, Keycloak …): portvakt signs the applications in through it."},
 		"nav.sso":       {"Single sign-on", "Single sign-on"},
 		"nav.sso.about": {"Koppla portvakt till er identitetsleverantör och testa inloggningen.", "Connect portvakt to your identity provider and test the sign-in."},
 

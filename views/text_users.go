@@ -100,6 +100,7 @@ func init() {
 		"outbox.status.queued":  {"Inte skickat", "Not sent"},
 		"outbox.status.sending": {"Skickas", "Sending"},
 		"outbox.attempts":       {"Försök", "Attempts"},
+		"outbox.next":           {"försöker igen %s", "trying again %s"},
 		"outbox.error":          {"Senaste fel", "Last error"},
 		"outbox.retry":          {"Skicka igen", "Send again"},
 		"outbox.retry.done":     {"Nytt försök att skicka till %s.", "Tried again to send to %s."},

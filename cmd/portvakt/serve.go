@@ -54,9 +54,16 @@ const (
 // confirmCheckEvery is how often serve looks for a switch-off whose window ran out.
 const confirmCheckEvery = 2 * time.Second
 
+// mailRetryEvery is how often serve looks for failed mail due to be tried again; the waits
+// between attempts are a minute and more (store.MailRetryDelay).
+const mailRetryEvery = 15 * time.Second
+
 // tokenExpiryCheckEvery is how often the server looks for API tokens about to expire; the
 // warning comes 14 days ahead, so an hour late is no matter.
 const tokenExpiryCheckEvery = time.Hour
+
+// appLogoutEvery is how often back-channel logouts are delivered to apps: soon after a sign-out.
+const appLogoutEvery = 2 * time.Second
 
 func parseServe(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
 	var c serveConfig
@@ -174,6 +181,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	bg.Go(func(ctx context.Context) { web.RunDomainRecheck(ctx, cfg.domainRecheck) })
 	bg.Go(func(ctx context.Context) { web.RunPasswordConfirm(ctx, confirmCheckEvery) })
 	bg.Go(func(ctx context.Context) { web.RunTokenExpiryCheck(ctx, tokenExpiryCheckEvery) })
+	bg.Go(func(ctx context.Context) { web.RunAppLogouts(ctx, appLogoutEvery) })
+	bg.Go(func(ctx context.Context) { web.RunMailRetry(ctx, mailRetryEvery) })
 	return serveUntilDone(ctx, newHTTPServer(e, log), limitConns(ln, cfg.maxConns, log), log)
 }
 

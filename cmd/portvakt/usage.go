@@ -21,6 +21,10 @@ var commands = []command{
 	{"user add", "portvakt user add --email E --name N [flags]", "add a user (for scripted installs)"},
 	{"user grant", "portvakt user grant --email E [flags]", "give a user access to Authentication Settings"},
 	{"token create", "portvakt token create --name N --purpose scim|audit [flags]", "create an API token and print it once"},
+	{"app add", "portvakt app add --name N --type web|native|spa|integration [--redirect-uri URI]... [flags]", "register an application; print its issuer, client ID and secret once"},
+	{"app list", "portvakt app list [flags]", "list the applications that sign in through portvakt"},
+	{"app remove", "portvakt app remove [flags] CLIENT_ID", "remove an application; its tokens stop working at once"},
+	{"keys rotate", "portvakt keys rotate [flags]", "add a new key to sign apps' tokens, published before it signs"},
 	{"recover password-login", "portvakt recover password-login [flags]", "break-glass: switch password sign-in back on"},
 	{"migrate", "portvakt migrate [flags]", "create or upgrade the database, then exit"},
 	{"backup", "portvakt backup [flags] FILE", "write a consistent copy of the live database to FILE"},
@@ -32,6 +36,8 @@ var groups = map[string]string{
 	"user":    "portvakt user COMMAND [flags]",
 	"recover": "portvakt recover WHAT [flags]",
 	"token":   "portvakt token COMMAND [flags]",
+	"app":     "portvakt app COMMAND [flags]",
+	"keys":    "portvakt keys COMMAND [flags]",
 }
 
 // helpRequest is returned when -h or --help was given; run prints text to stdout and exits 0.

@@ -3,6 +3,7 @@ package oidcrp
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"unicode"
 
@@ -151,6 +152,10 @@ func mentionsRedirectURI(s string) bool {
 func exchangeFailure(err error) *Failure {
 	var re *oauth2.RetrieveError
 	if !errors.As(err, &re) {
+		if answeredButNoToken(err) {
+			// Reached, and it answered 2xx, but not with a token (an HTML page, say).
+			return &Failure{Kind: KindMalformedResponse, Detail: "token endpoint: " + providerText(err.Error(), maxDetail), Err: err}
+		}
 		return &Failure{Kind: KindUnreachable, Detail: "token endpoint: " + err.Error(), Err: err}
 	}
 	re.ErrorCode, re.ErrorDescription = providerText(re.ErrorCode, maxProviderCode), providerText(re.ErrorDescription, maxProviderText)
@@ -169,6 +174,18 @@ func exchangeFailure(err error) *Failure {
 		f.Kind = KindInvalidClient
 	}
 	return f
+}
+
+// answeredButNoToken reports whether a token request failed on what the endpoint answered
+// rather than on the way there: x/oauth2 says so only in words, for a 2xx answer it cannot parse
+// or that has no access token.
+func answeredButNoToken(err error) bool {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return false // the request itself failed: refused, timed out, not HTTP
+	}
+	msg := err.Error()
+	return strings.HasPrefix(msg, "oauth2: cannot parse") || strings.HasPrefix(msg, "oauth2: server response missing")
 }
 
 // providerText bounds text that a provider chose, before it reaches the audit log and the

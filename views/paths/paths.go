@@ -45,6 +45,24 @@ const (
 	PasswordOff     = "/auth-settings/policies/password/off"
 	PasswordOn      = "/auth-settings/policies/password/on"
 	PasswordConfirm = "/auth-settings/policies/password/confirm"
+	Apps            = "/auth-settings/apps"
+	AppNew          = "/auth-settings/apps/new"
+	AppPeople       = "/auth-settings/apps/people"
+	AppsHelp        = "/auth-settings/apps/help"
+)
+
+// The OpenID provider's endpoints, under portvakt's base URL (the issuer). Apps find them through
+// discovery; only these addresses are fixed by the protocol layer.
+const (
+	OPDiscovery  = "/.well-known/openid-configuration"
+	OPAuthorize  = "/oauth/authorize"
+	OPContinue   = "/oauth/continue"
+	OPToken      = "/oauth/token"
+	OPUserinfo   = "/oauth/userinfo"
+	OPKeys       = "/oauth/keys"
+	OPRevoke     = "/oauth/revoke"
+	OPIntrospect = "/oauth/introspect"
+	OPLogout     = "/oauth/logout"
 )
 
 func id(n int64) string { return strconv.FormatInt(n, 10) }
@@ -97,3 +115,11 @@ func SSONewPreset(preset string) string { return SSONew + "?preset=" + url.Query
 
 // TokenRevoke confirms and revokes API token tokenID.
 func TokenRevoke(tokenID int64) string { return Tokens + "/" + id(tokenID) + "/revoke" }
+
+// App is an application's page; AppRemove, AppSecret are its forms.
+func App(appID int64) string       { return Apps + "/" + id(appID) }
+func AppRemove(appID int64) string { return App(appID) + "/remove" }
+func AppSecret(appID int64) string { return App(appID) + "/secret" }
+
+// OPContinueFor is where a person signs in for an application's sign-in id.
+func OPContinueFor(id string) string { return OPContinue + "?" + url.Values{"id": {id}}.Encode() }

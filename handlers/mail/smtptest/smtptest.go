@@ -104,9 +104,17 @@ func Start(t testing.TB, opts ...Option) *Server {
 		l = tls.NewListener(l, tlsConfig)
 	}
 	s.Addr = l.Addr().String()
-	go s.srv.Serve(l)
+	served := make(chan struct{})
+	go func() {
+		defer close(served)
+		_ = s.srv.Serve(l)
+	}()
 	t.Cleanup(func() {
 		s.srv.Close()
+		// Close only closes the listeners Serve has taken on; one closed before Serve began
+		// would be served for ever.
+		l.Close()
+		<-served
 		s.srv.ErrorLog.(*testLogger).stop()
 	})
 	return s

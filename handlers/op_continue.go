@@ -1,0 +1,199 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/zitadel/oidc/v3/pkg/oidc"
+	"github.com/zitadel/oidc/v3/pkg/op"
+
+	"portvakt/handlers/oidcop"
+	"portvakt/store"
+	"portvakt/views"
+	"portvakt/views/paths"
+)
+
+func withOPSession(ctx context.Context, token string) context.Context {
+	return oidcop.WithSessionToken(ctx, token)
+}
+
+// handleOPContinue is where an app's sign-in meets portvakt's: a person who is not signed in
+// signs in as always (e-mail first, the identity provider, a password only while that is on)
+// and comes back here; a signed-in person goes straight back to the app with a code, once the
+// store has checked that they may use it. The code goes to the app from here, in the browser
+// that signed in: there is no callback address another browser could use.
+func (s *Server) handleOPContinue(c echo.Context) error {
+	id := c.QueryParam("id")
+	if id == "" || len(id) > 64 {
+		return badRequest("sign-in id")
+	}
+	if !startedHere(c, id) {
+		// Only the browser that came from the app continues its sign-in: a link to this address
+		// sent to someone else must not sign them in for another person's app session.
+		return s.opPage(c, http.StatusForbidden, "op.elsewhere.title", "op.elsewhere.body")
+	}
+	ctx := c.Request().Context()
+	rec, err := s.store.OPAuthRequestByID(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return s.opPage(c, http.StatusNotFound, "op.expired.title", "op.expired.body")
+	}
+	if err != nil {
+		return err
+	}
+	authReq, err := oidcop.AuthRequestFor(rec)
+	if err != nil {
+		return err
+	}
+	if err := s.opStorage.StillRegistered(ctx, rec.ClientID, authReq.GetRedirectURI()); err != nil {
+		// The app's registration changed since the sign-in began: its address was removed, or
+		// the app switched off.
+		return s.opPage(c, http.StatusBadRequest, "op.expired.title", "op.expired.body")
+	}
+	ctx = op.ContextWithIssuer(ctx, s.issuer())
+	r := c.Request().WithContext(ctx)
+	w := c.Response()
+	w.Before(func() { s.addIssuer(c) })
+	sess := currentSession(c)
+	if sess == nil {
+		if slices.Contains(authReq.Prompt(), oidc.PromptNone) {
+			op.AuthRequestError(w, r, authReq, oidc.ErrLoginRequired(), s.op)
+			return nil
+		}
+		s.rememberNext(c, paths.OPContinueFor(id))
+		return c.Redirect(http.StatusFound, paths.Login)
+	}
+	if needsFreshSignIn(authReq.MaxAge(), sess.CreatedAt, rec.CreatedAt, s.store.Now()) {
+		// The app asks for a sign-in newer than this session (prompt=login, max_age): the person
+		// signs in again. The session stays until they do, so a link cannot sign anyone out.
+		if slices.Contains(authReq.Prompt(), oidc.PromptNone) {
+			op.AuthRequestError(w, r, authReq, oidc.ErrLoginRequired(), s.op)
+			return nil
+		}
+		cookie(c).Values[keyReauth] = id
+		s.rememberNext(c, paths.OPContinueFor(id))
+		return c.Redirect(http.StatusFound, paths.Login)
+	}
+	token, _ := c.Get(ctxToken).(string)
+	done, err := s.store.CompleteOPAuthRequest(ctx, s.actor(c), id, token)
+	switch {
+	case errors.Is(err, store.ErrNotAllowedOnApp):
+		return s.opPage(c, http.StatusForbidden, "op.refused.title", "op.refused.body")
+	case errors.Is(err, store.ErrNotFound):
+		return s.opPage(c, http.StatusNotFound, "op.expired.title", "op.expired.body")
+	case err != nil:
+		return err
+	}
+	delete(cookie(c).Values, keyReauth)
+	if err := s.saveCookie(c); err != nil {
+		return err
+	}
+	if authReq, err = oidcop.AuthRequestFor(done); err != nil {
+		return err
+	}
+	callback, err := op.BuildAuthResponseCallbackURL(ctx, authReq, s.op)
+	if err != nil {
+		op.AuthRequestError(w, r, authReq, err, s.op)
+		return nil
+	}
+	return c.Redirect(http.StatusFound, callback)
+}
+
+// needsFreshSignIn reports whether a session begun at signedIn is too old for an app's sign-in
+// created at asked with maxAge (prompt=login makes it 0: a sign-in after the request).
+func needsFreshSignIn(maxAge *uint, signedIn, asked, now time.Time) bool {
+	switch {
+	case maxAge == nil:
+		return false
+	case *maxAge == 0:
+		return signedIn.Before(asked)
+	}
+	return now.Sub(signedIn) > time.Duration(*maxAge)*time.Second
+}
+
+// issuer is portvakt's issuer: its base URL without a trailing slash.
+func (s *Server) issuer() string {
+	u := *s.cfg.BaseURL
+	u.Path = ""
+	return u.String()
+}
+
+// opPage shows a page about an app's sign-in that cannot go on.
+func (s *Server) opPage(c echo.Context, status int, titleKey, bodyKey string) error {
+	return render(c, status, views.ErrorPage(s.page(c, titleKey, ""), views.ErrorView{TitleKey: titleKey, BodyKey: bodyKey}))
+}
+
+// allowSignInTargets widens the form-action of a sign-in page to origins (the identity
+// providers its forms lead to) and, when the person is signing in for an app, to the app's
+// redirect URI: browsers apply form-action to every redirect that follows a form's POST, and the
+// last one of an app's sign-in goes to the app.
+func (s *Server) allowSignInTargets(c echo.Context, origins ...string) {
+	if app, ok := s.pendingApp(c); ok && app.origin != "" {
+		origins = append(origins, app.origin)
+	}
+	allowFormTargets(c, origins...)
+}
+
+// pendingSignIn is the app sign-in this browser will continue once signed in.
+type pendingSignIn struct {
+	name   string // the app's name, for the sign-in pages
+	origin string // where its redirect URI is, for the CSP
+}
+
+// pendingApp returns the app sign-in this browser will continue after signing in, if any.
+func (s *Server) pendingApp(c echo.Context) (pendingSignIn, bool) {
+	cs := cookie(c)
+	if cs == nil {
+		return pendingSignIn{}, false
+	}
+	next, _ := cs.Values[keyNext].(string)
+	rest, ok := strings.CutPrefix(next, paths.OPContinue+"?")
+	if !ok {
+		return pendingSignIn{}, false
+	}
+	q, err := url.ParseQuery(rest)
+	if err != nil {
+		return pendingSignIn{}, false
+	}
+	ctx := c.Request().Context()
+	rec, err := s.store.OPAuthRequestByID(ctx, q.Get("id"))
+	if err != nil {
+		return pendingSignIn{}, false
+	}
+	app, err := s.store.ApplicationByID(ctx, rec.AppID)
+	if err != nil {
+		return pendingSignIn{}, false
+	}
+	req, err := oidcop.AuthRequestFor(rec)
+	if err != nil {
+		return pendingSignIn{}, false
+	}
+	return pendingSignIn{name: app.Name, origin: cspOrigin(req.GetRedirectURI())}, true
+}
+
+// pendingAppName is the name of the app the person is signing in for, or "".
+func (s *Server) pendingAppName(c echo.Context) string {
+	app, _ := s.pendingApp(c)
+	return app.name
+}
+
+// cspOrigin is the CSP source for a redirect URI: scheme, host and port for http(s), the scheme
+// alone for an app's own scheme (se.example.hr:).
+func cspOrigin(uri string) string {
+	u, err := url.Parse(uri)
+	if err != nil || u.Scheme == "" {
+		return ""
+	}
+	if u.Scheme == "http" || u.Scheme == "https" {
+		if u.Host == "" {
+			return ""
+		}
+		return u.Scheme + "://" + u.Host
+	}
+	return u.Scheme + ":"
+}
