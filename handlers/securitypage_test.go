@@ -141,6 +141,14 @@ func TestPeopleSuggestions(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.Body), &got); err != nil || len(got) != 1 || got[0].Email != "asa@example.se" {
 		t.Errorf("suggestions = %s (%v)", r.Body, err)
 	}
+	// The search is the Users list's: the start of a word, and what is typed taken literally.
+	for q, want := range map[string]int{"ad": 1, "example.se": 2, `"`: 0, `asa" OR "admin`: 0, "asa OR admin": 0, "NEAR(asa)": 0, "sa": 0} {
+		r := c.Get(t, "/security/people?q="+url.QueryEscape(q))
+		var got []struct{ Name, Email string }
+		if err := json.Unmarshal([]byte(r.Body), &got); r.Status != http.StatusOK || err != nil || len(got) != want {
+			t.Errorf("suggestions for %q: status %d, %s (%v), want %d", q, r.Status, r.Body, err, want)
+		}
+	}
 }
 
 func TestFormsRefuseMissingCSRFToken(t *testing.T) {

@@ -20,6 +20,12 @@ func TestSSOSignIn(t *testing.T) {
 	env.op.SetUser(oidctest.User{Subject: "anna-1", Email: "Anna@Example.se", EmailVerified: true, Name: "Anna"})
 	c := env.app.Client()
 
+	t.Run("the e-mail step may lead to every enabled provider", func(t *testing.T) {
+		// With password sign-in off it goes straight to the provider.
+		if csp := c.Get(t, "/login").Header.Get("Content-Security-Policy"); !strings.Contains(csp, "form-action 'self' "+env.op.Issuer()) {
+			t.Errorf("CSP %q does not let the e-mail step lead to the provider", csp)
+		}
+	})
 	t.Run("the method page offers the provider for the domain", func(t *testing.T) {
 		c.Post(t, "/login", url.Values{"email": {"anna@example.se"}})
 		r := c.Get(t, "/login/method")

@@ -122,15 +122,9 @@ func (s *Server) ssoOptions(ctx context.Context, email string, v *views.LoginMet
 // allIdPOrigins lists the origins of every enabled provider, for the e-mail step, which goes
 // straight to the provider when password sign-in is off.
 func (s *Server) allIdPOrigins(ctx context.Context) []string {
-	ps, err := s.store.IdPs(ctx)
+	enabled, err := s.store.EnabledIdPIssuers(ctx)
 	if err != nil {
 		return nil
-	}
-	var enabled []store.IdP
-	for _, p := range ps {
-		if p.Enabled {
-			enabled = append(enabled, p)
-		}
 	}
 	return s.idpOrigins(enabled...)
 }

@@ -92,10 +92,58 @@ func (s *Store) IdPs(ctx context.Context) ([]IdP, error) {
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: list identity providers: %w", err)
 	}
+	domains, err := s.allIdPDomains(ctx)
+	if err != nil {
+		return nil, err
+	}
 	for i := range out {
-		if out[i].Domains, err = s.idpDomains(ctx, s.read, out[i].ID); err != nil {
-			return nil, err
+		out[i].Domains = domains[out[i].ID]
+	}
+	return out, nil
+}
+
+// EnabledIdPIssuers lists the issuer and client id of every enabled provider, by name: all the
+// sign-in page needs of them (where its form may lead), read without the rest.
+func (s *Store) EnabledIdPIssuers(ctx context.Context) ([]IdP, error) {
+	rows, err := s.read.QueryContext(ctx, "SELECT id, issuer, client_id FROM identity_providers WHERE enabled = 1 ORDER BY name, id")
+	if err != nil {
+		return nil, fmt.Errorf("store: enabled identity providers: %w", err)
+	}
+	defer rows.Close()
+	var out []IdP
+	for rows.Next() {
+		p := IdP{Enabled: true}
+		if err := rows.Scan(&p.ID, &p.Issuer, &p.ClientID); err != nil {
+			return nil, fmt.Errorf("store: enabled identity providers: %w", err)
 		}
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: enabled identity providers: %w", err)
+	}
+	return out, nil
+}
+
+// allIdPDomains maps each provider to its domains, by name, in one query: the sign-in page
+// lists every provider, and a query for each cost it more than everything else it does.
+func (s *Store) allIdPDomains(ctx context.Context) (map[int64][]DomainRef, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT x.idp_id, d.id, d.name FROM identity_provider_domains x
+		JOIN domains d ON d.id = x.domain_id ORDER BY x.idp_id, d.name`)
+	if err != nil {
+		return nil, fmt.Errorf("store: domains of the identity providers: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64][]DomainRef{}
+	for rows.Next() {
+		var idp int64
+		var d DomainRef
+		if err := rows.Scan(&idp, &d.ID, &d.Name); err != nil {
+			return nil, fmt.Errorf("store: domains of the identity providers: %w", err)
+		}
+		out[idp] = append(out[idp], d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: domains of the identity providers: %w", err)
 	}
 	return out, nil
 }

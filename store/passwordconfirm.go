@@ -111,12 +111,14 @@ func (s *Store) closeConfirmWindow(ctx context.Context, tx *sql.Tx, a Actor) (bo
 }
 
 // PasswordConfirmWindow returns the running confirmation window, and false when none runs. An
-// overdue window is reverted first, so it is never returned.
+// overdue window is reverted first, so it is never returned. Every page reads it (the banner),
+// so the state is written into the query: a bound value compared with the partial index on
+// open windows makes SQLite prepare the statement again on every run.
 func (s *Store) PasswordConfirmWindow(ctx context.Context) (ConfirmWindow, bool, error) {
 	var w ConfirmWindow
 	var at, deadline, secs int64
 	err := s.read.QueryRowContext(ctx, `SELECT w.id, w.switched_at, w.deadline, w.window_seconds, COALESCE(u.name, '')
-		FROM password_off_windows w LEFT JOIN users u ON u.id = w.switched_by WHERE w.state = ?`, windowOpen).
+		FROM password_off_windows w LEFT JOIN users u ON u.id = w.switched_by WHERE w.state = '`+windowOpen+`'`).
 		Scan(&w.ID, &at, &deadline, &secs, &w.SwitchedBy)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ConfirmWindow{}, false, nil
@@ -137,8 +139,8 @@ func (s *Store) PasswordConfirmWindow(ctx context.Context) (ConfirmWindow, bool,
 // due, so that it can run wherever the password policy is read.
 func (s *Store) settleConfirmWindow(ctx context.Context) error {
 	var due int
-	err := s.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM password_off_windows WHERE state = ? AND deadline <= ?",
-		windowOpen, s.now()).Scan(&due)
+	err := s.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM password_off_windows WHERE state = '"+windowOpen+"' AND deadline <= ?",
+		s.now()).Scan(&due)
 	if err != nil {
 		return fmt.Errorf("store: read confirmation window: %w", err)
 	}

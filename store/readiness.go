@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -49,14 +50,15 @@ type UserCounts map[UserShow]int
 // readinessBasis is what the groups depend on beyond the users table, read once per request.
 type readinessBasis struct {
 	ready  string // JSON array: verified domains an enabled, tested provider serves
-	losing string // JSON array: ids of the people who would lose access (affectedUsers)
+	losing string // JSON array: ids of the people within the search who would lose access
 	since  int64  // the start of "recently"
 }
 
-func (s *Store) readinessBasis(ctx context.Context, q rowQuerier) (readinessBasis, error) {
-	served, err := servedDomains(ctx, q)
+// readyBasis is the basis for every group but ShowLosing, which needs userGroups.
+func (s *Store) readyBasis(ctx context.Context) (readinessBasis, []servedDomain, error) {
+	served, err := servedDomains(ctx, s.read)
 	if err != nil {
-		return readinessBasis{}, err
+		return readinessBasis{}, nil, err
 	}
 	ready := []string{}
 	for _, d := range served {
@@ -64,17 +66,95 @@ func (s *Store) readinessBasis(ctx context.Context, q rowQuerier) (readinessBasi
 			ready = append(ready, d.domain)
 		}
 	}
-	affected, _, err := affectedUsers(ctx, q, served)
+	return readinessBasis{ready: jsonText(ready), losing: "[]", since: s.Now().Add(-RecentSignIn).Unix()}, served, nil
+}
+
+// userGroups counts the people in every group within the search q (everybody when q is empty)
+// and finds who of them would lose access, in one pass over the people the search matches:
+// a search never reads the people it does not match. "Would lose access" is the rule of the
+// Password OFF review (lossOf, as affectedUsers applies it); the other groups are counted by
+// the conditions that list them (cond), so that every number leads to the people it counts.
+func (s *Store) userGroups(ctx context.Context, q string) (readinessBasis, UserCounts, error) {
+	b, served, err := s.readyBasis(ctx)
 	if err != nil {
-		return readinessBasis{}, err
+		return b, nil, err
 	}
-	ids := make([]int64, len(affected))
-	for i, u := range affected {
-		ids[i] = u.ID
+	allowed, err := allowedDomains(ctx, s.read)
+	if err != nil {
+		return b, nil, err
 	}
-	r, _ := json.Marshal(ready) // strings and numbers always marshal
-	l, _ := json.Marshal(ids)
-	return readinessBasis{ready: string(r), losing: string(l), since: s.Now().Add(-RecentSignIn).Unix()}, nil
+	ready := map[string]bool{}
+	for _, d := range served {
+		if d.tested {
+			ready[d.domain] = true
+		}
+	}
+	// One column of flags instead of five: each column read costs more than the SQL that
+	// computes it.
+	query := `SELECT u.id, u.email, ` + wayInIssuer + `,
+		(u.email_verified = 1) + ((l.user_id IS NOT NULL) << 1)
+		+ ((u.is_admin OR EXISTS (SELECT 1 FROM auth_settings_grants g WHERE g.user_id = u.id)) << 2)
+		+ (COALESCE(u.last_sso_login_at >= ?1, 0) << 3) + (COALESCE(u.last_password_login_at >= ?1, 0) << 4)
+		FROM users u LEFT JOIN identity_links l ON l.user_id = u.id`
+	args := []any{b.since}
+	if sc, sargs := searchWhere(q); sc != "" {
+		// The search's one argument is numbered after ?1, the start of "recently".
+		query += " WHERE " + strings.Replace(sc, "?", "?2", 1)
+		args = append(args, sargs...)
+	}
+	rows, err := s.read.QueryContext(ctx, query, args...)
+	if err != nil {
+		return b, nil, fmt.Errorf("store: count users by group: %w", err)
+	}
+	defer rows.Close()
+	c := UserCounts{}
+	for _, g := range UserShows {
+		c[g] = 0
+	}
+	losing := []int64{}
+	first := firstServed(served)
+	// Scanned into once for every person: declared in the loop, each would be allocated anew.
+	var id, flags int64
+	var email string
+	var issuer sql.NullString
+	for rows.Next() {
+		if err := rows.Scan(&id, &email, &issuer, &flags); err != nil {
+			return b, nil, fmt.Errorf("store: count users by group: %w", err)
+		}
+		verified, linked, privileged := flags&1 != 0, flags&2 != 0, flags&4 != 0
+		sso, password := flags&8 != 0, flags&16 != 0
+		domain := domainOf(email) // as userDomain: a normalised address has one @
+		isReady := ready[domain]
+		c[ShowAll]++
+		count(c, ShowVerified, verified)
+		count(c, ShowReady, isReady)
+		count(c, ShowLinked, linked)
+		count(c, ShowNotLinked, isReady && !linked)
+		count(c, ShowSSO, sso)
+		count(c, ShowPassword, password)
+		if lossOf(email, verified, privileged, issuer, first[domain], allowed) != "" {
+			c[ShowLosing]++
+			losing = append(losing, id)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return b, nil, fmt.Errorf("store: count users by group: %w", err)
+	}
+	b.losing = jsonText(losing)
+	return b, c, nil
+}
+
+// firstServed maps each served domain to the entry lossOf decides by, the first for it in
+// served's order, as a slice of one: lossOf then finds it at once instead of looking through
+// every served domain for each person.
+func firstServed(served []servedDomain) map[string][]servedDomain {
+	out := map[string][]servedDomain{}
+	for i, d := range served {
+		if _, ok := out[d.domain]; !ok {
+			out[d.domain] = served[i : i+1]
+		}
+	}
+	return out
 }
 
 // userDomain is the domain of a user's (normalised) e-mail in SQL.
@@ -106,47 +186,17 @@ func (b readinessBasis) cond(g UserShow) (string, []any) {
 func (b readinessBasis) where(f UserFilter) (string, []any) {
 	c, args := b.cond(f.Show)
 	where := " WHERE " + c
-	if q := strings.TrimSpace(f.Query); q != "" {
-		sc, sargs := userSearch(q)
-		where += " AND " + strings.TrimPrefix(sc, " WHERE ")
+	if sc, sargs := searchWhere(f.Query); sc != "" {
+		where += " AND " + sc
 		args = append(args, sargs...)
 	}
 	return where, args
 }
 
 // CountUsers counts the people in every group, within the search query (empty: everybody).
-// "Would lose access" is the rule of the Password OFF review (affectedUsers), read once here.
 func (s *Store) CountUsers(ctx context.Context, query string) (UserCounts, error) {
-	b, err := s.readinessBasis(ctx, s.read)
-	if err != nil {
-		return nil, err
-	}
-	return s.countUsers(ctx, b, query)
-}
-
-func (s *Store) countUsers(ctx context.Context, b readinessBasis, query string) (UserCounts, error) {
-	cols, args := []string{"COUNT(*)"}, []any{}
-	for _, g := range UserShows[1:] {
-		c, a := b.cond(g)
-		cols = append(cols, "COALESCE(SUM("+c+"), 0)")
-		args = append(args, a...)
-	}
-	where, wargs := b.where(UserFilter{Query: query})
-	vals := make([]int, len(UserShows))
-	dest := make([]any, len(vals))
-	for i := range vals {
-		dest[i] = &vals[i]
-	}
-	err := s.read.QueryRowContext(ctx, "SELECT "+strings.Join(cols, ", ")+
-		" FROM users u LEFT JOIN identity_links l ON l.user_id = u.id"+where, append(args, wargs...)...).Scan(dest...)
-	if err != nil {
-		return nil, fmt.Errorf("store: count users by group: %w", err)
-	}
-	out := UserCounts{}
-	for i, g := range UserShows {
-		out[g] = vals[i]
-	}
-	return out, nil
+	_, c, err := s.userGroups(ctx, query)
+	return c, err
 }
 
 // jsonText is v as JSON, for json_each.

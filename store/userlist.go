@@ -73,47 +73,71 @@ func scanUserItem(row interface{ Scan(...any) error }) (UserListItem, error) {
 
 // ListUsers returns one page of users ordered by name, and how many match in all.
 func (s *Store) ListUsers(ctx context.Context, f UserFilter) ([]UserListItem, int, error) {
-	var b readinessBasis
-	if f.Show != ShowAll {
-		var err error
-		if b, err = s.readinessBasis(ctx, s.read); err != nil {
-			return nil, 0, err
-		}
+	b, counts, err := s.basisFor(ctx, f)
+	if err != nil {
+		return nil, 0, err
 	}
 	where, args := b.where(f)
 	var total int
-	if err := s.read.QueryRowContext(ctx, "SELECT COUNT(*)"+userItemFrom+where, args...).Scan(&total); err != nil {
+	switch {
+	case counts != nil:
+		total = counts[f.Show]
+	case f.Show == ShowAll && strings.TrimSpace(f.Query) != "":
+		total, err = s.countSearch(ctx, f.Query)
+	default:
+		err = s.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM users u LEFT JOIN identity_links l ON l.user_id = u.id"+where, args...).Scan(&total)
+	}
+	if err != nil {
 		return nil, 0, fmt.Errorf("store: count users: %w", err)
 	}
-	out, err := s.listUsers(ctx, where+" ORDER BY u.name, u.id LIMIT ? OFFSET ?", append(args, pageLimit(f.Limit), max(f.Offset, 0))...)
+	out, err := s.pageUsers(ctx, where, args, f)
 	return out, total, err
 }
 
-// ListUsersCounted is ListUsers with how many people are in each group within the search, as
-// the Users page shows beside its filters. The groups are read once for both.
-func (s *Store) ListUsersCounted(ctx context.Context, f UserFilter) ([]UserListItem, UserCounts, error) {
-	b, err := s.readinessBasis(ctx, s.read)
-	if err != nil {
-		return nil, nil, err
+// basisFor reads what f's group depends on: nothing for everybody, the ready domains for most
+// groups, and for ShowLosing the people within the search who would lose access, with the
+// counts of every group read in the same pass.
+func (s *Store) basisFor(ctx context.Context, f UserFilter) (readinessBasis, UserCounts, error) {
+	switch f.Show {
+	case ShowAll:
+		return readinessBasis{}, nil, nil
+	case ShowLosing:
+		return s.userGroups(ctx, f.Query)
 	}
-	counts, err := s.countUsers(ctx, b, f.Query)
+	b, _, err := s.readyBasis(ctx)
+	return b, nil, err
+}
+
+// ListUsersCounted is ListUsers with how many people are in each group within the search, as
+// the Users page shows beside its filters. The groups are read once for both, from the people
+// the search matches only.
+func (s *Store) ListUsersCounted(ctx context.Context, f UserFilter) ([]UserListItem, UserCounts, error) {
+	b, counts, err := s.userGroups(ctx, f.Query)
 	if err != nil {
 		return nil, nil, err
 	}
 	where, args := b.where(f)
-	out, err := s.listUsers(ctx, where+" ORDER BY u.name, u.id LIMIT ? OFFSET ?", append(args, pageLimit(f.Limit), max(f.Offset, 0))...)
+	out, err := s.pageUsers(ctx, where, args, f)
 	return out, counts, err
 }
 
 // ExportUsers returns every user that f selects (Offset and Limit aside), ordered by name, for
 // the CSV export.
 func (s *Store) ExportUsers(ctx context.Context, f UserFilter) ([]UserListItem, error) {
-	b, err := s.readinessBasis(ctx, s.read)
+	b, _, err := s.basisFor(ctx, f)
 	if err != nil {
 		return nil, err
 	}
 	where, args := b.where(f)
 	return s.listUsers(ctx, where+" ORDER BY u.name, u.id", args...)
+}
+
+// pageUsers lists the page of f among the users where selects, by name. The page is picked by
+// name and id alone, and only its people are read whole: sorting every match with all its
+// columns and joins cost a search as much as everything else it did.
+func (s *Store) pageUsers(ctx context.Context, where string, args []any, f UserFilter) ([]UserListItem, error) {
+	return s.listUsers(ctx, " WHERE u.id IN (SELECT u.id FROM users u LEFT JOIN identity_links l ON l.user_id = u.id"+where+
+		" ORDER BY u.name, u.id LIMIT ? OFFSET ?) ORDER BY u.name, u.id", append(args, pageLimit(f.Limit), max(f.Offset, 0))...)
 }
 
 func (s *Store) listUsers(ctx context.Context, tail string, args ...any) ([]UserListItem, error) {
@@ -131,26 +155,6 @@ func (s *Store) listUsers(ctx context.Context, tail string, args ...any) ([]User
 		out = append(out, it)
 	}
 	return out, rows.Err()
-}
-
-// userSearch is the condition for a search. LIKE, in SQLite's C code, folds ASCII letters only,
-// which is enough for an ASCII query and several times faster than the Go fold that a query
-// with å, ä or ö needs.
-func userSearch(q string) (string, []any) {
-	if isASCII(q) {
-		esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q)
-		return ` WHERE (u.name || ' ' || u.email) LIKE ? ESCAPE '\'`, []any{"%" + esc + "%"}
-	}
-	return " WHERE instr(portvakt_fold(u.name || ' ' || u.email), ?) > 0", []any{strings.ToLower(q)}
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
 }
 
 // UserItem returns one user with link and grant, or ErrNotFound.

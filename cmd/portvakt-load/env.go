@@ -49,6 +49,7 @@ var lastNames = []string{"Andersson", "Johansson", "Karlsson", "Nilsson", "Eriks
 // env is a running portvakt on a seeded data folder, with the provider it signs in through.
 type env struct {
 	URL      string
+	pid      int          // the portvakt process
 	Store    *store.Store // opened beside the server, as the host commands do
 	keys     handlers.Keys
 	ssoIdP   int64
@@ -147,6 +148,7 @@ func (e *env) runPortvakt(binary, data, logPath string) error {
 		logf.Close()
 		return fmt.Errorf("start %s: %w", binary, err)
 	}
+	e.pid = cmd.Process.Pid
 	exited := make(chan struct{})
 	go func() {
 		_ = cmd.Wait()

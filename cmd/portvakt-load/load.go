@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -81,6 +83,24 @@ func endpoints(e *env) []endpoint {
 	}
 }
 
+// selected are the endpoints whose name contains one of the comma-separated parts of only;
+// all of them when only is empty.
+func selected(eps []endpoint, only string) []endpoint {
+	if strings.TrimSpace(only) == "" {
+		return eps
+	}
+	var out []endpoint
+	for _, ep := range eps {
+		for part := range strings.SplitSeq(only, ",") {
+			if part = strings.TrimSpace(part); part != "" && strings.Contains(ep.name, part) {
+				out = append(out, ep)
+				break
+			}
+		}
+	}
+	return out
+}
+
 // result is one measured run.
 type result struct {
 	requests int
@@ -89,6 +109,7 @@ type result struct {
 	p50, p99 time.Duration
 	bytes    int
 	firstErr string
+	cpu      time.Duration // the server's CPU time per request; 0 when unknown
 }
 
 func (r result) rps() float64 { return float64(r.requests) / r.elapsed.Seconds() }
@@ -117,7 +138,7 @@ func measure(ctx context.Context, dir string, c config, log io.Writer) ([]row, e
 		return nil, err
 	}
 	var rows []row
-	for _, ep := range endpoints(e) {
+	for _, ep := range selected(endpoints(e), c.only) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
@@ -145,8 +166,12 @@ func measure(ctx context.Context, dir string, c config, log io.Writer) ([]row, e
 		// A warm-up that is not counted (connections opened, caches filled), then the run.
 		warm := min(c.duration/5, time.Second)
 		drive(ctx, clients, warm, ep)
+		cpu0, cpuErr := processCPU(e.pid)
 		pv := drive(ctx, clients, c.duration, ep)
 		pv.bytes = len(sample.body)
+		if cpu1, err := processCPU(e.pid); cpuErr == nil && err == nil && pv.requests > 0 {
+			pv.cpu = (cpu1 - cpu0) / time.Duration(pv.requests)
+		}
 		tr.CloseIdleConnections()
 
 		bare.body.Store(bodyOf(len(sample.body)))
@@ -270,14 +295,18 @@ func printTable(w io.Writer, c config, rows []row) {
 	fmt.Fprintf(w, "portvakt-load: %d people, %d domains, %d providers; %d connections, %s per endpoint after a warm-up, loopback\n\n",
 		c.people, seedDomains, seedProviders, c.connections, c.duration)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "endpoint\treq/s\tp50\tp99\terrors\tbytes\techo req/s\techo p50\techo p99\tratio\t")
+	fmt.Fprintln(tw, "endpoint\treq/s\tp50\tp99\terrors\tbytes\tcpu/req\techo req/s\techo p50\techo p99\tratio\t")
 	for _, r := range rows {
 		ratio := 0.0
 		if r.echo.rps() > 0 {
 			ratio = r.pv.rps() / r.echo.rps()
 		}
-		fmt.Fprintf(tw, "%s\t%.0f\t%s\t%s\t%d\t%d\t%.0f\t%s\t%s\t%.3f\t\n", r.name, r.pv.rps(), ms(r.pv.p50), ms(r.pv.p99),
-			r.pv.errors, r.pv.bytes, r.echo.rps(), ms(r.echo.p50), ms(r.echo.p99), ratio)
+		cpu := "-"
+		if r.pv.cpu > 0 {
+			cpu = ms(r.pv.cpu)
+		}
+		fmt.Fprintf(tw, "%s\t%.0f\t%s\t%s\t%d\t%d\t%s\t%.0f\t%s\t%s\t%.3f\t\n", r.name, r.pv.rps(), ms(r.pv.p50), ms(r.pv.p99),
+			r.pv.errors, r.pv.bytes, cpu, r.echo.rps(), ms(r.echo.p50), ms(r.echo.p99), ratio)
 	}
 	tw.Flush()
 	for _, r := range rows {
@@ -289,6 +318,41 @@ func printTable(w io.Writer, c config, rows []row) {
 		}
 	}
 	fmt.Fprintln(w, "\nratio: portvakt's requests/s over the bare echo handler's for a body of the same size, same run.")
+	fmt.Fprintln(w, "cpu/req: portvakt's CPU time (user and system) per request, which other work on the machine changes far less than requests/s.")
+}
+
+// processCPU is the CPU time (user and system) process pid has used, from /proc/PID/stat.
+func processCPU(pid int) (time.Duration, error) {
+	if pid == 0 {
+		return 0, errors.New("no process")
+	}
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0, err
+	}
+	return parseProcStat(string(b))
+}
+
+// clockTicks is USER_HZ, the unit of /proc's CPU times: 100 on every Linux port Go runs on.
+const clockTicks = 100
+
+// parseProcStat reads utime and stime from a /proc/PID/stat line. The command name in
+// parentheses may hold spaces and parentheses, so the fields are counted after its last ")".
+func parseProcStat(line string) (time.Duration, error) {
+	i := strings.LastIndexByte(line, ')')
+	if i < 0 {
+		return 0, fmt.Errorf("/proc stat %q: no command name", line)
+	}
+	f := strings.Fields(line[i+1:])
+	if len(f) < 13 { // state is field 3 of the line, utime 14 and stime 15
+		return 0, fmt.Errorf("/proc stat %q: too few fields", line)
+	}
+	utime, err1 := strconv.ParseInt(f[11], 10, 64)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err := errors.Join(err1, err2); err != nil {
+		return 0, fmt.Errorf("/proc stat %q: %w", line, err)
+	}
+	return time.Duration(utime+stime) * time.Second / clockTicks, nil
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2fms", float64(d.Microseconds())/1000) }

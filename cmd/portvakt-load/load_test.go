@@ -55,6 +55,9 @@ func TestLoadTable(t *testing.T) {
 		if r.pv.requests == 0 || r.echo.requests == 0 {
 			t.Errorf("%s: %d requests, echo %d: want some of each", r.name, r.pv.requests, r.echo.requests)
 		}
+		if r.pv.cpu <= 0 {
+			t.Errorf("%s: no CPU time per request measured", r.name)
+		}
 		if r.pv.errors != 0 || r.echo.errors != 0 {
 			t.Errorf("%s: %d errors (first: %s), echo %d", r.name, r.pv.errors, r.pv.firstErr, r.echo.errors)
 		}
@@ -111,6 +114,37 @@ func TestSoakViolations(t *testing.T) {
 	}
 	if v := (&summary{status5xx: map[string]int{}}).violations(); len(v) != 0 {
 		t.Errorf("a clean soak has violations %v", v)
+	}
+}
+
+// TestSelected: -only keeps the endpoints named by any of its parts, and everything without it.
+func TestSelected(t *testing.T) {
+	t.Parallel()
+	all := endpoints(&env{})
+	if got := selected(all, ""); len(got) != len(all) {
+		t.Errorf("no -only: %d endpoints, want %d", len(got), len(all))
+	}
+	got := selected(all, "search, SSO start")
+	if len(got) != 2 || got[0].name != "GET /users?q= (search)" || got[1].name != "POST /login/sso/:id (SSO start)" {
+		t.Errorf("-only search,SSO start: %v", got)
+	}
+	if got := selected(all, "nothing like it"); len(got) != 0 {
+		t.Errorf("-only naming nothing: %d endpoints", len(got))
+	}
+}
+
+// TestParseProcStat reads the CPU times after a command name with spaces and parentheses.
+func TestParseProcStat(t *testing.T) {
+	t.Parallel()
+	line := "4242 (port vakt (x)) S 1 4242 4242 0 -1 4194560 1000 0 0 0 250 75 0 0 20 0 12 0 100 0 0\n"
+	got, err := parseProcStat(line)
+	if err != nil || got != 3250*time.Millisecond {
+		t.Errorf("parseProcStat = %v, %v; want 3.25s (250 + 75 ticks)", got, err)
+	}
+	for _, bad := range []string{"", "1 (x) S 1 2", "1 (x) S 1 2 3 4 5 6 7 8 9 10 ten 12"} {
+		if _, err := parseProcStat(bad); err == nil {
+			t.Errorf("parseProcStat(%q) gave no error", bad)
+		}
 	}
 }
 

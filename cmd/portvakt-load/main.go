@@ -28,6 +28,7 @@ type config struct {
 	clients     int // soak clients
 	keep        bool
 	binary      string // portvakt to run; empty: build ./cmd/portvakt
+	only        string // comma-separated parts of endpoint names to drive; empty: all
 
 	// -memory: time the start, read the RSS after idling for idle, then under burst password
 	// attempts at once (memory.go).
@@ -60,6 +61,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	f.DurationVar(&c.idle, "idle", 3*time.Second, "with -memory: how long portvakt idles after its start before its RSS is read")
 	f.StringVar(&c.binary, "binary", "", "run this portvakt binary (default: build ./cmd/portvakt into the temporary folder)")
 	f.BoolVar(&c.keep, "keep", false, "keep the temporary data folder and print where it is")
+	f.StringVar(&c.only, "only", "", "drive only the endpoints whose name contains one of these comma-separated parts (\"search,SSO start\")")
 	if err := f.Parse(args); err != nil {
 		return err
 	}
@@ -74,6 +76,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("-clients must be between 1 and 1000, not %d", c.clients)
 	case c.burst < 1 || c.burst > 1000:
 		return fmt.Errorf("-burst must be between 1 and 1000, not %d", c.burst)
+	case len(selected(endpoints(&env{}), c.only)) == 0:
+		return fmt.Errorf("-only %q names no endpoint", c.only)
 	}
 	dir, err := os.MkdirTemp("", "portvakt-load-")
 	if err != nil {
