@@ -48,15 +48,17 @@ var lastNames = []string{"Andersson", "Johansson", "Karlsson", "Nilsson", "Eriks
 
 // env is a running portvakt on a seeded data folder, with the provider it signs in through.
 type env struct {
-	URL      string
-	pid      int          // the portvakt process
-	Store    *store.Store // opened beside the server, as the host commands do
-	keys     handlers.Keys
-	ssoIdP   int64
-	issuer   string // the in-process provider's
-	logPath  string
-	provider *http.Server
-	close    []func()
+	URL    string
+	pid    int          // the portvakt process
+	Store  *store.Store // opened beside the server, as the host commands do
+	keys   handlers.Keys
+	ssoIdP int64
+	issuer string // the in-process provider's
+	// clock is an integration (the time clock) that takes tokens with client credentials.
+	clockID, clockSecret string
+	logPath              string
+	provider             *http.Server
+	close                []func()
 }
 
 // start seeds a data folder under dir through the store, then runs portvakt on it as a separate
@@ -257,6 +259,12 @@ func (e *env) seed(ctx context.Context, people int, issuer string) error {
 			return err
 		}
 	}
+	clock, secret, err := st.CreateApplication(ctx, store.CLIActor, store.AppSettings{Name: "Time clock",
+		Kind: store.AppIntegration, Enabled: true}.Normalize())
+	if err != nil {
+		return err
+	}
+	e.clockID, e.clockSecret = clock.ClientID, secret
 	admin, err := st.CreateUser(ctx, actor, store.NewUser{Email: adminEmail, Name: "Load Admin", Admin: true, EmailVerified: true})
 	if err != nil {
 		return err

@@ -80,6 +80,13 @@ func endpoints(e *env) []endpoint {
 				return err
 			},
 			req: func(c *client, _ int) (response, error) { return c.post(paths.LoginSSO(e.ssoIdP), nil) }},
+		{name: "GET /oauth/keys (JWKS)", status: http.StatusOK,
+			req: func(c *client, _ int) (response, error) { return c.get(paths.OPKeys) }},
+		{name: "POST /oauth/token (client credentials)", status: http.StatusOK,
+			req: func(c *client, _ int) (response, error) {
+				return c.do(http.MethodPost, paths.OPToken, url.Values{"grant_type": {"client_credentials"},
+					"client_id": {e.clockID}, "client_secret": {e.clockSecret}, "scope": {"openid"}})
+			}},
 	}
 }
 
