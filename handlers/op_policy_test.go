@@ -55,8 +55,8 @@ func TestPolicyReachesTheApps(t *testing.T) {
 			})
 			rows = append(rows, strings.Join(cells, " | "))
 		})
-		want := []string{"App integration Integration | 0 personer | Påverkas inte (integration)",
-			"App web Webbapplikation | 2 personer | 1 loggas ut (inloggade med lösenord)"}
+		want := []string{"App integration Integration | 0 | Påverkas inte (integration)",
+			"App web Webbapplikation | 2 | 1 loggas ut (inloggade med lösenord)"}
 		if !slices.Equal(rows, want) {
 			t.Errorf("apps on the Policies page:\n%q\nwant\n%q", rows, want)
 		}

@@ -146,6 +146,12 @@ func TestBrowserAppJourney(t *testing.T) {
 	}
 	b.shot("app-signed-in")
 
+	b.open(pv.URL + "/auth-settings/policies")
+	if got := b.text("[data-testid=policy-app-reached]"); got != "Ingen loggas ut" {
+		t.Errorf("the Policies page says Password OFF does %q to the demo app, where Anna signed in through SSO", got)
+	}
+	b.axe()
+	b.shot("policies-apps-sv")
 	switchOffWithWindow(t, b, pv, "10 minuter")
 	b.open(demo.srv.URL + "/")
 	b.click("#signout")
