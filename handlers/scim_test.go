@@ -425,7 +425,7 @@ func TestSCIMConcurrentCreates(t *testing.T) {
 			req, _ := http.NewRequest(http.MethodPost, app.URL+"/scim/v2/Users", strings.NewReader(`{"userName":"same@example.se"}`))
 			req.Header.Set("Authorization", "Bearer "+secret)
 			req.Header.Set("Content-Type", "application/scim+json")
-			resp, err := http.DefaultClient.Do(req)
+			resp, err := app.HTTP.Client().Do(req)
 			if err != nil {
 				statuses <- 0
 				return

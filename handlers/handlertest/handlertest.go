@@ -105,10 +105,14 @@ type Client struct {
 	HTTP *http.Client
 }
 
-// Client returns a new client with an empty cookie jar.
+// Client returns a new client with an empty cookie jar. It goes through the app's own
+// transport, not http.DefaultTransport: every httptest.Server that closes drops the idle
+// connections of the default one, which broke a request of another test running in parallel
+// ("CloseIdleConnections called").
 func (a *App) Client() *Client {
 	jar, _ := cookiejar.New(nil)
 	return &Client{app: a, HTTP: &http.Client{
+		Transport:     a.HTTP.Client().Transport,
 		Jar:           jar,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}}
