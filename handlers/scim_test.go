@@ -196,10 +196,10 @@ func jsonMatches(want, got any, path string) (string, bool) {
 	return path, reflect.DeepEqual(want, got)
 }
 
-// verifiedDomain adds a verified domain to the database.
+// verifiedDomain adds a verified domain, as the Domains page does.
 func verifiedDomain(t *testing.T, app *handlertest.App, name string) {
 	t.Helper()
-	storetest.Exec(t, app.Store, `INSERT INTO domains (name, token, status, created_at, verified_at) VALUES (?, 't', 'verified', 0, 0)`, name)
+	storetest.VerifiedDomain(t, app.Store, name)
 }
 
 // scimRequest sends one SCIM request with a token.
