@@ -108,6 +108,18 @@ func sharedChromium(t *testing.T, acceptLang string) context.Context {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
+		// Work a browser does for a person and a test has no use for: each costs CPU on every page
+		// (translation looks at the page's language, phishing detection at its content).
+		chromedp.Flag("disable-extensions", true),
+		chromedp.Flag("disable-component-extensions-with-background-pages", true),
+		chromedp.Flag("disable-default-apps", true),
+		chromedp.Flag("disable-features", "Translate,OptimizationHints,MediaRouter,InterestFeedContentSuggestions,AutofillServerCommunication,CalculateNativeWinOcclusion"),
+		chromedp.Flag("disable-client-side-phishing-detection", true),
+		chromedp.Flag("disable-breakpad", true),
+		chromedp.Flag("disable-hang-monitor", true),
+		chromedp.Flag("metrics-recording-only", true),
+		chromedp.Flag("mute-audio", true),
+		chromedp.Flag("password-store", "basic"),
 		// Tabs of tests running in parallel are all in the background; they must not be slowed.
 		chromedp.Flag("disable-background-timer-throttling", true),
 		chromedp.Flag("disable-backgrounding-occluded-windows", true),
