@@ -30,7 +30,7 @@ func (f forwardedFor) RoundTrip(req *http.Request) (*http.Response, error) {
 func attemptVia(t *testing.T, app *handlertest.App, xff, email, password string) int {
 	t.Helper()
 	c := app.Client()
-	c.HTTP.Transport = forwardedFor{xff: xff, next: http.DefaultTransport}
+	c.HTTP.Transport = forwardedFor{xff: xff, next: c.HTTP.Transport}
 	if r := c.Post(t, "/login", url.Values{"email": {email}}); r.Status != http.StatusSeeOther {
 		t.Fatalf("e-mail step: status %d", r.Status)
 	}

@@ -45,7 +45,7 @@ func TestNotAffectedByEchoAdvisories(t *testing.T) {
 			t.Fatal("no IP extractor set: echo would fall back to its default, which trusts the headers")
 		}
 		c := app.Client()
-		c.HTTP.Transport = spoofing{next: http.DefaultTransport}
+		c.HTTP.Transport = spoofing{next: c.HTTP.Transport}
 		c.Post(t, "/login", url.Values{"email": {"nobody@example.se"}})
 		c.Post(t, "/login/password", url.Values{"password": {"wrong password"}})
 		rows := storetest.AuditRows(t, app.Store, "login.failure")

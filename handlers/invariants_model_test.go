@@ -175,7 +175,7 @@ func newModel(t testing.TB) *model {
 // browser gives c an address of its own.
 func (w *model) browser(c *handlertest.Client) *handlertest.Client {
 	n := w.browsers.Add(1)
-	c.HTTP.Transport = forwardedFor{xff: fmt.Sprintf("10.%d.%d.%d", n>>16&255, n>>8&255, n&255), next: http.DefaultTransport}
+	c.HTTP.Transport = forwardedFor{xff: fmt.Sprintf("10.%d.%d.%d", n>>16&255, n>>8&255, n&255), next: c.HTTP.Transport}
 	return c
 }
 

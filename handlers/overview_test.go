@@ -242,7 +242,7 @@ func TestOverviewInvitations(t *testing.T) {
 		t.Fatal(err)
 	}
 	anna := app.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
-	storetest.Exec(t, app.Store, "UPDATE users SET lang = 'en' WHERE id = ?", anna.ID)
+	storetest.Lang(t, app.Store, anna.Email, "en")
 	app.User(t, "bo@example.se", handlertest.UserOpts{})
 	c := app.ClientAs(t, it)
 

@@ -196,10 +196,10 @@ func jsonMatches(want, got any, path string) (string, bool) {
 	return path, reflect.DeepEqual(want, got)
 }
 
-// verifiedDomain adds a verified domain to the database.
+// verifiedDomain adds a verified domain, as the Domains page does.
 func verifiedDomain(t *testing.T, app *handlertest.App, name string) {
 	t.Helper()
-	storetest.Exec(t, app.Store, `INSERT INTO domains (name, token, status, created_at, verified_at) VALUES (?, 't', 'verified', 0, 0)`, name)
+	storetest.VerifiedDomain(t, app.Store, name)
 }
 
 // scimRequest sends one SCIM request with a token.
@@ -425,7 +425,7 @@ func TestSCIMConcurrentCreates(t *testing.T) {
 			req, _ := http.NewRequest(http.MethodPost, app.URL+"/scim/v2/Users", strings.NewReader(`{"userName":"same@example.se"}`))
 			req.Header.Set("Authorization", "Bearer "+secret)
 			req.Header.Set("Content-Type", "application/scim+json")
-			resp, err := http.DefaultClient.Do(req)
+			resp, err := app.HTTP.Client().Do(req)
 			if err != nil {
 				statuses <- 0
 				return

@@ -121,7 +121,7 @@ func BenchmarkSSOSignIn(b *testing.B) {
 	for b.Loop() {
 		n++
 		c := env.app.Client()
-		c.HTTP.Transport = forwardedFor{xff: fmt.Sprintf("10.%d.%d.%d", n>>16&255, n>>8&255, n&255), next: http.DefaultTransport}
+		c.HTTP.Transport = forwardedFor{xff: fmt.Sprintf("10.%d.%d.%d", n>>16&255, n>>8&255, n&255), next: c.HTTP.Transport}
 		if r := env.ssoLogin(b, c, "anna@example.se"); r.Status != http.StatusSeeOther {
 			b.Fatalf("sign-in: status %d", r.Status)
 		}

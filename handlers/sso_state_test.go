@@ -11,6 +11,7 @@ import (
 
 	"portvakt/handlers/handlertest"
 	"portvakt/handlers/oidcrp/oidctest"
+	"portvakt/store"
 	"portvakt/store/storetest"
 )
 
@@ -197,7 +198,9 @@ func TestSSOStateCookie(t *testing.T) {
 	t.Run("refuses a state whose provider was removed meanwhile", func(t *testing.T) { // last: it removes the provider
 		c := env.app.Client()
 		q := env.startSSO(t, c, "anna@example.se")
-		storetest.Exec(t, env.app.Store, "DELETE FROM identity_providers WHERE id = ?", env.idp)
+		if err := env.app.Store.DeleteIdP(context.Background(), store.CLIActor, env.idp); err != nil {
+			t.Fatal(err)
+		}
 		wantStateRefused(t, env, callback(c, q), "provider was removed")
 	})
 }

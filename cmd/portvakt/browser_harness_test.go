@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"testing"
@@ -107,6 +108,18 @@ func sharedChromium(t *testing.T, acceptLang string) context.Context {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
+		// Work a browser does for a person and a test has no use for: each costs CPU on every page
+		// (translation looks at the page's language, phishing detection at its content).
+		chromedp.Flag("disable-extensions", true),
+		chromedp.Flag("disable-component-extensions-with-background-pages", true),
+		chromedp.Flag("disable-default-apps", true),
+		chromedp.Flag("disable-features", "Translate,OptimizationHints,MediaRouter,InterestFeedContentSuggestions,AutofillServerCommunication,CalculateNativeWinOcclusion"),
+		chromedp.Flag("disable-client-side-phishing-detection", true),
+		chromedp.Flag("disable-breakpad", true),
+		chromedp.Flag("disable-hang-monitor", true),
+		chromedp.Flag("metrics-recording-only", true),
+		chromedp.Flag("mute-audio", true),
+		chromedp.Flag("password-store", "basic"),
 		// Tabs of tests running in parallel are all in the background; they must not be slowed.
 		chromedp.Flag("disable-background-timer-throttling", true),
 		chromedp.Flag("disable-backgrounding-occluded-windows", true),
@@ -135,6 +148,9 @@ func sharedChromium(t *testing.T, acceptLang string) context.Context {
 // most of their time waiting for Chromium and for portvakt's timers, not on this process's CPU,
 // so without -parallel four of them run at once instead of one per CPU.
 func TestMain(m *testing.M) {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(500) // as in handlers: the portals in this process allocate a lot, keep little
+	}
 	flag.Parse()
 	explicit := false
 	flag.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "test.parallel" })
@@ -220,35 +236,49 @@ func (b *browser) location() string {
 	return u
 }
 
-// shot writes full-page screenshots of the current page at laptop and phone widths to
-// testdata/screenshots/NAME-desktop.png and NAME-phone.png, and checks that the page does not
-// scroll sideways on the phone.
+// shot checks that the current page does not scroll sideways at a phone's width and, when
+// PORTVAKT_SCREENSHOTS is set (to anything), writes full-page screenshots of it at laptop and
+// phone widths to testdata/screenshots/NAME-desktop.png and NAME-phone.png for people to look
+// at. Capturing and encoding them is a quarter of the browser tests' time, and no test reads
+// them, so a plain run leaves them out.
 func (b *browser) shot(name string) {
 	b.t.Helper()
-	dir := screenshotDir(b.t)
+	save := os.Getenv("PORTVAKT_SCREENSHOTS") != ""
 	for _, size := range []struct {
 		label         string
 		width, height int64
 	}{{"desktop", 1280, 900}, {"phone", 360, 740}} {
+		if !save && size.label != "phone" {
+			continue
+		}
 		ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
 		if err := chromedp.Do(ctx, chromedp.EmulateViewport(size.width, size.height)); err != nil {
 			cancel()
 			b.t.Fatalf("viewport: %v", err)
 		}
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			cancel()
-			b.t.Fatalf("screenshot %s: %v", name, err)
+		var png []byte
+		if save {
+			var err error
+			if png, err = chromedp.Run(ctx, chromedp.FullScreenshot(100)); err != nil {
+				cancel()
+				b.t.Fatalf("screenshot %s: %v", name, err)
+			}
 		}
 		if size.label == "phone" {
 			wide, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`))
-			if err == nil && wide {
+			if err != nil {
+				cancel()
+				b.t.Fatalf("page width of %s: %v", name, err)
+			}
+			if wide {
 				b.t.Errorf("page %s scrolls sideways at %d px", name, size.width)
 			}
 		}
 		cancel()
-		if err := os.WriteFile(filepath.Join(dir, name+"-"+size.label+".png"), png, 0o644); err != nil {
-			b.t.Fatal(err)
+		if save {
+			if err := os.WriteFile(filepath.Join(screenshotDir(b.t), name+"-"+size.label+".png"), png, 0o644); err != nil {
+				b.t.Fatal(err)
+			}
 		}
 	}
 	b.run("reset viewport", chromedp.EmulateViewport(1280, 900))

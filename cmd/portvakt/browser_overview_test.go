@@ -19,6 +19,7 @@ import (
 // the SSO sign-in, which links the person, and the overview shows it. The overview is checked
 // with axe-core and photographed at each stage in both languages.
 func TestBrowserOverview(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t, "sv-SE,sv")
 	dns := dnstest.Start(t)
 	op := oidctest.New(t)

@@ -11,6 +11,7 @@ import (
 // own identity from My profile, a round trip to the provider, and sign in through it from then
 // on. Photographed in Swedish and English.
 func TestBrowserProfileLink(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t, "sv-SE,sv")
 	op := oidctest.New(t)
 	pv := startPortvakt(t, map[string]string{"PORTVAKT_LANG": "sv"}, "--org-name", "Exempel AB")

@@ -18,11 +18,13 @@ import (
 // person and deactivates another over SCIM, and the Users page shows both, with their source.
 // Photographed in Swedish and English, and checked with axe-core.
 func TestBrowserTokensAndProvisioning(t *testing.T) {
+	t.Parallel()
 	for _, lc := range []struct{ lang, accept, copied, deactivated string }{
 		{"sv", "sv-SE,sv", "Kopierat", "Avaktiverad"},
 		{"en", "en-GB,en", "Copied", "Deactivated"},
 	} {
 		t.Run(lc.lang, func(t *testing.T) {
+			t.Parallel()
 			b := newBrowser(t, lc.accept)
 			pv := startPortvakt(t, map[string]string{"PORTVAKT_LANG": lc.lang}, "--org-name", "Exempel AB")
 			addUser(t, pv, "anna@exempel.se", "Anna Andersson", "--admin")

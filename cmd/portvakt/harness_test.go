@@ -16,6 +16,23 @@ import (
 	"portvakt/store"
 )
 
+// How a test of this package stays fast (serve_*, cli_*, browser_* files alike):
+//
+//   - It calls t.Parallel(), unless it changes something of the whole process (the working
+//     directory, the umask, the environment), and then says so.
+//   - startPortvakt runs portvakt inside the test process, on the test's own data folder and a
+//     free port, and returns once /readyz answers: no binary is built, nothing is installed.
+//   - newBrowser opens a fresh browser context (its own cookies and storage) in the package's one
+//     Chromium per language, started by the first browser test and stopped by TestMain: a test
+//     never starts a Chromium of its own. Browser tests skip under -short.
+//   - It waits for the event itself (the page changing, with chromedp.Poll; a row in the outbox;
+//     /readyz), each wait with a deadline, never a sleep of a guessed length.
+//   - b.axe() checks each new page state; b.shot(name) checks the phone width and writes
+//     screenshots only when PORTVAKT_SCREENSHOTS is set.
+//
+// TestMain (browser_harness_test.go) runs four tests at once, since they mostly wait on Chromium,
+// and collects garbage less often.
+
 // instance is portvakt started in-process by run(), on a temporary data folder and a free
 // loopback port, exactly as `portvakt serve` runs.
 type instance struct {

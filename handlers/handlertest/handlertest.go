@@ -1,5 +1,18 @@
 // Package handlertest runs the real portvakt web layer against a real SQLite store for tests,
 // with an HTTP client that keeps cookies and sends CSRF tokens like a browser.
+//
+// What keeps a test built on it fast, with nothing to do but use it:
+//
+//   - New opens storetest.Open: a copy of a database migrated once per test process.
+//   - Users and apps hash passwords at argon2's smallest cost (the production cost has a test
+//     of its own).
+//   - Each App has its own server and transport, so tests run in parallel: call t.Parallel()
+//     first in every test that does not change something of the whole process.
+//
+// And what a test adds itself: a test that sends hundreds of requests in a row, or a long
+// property or model run, skips or shrinks under -short, which the race pass uses (the full
+// run stays in the pass without -short); it waits for events with a deadline, never with a
+// sleep; and it changes data through the store or the handlers, not with SQL.
 package handlertest
 
 import (
@@ -105,10 +118,14 @@ type Client struct {
 	HTTP *http.Client
 }
 
-// Client returns a new client with an empty cookie jar.
+// Client returns a new client with an empty cookie jar. It goes through the app's own
+// transport, not http.DefaultTransport: every httptest.Server that closes drops the idle
+// connections of the default one, which broke a request of another test running in parallel
+// ("CloseIdleConnections called").
 func (a *App) Client() *Client {
 	jar, _ := cookiejar.New(nil)
 	return &Client{app: a, HTTP: &http.Client{
+		Transport:     a.HTTP.Client().Transport,
 		Jar:           jar,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}}
