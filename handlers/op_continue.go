@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -18,10 +17,6 @@ import (
 	"portvakt/views"
 	"portvakt/views/paths"
 )
-
-func withOPSession(ctx context.Context, token string) context.Context {
-	return oidcop.WithSessionToken(ctx, token)
-}
 
 // handleOPContinue is where an app's sign-in meets portvakt's: a person who is not signed in
 // signs in as always (e-mail first, the identity provider, a password only while that is on)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"portvakt/handlers/oidcop"
 	"portvakt/views/paths"
 )
 
@@ -27,7 +28,7 @@ func (s *Server) handleOP(c echo.Context) error {
 		return c.JSON(http.StatusBadRequest, map[string]string{"error": "invalid_client", "error_description": "client assertions are not supported; use the client secret"})
 	}
 	if token, _ := c.Get(ctxToken).(string); token != "" {
-		r = r.WithContext(withOPSession(r.Context(), token))
+		r = r.WithContext(oidcop.WithSessionToken(r.Context(), token))
 	}
 	s.op.ServeHTTP(c.Response(), r)
 	return nil
