@@ -1,0 +1,82 @@
+package handlers_test
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"portvakt/handlers/handlertest"
+	"portvakt/handlers/oidcrp/oidctest"
+	"portvakt/store"
+	"portvakt/store/storetest"
+	"portvakt/views/paths"
+)
+
+// The second review of the provider's fixes: each test pins a rule the fixes left open; its
+// comment tells the attack or failure that the rule stops.
+
+// TestReauthThroughSSOAsksTheProviderToo: an app asks for a fresh sign-in (prompt=login, or a
+// max_age the session is older than) before something sensitive. portvakt sends the person back
+// through its sign-in, but when that sign-in goes through the organisation's identity provider,
+// portvakt asks the provider for an ordinary sign-in: the provider answers from its own session
+// without asking anything, and portvakt then tells the app (auth_time = now) that the person
+// has just signed in. Someone at an unlocked, signed-in computer passes any "sign in again"
+// check. The request to the provider must carry prompt=login (or max_age=0) on.
+func TestReauthThroughSSOAsksTheProviderToo(t *testing.T) {
+	t.Parallel()
+	env := newSSOEnv(t)
+	w := opWorldOn(t, env.app)
+	web := w.register(t, store.AppWeb)
+	c := env.app.Client()
+	env.app.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
+	env.op.SetUser(oidctest.User{Subject: "anna-1", Email: "anna@example.se", EmailVerified: true, Name: "Anna"})
+	if r := env.ssoLogin(t, c, "anna@example.se"); r.Status != http.StatusSeeOther {
+		t.Fatalf("SSO sign-in: status %d", r.Status)
+	}
+	later := env.app.Store.Now().Add(5 * time.Second)
+	storetest.SetClock(t, env.app.Store, func() time.Time { return later })
+
+	r := web.authorize(t, c, oauth2.GenerateVerifier(), oauth2.SetAuthURLParam("prompt", "login"))
+	if r.Status != http.StatusFound || !strings.HasPrefix(r.Location, paths.Login) {
+		t.Fatalf("prompt=login: status %d Location %q, want the sign-in page", r.Status, r.Location)
+	}
+	if r := c.Post(t, "/login", url.Values{"email": {"anna@example.se"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("e-mail step: status %d", r.Status)
+	}
+	r = c.Post(t, "/login/sso/"+strconv.FormatInt(env.idp, 10), nil)
+	if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, env.op.Issuer()) {
+		t.Fatalf("start at the provider: status %d Location %q", r.Status, r.Location)
+	}
+	u, err := url.Parse(r.Location)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	if !strings.Contains(q.Get("prompt"), "login") && q.Get("max_age") != "0" {
+		t.Fatalf("the app asked for a fresh sign-in, but portvakt asks the identity provider for an ordinary one "+
+			"(no prompt=login, no max_age): %s", r.Location)
+	}
+}
+
+// TestHugeMaxAgeIsNoSignInLoop: max_age is the oldest sign-in the app accepts, in seconds. A
+// value past 292 years overflows time.Duration to a negative age limit, so every session, even
+// one a second old, is "too old": the person is sent to sign in again, signs in, and is sent
+// to sign in again, for ever. A link with such a max_age (any app's client ID and redirect
+// URI are public) locks a signed-in person in that loop. A huge max_age asks for nothing.
+func TestHugeMaxAgeIsNoSignInLoop(t *testing.T) {
+	t.Parallel()
+	w := newOPWorld(t)
+	web := w.register(t, store.AppWeb)
+	c, _ := w.app.SignedIn(t, "ann@example.com", handlertest.UserOpts{Verified: true})
+	for _, age := range []string{"9223372036854775807", "18446744073709551615"} {
+		r := web.authorize(t, c, oauth2.GenerateVerifier(), oauth2.SetAuthURLParam("max_age", age))
+		if r.Status == http.StatusFound && strings.HasPrefix(r.Location, paths.Login) {
+			t.Errorf("max_age=%s (no limit at all) sent a person signed in a moment ago to sign in again", age)
+		}
+	}
+}
