@@ -80,3 +80,22 @@ func TestHugeMaxAgeIsNoSignInLoop(t *testing.T) {
 		}
 	}
 }
+
+// TestAccessTokenIsNoIDTokenHint: access tokens are typed at+jwt (RFC 9068) so that nothing
+// takes one for an ID token. They go to every API an app calls, and APIs are often another
+// team's or a vendor's. portvakt's own logout endpoint takes one as id_token_hint: any API that
+// saw Ann's access token can make her browser open a logout link that signs her out of
+// portvakt and, by back-channel logout, of every app (a sign-out anyone holding a token she sent
+// to some API can trigger).
+func TestAccessTokenIsNoIDTokenHint(t *testing.T) {
+	t.Parallel()
+	w := newOPWorld(t)
+	web := w.register(t, store.AppWeb)
+	c, _ := w.app.SignedIn(t, "ann@example.com", handlertest.UserOpts{Verified: true})
+	tok := web.tokens(t, c)
+
+	c.Get(t, paths.OPLogout+"?"+url.Values{"id_token_hint": {tok.AccessToken}}.Encode())
+	if r := c.Get(t, "/profile"); r.Status != http.StatusOK {
+		t.Fatalf("a logout link with Ann's access token as id_token_hint signed her out (/profile status %d)", r.Status)
+	}
+}
