@@ -99,3 +99,23 @@ func TestAccessTokenIsNoIDTokenHint(t *testing.T) {
 		t.Fatalf("a logout link with Ann's access token as id_token_hint signed her out (/profile status %d)", r.Status)
 	}
 }
+
+// TestPromptLoginInTheSameSecondAsksToo: prompt=login asks for a sign-in made after the
+// request. portvakt compares whole seconds: a session begun earlier in the same second as the
+// request counts as "after" it, and the app gets a code with no new sign-in. The rule must
+// not depend on the clock's resolution (the sign-in the request asked for is the one that
+// follows it in this browser).
+func TestPromptLoginInTheSameSecondAsksToo(t *testing.T) {
+	t.Parallel()
+	w := newOPWorld(t)
+	web := w.register(t, store.AppWeb)
+	now := w.app.Store.Now().Truncate(time.Second)
+	storetest.SetClock(t, w.app.Store, func() time.Time { return now })
+	c, _ := w.app.SignedIn(t, "ann@example.com", handlertest.UserOpts{Verified: true})
+
+	r := web.authorize(t, c, oauth2.GenerateVerifier(), oauth2.SetAuthURLParam("prompt", "login"))
+	if r.Status != http.StatusFound || !strings.HasPrefix(r.Location, paths.Login) {
+		t.Fatalf("prompt=login for a session begun before the request (in the same second): status %d Location %.120q, "+
+			"want the sign-in page", r.Status, r.Location)
+	}
+}
