@@ -119,3 +119,24 @@ func TestPromptLoginInTheSameSecondAsksToo(t *testing.T) {
 			"want the sign-in page", r.Status, r.Location)
 	}
 }
+
+// TestIDTokenHintOfAnotherPersonGetsNoCode: an app renews its sign-in silently with
+// prompt=none and the ID token it has (id_token_hint: "is this still Ann?"). When the browser's
+// portvakt session is now someone else's (Bob signed in at Ann's computer), portvakt answers
+// with a code for Bob: the app, asking about Ann, is handed Bob without a word (OpenID Connect
+// Core 3.1.2.1: the answer should then be an error such as login_required).
+func TestIDTokenHintOfAnotherPersonGetsNoCode(t *testing.T) {
+	t.Parallel()
+	w := newOPWorld(t)
+	web := w.register(t, store.AppWeb)
+	c, _ := w.app.SignedIn(t, "ann@example.com", handlertest.UserOpts{Verified: true})
+	annToken := web.tokens(t, c).Extra("id_token").(string)
+	w.app.User(t, "bob@example.com", handlertest.UserOpts{Verified: true})
+	c.SignIn(t, "bob@example.com", handlertest.Password)
+
+	r := web.authorize(t, c, oauth2.GenerateVerifier(), oauth2.SetAuthURLParam("prompt", "none"),
+		oauth2.SetAuthURLParam("id_token_hint", annToken))
+	if back, err := url.Parse(r.Location); err == nil && back.Query().Get("code") != "" {
+		t.Fatalf("prompt=none with Ann's ID token as hint, in a browser signed in as Bob, got a code (for Bob): %.120s", r.Location)
+	}
+}
