@@ -140,3 +140,25 @@ func TestIDTokenHintOfAnotherPersonGetsNoCode(t *testing.T) {
 		t.Fatalf("prompt=none with Ann's ID token as hint, in a browser signed in as Bob, got a code (for Bob): %.120s", r.Location)
 	}
 }
+
+// TestRedirectCheckSeesTheURIThatIsUsed: the refusal of a redirect URI with a fragment or
+// userinfo reads the first redirect_uri of the query, but the protocol library takes the last
+// one. Sent twice, a clean one first, the refused forms get their code again.
+func TestRedirectCheckSeesTheURIThatIsUsed(t *testing.T) {
+	t.Parallel()
+	w := newOPWorld(t)
+	desk := w.register(t, store.AppNative, func(s *store.AppSettings) { s.RedirectURIs = []string{"http://127.0.0.1/callback"} })
+	c, _ := w.app.SignedIn(t, "ann@example.com", handlertest.UserOpts{Verified: true})
+	for _, ru := range []string{"http://127.0.0.1:5/callback#fragment", "http://evil.example@127.0.0.1:5/callback"} {
+		q := url.Values{"client_id": {desk.app.ClientID}, "response_type": {"code"}, "scope": {"openid"}, "state": {"x"},
+			"code_challenge": {oauth2.S256ChallengeFromVerifier(oauth2.GenerateVerifier())}, "code_challenge_method": {"S256"},
+			"redirect_uri": {"http://127.0.0.1:5/callback", ru}}
+		r := c.Get(t, paths.OPAuthorize+"?"+q.Encode())
+		if r.Status == http.StatusFound && strings.HasPrefix(r.Location, paths.OPContinue) {
+			r = c.Get(t, r.Location)
+		}
+		if back, _ := url.Parse(r.Location); back != nil && back.Query().Get("code") != "" {
+			t.Errorf("redirect_uri given twice, %q last: a code was sent to %q", ru, r.Location)
+		}
+	}
+}
