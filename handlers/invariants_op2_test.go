@@ -1,0 +1,164 @@
+package handlers_test
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"portvakt/handlers/handlertest"
+	"portvakt/handlers/oidcrp/oidctest"
+	"portvakt/store"
+	"portvakt/store/storetest"
+	"portvakt/views/paths"
+)
+
+// The second review of the provider's fixes: each test pins a rule the fixes left open; its
+// comment tells the attack or failure that the rule stops.
+
+// TestReauthThroughSSOAsksTheProviderToo: an app asks for a fresh sign-in (prompt=login, or a
+// max_age the session is older than) before something sensitive. portvakt sends the person back
+// through its sign-in, but when that sign-in goes through the organisation's identity provider,
+// portvakt asks the provider for an ordinary sign-in: the provider answers from its own session
+// without asking anything, and portvakt then tells the app (auth_time = now) that the person
+// has just signed in. Someone at an unlocked, signed-in computer passes any "sign in again"
+// check. The request to the provider must carry prompt=login (or max_age=0) on.
+func TestReauthThroughSSOAsksTheProviderToo(t *testing.T) {
+	t.Parallel()
+	env := newSSOEnv(t)
+	w := opWorldOn(t, env.app)
+	web := w.register(t, store.AppWeb)
+	c := env.app.Client()
+	env.app.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
+	env.op.SetUser(oidctest.User{Subject: "anna-1", Email: "anna@example.se", EmailVerified: true, Name: "Anna"})
+	if r := env.ssoLogin(t, c, "anna@example.se"); r.Status != http.StatusSeeOther {
+		t.Fatalf("SSO sign-in: status %d", r.Status)
+	}
+	later := env.app.Store.Now().Add(5 * time.Second)
+	storetest.SetClock(t, env.app.Store, func() time.Time { return later })
+
+	r := web.authorize(t, c, oauth2.GenerateVerifier(), oauth2.SetAuthURLParam("prompt", "login"))
+	if r.Status != http.StatusFound || !strings.HasPrefix(r.Location, paths.Login) {
+		t.Fatalf("prompt=login: status %d Location %q, want the sign-in page", r.Status, r.Location)
+	}
+	if r := c.Post(t, "/login", url.Values{"email": {"anna@example.se"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("e-mail step: status %d", r.Status)
+	}
+	r = c.Post(t, "/login/sso/"+strconv.FormatInt(env.idp, 10), nil)
+	if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, env.op.Issuer()) {
+		t.Fatalf("start at the provider: status %d Location %q", r.Status, r.Location)
+	}
+	u, err := url.Parse(r.Location)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	if !strings.Contains(q.Get("prompt"), "login") && q.Get("max_age") != "0" {
+		t.Fatalf("the app asked for a fresh sign-in, but portvakt asks the identity provider for an ordinary one "+
+			"(no prompt=login, no max_age): %s", r.Location)
+	}
+}
+
+// TestHugeMaxAgeIsNoSignInLoop: max_age is the oldest sign-in the app accepts, in seconds. A
+// value past 292 years overflows time.Duration to a negative age limit, so every session, even
+// one a second old, is "too old": the person is sent to sign in again, signs in, and is sent
+// to sign in again, for ever. A link with such a max_age (any app's client ID and redirect
+// URI are public) locks a signed-in person in that loop. A huge max_age asks for nothing.
+func TestHugeMaxAgeIsNoSignInLoop(t *testing.T) {
+	t.Parallel()
+	w := newOPWorld(t)
+	web := w.register(t, store.AppWeb)
+	c, _ := w.app.SignedIn(t, "ann@example.com", handlertest.UserOpts{Verified: true})
+	for _, age := range []string{"9223372036854775807", "18446744073709551615"} {
+		r := web.authorize(t, c, oauth2.GenerateVerifier(), oauth2.SetAuthURLParam("max_age", age))
+		if r.Status == http.StatusFound && strings.HasPrefix(r.Location, paths.Login) {
+			t.Errorf("max_age=%s (no limit at all) sent a person signed in a moment ago to sign in again", age)
+		}
+	}
+}
+
+// TestAccessTokenIsNoIDTokenHint: access tokens are typed at+jwt (RFC 9068) so that nothing
+// takes one for an ID token. They go to every API an app calls, and APIs are often another
+// team's or a vendor's. portvakt's own logout endpoint takes one as id_token_hint: any API that
+// saw Ann's access token can make her browser open a logout link that signs her out of
+// portvakt and, by back-channel logout, of every app (a sign-out anyone holding a token she sent
+// to some API can trigger).
+func TestAccessTokenIsNoIDTokenHint(t *testing.T) {
+	t.Parallel()
+	w := newOPWorld(t)
+	web := w.register(t, store.AppWeb)
+	c, _ := w.app.SignedIn(t, "ann@example.com", handlertest.UserOpts{Verified: true})
+	tok := web.tokens(t, c)
+
+	c.Get(t, paths.OPLogout+"?"+url.Values{"id_token_hint": {tok.AccessToken}}.Encode())
+	if r := c.Get(t, "/profile"); r.Status != http.StatusOK {
+		t.Fatalf("a logout link with Ann's access token as id_token_hint signed her out (/profile status %d)", r.Status)
+	}
+}
+
+// TestPromptLoginInTheSameSecondAsksToo: prompt=login asks for a sign-in made after the
+// request. portvakt compares whole seconds: a session begun earlier in the same second as the
+// request counts as "after" it, and the app gets a code with no new sign-in. The rule must
+// not depend on the clock's resolution (the sign-in the request asked for is the one that
+// follows it in this browser).
+func TestPromptLoginInTheSameSecondAsksToo(t *testing.T) {
+	t.Parallel()
+	w := newOPWorld(t)
+	web := w.register(t, store.AppWeb)
+	now := w.app.Store.Now().Truncate(time.Second)
+	storetest.SetClock(t, w.app.Store, func() time.Time { return now })
+	c, _ := w.app.SignedIn(t, "ann@example.com", handlertest.UserOpts{Verified: true})
+
+	r := web.authorize(t, c, oauth2.GenerateVerifier(), oauth2.SetAuthURLParam("prompt", "login"))
+	if r.Status != http.StatusFound || !strings.HasPrefix(r.Location, paths.Login) {
+		t.Fatalf("prompt=login for a session begun before the request (in the same second): status %d Location %.120q, "+
+			"want the sign-in page", r.Status, r.Location)
+	}
+}
+
+// TestIDTokenHintOfAnotherPersonGetsNoCode: an app renews its sign-in silently with
+// prompt=none and the ID token it has (id_token_hint: "is this still Ann?"). When the browser's
+// portvakt session is now someone else's (Bob signed in at Ann's computer), portvakt answers
+// with a code for Bob: the app, asking about Ann, is handed Bob without a word (OpenID Connect
+// Core 3.1.2.1: the answer should then be an error such as login_required).
+func TestIDTokenHintOfAnotherPersonGetsNoCode(t *testing.T) {
+	t.Parallel()
+	w := newOPWorld(t)
+	web := w.register(t, store.AppWeb)
+	c, _ := w.app.SignedIn(t, "ann@example.com", handlertest.UserOpts{Verified: true})
+	annToken := web.tokens(t, c).Extra("id_token").(string)
+	w.app.User(t, "bob@example.com", handlertest.UserOpts{Verified: true})
+	c.SignIn(t, "bob@example.com", handlertest.Password)
+
+	r := web.authorize(t, c, oauth2.GenerateVerifier(), oauth2.SetAuthURLParam("prompt", "none"),
+		oauth2.SetAuthURLParam("id_token_hint", annToken))
+	if back, err := url.Parse(r.Location); err == nil && back.Query().Get("code") != "" {
+		t.Fatalf("prompt=none with Ann's ID token as hint, in a browser signed in as Bob, got a code (for Bob): %.120s", r.Location)
+	}
+}
+
+// TestRedirectCheckSeesTheURIThatIsUsed: the refusal of a redirect URI with a fragment or
+// userinfo reads the first redirect_uri of the query, but the protocol library takes the last
+// one. Sent twice, a clean one first, the refused forms get their code again.
+func TestRedirectCheckSeesTheURIThatIsUsed(t *testing.T) {
+	t.Parallel()
+	w := newOPWorld(t)
+	desk := w.register(t, store.AppNative, func(s *store.AppSettings) { s.RedirectURIs = []string{"http://127.0.0.1/callback"} })
+	c, _ := w.app.SignedIn(t, "ann@example.com", handlertest.UserOpts{Verified: true})
+	for _, ru := range []string{"http://127.0.0.1:5/callback#fragment", "http://evil.example@127.0.0.1:5/callback"} {
+		q := url.Values{"client_id": {desk.app.ClientID}, "response_type": {"code"}, "scope": {"openid"}, "state": {"x"},
+			"code_challenge": {oauth2.S256ChallengeFromVerifier(oauth2.GenerateVerifier())}, "code_challenge_method": {"S256"},
+			"redirect_uri": {"http://127.0.0.1:5/callback", ru}}
+		r := c.Get(t, paths.OPAuthorize+"?"+q.Encode())
+		if r.Status == http.StatusFound && strings.HasPrefix(r.Location, paths.OPContinue) {
+			r = c.Get(t, r.Location)
+		}
+		if back, _ := url.Parse(r.Location); back != nil && back.Query().Get("code") != "" {
+			t.Errorf("redirect_uri given twice, %q last: a code was sent to %q", ru, r.Location)
+		}
+	}
+}
