@@ -38,6 +38,15 @@ func (s *Server) handleOPAuthorize(c echo.Context) error {
 	if err != nil {
 		return s.opPage(c, http.StatusBadRequest, "op.badrequest.title", "op.badrequest.body")
 	}
+	for _, name := range singleParams {
+		if len(q[name]) > 1 {
+			// The library reads one value, a check may read another: a parameter comes once.
+			return s.opPage(c, http.StatusBadRequest, "op.badrequest.title", "op.badrequest.body")
+		}
+	}
+	if q.Has("request") || q.Has("request_uri") {
+		return s.opPage(c, http.StatusBadRequest, "op.badrequest.title", "op.badrequest.body")
+	}
 	if ru := q.Get("redirect_uri"); strings.Contains(ru, "#") || hasUserinfo(ru) {
 		return s.opPage(c, http.StatusBadRequest, "op.badrequest.title", "op.badrequest.redirect")
 	}
@@ -54,6 +63,11 @@ func (s *Server) handleOPAuthorize(c echo.Context) error {
 	})
 	return s.handleOP(c)
 }
+
+// singleParams are the authorization request's parameters that have one value.
+var singleParams = []string{"client_id", "redirect_uri", "response_type", "response_mode", "scope", "state", "nonce",
+	"prompt", "max_age", "code_challenge", "code_challenge_method", "id_token_hint", "login_hint", "ui_locales",
+	"acr_values", "display"}
 
 func hasUserinfo(raw string) bool {
 	u, err := url.Parse(raw)

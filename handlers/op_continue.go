@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"math"
 	"net/http"
 	"net/url"
 	"slices"
@@ -63,18 +64,24 @@ func (s *Server) handleOPContinue(c echo.Context) error {
 		s.rememberNext(c, paths.OPContinueFor(id))
 		return c.Redirect(http.StatusFound, paths.Login)
 	}
-	if needsFreshSignIn(authReq.MaxAge(), sess.CreatedAt, rec.CreatedAt, s.store.Now()) {
-		// The app asks for a sign-in newer than this session (prompt=login, max_age): the person
-		// signs in again. The session stays until they do, so a link cannot sign anyone out.
+	token, _ := c.Get(ctxToken).(string)
+	fresh, err := s.needsFreshSignIn(c, authReq, rec, sess, token)
+	if err != nil {
+		return err
+	}
+	if fresh {
+		// The app asks for a sign-in newer than this session (prompt=login, max_age), or for
+		// another person than the one signed in (id_token_hint): the person signs in again. The
+		// session stays until they do, so a link cannot sign anyone out.
 		if slices.Contains(authReq.Prompt(), oidc.PromptNone) {
 			op.AuthRequestError(w, r, authReq, oidc.ErrLoginRequired(), s.op)
 			return nil
 		}
-		cookie(c).Values[keyReauth] = id
+		cs := cookie(c)
+		cs.Values[keyReauth], cs.Values[keyReauthFrom] = id, token
 		s.rememberNext(c, paths.OPContinueFor(id))
 		return c.Redirect(http.StatusFound, paths.Login)
 	}
-	token, _ := c.Get(ctxToken).(string)
 	done, err := s.store.CompleteOPAuthRequest(ctx, s.actor(c), id, token)
 	switch {
 	case errors.Is(err, store.ErrNotAllowedOnApp):
@@ -85,6 +92,7 @@ func (s *Server) handleOPContinue(c echo.Context) error {
 		return err
 	}
 	delete(cookie(c).Values, keyReauth)
+	delete(cookie(c).Values, keyReauthFrom)
 	if err := s.saveCookie(c); err != nil {
 		return err
 	}
@@ -99,16 +107,43 @@ func (s *Server) handleOPContinue(c echo.Context) error {
 	return c.Redirect(http.StatusFound, callback)
 }
 
-// needsFreshSignIn reports whether a session begun at signedIn is too old for an app's sign-in
-// created at asked with maxAge (prompt=login makes it 0: a sign-in after the request).
-func needsFreshSignIn(maxAge *uint, signedIn, asked, now time.Time) bool {
-	switch {
-	case maxAge == nil:
-		return false
-	case *maxAge == 0:
-		return signedIn.Before(asked)
+// maxAgeLimit is the largest max_age taken as a limit: beyond it (some 290 years) a duration
+// overflows, and no sign-in is that old anyway.
+const maxAgeLimit = uint(math.MaxInt64 / int64(time.Second))
+
+// needsFreshSignIn reports whether the session sess (of token) cannot answer an app's sign-in:
+// the app named another person in its id_token_hint, or asks for a sign-in newer than the
+// session (max_age; prompt=login makes it 0: a sign-in after the request). Once the browser was
+// sent to sign in again for this sign-in, only a different session answers it: timestamps are
+// whole seconds, and a session begun in the same second as the request proves nothing.
+func (s *Server) needsFreshSignIn(c echo.Context, req interface {
+	MaxAge() *uint
+	HintSubject() string
+}, rec store.OPAuthRequest, sess *store.Session, token string) (bool, error) {
+	cs := cookie(c)
+	if cs.Values[keyReauth] == rec.ID {
+		if from, _ := cs.Values[keyReauthFrom].(string); from == token {
+			return true, nil // not signed in again yet
+		}
+		return false, nil
 	}
-	return now.Sub(signedIn) > time.Duration(*maxAge)*time.Second
+	if hint := req.HintSubject(); hint != "" {
+		subject, err := s.store.SubjectOfUser(c.Request().Context(), sess.UserID)
+		if err != nil {
+			return false, err
+		}
+		if subject != hint {
+			return true, nil
+		}
+	}
+	maxAge := req.MaxAge()
+	switch {
+	case maxAge == nil || *maxAge > maxAgeLimit:
+		return false, nil
+	case *maxAge == 0:
+		return !sess.CreatedAt.After(rec.CreatedAt), nil
+	}
+	return s.store.Now().Sub(sess.CreatedAt) > time.Duration(*maxAge)*time.Second, nil
 }
 
 // issuer is portvakt's issuer: its base URL without a trailing slash.

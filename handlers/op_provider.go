@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"net/http"
 	"strings"
 
@@ -23,6 +25,11 @@ func (s *Server) handleOP(c echo.Context) error {
 	// with a server error: such requests are the client's mistake.
 	if err := r.ParseForm(); err != nil {
 		return c.JSON(http.StatusBadRequest, map[string]string{"error": "invalid_request", "error_description": "the request does not parse"})
+	}
+	if hint := r.Form.Get("id_token_hint"); hint != "" && jwtType(hint) != "JWT" {
+		// Only an ID token names whom to sign out; an access token (at+jwt) travels to every API
+		// an app calls, and must not sign its person out of everything.
+		return c.JSON(http.StatusBadRequest, map[string]string{"error": "invalid_request", "error_description": "id_token_hint must be an ID token"})
 	}
 	if r.Form.Has("client_assertion") || r.Form.Has("client_assertion_type") {
 		return c.JSON(http.StatusBadRequest, map[string]string{"error": "invalid_client", "error_description": "client assertions are not supported; use the client secret"})
@@ -64,4 +71,23 @@ func (s *Server) opRoutes() []route {
 		{http.MethodPost, paths.OPIntrospect, public, s.handleOP},
 		{http.MethodGet, paths.OPLogout, public, s.handleOP},
 	}
+}
+
+// jwtType is the typ of a JWT's header, or "" when it has none or does not parse.
+func jwtType(raw string) string {
+	head, _, ok := strings.Cut(raw, ".")
+	if !ok {
+		return ""
+	}
+	b, err := base64.RawURLEncoding.DecodeString(head)
+	if err != nil {
+		return ""
+	}
+	var h struct {
+		Typ string `json:"typ"`
+	}
+	if json.Unmarshal(b, &h) != nil {
+		return ""
+	}
+	return h.Typ
 }

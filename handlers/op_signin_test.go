@@ -123,3 +123,36 @@ func storeAudit(t *testing.T, app *handlertest.App, action string) []string {
 	}
 	return out
 }
+
+// TestPromptLoginEndsWithACodeAfterANewSignIn: an app asking for a new sign-in sends the person
+// to portvakt's sign-in although they are signed in, and once they signed in again (in the same
+// second, even) it gets its code, for the sign-in that is newer than its request.
+func TestPromptLoginEndsWithACodeAfterANewSignIn(t *testing.T) {
+	t.Parallel()
+	w := newOPWorld(t)
+	web := w.register(t, store.AppWeb)
+	c, _ := w.app.SignedIn(t, "ann@example.com", handlertest.UserOpts{Verified: true})
+	verifier := oauth2.GenerateVerifier()
+	r := web.authorize(t, c, verifier, oauth2.SetAuthURLParam("prompt", "login"))
+	if r.Status != http.StatusFound || r.Location != paths.Login {
+		t.Fatalf("prompt=login: status %d Location %q, want the sign-in page", r.Status, r.Location)
+	}
+	if got := c.Get(t, paths.Login); got.Status != http.StatusOK || !strings.Contains(got.Body, "App web") {
+		t.Fatalf("the sign-in page while signed in: status %d, want the e-mail step naming the app", got.Status)
+	}
+	if r := c.Post(t, paths.Login, url.Values{"email": {"ann@example.com"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("e-mail step: status %d", r.Status)
+	}
+	r = c.Post(t, paths.LoginPassword, url.Values{"password": {handlertest.Password}})
+	if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, paths.OPContinue+"?") {
+		t.Fatalf("password step: status %d Location %q, want back to the app's sign-in", r.Status, r.Location)
+	}
+	r = c.Get(t, r.Location)
+	back, _ := url.Parse(r.Location)
+	if r.Status != http.StatusFound || back == nil || back.Query().Get("code") == "" {
+		t.Fatalf("after signing in again: status %d Location %q, want the app's code", r.Status, r.Location)
+	}
+	if _, err := web.exchange(t, back.Query().Get("code"), verifier); err != nil {
+		t.Fatal(err)
+	}
+}

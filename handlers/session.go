@@ -42,6 +42,7 @@ const (
 	keyLoginAt    = "la"   // when it was typed (Unix seconds)
 	keyNext       = "next" // where to go after sign-in
 	keyReauth     = "ra"   // an app's sign-in that asked this signed-in person to sign in again
+	keyReauthFrom = "rf"   // the session that was signed in when it asked
 	keyFlash      = "flash"
 )
 

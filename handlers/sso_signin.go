@@ -71,7 +71,10 @@ func (s *Server) startOIDC(c echo.Context, p store.IdP, purpose string, userID i
 	if err != nil {
 		return err
 	}
-	authURL, pending, err := s.rp.Start(ctx, cfg, s.RedirectURI(), loginHint)
+	// An app asked for a new sign-in (prompt=login, max_age): the identity provider is asked
+	// for one too, instead of answering from its own session.
+	fresh := cookie(c).Values[keyReauth] != nil
+	authURL, pending, err := s.rp.Start(ctx, cfg, s.RedirectURI(), loginHint, fresh)
 	if err != nil {
 		return err
 	}

@@ -27,10 +27,17 @@ func amrFor(method string) []string {
 	return nil
 }
 
+// storedRequest is what the store keeps of an authorization request: the request, and whom its
+// id_token_hint named (the library checked the hint's signature).
+type storedRequest struct {
+	oidc.AuthRequest
+	HintSubject string `json:"hint_subject,omitempty"`
+}
+
 // authRequest is a sign-in from an application as the protocol layer sees it.
 type authRequest struct {
 	rec store.OPAuthRequest
-	req oidc.AuthRequest
+	req storedRequest
 }
 
 var _ op.AuthRequest = (*authRequest)(nil)
@@ -71,6 +78,9 @@ func (a *authRequest) Prompt() []string { return a.req.Prompt }
 // MaxAge is the oldest sign-in the app accepts, in seconds (0 with prompt=login); nil: any.
 func (a *authRequest) MaxAge() *uint { return a.req.MaxAge }
 
+// HintSubject is the person the app's id_token_hint named, or "".
+func (a *authRequest) HintSubject() string { return a.req.HintSubject }
+
 // refreshRequest is a refresh token's grant as the protocol layer sees it.
 type refreshRequest struct {
 	grant  store.OPGrant
@@ -102,6 +112,7 @@ func AuthRequestFor(rec store.OPAuthRequest) (interface {
 	op.AuthRequest
 	Prompt() []string
 	MaxAge() *uint
+	HintSubject() string
 }, error) {
 	return newAuthRequest(rec)
 }

@@ -46,7 +46,7 @@ func (notFound) IsNotFound() {}
 
 // CreateAuthRequest records a validated authorization request. Public apps must use PKCE with
 // S256, and no app may use the plain method.
-func (s *Storage) CreateAuthRequest(ctx context.Context, req *oidc.AuthRequest, _ string) (op.AuthRequest, error) {
+func (s *Storage) CreateAuthRequest(ctx context.Context, req *oidc.AuthRequest, hintSubject string) (op.AuthRequest, error) {
 	app, err := s.st.ApplicationByClientID(ctx, req.ClientID)
 	if err != nil {
 		return nil, oidc.ErrInvalidClient().WithParent(err)
@@ -63,7 +63,7 @@ func (s *Storage) CreateAuthRequest(ctx context.Context, req *oidc.AuthRequest, 
 	if app.Kind.Public() && req.CodeChallenge == "" {
 		return nil, oidc.ErrInvalidRequest().WithDescription("PKCE (code_challenge with S256) is required for this application")
 	}
-	stored := *req
+	stored := storedRequest{AuthRequest: *req, HintSubject: hintSubject}
 	stored.RequestParam = ""
 	body, err := json.Marshal(stored)
 	if err != nil {

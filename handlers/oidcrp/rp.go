@@ -110,8 +110,10 @@ func withOpenID(scopes []string) []string {
 
 // Start begins a sign-in: it returns the provider's authorization URL and
 // the Pending the caller must store. loginHint, when not empty, is passed
-// on so that the person need not type their e-mail twice.
-func (rp *RP) Start(ctx context.Context, cfg Config, redirectURI, loginHint string) (string, Pending, error) {
+// on so that the person need not type their e-mail twice. With fresh, the
+// provider is asked to sign the person in again (prompt=login, max_age=0)
+// rather than answer from a session of its own.
+func (rp *RP) Start(ctx context.Context, cfg Config, redirectURI, loginHint string, fresh ...bool) (string, Pending, error) {
 	e, err := rp.entry(ctx, cfg)
 	if err != nil {
 		return "", Pending{}, err
@@ -123,6 +125,9 @@ func (rp *RP) Start(ctx context.Context, cfg Config, redirectURI, loginHint stri
 	opts := []oauth2.AuthCodeOption{oidc.Nonce(p.Nonce), oauth2.S256ChallengeOption(p.Verifier)}
 	if loginHint != "" {
 		opts = append(opts, oauth2.SetAuthURLParam("login_hint", loginHint))
+	}
+	if len(fresh) > 0 && fresh[0] {
+		opts = append(opts, oauth2.SetAuthURLParam("prompt", "login"), oauth2.SetAuthURLParam("max_age", "0"))
 	}
 	return e.oauth2Config(cfg, redirectURI).AuthCodeURL(p.State, opts...), p, nil
 }
