@@ -34,6 +34,7 @@ func storeFiles(t *testing.T) map[string]*ast.File {
 // TestSentinelErrorsLiveInErrorsGo: handlers map the store's sentinel errors to statuses, so
 // they are all declared in one file, where a reader sees the whole list.
 func TestSentinelErrorsLiveInErrorsGo(t *testing.T) {
+	t.Parallel()
 	for name, f := range storeFiles(t) {
 		if name == "errors.go" {
 			continue
@@ -58,6 +59,7 @@ func TestSentinelErrorsLiveInErrorsGo(t *testing.T) {
 // in; it is read and written by settings.go only (passwordLoginOn, setPasswordLogin), inside the
 // caller's transaction where a rule depends on it, so a new reader cannot read it differently.
 func TestPasswordLoginSettingReadInOnePlace(t *testing.T) {
+	t.Parallel()
 	for name, f := range storeFiles(t) {
 		if name == "settings.go" {
 			continue

@@ -73,6 +73,7 @@ func execSQL(t *testing.T, db *sql.DB, q string) {
 // file, and a database whose record differs from the file (the file was edited after it was
 // applied) is refused with an error that names the migration and says what to do.
 func TestMigrationsRecordTheirChecksum(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "p.db")
 	st, err := store.Open(ctx, path)
@@ -106,6 +107,7 @@ func TestMigrationsRecordTheirChecksum(t *testing.T) {
 // schema_migrations table without the column; the first open adds it and records the files as
 // they are, and from then on an edit is refused.
 func TestMigrationChecksumsFilledOnFirstOpen(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "p.db")
 	st, err := store.Open(ctx, path)

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"portvakt/store/account"
 )
 
 // browser drives a headless Chromium for one test. It records console errors and uncaught
@@ -151,6 +153,7 @@ func TestMain(m *testing.M) {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(500) // as in handlers: the portals in this process allocate a lot, keep little
 	}
+	passwordHasher = account.CheapPasswordHasherForTests() // users sign in hundreds of times
 	flag.Parse()
 	explicit := false
 	flag.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "test.parallel" })

@@ -166,6 +166,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Mail:                 sender,
 		TrustedProxies:       cfg.proxies,
 		ConfirmWindow:        cfg.confirmWindow,
+		PasswordHasher:       passwordHasher,
 	}, st)
 	if err != nil {
 		return err

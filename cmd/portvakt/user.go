@@ -102,8 +102,18 @@ func passwordHashFrom(r io.Reader, email string) (string, error) {
 	if key := views.PasswordProblemKey(account.CheckPassword(password, email)); key != "" {
 		return "", errors.New(views.EN.T(key))
 	}
-	return account.NewPasswordHasher(1).Hash(password)
+	h := passwordHasher
+	if h == nil {
+		h = account.NewPasswordHasher(1)
+	}
+	return h.Hash(password)
 }
+
+// passwordHasher hashes the passwords that serve and the user commands set; nil means the
+// production cost. Only this package's tests set it, to account.CheapPasswordHasherForTests, as
+// handlertest does for the web layer: verifying reads the cost from each hash.
+// TestUserCommandsHashAtProductionCost checks the default.
+var passwordHasher *account.PasswordHasher
 
 func userGrant(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var c common
