@@ -1,14 +1,13 @@
 package handlers
 
 import (
-	"encoding/base64"
-	"encoding/json"
 	"net/http"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"portvakt/handlers/oidcop"
+	"portvakt/handlers/oidcrp"
 	"portvakt/views/paths"
 )
 
@@ -26,7 +25,7 @@ func (s *Server) handleOP(c echo.Context) error {
 	if err := r.ParseForm(); err != nil {
 		return c.JSON(http.StatusBadRequest, map[string]string{"error": "invalid_request", "error_description": "the request does not parse"})
 	}
-	if hint := r.Form.Get("id_token_hint"); hint != "" && jwtType(hint) != "JWT" {
+	if hint := r.Form.Get("id_token_hint"); hint != "" && jwsType(hint) != "JWT" {
 		// Only an ID token names whom to sign out; an access token (at+jwt) travels to every API
 		// an app calls, and must not sign its person out of everything.
 		return c.JSON(http.StatusBadRequest, map[string]string{"error": "invalid_request", "error_description": "id_token_hint must be an ID token"})
@@ -73,21 +72,8 @@ func (s *Server) opRoutes() []route {
 	}
 }
 
-// jwtType is the typ of a JWT's header, or "" when it has none or does not parse.
-func jwtType(raw string) string {
-	head, _, ok := strings.Cut(raw, ".")
-	if !ok {
-		return ""
-	}
-	b, err := base64.RawURLEncoding.DecodeString(head)
-	if err != nil {
-		return ""
-	}
-	var h struct {
-		Typ string `json:"typ"`
-	}
-	if json.Unmarshal(b, &h) != nil {
-		return ""
-	}
-	return h.Typ
+// jwsType is the typ of a compact JWS's header, unverified.
+func jwsType(raw string) string {
+	_, typ := oidcrp.JWSHeader(raw)
+	return typ
 }

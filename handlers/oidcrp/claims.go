@@ -27,7 +27,7 @@ func verifyFailure(raw string, err error) *Failure {
 	case errors.As(err, &expired):
 		f.Kind = KindExpired
 	case strings.Contains(msg, "malformed jwt"):
-		if alg := headerAlg(raw); !slices.Contains(SigningAlgs, alg) {
+		if alg, _ := JWSHeader(raw); !slices.Contains(SigningAlgs, alg) {
 			f.Kind = KindUnsupportedAlg
 			f.Detail = "the ID token is signed with " + quote(alg) + ": " + msg
 		}
@@ -45,24 +45,26 @@ func verifyFailure(raw string, err error) *Failure {
 	return f
 }
 
-// headerAlg reads the alg of a compact JWS without trusting it; it serves
-// only to name the reason for a refusal that go-oidc already made.
-func headerAlg(raw string) string {
+// JWSHeader reads the alg and typ of a compact JWS without trusting them: to name the reason
+// for a refusal that go-oidc already made, or to tell an ID token (JWT) from an access token
+// (at+jwt) before anything else is done with it.
+func JWSHeader(raw string) (alg, typ string) {
 	head, _, ok := strings.Cut(raw, ".")
 	if !ok {
-		return ""
+		return "", ""
 	}
 	b, err := base64.RawURLEncoding.DecodeString(head)
 	if err != nil {
-		return ""
+		return "", ""
 	}
 	var h struct {
 		Alg string `json:"alg"`
+		Typ string `json:"typ"`
 	}
 	if json.Unmarshal(b, &h) != nil {
-		return ""
+		return "", ""
 	}
-	return h.Alg
+	return h.Alg, h.Typ
 }
 
 func decodeClaims(raw []byte) (map[string]any, error) {
