@@ -175,35 +175,43 @@ type pendingSignIn struct {
 	origin string // where its redirect URI is, for the CSP
 }
 
+// ctxPendingApp keeps pendingApp's answer for the rest of the request: a sign-in page asks for
+// both the app's name and its origin.
+const ctxPendingApp = "portvakt.pendingApp"
+
 // pendingApp returns the app sign-in this browser will continue after signing in, if any.
 func (s *Server) pendingApp(c echo.Context) (pendingSignIn, bool) {
+	if p, ok := c.Get(ctxPendingApp).(*pendingSignIn); ok {
+		return *p, p.name != ""
+	}
+	p := s.findPendingApp(c)
+	c.Set(ctxPendingApp, &p)
+	return p, p.name != ""
+}
+
+func (s *Server) findPendingApp(c echo.Context) pendingSignIn {
 	cs := cookie(c)
 	if cs == nil {
-		return pendingSignIn{}, false
+		return pendingSignIn{}
 	}
 	next, _ := cs.Values[keyNext].(string)
 	rest, ok := strings.CutPrefix(next, paths.OPContinue+"?")
 	if !ok {
-		return pendingSignIn{}, false
+		return pendingSignIn{}
 	}
 	q, err := url.ParseQuery(rest)
 	if err != nil {
-		return pendingSignIn{}, false
+		return pendingSignIn{}
 	}
-	ctx := c.Request().Context()
-	rec, err := s.store.OPAuthRequestByID(ctx, q.Get("id"))
+	rec, err := s.store.OPAuthRequestByID(c.Request().Context(), q.Get("id"))
 	if err != nil {
-		return pendingSignIn{}, false
-	}
-	app, err := s.store.ApplicationByID(ctx, rec.AppID)
-	if err != nil {
-		return pendingSignIn{}, false
+		return pendingSignIn{}
 	}
 	req, err := oidcop.AuthRequestFor(rec)
 	if err != nil {
-		return pendingSignIn{}, false
+		return pendingSignIn{}
 	}
-	return pendingSignIn{name: app.Name, origin: cspOrigin(req.GetRedirectURI())}, true
+	return pendingSignIn{name: rec.AppName, origin: cspOrigin(req.GetRedirectURI())}
 }
 
 // pendingAppName is the name of the app the person is signing in for, or "".

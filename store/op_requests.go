@@ -25,6 +25,7 @@ type OPAuthRequest struct {
 	ID        string
 	AppID     int64
 	ClientID  string
+	AppName   string
 	Request   []byte // the validated authorization request, as the protocol layer encoded it
 	CreatedAt time.Time
 	UserID    int64  // zero until the person signed in
@@ -39,7 +40,7 @@ type OPAuthRequest struct {
 // Done reports whether the person has signed in for this request.
 func (r OPAuthRequest) Done() bool { return r.UserID != 0 }
 
-const opRequestColumns = `r.id, r.app_id, a.client_id, r.request, r.created_at, COALESCE(r.user_id, 0),
+const opRequestColumns = `r.id, r.app_id, a.client_id, a.name, r.request, r.created_at, COALESCE(r.user_id, 0),
 	COALESCE(u.subject, ''), r.method, COALESCE(r.idp_id, 0), r.auth_time, COALESCE(r.grant_id, ''), r.session_hash`
 
 const opRequestFrom = ` FROM op_auth_requests r JOIN applications a ON a.id = r.app_id
@@ -49,7 +50,7 @@ func scanOPRequest(row interface{ Scan(...any) error }) (OPAuthRequest, error) {
 	var r OPAuthRequest
 	var created, authTime int64
 	var sessionHash string
-	err := row.Scan(&r.ID, &r.AppID, &r.ClientID, &r.Request, &created, &r.UserID, &r.Subject, &r.Method, &r.IdPID,
+	err := row.Scan(&r.ID, &r.AppID, &r.ClientID, &r.AppName, &r.Request, &created, &r.UserID, &r.Subject, &r.Method, &r.IdPID,
 		&authTime, &r.GrantID, &sessionHash)
 	if err != nil {
 		return OPAuthRequest{}, err
