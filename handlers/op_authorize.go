@@ -3,6 +3,7 @@ package handlers
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -123,16 +124,32 @@ func (s *Server) addIssuer(c echo.Context) {
 }
 
 // handleOPDiscovery serves the provider's discovery document, saying only what portvakt does:
-// the code flow (query responses with iss), refresh tokens and client credentials.
+// the code flow (query responses with iss), refresh tokens and client credentials. The document
+// does not change while portvakt runs, so it is made once.
 func (s *Server) handleOPDiscovery(c echo.Context) error {
+	s.discoveryMu.Lock()
+	defer s.discoveryMu.Unlock()
+	if s.discovery == nil {
+		doc, err := s.makeDiscovery(c.Request())
+		if err != nil {
+			return err
+		}
+		s.discovery = doc
+	}
+	c.Response().Header().Set("Cache-Control", "public, max-age=300")
+	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, s.discovery)
+}
+
+// makeDiscovery asks the library for its discovery document and narrows it to what is served.
+func (s *Server) makeDiscovery(r *http.Request) ([]byte, error) {
 	rec := httptest.NewRecorder()
-	s.op.ServeHTTP(rec, c.Request())
+	s.op.ServeHTTP(rec, r)
 	if rec.Code != http.StatusOK {
-		return c.Blob(rec.Code, rec.Header().Get(echo.HeaderContentType), rec.Body.Bytes())
+		return nil, fmt.Errorf("handlers: discovery document: the library answered %d", rec.Code)
 	}
 	var doc map[string]any
 	if err := json.Unmarshal(rec.Body.Bytes(), &doc); err != nil {
-		return err
+		return nil, fmt.Errorf("handlers: discovery document: %w", err)
 	}
 	doc["response_types_supported"] = []string{"code"}
 	doc["response_modes_supported"] = []string{responseModeQuery}
@@ -145,8 +162,7 @@ func (s *Server) handleOPDiscovery(c echo.Context) error {
 	enc := json.NewEncoder(&out)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(doc); err != nil {
-		return err
+		return nil, fmt.Errorf("handlers: discovery document: %w", err)
 	}
-	c.Response().Header().Set("Cache-Control", "public, max-age=300")
-	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, out.Bytes())
+	return out.Bytes(), nil
 }

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"sync"
 	"time"
 
 	"github.com/gorilla/sessions"
@@ -91,6 +92,9 @@ type Server struct {
 	op          *op.Provider // the OpenID provider of the organisation's applications
 	logouts     *oidcop.LogoutSender
 	opStorage   *oidcop.Storage
+
+	discoveryMu sync.Mutex
+	discovery   []byte // the provider's discovery document, made at its first request
 }
 
 // New builds the echo instance with every route and middleware.
