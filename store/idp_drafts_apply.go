@@ -78,7 +78,7 @@ func (s *Store) ApplyIdPDraft(ctx context.Context, a Actor, idpID, revision int6
 			e.Detail = addDetail(e.Detail, "client secret replaced")
 		}
 		if out.IssuerOrClient {
-			if out.SessionsEnded, err = s.endSSOSessions(ctx, tx, "idp_id = ?", idpID); err != nil {
+			if out.SessionsEnded, err = s.endSSOSessions(ctx, tx, ssoByProvider, idpID); err != nil {
 				return err
 			}
 			e.Detail = addDetail(e.Detail, out.SessionsEnded)

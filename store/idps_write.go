@@ -85,7 +85,7 @@ func (s *Store) UpdateIdP(ctx context.Context, a Actor, id int64, in IdPInput) e
 			e.Detail = "client secret replaced"
 		}
 		if (old.Enabled && !in.Enabled) || issuerOrClient {
-			ended, err := s.endSSOSessions(ctx, tx, "idp_id = ?", id)
+			ended, err := s.endSSOSessions(ctx, tx, ssoByProvider, id)
 			if err != nil {
 				return err
 			}
@@ -222,7 +222,7 @@ func (s *Store) DeleteIdP(ctx context.Context, a Actor, id int64) error {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM identity_providers WHERE id = ?", id); err != nil {
 			return fmt.Errorf("store: remove identity provider %d: %w", id, err)
 		}
-		ended, err := s.endSSOSessions(ctx, tx, "idp_id = ?", id)
+		ended, err := s.endSSOSessions(ctx, tx, ssoByProvider, id)
 		if err != nil {
 			return err
 		}

@@ -103,7 +103,7 @@ func (s *Store) RemoveLink(ctx context.Context, a Actor, userID int64) error {
 		if err := s.keepPrivilegedWaysIn(ctx, tx, before, off); err != nil {
 			return fmt.Errorf("store: remove link of %s: %w", email, err)
 		}
-		ended, err := s.endSSOSessions(ctx, tx, "user_id = ?", userID) // they signed in through this link
+		ended, err := s.endSSOSessions(ctx, tx, ssoByUser, userID) // they signed in through this link
 		if err != nil {
 			return err
 		}

@@ -6,17 +6,24 @@ import (
 	"fmt"
 )
 
-// endSSOSessions deletes, inside tx, the SSO sessions that match where (one condition "column = ?"
-// on a column that sessions and op_grants share: user_id or idp_id), because what they rest on (a link, an enabled provider) is going away in the
-// same transaction. It returns a note for the audit row, empty when no session ended.
-func (s *Store) endSSOSessions(ctx context.Context, tx *sql.Tx, where string, args ...any) (string, error) {
-	// What apps were given from such sessions ends too, found by the same condition on the grants
-	// (which record the person and the provider), so that a session that expired or was replaced
-	// in the meantime does not hide them.
-	if err := s.endAppGrants(ctx, tx, RevokedSSOEnded, "g.method = '"+MethodSSO+"' AND g."+where, args...); err != nil {
+// ssoBasis names what SSO sessions rest on, as a column that sessions and op_grants share.
+type ssoBasis string
+
+const (
+	ssoByUser     ssoBasis = "user_id" // a person's link
+	ssoByProvider ssoBasis = "idp_id"  // a provider
+)
+
+// endSSOSessions deletes, inside tx, the SSO sessions of the person or provider id (by), because
+// what they rest on (a link, an enabled provider) is going away in the same transaction. What
+// apps were given through SSO by that person or provider ends too, found on the grants themselves
+// so that a session that expired or was replaced in the meantime does not hide them. It returns
+// a note for the audit row, empty when no session ended.
+func (s *Store) endSSOSessions(ctx context.Context, tx *sql.Tx, by ssoBasis, id int64) (string, error) {
+	if err := s.endAppGrants(ctx, tx, RevokedSSOEnded, "g.method = '"+MethodSSO+"' AND g."+string(by)+" = ?", id); err != nil {
 		return "", err
 	}
-	res, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE method = '"+MethodSSO+"' AND "+where, args...)
+	res, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE method = '"+MethodSSO+"' AND "+string(by)+" = ?", id)
 	if err != nil {
 		return "", fmt.Errorf("store: end SSO sessions: %w", err)
 	}
