@@ -4,4 +4,5 @@ package handlers
 const (
 	LimitEmailStepPerClient = limitEmailStepPerClient
 	LimitSSOStartPerClient  = limitSSOStartPerClient
+	LimitAuthorizePerClient = limitAuthorizePerClient
 )

@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"portvakt/handlers"
 	"portvakt/handlers/handlertest"
 	"portvakt/store"
 	"portvakt/store/storetest"
@@ -485,5 +486,68 @@ func TestRemovedRedirectURIGetsNoCode(t *testing.T) {
 	r := c.Get(t, next)
 	if strings.HasPrefix(r.Location, lost) && strings.Contains(r.Location, "code=") {
 		t.Fatalf("a code was sent to a redirect URI removed from the app: %q", r.Location)
+	}
+}
+
+// TestAuthorizeRequestsAreRateLimited: anyone may send authorization requests with an app's
+// public client ID, and each is stored until the person signs in; past the limit per client
+// address the answer is 429 and nothing more is stored.
+func TestAuthorizeRequestsAreRateLimited(t *testing.T) {
+	t.Parallel()
+	w := newOPWorld(t)
+	web := w.register(t, store.AppWeb)
+	c := w.app.Client()
+	q := url.Values{"client_id": {web.app.ClientID}, "redirect_uri": {rpRedirect}, "response_type": {"code"},
+		"scope": {"openid"}, "state": {"x"}}
+	for i := range handlers.LimitAuthorizePerClient {
+		if r := c.Get(t, paths.OPAuthorize+"?"+q.Encode()); r.Status != http.StatusFound {
+			t.Fatalf("request %d: status %d, want a redirect to the sign-in", i+1, r.Status)
+		}
+	}
+	count := func() (n int) {
+		if err := storetest.DB(t, w.app.Store).QueryRow("SELECT COUNT(*) FROM op_auth_requests").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := count()
+	r := c.Get(t, paths.OPAuthorize+"?"+q.Encode())
+	if r.Status != http.StatusTooManyRequests || r.Header.Get("Retry-After") == "" {
+		t.Errorf("past the limit: status %d Retry-After %q, want 429 with Retry-After", r.Status, r.Header.Get("Retry-After"))
+	}
+	if after := count(); after != before {
+		t.Errorf("a refused request was stored: %d rows, then %d", before, after)
+	}
+}
+
+// TestIntegrationTokensNameNoPerson: an integration's token stands for the integration (sub is
+// its client ID) and carries nothing of a person: introspection says so, and UserInfo refuses it.
+func TestIntegrationTokensNameNoPerson(t *testing.T) {
+	t.Parallel()
+	w := newOPWorld(t)
+	clock := w.register(t, store.AppIntegration)
+	status, body := clock.post(t, paths.OPToken, url.Values{"grant_type": {"client_credentials"}, "scope": {"openid email profile"}})
+	token, _ := body["access_token"].(string)
+	if status != http.StatusOK || token == "" {
+		t.Fatalf("client credentials: status %d %v", status, body)
+	}
+	status, body = clock.post(t, paths.OPIntrospect, url.Values{"token": {token}})
+	if status != http.StatusOK || body["active"] != true || body["sub"] != clock.app.ClientID {
+		t.Fatalf("introspection: status %d %v, want active with sub %s", status, body, clock.app.ClientID)
+	}
+	for _, claim := range []string{"email", "name", "email_verified"} {
+		if _, ok := body[claim]; ok {
+			t.Errorf("an integration's token carries %s", claim)
+		}
+	}
+	req, _ := http.NewRequest(http.MethodGet, w.app.URL+paths.OPUserinfo, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode == http.StatusOK {
+		t.Error("UserInfo answered for an integration's token")
 	}
 }
