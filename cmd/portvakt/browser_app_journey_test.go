@@ -152,6 +152,21 @@ func TestBrowserAppJourney(t *testing.T) {
 	}
 	b.axe()
 	b.shot("policies-apps-sv")
+	b.click("[data-testid=lang-switch]")
+	if got := b.text("[data-testid=policy-app-reached]"); got != "Nobody is signed out" {
+		t.Errorf("in English the Policies page says %q", got)
+	}
+	b.axe()
+	b.shot("policies-apps-en")
+	b.open(pv.URL + "/oauth/continue?id=not-from-this-browser")
+	if got := b.text("h1"); got != "Continue in the application" {
+		t.Errorf("a sign-in started elsewhere: heading %q", got)
+	}
+	b.axe()
+	b.shot("app-elsewhere-en")
+	b.click("[data-testid=lang-switch]")
+	b.axe()
+	b.shot("app-elsewhere-sv")
 	switchOffWithWindow(t, b, pv, "10 minuter")
 	b.open(demo.srv.URL + "/")
 	b.click("#signout")
@@ -169,6 +184,12 @@ func TestBrowserAppJourney(t *testing.T) {
 	if err != nil || passwordFields != 0 {
 		t.Fatalf("the app's sign-in offers a password after Password OFF")
 	}
+	b.click("[data-testid=lang-switch]")
+	if got := b.text("[data-testid=login-app]"); got != "to continue to Demo." {
+		t.Errorf("the English e-mail step says %q about the app", got)
+	}
+	b.axe()
+	b.shot("app-signin-email-en")
 	b.fill("email", "anna@exempel.se")
 	b.click("[data-testid=login-next]")
 	if got := b.text("h1"); got != "Signed in to Demo as Anna Andersson" {
