@@ -72,6 +72,9 @@ type Config struct {
 	// PasswordHasher hashes new passwords (nil: account.NewPasswordHasher(0) at production cost). Only
 	// tests set it, to CheapPasswordHasherForTests.
 	PasswordHasher *account.PasswordHasher
+	// SigningKeyMaker makes the first key that signs the tokens of the organisation's apps (nil:
+	// a fresh RSA key, oidcop.NewSigningKey). Only tests set it, to oidcop.ReusedKeysForTests.
+	SigningKeyMaker oidcop.KeyMaker
 }
 
 // Server holds the dependencies of every handler.
@@ -147,7 +150,7 @@ func New(cfg Config, st *store.Store) (*echo.Echo, *Server, error) {
 		return nil, nil, err
 	}
 	s.dummyPwd = s.hasher.Unmatchable()
-	if s.op, s.opStorage, err = oidcop.New(context.Background(), oidcop.Config{Issuer: s.issuer(), SealKey: cfg.Keys.Secrets}, st); err != nil {
+	if s.op, s.opStorage, err = oidcop.New(context.Background(), oidcop.Config{Issuer: s.issuer(), SealKey: cfg.Keys.Secrets, MakeKey: cfg.SigningKeyMaker}, st); err != nil {
 		return nil, nil, err
 	}
 	outbound := cfg.OIDCClient

@@ -15,6 +15,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"portvakt/handlers/oidcop"
 	"portvakt/store/account"
 )
 
@@ -154,6 +155,7 @@ func TestMain(m *testing.M) {
 		debug.SetGCPercent(500) // as in handlers: the portals in this process allocate a lot, keep little
 	}
 	passwordHasher = account.CheapPasswordHasherForTests() // users sign in hundreds of times
+	signingKeyMaker = oidcop.ReusedKeysForTests()          // and hundreds of portvakts start
 	flag.Parse()
 	explicit := false
 	flag.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "test.parallel" })

@@ -18,6 +18,7 @@ import (
 	"portvakt/handlers"
 	"portvakt/handlers/dnscheck"
 	"portvakt/handlers/mail"
+	"portvakt/handlers/oidcop"
 	"portvakt/store"
 	"portvakt/views"
 	"portvakt/views/paths"
@@ -64,6 +65,10 @@ const tokenExpiryCheckEvery = time.Hour
 
 // appLogoutEvery is how often back-channel logouts are delivered to apps: soon after a sign-out.
 const appLogoutEvery = 2 * time.Second
+
+// signingKeyMaker makes the first signing key of a fresh serve; nil means a fresh RSA key. Only
+// this package's tests set it, to oidcop.ReusedKeysForTests, as handlertest does.
+var signingKeyMaker oidcop.KeyMaker
 
 func parseServe(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
 	var c serveConfig
@@ -167,6 +172,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		TrustedProxies:       cfg.proxies,
 		ConfirmWindow:        cfg.confirmWindow,
 		PasswordHasher:       passwordHasher,
+		SigningKeyMaker:      signingKeyMaker,
 	}, st)
 	if err != nil {
 		return err

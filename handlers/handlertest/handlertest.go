@@ -33,6 +33,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"portvakt/handlers"
+	"portvakt/handlers/oidcop"
 	"portvakt/store"
 	"portvakt/store/account"
 	"portvakt/store/storetest"
@@ -69,6 +70,9 @@ func New(tb testing.TB, opts ...func(*handlers.Config)) *App {
 		// Tests create users and sign in thousands of times: argon2 at its smallest cost keeps
 		// that quick. The production cost has its own test (TestPasswordHasher).
 		PasswordHasher: hasher,
+		// Making a 2048-bit RSA signing key for every app was half the handler tests' time; the
+		// keys made afresh have their own test (TestServerMakesItsOwnSigningKey).
+		SigningKeyMaker: oidcop.ReusedKeysForTests(),
 	}
 	for _, o := range opts {
 		o(&cfg)

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	jose "github.com/go-jose/go-jose/v4"
 
@@ -23,6 +24,9 @@ const signingAlg = jose.RS256
 // another sealed secret under the same key.
 var sealLabel = []byte("portvakt op signing key")
 
+// KeyMaker makes a signing key sealed under sealKey; NewSigningKey is the one portvakt uses.
+type KeyMaker func(sealKey [32]byte) (store.SigningKey, error)
+
 // NewSigningKey makes a fresh RSA key, returned with its private part sealed under sealKey (the
 // key file's secrets key) and its public part as a JSON Web Key.
 func NewSigningKey(sealKey [32]byte) (store.SigningKey, error) {
@@ -30,6 +34,40 @@ func NewSigningKey(sealKey [32]byte) (store.SigningKey, error) {
 	if err != nil {
 		return store.SigningKey{}, fmt.Errorf("oidcop: generate signing key: %w", err)
 	}
+	return sealSigningKey(sealKey, priv)
+}
+
+// reusedKeys are the RSA keys ReusedKeysForTests hands out, made once per process.
+var reusedKeys struct {
+	once sync.Once
+	keys [4]*rsa.PrivateKey
+	next atomic.Uint32
+	err  error
+}
+
+// ReusedKeysForTests returns a KeyMaker for tests that start hundreds of portvakts in one
+// process: each key it makes has a kid of its own, but its RSA material is one of four made
+// once, since making a 2048-bit RSA key costs a tenth of a second or more and was half of the
+// handler tests' time. Never for a real installation, whose keys must be its own.
+func ReusedKeysForTests() KeyMaker {
+	return func(sealKey [32]byte) (store.SigningKey, error) {
+		reusedKeys.once.Do(func() {
+			for i := range reusedKeys.keys {
+				if reusedKeys.keys[i], reusedKeys.err = rsa.GenerateKey(rand.Reader, 2048); reusedKeys.err != nil {
+					return
+				}
+			}
+		})
+		if reusedKeys.err != nil {
+			return store.SigningKey{}, fmt.Errorf("oidcop: generate signing key: %w", reusedKeys.err)
+		}
+		priv := reusedKeys.keys[reusedKeys.next.Add(1)%uint32(len(reusedKeys.keys))]
+		return sealSigningKey(sealKey, priv)
+	}
+}
+
+// sealSigningKey seals priv under sealKey and publishes it with a new kid.
+func sealSigningKey(sealKey [32]byte, priv *rsa.PrivateKey) (store.SigningKey, error) {
 	kidBytes := make([]byte, 12)
 	_, _ = rand.Read(kidBytes)
 	kid := fmt.Sprintf("%x", kidBytes)

@@ -17,12 +17,17 @@ import (
 type Config struct {
 	Issuer  string   // portvakt's base URL, without a trailing slash
 	SealKey [32]byte // the key file's secrets key: opens signing keys
+	// MakeKey makes the first signing key of a fresh installation (nil: NewSigningKey).
+	MakeKey KeyMaker
 }
 
 // New builds the provider on st, creating the first signing key when there is none yet.
 func New(ctx context.Context, cfg Config, st *store.Store) (*op.Provider, *Storage, error) {
 	storage := NewStorage(st, cfg.SealKey)
-	if err := EnsureSigningKey(ctx, st, cfg.SealKey); err != nil {
+	if cfg.MakeKey == nil {
+		cfg.MakeKey = NewSigningKey
+	}
+	if err := EnsureSigningKey(ctx, st, cfg.SealKey, cfg.MakeKey); err != nil {
 		return nil, nil, err
 	}
 	issuer := cfg.Issuer
@@ -63,7 +68,7 @@ func New(ctx context.Context, cfg Config, st *store.Store) (*op.Provider, *Stora
 }
 
 // EnsureSigningKey creates a key that signs at once when none does: on a fresh installation.
-func EnsureSigningKey(ctx context.Context, st *store.Store, sealKey [32]byte) error {
+func EnsureSigningKey(ctx context.Context, st *store.Store, sealKey [32]byte, newKey KeyMaker) error {
 	keys, err := st.PublishedSigningKeys(ctx)
 	if err != nil {
 		return err
@@ -71,7 +76,7 @@ func EnsureSigningKey(ctx context.Context, st *store.Store, sealKey [32]byte) er
 	if _, ok := store.CurrentSigningKey(keys, st.Now()); ok {
 		return nil
 	}
-	k, err := NewSigningKey(sealKey)
+	k, err := newKey(sealKey)
 	if err != nil {
 		return err
 	}
