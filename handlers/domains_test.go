@@ -50,10 +50,10 @@ func (c *clock) advance(d time.Duration) {
 func newDomainsApp(t *testing.T) *domainsApp {
 	t.Helper()
 	srv := dnstest.Start(t)
-	app := handlertest.New(t, func(cfg *handlers.Config) {
+	app := handlertest.New(t, handlertest.WithConfig(func(cfg *handlers.Config) {
 		cfg.DNSTimeout = 300 * time.Millisecond
 		cfg.DomainChecker = &dnscheck.Checker{Server: srv.Addr(), Timeout: cfg.DNSTimeout}
-	})
+	}))
 	clk := &clock{now: time.Now()}
 	storetest.SetClock(t, app.Store, clk.Now)
 	u := app.User(t, "it@example.se", handlertest.UserOpts{AuthSettings: true, Verified: true})

@@ -35,13 +35,13 @@ type rulesWorld struct {
 	params map[string]string
 }
 
-func newRulesWorld(t *testing.T, opts ...func(*handlers.Config)) *rulesWorld {
+func newRulesWorld(t *testing.T, opts ...handlertest.Option) *rulesWorld {
 	t.Helper()
 	w := &rulesWorld{dns: dnstest.Start(t), op: oidctest.New(t)}
-	w.app = handlertest.New(t, append([]func(*handlers.Config){func(cfg *handlers.Config) {
+	w.app = handlertest.New(t, append([]handlertest.Option{handlertest.WithConfig(func(cfg *handlers.Config) {
 		cfg.DNSTimeout = 300 * time.Millisecond
 		cfg.DomainChecker = &dnscheck.Checker{Server: w.dns.Addr(), Timeout: cfg.DNSTimeout}
-	}}, opts...)...)
+	})}, opts...)...)
 	w.op.RegisterRedirectURI(w.app.Server.RedirectURI())
 	w.boss = w.app.User(t, "boss@example.se", handlertest.UserOpts{Admin: true, AuthSettings: true, Verified: true})
 	w.plain = w.app.User(t, "plain@example.se", handlertest.UserOpts{Verified: true})

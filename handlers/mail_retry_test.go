@@ -32,7 +32,7 @@ func TestMailRetriedWithBackoffWhileServerDown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	app := handlertest.New(t, func(cfg *handlers.Config) { cfg.Mail = sender })
+	app := handlertest.New(t, handlertest.WithConfig(func(cfg *handlers.Config) { cfg.Mail = sender }))
 	now := time.Now().Truncate(time.Second)
 	var clockMu sync.Mutex
 	storetest.SetClock(t, app.Store, func() time.Time { clockMu.Lock(); defer clockMu.Unlock(); return now })

@@ -28,7 +28,7 @@ func newConfirmEnv(t *testing.T) (*ssoEnv, *smtptest.Server) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := &ssoEnv{app: handlertest.New(t, func(cfg *handlers.Config) { cfg.Mail = sender }), op: oidctest.New(t)}
+	env := &ssoEnv{app: handlertest.New(t, handlertest.WithConfig(func(cfg *handlers.Config) { cfg.Mail = sender })), op: oidctest.New(t)}
 	env.op.RegisterRedirectURI(env.app.Server.RedirectURI())
 	env.domain = storetest.VerifiedDomain(t, env.app.Store, "example.se").ID
 	env.itUser = env.app.User(t, "it@example.se", handlertest.UserOpts{AuthSettings: true, Verified: true})

@@ -73,7 +73,7 @@ func TestSSOProviderFaults(t *testing.T) {
 			newEnv := func(t *testing.T) (env *ssoEnv, idp string) {
 				client := oidcrp.NewHTTPClient()
 				client.Timeout = faultTimeout
-				env = newSSOEnv(t, func(cfg *handlers.Config) { cfg.OIDCClient = client })
+				env = newSSOEnv(t, handlertest.WithConfig(func(cfg *handlers.Config) { cfg.OIDCClient = client }))
 				env.app.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
 				env.app.User(t, "bo@example.se", handlertest.UserOpts{Verified: true})
 				storetest.Exec(t, env.app.Store, "UPDATE identity_providers SET issuer = ? WHERE id = ?", tt.issuer(t), env.idp)

@@ -30,7 +30,7 @@ type ssoEnv struct {
 
 // newSSOEnv sets up the portal with example.se verified and a provider serving it; opts may
 // change the configuration first.
-func newSSOEnv(t testing.TB, opts ...func(*handlers.Config)) *ssoEnv {
+func newSSOEnv(t testing.TB, opts ...handlertest.Option) *ssoEnv {
 	t.Helper()
 	env := &ssoEnv{app: handlertest.New(t, opts...), op: oidctest.New(t)}
 	env.op.RegisterRedirectURI(env.app.Server.RedirectURI())
@@ -110,10 +110,10 @@ func lastAudit(t testing.TB, app *handlertest.App, action string) string {
 // comes from another address behind a trusted proxy, so that the per-client limits stay out of
 // the way.
 func BenchmarkSSOSignIn(b *testing.B) {
-	env := newSSOEnv(b, func(cfg *handlers.Config) {
+	env := newSSOEnv(b, handlertest.WithConfig(func(cfg *handlers.Config) {
 		_, loopback, _ := net.ParseCIDR("127.0.0.0/8")
 		cfg.TrustedProxies = []*net.IPNet{loopback}
-	})
+	}))
 	env.app.User(b, "anna@example.se", handlertest.UserOpts{Verified: true})
 	env.op.SetUser(oidctest.User{Subject: "anna-1", Email: "anna@example.se", EmailVerified: true})
 	b.ReportAllocs()

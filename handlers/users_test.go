@@ -25,7 +25,7 @@ func mailApp(t *testing.T) (*handlertest.App, *smtptest.Server) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	app := handlertest.New(t, func(cfg *handlers.Config) { cfg.Mail = sender; cfg.OrgName = "Exempel AB" })
+	app := handlertest.New(t, handlertest.WithConfig(func(cfg *handlers.Config) { cfg.Mail = sender; cfg.OrgName = "Exempel AB" }))
 	return app, srv
 }
 
