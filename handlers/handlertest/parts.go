@@ -134,14 +134,15 @@ func makeIT(tb testing.TB, a *App) {
 
 // WithSSO is the portal ready for SSO: an OpenID provider as WithOIDC, example.se verified
 // (App.DomainID), it@example.se as WithIT, and an enabled identity provider serving example.se
-// (App.IdP) that it@example.se created through the page with IdPForm.
+// (App.IdP) that it@example.se created through the page with IdPForm. Options that change the
+// configuration apply before all of this, whatever their order.
 func WithSSO() Option {
 	return func(b *build) {
 		b.ready = append(b.ready, func(tb testing.TB, a *App) {
 			startOP(tb, a)
 			a.DomainID = a.VerifiedDomain(tb, "example.se").ID
 			makeIT(tb, a)
-			a.IdP = a.CreateIdP(tb, a.IT, a.IdPForm(a.DomainID))
+			a.IdP = a.CreateIdP(tb, a.IT, IdPForm(a.OP, a.DomainID))
 		})
 	}
 }
@@ -208,11 +209,11 @@ func (a *App) UserByEmail(tb testing.TB, email string) store.User {
 	return u
 }
 
-// IdPForm is the form that creates an enabled identity provider for App.OP, called "Test IdP",
-// serving the domains with the given ids.
-func (a *App) IdPForm(domains ...int64) url.Values {
-	f := url.Values{"preset": {"other"}, "name": {"Test IdP"}, "issuer": {a.OP.Issuer()}, "client_id": {a.OP.ClientID()},
-		"client_secret": {a.OP.ClientSecret()}, "scopes": {"openid email profile"}, "enabled": {"on"}}
+// IdPForm is the form that creates an enabled identity provider called "Test IdP" for op
+// (usually App.OP), serving the domains with the given ids.
+func IdPForm(op *oidctest.Provider, domains ...int64) url.Values {
+	f := url.Values{"preset": {"other"}, "name": {"Test IdP"}, "issuer": {op.Issuer()}, "client_id": {op.ClientID()},
+		"client_secret": {op.ClientSecret()}, "scopes": {"openid email profile"}, "enabled": {"on"}}
 	for _, d := range domains {
 		f.Add("domain", strconv.FormatInt(d, 10))
 	}
