@@ -229,7 +229,7 @@ func TestUsersFiltersAndExport(t *testing.T) {
 }
 
 func TestOverviewInvitations(t *testing.T) {
-	app, srv := mailApp(t)
+	app := handlertest.New(t, handlertest.WithSMTP(), exempelAB)
 	ctx := context.Background()
 	d := storetest.VerifiedDomain(t, app.Store, "example.se")
 	idp, err := app.Store.CreateIdP(ctx, store.CLIActor, store.IdPInput{Name: "Entra", Preset: "entra", Issuer: "https://login.example.se",
@@ -256,7 +256,7 @@ func TestOverviewInvitations(t *testing.T) {
 	}
 	mails := map[string]string{}
 	for range 2 {
-		m := srv.Next(t)
+		m := app.SMTP.Next(t)
 		mails[m.To[0]] = m.Subject + "\n" + m.Text
 	}
 	if m := mails["anna@example.se"]; !strings.Contains(m, "Sign in once through single sign-on") ||
