@@ -6,12 +6,13 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
 	"portvakt/handlers/handlertest"
 	"portvakt/handlers/oidcrp/oidctest"
-	"portvakt/store/storetest"
+	"portvakt/store"
 )
 
 const reviewPath = "/auth-settings/policies/password/off"
@@ -28,6 +29,21 @@ func testSignIn(t *testing.T, env *handlertest.App) {
 	}
 	if r = env.SSOCallback(t, env.IT, r.Location); r.Location != "/auth-settings/sso/"+idp+"/test" {
 		t.Fatalf("test callback: status %d Location %q", r.Status, r.Location)
+	}
+}
+
+// stopServing saves the provider idp, as it@example.se, serving no domain, its sign-in
+// settings as they are.
+func stopServing(t *testing.T, env *handlertest.App, idp int64) {
+	t.Helper()
+	p, err := env.Store.IdP(t.Context(), idp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	form := url.Values{"preset": {"other"}, "name": {p.Name}, "issuer": {p.Issuer}, "client_id": {p.ClientID},
+		"scopes": {p.Scopes}, "enabled": {"on"}}
+	if r := env.IT.Post(t, "/auth-settings/sso/"+strconv.FormatInt(idp, 10), form); r.Status != http.StatusSeeOther {
+		t.Fatalf("save the provider without its domain: status %d\n%s", r.Status, r.Body)
 	}
 }
 
@@ -60,11 +76,15 @@ func TestPasswordOffRefusedUntilReady(t *testing.T) {
 	}{
 		{"without a verified domain", func(t *testing.T, env *handlertest.App) {
 			testSignIn(t, env)
-			storetest.Exec(t, env.Store, "UPDATE domains SET status = 'failed'")
+			// A verified domain never goes back to unverified: removing it is the way to none.
+			path := "/auth-settings/domains/" + strconv.FormatInt(env.DomainID, 10) + "/remove"
+			if r := env.IT.Post(t, path, url.Values{"confirm": {"example.se"}}); r.Status != http.StatusSeeOther {
+				t.Fatalf("remove the domain: status %d\n%s", r.Status, r.Body)
+			}
 		}, "Ingen domän är verifierad"},
 		{"while no enabled provider serves the domain", func(t *testing.T, env *handlertest.App) {
 			testSignIn(t, env)
-			storetest.Exec(t, env.Store, "UPDATE identity_providers SET enabled = 0")
+			stopServing(t, env, env.IdP)
 		}, "Ingen verifierad domän betjänas"},
 		{"before the provider is tested", func(t *testing.T, env *handlertest.App) {}, "har inte testats"},
 		{"when signed in with a password", func(t *testing.T, env *handlertest.App) {
@@ -73,16 +93,33 @@ func TestPasswordOffRefusedUntilReady(t *testing.T) {
 		}, "Du är inte inloggad med single sign-on"},
 		{"when the SSO sign-in is more than an hour old", func(t *testing.T, env *handlertest.App) {
 			testSignIn(t, env)
-			storetest.Exec(t, env.Store, "UPDATE sessions SET created_at = created_at - 3700 WHERE method = 'sso'")
+			// Active all along, so that the session does not end idle, for 75 minutes.
+			for range 3 {
+				env.Clock.Advance(25 * time.Minute)
+				if r := env.IT.Get(t, "/profile"); r.Status != http.StatusOK {
+					t.Fatalf("profile: status %d", r.Status)
+				}
+			}
 		}, "för mer än en timme sedan"},
 		{"when the person would lock themselves out", func(t *testing.T, env *handlertest.App) {
 			testSignIn(t, env)
-			storetest.Exec(t, env.Store, "UPDATE identity_links SET issuer = 'https://elsewhere.example'")
+			// it@example.se stays linked to the first provider's issuer while a tested provider
+			// of another issuer takes example.se over.
+			stopServing(t, env, env.IdP)
+			other := oidctest.New(t)
+			id := env.CreateIdP(t, env.IT, handlertest.IdPForm(other, env.DomainID))
+			p, err := env.Store.IdP(t.Context(), id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := env.Store.SaveIdPTest(t.Context(), store.Actor{UserID: env.ITUser.ID, Label: env.ITUser.Email}, id, p.Revision, true, "{}", ""); err != nil {
+				t.Fatal(err)
+			}
 		}, "Du själv skulle inte kunna logga in"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			env := handlertest.New(t, handlertest.WithSSO())
+			env := handlertest.New(t, handlertest.WithSSO(), handlertest.WithClock())
 			tt.prepare(t, env)
 			r := env.IT.Get(t, reviewPath)
 			if got := r.Doc(t).Find("[data-testid=policy-reasons]").Text(); r.Status != http.StatusOK || !strings.Contains(got, tt.want) {

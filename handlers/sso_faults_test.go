@@ -18,7 +18,7 @@ import (
 	"portvakt/handlers"
 	"portvakt/handlers/handlertest"
 	"portvakt/handlers/oidcrp"
-	"portvakt/store/storetest"
+	"portvakt/store"
 )
 
 // faultTimeout is the provider requests' timeout in the fault tests: the production client
@@ -76,7 +76,17 @@ func TestSSOProviderFaults(t *testing.T) {
 				env = handlertest.New(t, handlertest.WithSSO(), handlertest.WithConfig(func(cfg *handlers.Config) { cfg.OIDCClient = client }))
 				env.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
 				env.User(t, "bo@example.se", handlertest.UserOpts{Verified: true})
-				storetest.Exec(t, env.Store, "UPDATE identity_providers SET issuer = ? WHERE id = ?", tt.issuer(t), env.IdP)
+				// The provider was saved while its issuer answered, and has failed since: the page
+				// checks the discovery at saving, so the new issuer goes in through the store.
+				p, err := env.Store.IdP(t.Context(), env.IdP)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := env.Store.UpdateIdP(t.Context(), store.CLIActor, env.IdP, store.IdPInput{Name: p.Name, Preset: p.Preset,
+					PresetJSON: p.PresetJSON, Issuer: tt.issuer(t), ClientID: p.ClientID, SecretEnc: p.SecretEnc, Scopes: p.Scopes,
+					Enabled: true, DomainIDs: []int64{env.DomainID}}); err != nil {
+					t.Fatal(err)
+				}
 				return env, strconv.FormatInt(env.IdP, 10)
 			}
 
