@@ -27,6 +27,7 @@ func cookieValue(t *testing.T, app *handlertest.App, c *handlertest.Client) stri
 
 func sessionsOf(t *testing.T, app *handlertest.App, userID int64) []string {
 	t.Helper()
+	// No store method lists a person's sessions: read them in the database.
 	rows, err := storetest.DB(t, app.Store).Query("SELECT method FROM sessions WHERE user_id = ? ORDER BY created_at", userID)
 	if err != nil {
 		t.Fatal(err)

@@ -39,6 +39,7 @@ func moveClock(t *testing.T, app *handlertest.App, d time.Duration) {
 func windowState(t *testing.T, app *handlertest.App) string {
 	t.Helper()
 	var s string
+	// The store reads only an open window; how a closed one ended is read in the database.
 	if err := storetest.DB(t, app.Store).QueryRow("SELECT state FROM password_off_windows ORDER BY id DESC LIMIT 1").Scan(&s); err != nil {
 		t.Fatal(err)
 	}
