@@ -1,5 +1,27 @@
-// Package handlertest runs the real portvakt web layer against a real SQLite store for tests,
-// with an HTTP client that keeps cookies and sends CSRF tokens like a browser.
+// Package handlertest is the one set of fixtures for the tests of portvakt's web layer: it runs
+// the real handlers against a real SQLite store, with an HTTP client that keeps cookies and sends
+// CSRF tokens like a browser, and starts the real peers a test asks for, all on 127.0.0.1.
+//
+// New(t, options...) starts the App; the options add its parts, in any combination:
+//
+//   - WithDNS: a DNS server (App.DNS, package dnstest) as the domain checker, with the short
+//     timeout DNSTimeout.
+//   - WithOIDC: an OpenID provider (App.OP, package oidctest) that accepts the app's redirect URI.
+//   - WithIT: it@example.se with Authentication Settings access (App.ITUser), signed in (App.IT).
+//   - WithSSO: all of the SSO setup: the provider, example.se verified (App.DomainID),
+//     it@example.se, and an enabled identity provider serving example.se (App.IdP), created
+//     through its page.
+//   - WithSMTP: an SMTP server that records what it receives (App.SMTP, package smtptest), with
+//     STARTTLS and AUTH, that portvakt sends through.
+//   - WithTLS: the app served over https with an https base URL (__Host- cookies).
+//   - WithClock: the store's clock stands still until the test moves it (App.Clock).
+//   - WithConfig: any other change of handlers.Config.
+//
+// The App's methods make people and sign them in (User, SignedIn, ClientAs, SSOClientAs), add a
+// verified domain (VerifiedDomain, DomainNamed), create an identity provider through its page
+// (IdPForm, CreateIdP) and walk an SSO sign-in (SSOSignIn, SSOCallback); a Client records every
+// cookie set on it (SetCookies). A test that needs more builds it from these parts, in a function
+// of its own file that returns the App, rather than in a fixture type beside this one.
 //
 // What keeps a test built on it fast, with nothing to do but use it:
 //
