@@ -18,7 +18,6 @@ import (
 	"pgregory.net/rapid"
 
 	"portvakt/handlers"
-	"portvakt/handlers/dnscheck"
 	"portvakt/handlers/dnscheck/dnstest"
 	"portvakt/handlers/handlertest"
 	"portvakt/handlers/oidcrp/oidctest"
@@ -127,19 +126,15 @@ type model struct {
 const modelDomain = "example.se"
 
 func newModel(t testing.TB) *model {
-	w := &model{t: t, dns: dnstest.Start(t), good: oidctest.New(t), evil: oidctest.New(t),
-		clients: map[string]*handlertest.Client{}, trustedEvil: map[string]bool{}}
-	w.app = handlertest.New(t, handlertest.WithConfig(func(cfg *handlers.Config) {
+	w := &model{t: t, clients: map[string]*handlertest.Client{}, trustedEvil: map[string]bool{}}
+	w.app = handlertest.New(t, handlertest.WithDNS(), handlertest.WithConfig(func(cfg *handlers.Config) {
 		// Each browser of the model comes from its own address behind a trusted proxy, so that
 		// the per-client limits on sign-in steps do not stand in for a lock-out.
 		_, loopback, _ := net.ParseCIDR("127.0.0.0/8")
 		cfg.TrustedProxies = []*net.IPNet{loopback}
-		cfg.DNSTimeout = 300 * time.Millisecond
-		cfg.DomainChecker = &dnscheck.Checker{Server: w.dns.Addr(), Timeout: cfg.DNSTimeout}
 	}))
+	w.dns, w.good, w.evil = w.app.DNS, w.app.NewOP(t), w.app.NewOP(t)
 	storetest.SetClock(t, w.app.Store, func() time.Time { return time.Now().Add(time.Duration(w.offset.Load())) })
-	w.good.RegisterRedirectURI(w.app.Server.RedirectURI())
-	w.evil.RegisterRedirectURI(w.app.Server.RedirectURI())
 	for _, p := range []struct {
 		key  string
 		opts handlertest.UserOpts

@@ -53,8 +53,7 @@ func TestSSODraftStaysItsAuthors(t *testing.T) {
 	testSignIn(t, env)
 	eve := env.User(t, "eve@example.se", handlertest.UserOpts{AuthSettings: true, Verified: true})
 	boss := env.User(t, "boss@example.se", handlertest.UserOpts{Admin: true, AuthSettings: true, Verified: true})
-	evil := oidctest.New(t) // eve's own provider, which vouches for whatever eve likes
-	evil.RegisterRedirectURI(env.Server.RedirectURI())
+	evil := env.NewOP(t) // eve's own provider, which vouches for whatever eve likes
 	idp := strconv.FormatInt(env.IdP, 10)
 
 	form := handlertest.IdPForm(env.OP, env.DomainID)

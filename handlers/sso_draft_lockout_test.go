@@ -28,8 +28,7 @@ func TestSSODraftNewIssuerWhilePasswordOffKeepsTheAdministratorsIn(t *testing.T)
 	testSignIn(t, env)
 	storetest.PasswordLogin(t, env.Store, false)
 
-	mine := oidctest.New(t) // the delegate's own provider
-	mine.RegisterRedirectURI(env.Server.RedirectURI())
+	mine := env.NewOP(t) // the delegate's own provider
 	saveDraft(t, env, func(f url.Values) {
 		f.Set("issuer", mine.Issuer())
 		f.Set("client_id", mine.ClientID())

@@ -231,8 +231,7 @@ func TestSSODraftNewIssuer(t *testing.T) {
 	}
 	testSignIn(t, env)
 	storetest.PasswordLogin(t, env.Store, false)
-	next := oidctest.New(t)
-	next.RegisterRedirectURI(env.Server.RedirectURI())
+	next := env.NewOP(t)
 	saveDraft(t, env, func(f url.Values) {
 		f.Set("issuer", next.Issuer())
 		f.Set("client_id", next.ClientID())

@@ -29,8 +29,7 @@ func TestSSOTestOfAnotherProviderDoesNotLinkPrivileged(t *testing.T) {
 	eve := env.User(t, "eve@example.se", handlertest.UserOpts{AuthSettings: true, Verified: true})
 	eveC := env.ClientAs(t, eve)
 	boss := env.User(t, "boss@example.se", handlertest.UserOpts{Admin: true, AuthSettings: true, Verified: true})
-	evil := oidctest.New(t)
-	evil.RegisterRedirectURI(env.Server.RedirectURI())
+	evil := env.NewOP(t)
 
 	form := handlertest.IdPForm(evil, env.DomainID)
 	form.Set("name", "Try me")

@@ -72,8 +72,16 @@ func startOP(tb testing.TB, a *App) {
 	if a.OP != nil {
 		return
 	}
-	a.OP = oidctest.New(tb)
-	a.OP.RegisterRedirectURI(a.Server.RedirectURI())
+	a.OP = a.NewOP(tb)
+}
+
+// NewOP starts another OpenID provider on loopback that accepts only the app's redirect URI: a
+// second provider of the organisation, or one that somebody points at an issuer of their own.
+func (a *App) NewOP(tb testing.TB) *oidctest.Provider {
+	tb.Helper()
+	op := oidctest.New(tb)
+	op.RegisterRedirectURI(a.Server.RedirectURI())
+	return op
 }
 
 // WithSMTP starts an SMTP server on loopback (App.SMTP) that records what it receives, and
