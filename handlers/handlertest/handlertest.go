@@ -173,7 +173,7 @@ type Client struct {
 	HTTP *http.Client
 
 	mu         sync.Mutex
-	setCookies []*http.Cookie
+	setCookies []string // every Set-Cookie header, parsed only when asked for
 }
 
 // Client returns a new client with an empty cookie jar. It goes through the app's own
@@ -240,9 +240,11 @@ func (c *Client) TryDo(req *http.Request) (*Response, error) {
 		return nil, fmt.Errorf("%s %s: %w", req.Method, req.URL, err)
 	}
 	defer resp.Body.Close()
-	c.mu.Lock()
-	c.setCookies = append(c.setCookies, resp.Cookies()...)
-	c.mu.Unlock()
+	if sc := resp.Header.Values("Set-Cookie"); len(sc) > 0 {
+		c.mu.Lock()
+		c.setCookies = append(c.setCookies, sc...)
+		c.mu.Unlock()
+	}
 	body, err := io.ReadAll(resp.Body)
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: read body: %w", req.Method, req.URL, err)
@@ -254,7 +256,7 @@ func (c *Client) TryDo(req *http.Request) (*Response, error) {
 func (c *Client) SetCookies() []*http.Cookie {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return append([]*http.Cookie(nil), c.setCookies...)
+	return (&http.Response{Header: http.Header{"Set-Cookie": c.setCookies}}).Cookies()
 }
 
 // Cookie returns the value of the cookie called name in the client's jar, or "".
