@@ -157,7 +157,7 @@ func TestAPITokenLastUsedRecorded(t *testing.T) {
 }
 
 func TestAPITokenRateLimited(t *testing.T) {
-	app := handlertest.New(t, func(c *handlers.Config) { c.TokenRate, c.TokenBurst = 0.001, 2 })
+	app := handlertest.New(t, handlertest.WithConfig(func(c *handlers.Config) { c.TokenRate, c.TokenBurst = 0.001, 2 }))
 	_, secret := newToken(t, app, store.CLIActor, "SIEM", store.PurposeAudit)
 	_, other := newToken(t, app, store.CLIActor, "SIEM 2", store.PurposeAudit)
 	for i, want := range []int{200, 200, 429} {

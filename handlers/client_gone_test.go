@@ -21,10 +21,10 @@ import (
 func TestClientThatHangsUpIsNotAServerError(t *testing.T) {
 	var logs syncBuffer
 	reg := prometheus.NewRegistry()
-	app := handlertest.New(t, func(c *handlers.Config) {
+	app := handlertest.New(t, handlertest.WithConfig(func(c *handlers.Config) {
 		c.Metrics = reg
 		c.Logger = slog.New(slog.NewTextHandler(&logs, nil))
-	})
+	}))
 	c, _ := app.SignedIn(t, "anna@example.se", handlertest.UserOpts{Verified: true})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()

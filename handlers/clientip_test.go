@@ -63,11 +63,11 @@ func TestClientAddressBehindProxies(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			app := handlertest.New(t, func(cfg *handlers.Config) {
+			app := handlertest.New(t, handlertest.WithConfig(func(cfg *handlers.Config) {
 				for _, s := range tt.trusted {
 					cfg.TrustedProxies = append(cfg.TrustedProxies, mustCIDR(t, s))
 				}
-			})
+			}))
 			app.User(t, "anna@example.se", handlertest.UserOpts{})
 			// 30 failures, five per account, all claiming to come from 203.0.113.7 but through
 			// a proxy chain whose first entry the client wrote itself.

@@ -9,17 +9,18 @@ import (
 	"testing"
 
 	"portvakt/handlers/dnscheck"
+	"portvakt/handlers/handlertest"
 	"portvakt/store"
 	"portvakt/store/storetest"
 )
 
 func TestDomainRemoveInUseNeedsTheName(t *testing.T) {
 	t.Parallel()
-	app := newDomainsApp(t)
-	path := app.add(t, "example.se")
+	app := handlertest.New(t, handlertest.WithDNS(), handlertest.WithClock(), handlertest.WithIT())
+	path := addDomain(t, app.IT, "example.se")
 	serveByProvider(t, app, path, "Entra ID")
 
-	confirm := app.client.Get(t, path+"/remove").Doc(t)
+	confirm := app.IT.Get(t, path+"/remove").Doc(t)
 	if got := confirm.Find("[data-testid=domain-in-use]").Text(); !strings.Contains(got, "identitetsleverantören Entra ID") {
 		t.Errorf("in-use notice = %q, want it to name Entra ID", got)
 	}
@@ -28,7 +29,7 @@ func TestDomainRemoveInUseNeedsTheName(t *testing.T) {
 	}
 
 	for _, typed := range []string{"", "other.se", "example"} {
-		r := app.client.Post(t, path+"/remove", url.Values{"confirm": {typed}})
+		r := app.IT.Post(t, path+"/remove", url.Values{"confirm": {typed}})
 		if r.Status != http.StatusUnprocessableEntity {
 			t.Fatalf("remove with %q typed: status %d, want 422", typed, r.Status)
 		}
@@ -40,11 +41,11 @@ func TestDomainRemoveInUseNeedsTheName(t *testing.T) {
 			t.Errorf("typed value = %q, want %q kept", got, typed)
 		}
 	}
-	if got := app.domain(t, "example.se").Name; got != "example.se" {
+	if got := app.DomainNamed(t, "example.se").Name; got != "example.se" {
 		t.Fatal("domain removed without confirmation")
 	}
 
-	r := app.client.Post(t, path+"/remove", url.Values{"confirm": {"Example.se"}})
+	r := app.IT.Post(t, path+"/remove", url.Values{"confirm": {"Example.se"}})
 	if r.Status != http.StatusSeeOther {
 		t.Fatalf("remove with the name typed: status %d, want 303", r.Status)
 	}
@@ -55,11 +56,11 @@ func TestDomainRemoveInUseNeedsTheName(t *testing.T) {
 
 // serveByProvider verifies the domain at path through its page and has a new identity provider
 // serve it: only a verified domain can be served.
-func serveByProvider(t *testing.T, app *domainsApp, path, provider string) {
+func serveByProvider(t *testing.T, app *handlertest.App, path, provider string) {
 	t.Helper()
-	d := app.domain(t, "example.se")
-	app.dns.SetTXT("_portvakt-challenge."+d.Name, dnscheck.RecordValue(d.Token))
-	if r := app.client.Post(t, path+"/verify", url.Values{}); r.Status != http.StatusSeeOther {
+	d := app.DomainNamed(t, "example.se")
+	app.DNS.SetTXT("_portvakt-challenge."+d.Name, dnscheck.RecordValue(d.Token))
+	if r := app.IT.Post(t, path+"/verify", url.Values{}); r.Status != http.StatusSeeOther {
 		t.Fatalf("verify %s: status %d", d.Name, r.Status)
 	}
 	_, err := app.Store.CreateIdP(context.Background(), store.CLIActor, store.IdPInput{Name: provider, Preset: "other",

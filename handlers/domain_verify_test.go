@@ -11,6 +11,7 @@ import (
 	"github.com/miekg/dns"
 
 	"portvakt/handlers/dnscheck"
+	"portvakt/handlers/handlertest"
 	"portvakt/store"
 	"portvakt/store/storetest"
 )
@@ -19,13 +20,13 @@ func TestDomainRecheckFlagsALostRecord(t *testing.T) {
 	t.Parallel()
 	const record = "_portvakt-challenge.example.se"
 	ctx := context.Background()
-	app := newDomainsApp(t)
-	path := app.add(t, "example.se")
-	app.dns.SetTXT(record, dnscheck.RecordValue(app.domain(t, "example.se").Token))
-	app.client.Post(t, path+"/verify", url.Values{})
+	app := handlertest.New(t, handlertest.WithDNS(), handlertest.WithClock(), handlertest.WithIT())
+	path := addDomain(t, app.IT, "example.se")
+	app.DNS.SetTXT(record, dnscheck.RecordValue(app.DomainNamed(t, "example.se").Token))
+	app.IT.Post(t, path+"/verify", url.Values{})
 	recheck := func() {
 		t.Helper()
-		app.clock.advance(13 * time.Hour)
+		app.Clock.Advance(13 * time.Hour)
 		if err := app.Server.RecheckDomains(ctx, 12*time.Hour); err != nil {
 			t.Fatalf("RecheckDomains: %v", err)
 		}
@@ -33,26 +34,26 @@ func TestDomainRecheckFlagsALostRecord(t *testing.T) {
 
 	t.Run("leaves a present record alone", func(t *testing.T) {
 		recheck()
-		if got := app.domain(t, "example.se").Status; got != store.DomainVerified {
+		if got := app.DomainNamed(t, "example.se").Status; got != store.DomainVerified {
 			t.Errorf("status = %s, want verified", got)
 		}
 	})
 	t.Run("keeps the status when DNS fails", func(t *testing.T) {
-		app.dns.SetRcode(record, dns.RcodeServerFailure)
+		app.DNS.SetRcode(record, dns.RcodeServerFailure)
 		recheck()
-		if got := app.domain(t, "example.se").Status; got != store.DomainVerified {
+		if got := app.DomainNamed(t, "example.se").Status; got != store.DomainVerified {
 			t.Errorf("status = %s, want verified", got)
 		}
 	})
 	t.Run("flags a record that disappeared", func(t *testing.T) {
-		app.dns.Remove(record)
+		app.DNS.Remove(record)
 		recheck()
-		d := app.domain(t, "example.se")
+		d := app.DomainNamed(t, "example.se")
 		if d.Status != store.DomainNeedsAttention || !d.Status.CountsAsVerified() {
 			t.Errorf("status = %s, want needs_attention, still counting as verified", d.Status)
 		}
 		// The clock has moved past the first session's lifetime.
-		list := app.ClientAs(t, app.user).Get(t, "/auth-settings/domains").Doc(t)
+		list := app.ClientAs(t, app.ITUser).Get(t, "/auth-settings/domains").Doc(t)
 		if got := list.Find("[data-testid=attention]").Text(); !strings.Contains(got, "example.se") {
 			t.Errorf("attention notice = %q, want it to name example.se", got)
 		}
@@ -69,9 +70,9 @@ func TestDomainRecheckFlagsALostRecord(t *testing.T) {
 		}
 	})
 	t.Run("restores a record put back", func(t *testing.T) {
-		app.dns.SetTXT(record, dnscheck.RecordValue(app.domain(t, "example.se").Token))
+		app.DNS.SetTXT(record, dnscheck.RecordValue(app.DomainNamed(t, "example.se").Token))
 		recheck()
-		if got := app.domain(t, "example.se").Status; got != store.DomainVerified {
+		if got := app.DomainNamed(t, "example.se").Status; got != store.DomainVerified {
 			t.Errorf("status = %s, want verified", got)
 		}
 		if got := storetest.AuditActions(t, app.Store, "example.se"); got[len(got)-1] != "domain.record_restored" {
@@ -79,11 +80,11 @@ func TestDomainRecheckFlagsALostRecord(t *testing.T) {
 		}
 	})
 	t.Run("checks nothing that is not due", func(t *testing.T) {
-		queries := len(app.dns.Queries())
+		queries := len(app.DNS.Queries())
 		if err := app.Server.RecheckDomains(ctx, 12*time.Hour); err != nil {
 			t.Fatal(err)
 		}
-		if got := len(app.dns.Queries()); got != queries {
+		if got := len(app.DNS.Queries()); got != queries {
 			t.Errorf("%d queries for a domain checked moments ago", got-queries)
 		}
 	})
@@ -91,13 +92,13 @@ func TestDomainRecheckFlagsALostRecord(t *testing.T) {
 
 func TestDomainRecheckSkipsUnverified(t *testing.T) {
 	t.Parallel()
-	app := newDomainsApp(t)
-	app.add(t, "example.se")
-	app.clock.advance(24 * time.Hour)
+	app := handlertest.New(t, handlertest.WithDNS(), handlertest.WithClock(), handlertest.WithIT())
+	addDomain(t, app.IT, "example.se")
+	app.Clock.Advance(24 * time.Hour)
 	if err := app.Server.RecheckDomains(context.Background(), time.Hour); err != nil {
 		t.Fatal(err)
 	}
-	if got := app.dns.Queries(); len(got) != 0 {
+	if got := app.DNS.Queries(); len(got) != 0 {
 		t.Errorf("queries = %q, want none for a pending domain", got)
 	}
 }

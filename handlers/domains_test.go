@@ -6,13 +6,10 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/miekg/dns"
 
-	"portvakt/handlers"
 	"portvakt/handlers/dnscheck"
 	"portvakt/handlers/dnscheck/dnstest"
 	"portvakt/handlers/handlertest"
@@ -20,79 +17,23 @@ import (
 	"portvakt/store/storetest"
 )
 
-// domainsApp is the app with a DNS server of the test's own and a clock
-// the test moves.
-type domainsApp struct {
-	*handlertest.App
-	dns    *dnstest.Server
-	user   store.User
-	client *handlertest.Client
-	clock  *clock
-}
-
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
-func newDomainsApp(t *testing.T) *domainsApp {
+// addDomain adds a domain through the page as c and returns its address.
+func addDomain(t *testing.T, c *handlertest.Client, domain string) string {
 	t.Helper()
-	srv := dnstest.Start(t)
-	app := handlertest.New(t, func(cfg *handlers.Config) {
-		cfg.DNSTimeout = 300 * time.Millisecond
-		cfg.DomainChecker = &dnscheck.Checker{Server: srv.Addr(), Timeout: cfg.DNSTimeout}
-	})
-	clk := &clock{now: time.Now()}
-	storetest.SetClock(t, app.Store, clk.Now)
-	u := app.User(t, "it@example.se", handlertest.UserOpts{AuthSettings: true, Verified: true})
-	return &domainsApp{App: app, dns: srv, user: u, client: app.ClientAs(t, u), clock: clk}
-}
-
-// add adds a domain through the page and returns its address.
-func (a *domainsApp) add(t *testing.T, domain string) string {
-	t.Helper()
-	r := a.client.Post(t, "/auth-settings/domains", url.Values{"domain": {domain}})
+	r := c.Post(t, "/auth-settings/domains", url.Values{"domain": {domain}})
 	if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, "/auth-settings/domains/") {
 		t.Fatalf("add %q: status %d to %q, want 303 to the domain's page", domain, r.Status, r.Location)
 	}
 	return r.Location
 }
 
-// domain returns the stored domain called name.
-func (a *domainsApp) domain(t *testing.T, name string) store.Domain {
-	t.Helper()
-	ds, err := a.Store.ListDomains(context.Background(), store.DomainFilter{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, d := range ds {
-		if d.Name == name {
-			return d
-		}
-	}
-	t.Fatalf("no domain %q", name)
-	return store.Domain{}
-}
-
 func TestDomainAddShowsTheRecord(t *testing.T) {
 	t.Parallel()
-	app := newDomainsApp(t)
-	path := app.add(t, "  Exämple.SE. ")
-	d := app.domain(t, "xn--exmple-cua.se")
+	app := handlertest.New(t, handlertest.WithDNS(), handlertest.WithClock(), handlertest.WithIT())
+	path := addDomain(t, app.IT, "  Exämple.SE. ")
+	d := app.DomainNamed(t, "xn--exmple-cua.se")
 
-	doc := app.client.Get(t, path).Doc(t)
+	doc := app.IT.Get(t, path).Doc(t)
 
 	if got, want := doc.Find("#record-name").Text(), "_portvakt-challenge.xn--exmple-cua.se"; got != want {
 		t.Errorf("record name = %q, want %q", got, want)
@@ -128,11 +69,11 @@ func TestDomainAddRefuses(t *testing.T) {
 		{"a field too long", strings.Repeat("a", 400), "för lång"},
 		{"a domain already added", "EXAMPLE.se", "example.se är redan tillagd"},
 	}
-	app := newDomainsApp(t)
-	app.add(t, "example.se")
+	app := handlertest.New(t, handlertest.WithDNS(), handlertest.WithClock(), handlertest.WithIT())
+	addDomain(t, app.IT, "example.se")
 	for _, tt := range tests {
 		t.Run("refuses "+tt.name, func(t *testing.T) {
-			r := app.client.Post(t, "/auth-settings/domains", url.Values{"domain": {tt.typed}})
+			r := app.IT.Post(t, "/auth-settings/domains", url.Values{"domain": {tt.typed}})
 
 			if r.Status != http.StatusUnprocessableEntity {
 				t.Fatalf("status %d, want 422", r.Status)
@@ -179,19 +120,19 @@ func TestDomainVerify(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			app := newDomainsApp(t)
-			path := app.add(t, "example.se")
-			tt.dns(app.dns, dnscheck.RecordValue(app.domain(t, "example.se").Token))
+			app := handlertest.New(t, handlertest.WithDNS(), handlertest.WithClock(), handlertest.WithIT())
+			path := addDomain(t, app.IT, "example.se")
+			tt.dns(app.DNS, dnscheck.RecordValue(app.DomainNamed(t, "example.se").Token))
 
-			r := app.client.Post(t, path+"/verify", url.Values{})
+			r := app.IT.Post(t, path+"/verify", url.Values{})
 
 			if r.Status != http.StatusSeeOther || r.Location != path {
 				t.Fatalf("status %d to %q, want 303 to %s", r.Status, r.Location, path)
 			}
-			if got := app.domain(t, "example.se").Status; got != tt.status {
+			if got := app.DomainNamed(t, "example.se").Status; got != tt.status {
 				t.Errorf("status = %s, want %s", got, tt.status)
 			}
-			doc := app.client.Get(t, path).Doc(t)
+			doc := app.IT.Get(t, path).Doc(t)
 			box := doc.Find("[data-testid=domain-result]")
 			if got, _ := box.Attr("data-outcome"); got != tt.outcome {
 				t.Errorf("outcome = %q, want %q", got, tt.outcome)
@@ -201,7 +142,7 @@ func TestDomainVerify(t *testing.T) {
 					t.Errorf("result box %q lacks %q", box.Text(), s)
 				}
 			}
-			list := app.client.Get(t, "/auth-settings/domains").Doc(t)
+			list := app.IT.Get(t, "/auth-settings/domains").Doc(t)
 			if got := list.Find("[data-testid='domain-example.se'] td").Eq(2).Text(); got == "–" || got == "" {
 				t.Errorf("list shows last checked %q, want a time", got)
 			}
@@ -214,21 +155,21 @@ func TestDomainVerify(t *testing.T) {
 
 func TestDomainRemove(t *testing.T) {
 	t.Parallel()
-	app := newDomainsApp(t)
-	path := app.add(t, "example.se")
+	app := handlertest.New(t, handlertest.WithDNS(), handlertest.WithClock(), handlertest.WithIT())
+	path := addDomain(t, app.IT, "example.se")
 
-	confirm := app.client.Get(t, path+"/remove")
+	confirm := app.IT.Get(t, path+"/remove")
 	if confirm.Status != http.StatusOK || !strings.Contains(confirm.Doc(t).Find("h1").Text(), "Ta bort example.se?") {
 		t.Fatalf("confirmation page: status %d, h1 %q", confirm.Status, confirm.Doc(t).Find("h1").Text())
 	}
-	r := app.client.Post(t, path+"/remove", url.Values{})
+	r := app.IT.Post(t, path+"/remove", url.Values{})
 	if r.Status != http.StatusSeeOther || r.Location != "/auth-settings/domains" {
 		t.Fatalf("remove: status %d to %q", r.Status, r.Location)
 	}
-	if got := app.client.Get(t, path).Status; got != http.StatusNotFound {
+	if got := app.IT.Get(t, path).Status; got != http.StatusNotFound {
 		t.Errorf("removed domain's page: status %d, want 404", got)
 	}
-	if got := app.client.Post(t, path+"/remove", url.Values{}).Status; got != http.StatusNotFound {
+	if got := app.IT.Post(t, path+"/remove", url.Values{}).Status; got != http.StatusNotFound {
 		t.Errorf("second removal: status %d, want 404", got)
 	}
 	if got := storetest.AuditActions(t, app.Store, "example.se"); !slices.Equal(got, []string{"domain.add", "domain.remove"}) {
@@ -238,9 +179,9 @@ func TestDomainRemove(t *testing.T) {
 
 func TestDomainPagesRefuseBadIDs(t *testing.T) {
 	t.Parallel()
-	app := newDomainsApp(t)
+	app := handlertest.New(t, handlertest.WithDNS(), handlertest.WithClock(), handlertest.WithIT())
 	for _, path := range []string{"/auth-settings/domains/0", "/auth-settings/domains/x", "/auth-settings/domains/-1/remove", "/auth-settings/domains/99999999999999999999"} {
-		if got := app.client.Get(t, path).Status; got != http.StatusNotFound {
+		if got := app.IT.Get(t, path).Status; got != http.StatusNotFound {
 			t.Errorf("GET %s: status %d, want 404", path, got)
 		}
 	}
@@ -248,12 +189,12 @@ func TestDomainPagesRefuseBadIDs(t *testing.T) {
 
 func TestDomainVerifyNeedsCSRF(t *testing.T) {
 	t.Parallel()
-	app := newDomainsApp(t)
-	path := app.add(t, "example.se")
-	if got := app.client.PostRaw(t, path+"/verify", url.Values{}).Status; got != http.StatusForbidden {
+	app := handlertest.New(t, handlertest.WithDNS(), handlertest.WithClock(), handlertest.WithIT())
+	path := addDomain(t, app.IT, "example.se")
+	if got := app.IT.PostRaw(t, path+"/verify", url.Values{}).Status; got != http.StatusForbidden {
 		t.Errorf("verify without CSRF token: status %d, want 403", got)
 	}
-	if got := app.client.PostRaw(t, "/auth-settings/domains", url.Values{"domain": {"other.se"}}).Status; got != http.StatusForbidden {
+	if got := app.IT.PostRaw(t, "/auth-settings/domains", url.Values{"domain": {"other.se"}}).Status; got != http.StatusForbidden {
 		t.Errorf("add without CSRF token: status %d, want 403", got)
 	}
 }

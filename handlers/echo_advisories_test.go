@@ -36,11 +36,11 @@ func (s spoofing) RoundTrip(req *http.Request) (*http.Response, error) {
 // does not use that middleware.
 func TestNotAffectedByEchoAdvisories(t *testing.T) {
 	for _, trusted := range [][]string{nil, {"192.0.2.0/24"}, {"127.0.0.1/32"}} {
-		app := handlertest.New(t, func(cfg *handlers.Config) {
+		app := handlertest.New(t, handlertest.WithConfig(func(cfg *handlers.Config) {
 			for _, s := range trusted {
 				cfg.TrustedProxies = append(cfg.TrustedProxies, mustCIDR(t, s))
 			}
-		})
+		}))
 		if app.Echo.IPExtractor == nil {
 			t.Fatal("no IP extractor set: echo would fall back to its default, which trusts the headers")
 		}

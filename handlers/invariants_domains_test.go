@@ -16,11 +16,11 @@ import (
 // domain and the provider's service of it stay.
 func TestRulesServedDomainStaysWhilePasswordOff(t *testing.T) {
 	t.Parallel()
-	w := newRulesWorld(t)
-	idp, _ := strconv.ParseInt(w.params["/auth-settings/sso/:id"], 10, 64)
-	storetest.PasswordLogin(t, w.app.Store, false)
-	c := w.app.SSOClientAs(t, w.boss, idp)
-	p, err := w.app.Store.IdP(context.Background(), idp)
+	w, _ := newRulesWorld(t)
+	idp := w.IdP
+	storetest.PasswordLogin(t, w.Store, false)
+	c := w.SSOClientAs(t, w.UserByEmail(t, "boss@example.se"), idp)
+	p, err := w.Store.IdP(context.Background(), idp)
 	if err != nil || len(p.Domains) != 1 {
 		t.Fatalf("provider %+v, %v", p, err)
 	}
@@ -32,7 +32,7 @@ func TestRulesServedDomainStaysWhilePasswordOff(t *testing.T) {
 	if got := r.Doc(t).Find("[data-testid=error-summary]").Text(); !strings.Contains(got, "Inloggning med lösenord är avstängd") {
 		t.Errorf("summary %q does not say why", got)
 	}
-	if p, _ := w.app.Store.IdP(context.Background(), idp); len(p.Domains) != 1 {
+	if p, _ := w.Store.IdP(context.Background(), idp); len(p.Domains) != 1 {
 		t.Errorf("the provider serves %v after the refusal", p.Domains)
 	}
 }

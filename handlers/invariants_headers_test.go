@@ -2,85 +2,26 @@ package handlers_test
 
 import (
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/cookiejar"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 
-	"portvakt/handlers"
 	"portvakt/handlers/handlertest"
-	"portvakt/store/storetest"
 )
 
-// tlsApp is the portal served over https on 127.0.0.1, with its base URL https, as behind a
-// TLS-terminating install.
-type tlsApp struct {
-	*handlertest.App
-	client     *http.Client
-	setCookies []*http.Cookie // every cookie the portal has set
-}
-
-func newTLSApp(t *testing.T) *tlsApp {
-	t.Helper()
-	st := storetest.Open(t)
-	srv := httptest.NewUnstartedServer(nil)
-	base, _ := url.Parse("https://" + srv.Listener.Addr().String())
-	cfg := handlers.Config{BaseURL: base, Keys: handlers.NewRandomKeys(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	e, s, err := handlers.New(cfg, st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Config.Handler = e
-	srv.StartTLS()
-	t.Cleanup(srv.Close)
-	jar, _ := cookiejar.New(nil)
-	c := srv.Client()
-	c.Jar = jar
-	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &tlsApp{App: &handlertest.App{Store: st, Server: s, Echo: e, URL: srv.URL, Config: cfg}, client: c}
-}
-
-func (a *tlsApp) do(t *testing.T, method, path string, form url.Values) *http.Response {
+// send sends a request as c, with form as its body when there is one.
+func send(t *testing.T, app *handlertest.App, c *handlertest.Client, method, path string, form url.Values) *handlertest.Response {
 	t.Helper()
 	var body io.Reader
 	if form != nil {
 		body = strings.NewReader(form.Encode())
 	}
-	req, _ := http.NewRequest(method, a.URL+path, body)
+	req, _ := http.NewRequest(method, app.URL+path, body)
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
-	resp, err := a.client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	a.setCookies = append(a.setCookies, resp.Cookies()...)
-	return resp
-}
-
-func (a *tlsApp) cookie(t *testing.T, name string) string {
-	t.Helper()
-	u, _ := url.Parse(a.URL)
-	for _, c := range a.client.Jar.Cookies(u) {
-		if c.Name == name {
-			return c.Value
-		}
-	}
-	return ""
-}
-
-func setCookie(resp *http.Response, name string) *http.Cookie {
-	for _, c := range resp.Cookies() {
-		if c.Name == name {
-			return c
-		}
-	}
-	return nil
+	return c.Do(t, req)
 }
 
 // TestRulesHTTPSCookies checks the cookies when the base URL is https: every cookie is __Host-
@@ -89,43 +30,44 @@ func setCookie(resp *http.Response, name string) *http.Cookie {
 // HttpOnly and SameSite=Lax.
 func TestRulesHTTPSCookies(t *testing.T) {
 	t.Parallel()
-	a := newTLSApp(t)
-	a.App.User(t, "anna@example.se", handlertest.UserOpts{})
-	resp := a.do(t, http.MethodGet, "/login", nil)
-	csrf := setCookie(resp, "__Host-csrf")
+	a := handlertest.New(t, handlertest.WithTLS())
+	a.User(t, "anna@example.se", handlertest.UserOpts{})
+	c := a.Client()
+	resp := c.Get(t, "/login")
+	csrf := resp.Cookie("__Host-csrf")
 	if csrf == nil {
 		t.Fatalf("no __Host-csrf cookie; cookies %v", resp.Cookies())
 	}
 	if !csrf.Secure || !csrf.HttpOnly || csrf.SameSite != http.SameSiteLaxMode || csrf.Path != "/" || csrf.Domain != "" {
 		t.Errorf("CSRF cookie Secure=%t HttpOnly=%t SameSite=%v Path=%q Domain=%q", csrf.Secure, csrf.HttpOnly, csrf.SameSite, csrf.Path, csrf.Domain)
 	}
-	if setCookie(resp, "_csrf") != nil {
+	if resp.Cookie("_csrf") != nil {
 		t.Error("an unprefixed _csrf cookie is set too")
 	}
-	token := a.cookie(t, "__Host-csrf")
-	if r := a.do(t, http.MethodPost, "/login", url.Values{"email": {"anna@example.se"}}); r.StatusCode != http.StatusForbidden {
-		t.Errorf("e-mail step without token: status %d, want 403", r.StatusCode)
+	token := c.Cookie("__Host-csrf")
+	if r := c.PostRaw(t, "/login", url.Values{"email": {"anna@example.se"}}); r.Status != http.StatusForbidden {
+		t.Errorf("e-mail step without token: status %d, want 403", r.Status)
 	}
-	if r := a.do(t, http.MethodPost, "/login", url.Values{"email": {"anna@example.se"}, "_csrf": {token}}); r.StatusCode != http.StatusSeeOther {
-		t.Fatalf("e-mail step: status %d", r.StatusCode)
+	if r := c.PostRaw(t, "/login", url.Values{"email": {"anna@example.se"}, "_csrf": {token}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("e-mail step: status %d", r.Status)
 	}
-	resp = a.do(t, http.MethodPost, "/login/password", url.Values{"password": {handlertest.Password}, "_csrf": {token}})
-	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/" {
-		t.Fatalf("password step: status %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	resp = c.PostRaw(t, "/login/password", url.Values{"password": {handlertest.Password}, "_csrf": {token}})
+	if resp.Status != http.StatusSeeOther || resp.Location != "/" {
+		t.Fatalf("password step: status %d to %q", resp.Status, resp.Location)
 	}
-	sess := setCookie(resp, "__Host-portvakt")
+	sess := resp.Cookie("__Host-portvakt")
 	if sess == nil {
 		t.Fatalf("no __Host-portvakt session cookie at sign-in; cookies %v", resp.Cookies())
 	}
 	if !sess.Secure || !sess.HttpOnly || sess.SameSite != http.SameSiteLaxMode || sess.MaxAge <= 0 {
 		t.Errorf("session cookie Secure=%t HttpOnly=%t SameSite=%v MaxAge=%d", sess.Secure, sess.HttpOnly, sess.SameSite, sess.MaxAge)
 	}
-	if r := a.do(t, http.MethodGet, "/profile", nil); r.StatusCode != http.StatusOK {
-		t.Errorf("profile over https after sign-in: status %d", r.StatusCode)
+	if r := c.Get(t, "/profile"); r.Status != http.StatusOK {
+		t.Errorf("profile over https after sign-in: status %d", r.Status)
 	}
-	for _, c := range a.setCookies {
-		if !strings.HasPrefix(c.Name, "__Host-") || !c.Secure || c.Path != "/" || c.Domain != "" {
-			t.Errorf("cookie %s: Secure=%t Path=%q Domain=%q, want a __Host- cookie", c.Name, c.Secure, c.Path, c.Domain)
+	for _, ck := range c.SetCookies() {
+		if !strings.HasPrefix(ck.Name, "__Host-") || !ck.Secure || ck.Path != "/" || ck.Domain != "" {
+			t.Errorf("cookie %s: Secure=%t Path=%q Domain=%q, want a __Host- cookie", ck.Name, ck.Secure, ck.Path, ck.Domain)
 		}
 	}
 }
@@ -185,12 +127,13 @@ func checkHeaders(t *testing.T, h http.Header, https bool) {
 func TestRulesSecurityHeadersOnEveryResponse(t *testing.T) {
 	t.Parallel()
 	t.Run("over https", func(t *testing.T) {
-		a := newTLSApp(t)
+		a := handlertest.New(t, handlertest.WithTLS())
+		c := a.Client()
 		for _, hc := range headerCases {
 			t.Run(hc.name, func(t *testing.T) {
-				r := a.do(t, hc.method, hc.path, hc.form)
-				if r.StatusCode != hc.want {
-					t.Errorf("status %d, want %d", r.StatusCode, hc.want)
+				r := send(t, a, c, hc.method, hc.path, hc.form)
+				if r.Status != hc.want {
+					t.Errorf("status %d, want %d", r.Status, hc.want)
 				}
 				checkHeaders(t, r.Header, true)
 			})
@@ -232,13 +175,8 @@ func TestRulesSecurityHeadersOnEveryResponse(t *testing.T) {
 func TestRulesHTTPCSRFCookie(t *testing.T) {
 	t.Parallel()
 	app := handlertest.New(t)
-	req, _ := http.NewRequest(http.MethodGet, app.URL+"/login", nil)
-	resp, err := app.Client().HTTP.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	c := setCookie(resp, "_csrf")
+	resp := app.Client().Get(t, "/login")
+	c := resp.Cookie("_csrf")
 	if c == nil {
 		t.Fatalf("no _csrf cookie; cookies %v", resp.Cookies())
 	}

@@ -62,7 +62,7 @@ func TestRulesFormsNeverServerError(t *testing.T) {
 	for i, rt := range routesOf(handlertest.New(t), http.MethodPost) {
 		t.Run(rt.String(), func(t *testing.T) {
 			t.Parallel()
-			w := newRulesWorld(t)
+			w, ids := newRulesWorld(t)
 			defer checkNothingHuge(t, w)
 			rng := rand.New(rand.NewPCG(1, uint64(i)))
 			for _, who := range []string{"anonymous", "boss"} {
@@ -70,7 +70,7 @@ func TestRulesFormsNeverServerError(t *testing.T) {
 					t.Run("as "+who+" with "+name, func(t *testing.T) {
 						c := client(t, w, who)
 						for _, body := range oddBodies(name, formFields) {
-							r := postEncoded(t, c, w.app.URL+w.path(rt.path), body)
+							r := postEncoded(t, c, w.URL+routePath(ids, rt.path), body)
 							checkNo5xx(t, r)
 							statuses.add(r.Status)
 						}
@@ -85,7 +85,7 @@ func TestRulesFormsNeverServerError(t *testing.T) {
 								form.Add(f, randomValue(rng))
 							}
 						}
-						checkNo5xx(t, c.Post(t, w.path(rt.path), form))
+						checkNo5xx(t, c.Post(t, routePath(ids, rt.path), form))
 					}
 				})
 				t.Run("as "+who+" with many rows", func(t *testing.T) {
@@ -95,7 +95,7 @@ func TestRulesFormsNeverServerError(t *testing.T) {
 						form.Add("person", "a")
 						form.Add("domain", "1")
 					}
-					checkNo5xx(t, c.Post(t, w.path(rt.path), form))
+					checkNo5xx(t, c.Post(t, routePath(ids, rt.path), form))
 				})
 				if !strings.Contains(rt.path, ":id") {
 					continue
@@ -123,12 +123,12 @@ func TestRulesPagesNeverServerError(t *testing.T) {
 	for _, rt := range routesOf(handlertest.New(t), http.MethodGet) {
 		t.Run(rt.String(), func(t *testing.T) {
 			t.Parallel()
-			w := newRulesWorld(t)
+			w, ids := newRulesWorld(t)
 			for _, name := range oddValueNames() {
 				t.Run("with "+name, func(t *testing.T) {
 					c := client(t, w, "boss")
 					for _, q := range oddBodies(name, queryFields) {
-						checkNo5xx(t, c.Get(t, w.path(rt.path)+"?"+q))
+						checkNo5xx(t, c.Get(t, routePath(ids, rt.path)+"?"+q))
 					}
 				})
 			}
@@ -227,19 +227,19 @@ func oddForms(value string, fields []string) []url.Values {
 	return out
 }
 
-func client(t *testing.T, w *rulesWorld, who string) *handlertest.Client {
+func client(t *testing.T, w *handlertest.App, who string) *handlertest.Client {
 	if who == "boss" {
-		return w.app.ClientAs(t, w.boss)
+		return w.ClientAs(t, w.UserByEmail(t, "boss@example.se"))
 	}
-	c := w.app.Client()
+	c := w.Client()
 	c.Post(t, "/login", url.Values{"email": {"boss@example.se"}}) // reach the later sign-in steps
 	return c
 }
 
 // checkNothingHuge fails when a value longer than any field's limit reached the database.
-func checkNothingHuge(t *testing.T, w *rulesWorld) {
+func checkNothingHuge(t *testing.T, w *handlertest.App) {
 	t.Helper()
-	for table, rows := range snapshot(t, w.app) {
+	for table, rows := range snapshot(t, w) {
 		for _, row := range rows {
 			for _, col := range strings.Split(row, " ") {
 				if len([]rune(col)) > 2100 {

@@ -16,7 +16,7 @@ import (
 func TestRulesMetricLabelsAreBounded(t *testing.T) {
 	t.Parallel()
 	reg := prometheus.NewRegistry()
-	app := handlertest.New(t, func(c *handlers.Config) { c.Metrics = reg })
+	app := handlertest.New(t, handlertest.WithConfig(func(c *handlers.Config) { c.Metrics = reg }))
 	c := app.Client()
 	for i := range 40 {
 		req, _ := http.NewRequest(fmt.Sprintf("M%d", i), app.URL+"/login", nil)

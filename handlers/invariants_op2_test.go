@@ -29,17 +29,17 @@ import (
 // check. The request to the provider must carry prompt=login (or max_age=0) on.
 func TestReauthThroughSSOAsksTheProviderToo(t *testing.T) {
 	t.Parallel()
-	env := newSSOEnv(t)
-	w := opWorldOn(t, env.app)
+	env := handlertest.New(t, handlertest.WithSSO())
+	w := opWorldOn(t, env)
 	web := w.register(t, store.AppWeb)
-	c := env.app.Client()
-	env.app.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
-	env.op.SetUser(oidctest.User{Subject: "anna-1", Email: "anna@example.se", EmailVerified: true, Name: "Anna"})
-	if r := env.ssoLogin(t, c, "anna@example.se"); r.Status != http.StatusSeeOther {
+	c := env.Client()
+	env.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
+	env.OP.SetUser(oidctest.User{Subject: "anna-1", Email: "anna@example.se", EmailVerified: true, Name: "Anna"})
+	if r := env.SSOSignIn(t, c, env.IdP, "anna@example.se"); r.Status != http.StatusSeeOther {
 		t.Fatalf("SSO sign-in: status %d", r.Status)
 	}
-	later := env.app.Store.Now().Add(5 * time.Second)
-	storetest.SetClock(t, env.app.Store, func() time.Time { return later })
+	later := env.Store.Now().Add(5 * time.Second)
+	storetest.SetClock(t, env.Store, func() time.Time { return later })
 
 	r := web.authorize(t, c, oauth2.GenerateVerifier(), oauth2.SetAuthURLParam("prompt", "login"))
 	if r.Status != http.StatusFound || !strings.HasPrefix(r.Location, paths.Login) {
@@ -48,8 +48,8 @@ func TestReauthThroughSSOAsksTheProviderToo(t *testing.T) {
 	if r := c.Post(t, "/login", url.Values{"email": {"anna@example.se"}}); r.Status != http.StatusSeeOther {
 		t.Fatalf("e-mail step: status %d", r.Status)
 	}
-	r = c.Post(t, "/login/sso/"+strconv.FormatInt(env.idp, 10), nil)
-	if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, env.op.Issuer()) {
+	r = c.Post(t, "/login/sso/"+strconv.FormatInt(env.IdP, 10), nil)
+	if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, env.OP.Issuer()) {
 		t.Fatalf("start at the provider: status %d Location %q", r.Status, r.Location)
 	}
 	u, err := url.Parse(r.Location)

@@ -203,6 +203,7 @@ func TestAuthorizeRequestsAreBounded(t *testing.T) {
 		t.Fatalf("status %d", r.Status)
 	}
 	var biggest int64
+	// The size of the stored row is the point, and no store method reads it.
 	if err := storetest.DB(t, w.app.Store).QueryRow("SELECT COALESCE(MAX(LENGTH(request)), 0) FROM op_auth_requests").Scan(&biggest); err != nil {
 		t.Fatal(err)
 	}
@@ -505,6 +506,7 @@ func TestAuthorizeRequestsAreRateLimited(t *testing.T) {
 		}
 	}
 	count := func() (n int) {
+		// No store method counts the stored requests: read them in the database.
 		if err := storetest.DB(t, w.app.Store).QueryRow("SELECT COUNT(*) FROM op_auth_requests").Scan(&n); err != nil {
 			t.Fatal(err)
 		}

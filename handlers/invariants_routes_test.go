@@ -23,14 +23,14 @@ func TestRulesNoStateChangeOnGET(t *testing.T) {
 	if testing.Short() {
 		t.Skip("walks the whole route table; it runs without -short")
 	}
-	w := newRulesWorld(t)
+	w, ids := newRulesWorld(t)
 	clients := map[string]func() *handlertest.Client{
-		"anonymous": w.app.Client,
-		"user":      func() *handlertest.Client { return w.app.ClientAs(t, w.plain) },
-		"boss":      func() *handlertest.Client { return w.app.ClientAs(t, w.boss) },
+		"anonymous": w.Client,
+		"user":      func() *handlertest.Client { return w.ClientAs(t, w.UserByEmail(t, "plain@example.se")) },
+		"boss":      func() *handlertest.Client { return w.ClientAs(t, w.UserByEmail(t, "boss@example.se")) },
 	}
 	queries := []string{"", "?q=a&page=2&preset=other&action=x&actor=boss%40example.se&from=2020-01-01&to=2030-01-01&token=abc&state=abc&code=abc"}
-	routes := routesOf(w.app, http.MethodGet)
+	routes := routesOf(w, http.MethodGet)
 	if len(routes) < 20 {
 		t.Fatalf("only %d GET routes found", len(routes))
 	}
@@ -39,12 +39,12 @@ func TestRulesNoStateChangeOnGET(t *testing.T) {
 			for _, q := range queries {
 				t.Run(rt.String()+q+" as "+who, func(t *testing.T) {
 					c := client()
-					before := snapshot(t, w.app)
-					r := c.Get(t, w.path(rt.path)+q)
+					before := snapshot(t, w)
+					r := c.Get(t, routePath(ids, rt.path)+q)
 					if r.Status >= 500 {
 						t.Fatalf("status %d", r.Status)
 					}
-					after := snapshot(t, w.app)
+					after := snapshot(t, w)
 					if rt.path == "/auth/oidc/callback" {
 						delete(before, "audit_log")
 						delete(after, "audit_log")
@@ -66,12 +66,12 @@ func TestRulesEveryPostNeedsCSRF(t *testing.T) {
 	if testing.Short() {
 		t.Skip("walks the whole route table; it runs without -short")
 	}
-	w := newRulesWorld(t)
-	routes := routesOf(w.app, http.MethodPost)
+	w, ids := newRulesWorld(t)
+	routes := routesOf(w, http.MethodPost)
 	if len(routes) < 20 {
 		t.Fatalf("only %d POST routes found", len(routes))
 	}
-	other := w.app.Client()
+	other := w.Client()
 	foreignToken := other.CSRF(t) // valid, but for another browser
 	cases := []struct {
 		name   string
@@ -90,9 +90,9 @@ func TestRulesEveryPostNeedsCSRF(t *testing.T) {
 		for _, who := range []string{"anonymous", "boss"} {
 			for _, tc := range cases {
 				t.Run(rt.String()+" as "+who+" "+tc.name, func(t *testing.T) {
-					c := w.app.Client()
+					c := w.Client()
 					if who == "boss" {
-						c = w.app.ClientAs(t, w.boss)
+						c = w.ClientAs(t, w.UserByEmail(t, "boss@example.se"))
 					}
 					form := url.Values{"email": {"boss@example.se"}, "admin": {"off"}, "lang": {"en"}, "name": {"X"}, "domain": {"example.net"}}
 					if tok := tc.token(c); tok != "" {
@@ -100,8 +100,8 @@ func TestRulesEveryPostNeedsCSRF(t *testing.T) {
 					} else {
 						c.CSRF(t) // the browser has a token cookie; the form just does not carry it
 					}
-					before := snapshot(t, w.app)
-					req, _ := http.NewRequest(http.MethodPost, w.app.URL+w.path(rt.path), strings.NewReader(form.Encode()))
+					before := snapshot(t, w)
+					req, _ := http.NewRequest(http.MethodPost, w.URL+routePath(ids, rt.path), strings.NewReader(form.Encode()))
 					req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 					for k, v := range tc.header {
 						req.Header.Set(k, v)
@@ -110,7 +110,7 @@ func TestRulesEveryPostNeedsCSRF(t *testing.T) {
 					if r.Status != http.StatusForbidden {
 						t.Errorf("status %d, want 403", r.Status)
 					}
-					if d := diffSnapshots(before, snapshot(t, w.app)); d != "" {
+					if d := diffSnapshots(before, snapshot(t, w)); d != "" {
 						t.Errorf("a refused POST changed the database:\n%s", d)
 					}
 				})
@@ -125,9 +125,9 @@ var mailVerifyLink = regexp.MustCompile(`/verify\?token=([^\s&"<>]+)`)
 // scanner does) uses nothing up; only the form's POST does.
 func TestRulesLinksChangeNothingOnGET(t *testing.T) {
 	t.Parallel()
-	w := newRulesWorld(t)
-	boss := w.app.ClientAs(t, w.boss)
-	m := mailVerifyLink.FindStringSubmatch(boss.Get(t, w.path("/users/outbox/:id")).Body)
+	w, ids := newRulesWorld(t)
+	boss := w.ClientAs(t, w.UserByEmail(t, "boss@example.se"))
+	m := mailVerifyLink.FindStringSubmatch(boss.Get(t, routePath(ids, "/users/outbox/:id")).Body)
 	if m == nil {
 		t.Fatal("no verification link in the outbox mail")
 	}
@@ -139,7 +139,7 @@ func TestRulesLinksChangeNothingOnGET(t *testing.T) {
 	for _, tc := range []struct {
 		app  *handlertest.App
 		link string
-	}{{w.app, "/verify?token=" + m[1]}, {fresh, "/setup?token=" + setup}} {
+	}{{w, "/verify?token=" + m[1]}, {fresh, "/setup?token=" + setup}} {
 		t.Run(tc.link[:7], func(t *testing.T) {
 			before := snapshot(t, tc.app)
 			for range 2 {
@@ -152,7 +152,7 @@ func TestRulesLinksChangeNothingOnGET(t *testing.T) {
 			}
 		})
 	}
-	if r := w.app.Client().Post(t, "/verify", url.Values{"token": {m[1]}}); r.Status != http.StatusOK {
+	if r := w.Client().Post(t, "/verify", url.Values{"token": {m[1]}}); r.Status != http.StatusOK {
 		t.Errorf("the link's form afterwards: status %d, want 200", r.Status)
 	}
 }

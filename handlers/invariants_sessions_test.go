@@ -14,23 +14,6 @@ import (
 	"portvakt/store/storetest"
 )
 
-// ssoSignIn walks the e-mail step, the provider and the callback on c and returns the callback's answer.
-func (w *rulesWorld) ssoSignIn(t *testing.T, c *handlertest.Client, email string) *handlertest.Response {
-	t.Helper()
-	if r := c.Post(t, "/login", url.Values{"email": {email}}); r.Status != http.StatusSeeOther {
-		t.Fatalf("e-mail step: status %d", r.Status)
-	}
-	r := c.Post(t, w.path("/login/sso/:id"), nil)
-	if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, w.op.Issuer()) {
-		t.Fatalf("start: status %d to %q", r.Status, r.Location)
-	}
-	q, err := oidctest.Callback(context.Background(), r.Location, w.app.Server.RedirectURI())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c.Get(t, "/auth/oidc/callback?"+q.Encode())
-}
-
 func cookieValue(t *testing.T, app *handlertest.App, c *handlertest.Client) string {
 	t.Helper()
 	u, _ := url.Parse(app.URL)
@@ -44,6 +27,7 @@ func cookieValue(t *testing.T, app *handlertest.App, c *handlertest.Client) stri
 
 func sessionsOf(t *testing.T, app *handlertest.App, userID int64) []string {
 	t.Helper()
+	// No store method lists a person's sessions: read them in the database.
 	rows, err := storetest.DB(t, app.Store).Query("SELECT method FROM sessions WHERE user_id = ? ORDER BY created_at", userID)
 	if err != nil {
 		t.Fatal(err)
@@ -62,22 +46,22 @@ func sessionsOf(t *testing.T, app *handlertest.App, userID int64) []string {
 // old session and issues a new token, so that a cookie planted or stolen before it is worthless.
 func TestRulesSSOSignInRenewsTheSession(t *testing.T) {
 	t.Parallel()
-	w := newRulesWorld(t)
-	w.op.SetUser(oidctest.User{Subject: "plain-1", Email: "plain@example.se", EmailVerified: true})
-	c := w.app.Client()
+	w, _ := newRulesWorld(t)
+	w.OP.SetUser(oidctest.User{Subject: "plain-1", Email: "plain@example.se", EmailVerified: true})
+	c := w.Client()
 	c.SignIn(t, "plain@example.se", handlertest.Password)
-	before := cookieValue(t, w.app, c)
-	if r := w.ssoSignIn(t, c, "plain@example.se"); r.Status != http.StatusSeeOther {
+	before := cookieValue(t, w, c)
+	if r := w.SSOSignIn(t, c, w.IdP, "plain@example.se"); r.Status != http.StatusSeeOther {
 		t.Fatalf("SSO sign-in: status %d\n%s", r.Status, r.Body)
 	}
-	if cookieValue(t, w.app, c) == before {
+	if cookieValue(t, w, c) == before {
 		t.Fatal("the session cookie did not change at SSO sign-in")
 	}
-	if got := strings.Join(sessionsOf(t, w.app, w.plain.ID), " "); got != "sso" {
+	if got := strings.Join(sessionsOf(t, w, w.UserByEmail(t, "plain@example.se").ID), " "); got != "sso" {
 		t.Errorf("sessions of the user: %q, want only the new SSO one", got)
 	}
-	old := w.app.Client()
-	u, _ := url.Parse(w.app.URL)
+	old := w.Client()
+	u, _ := url.Parse(w.URL)
 	old.HTTP.Jar.SetCookies(u, []*http.Cookie{{Name: handlers.CookieName, Value: before, Path: "/"}})
 	if r := old.Get(t, "/profile"); r.Status != http.StatusSeeOther || r.Location != "/login" {
 		t.Errorf("the cookie from before the SSO sign-in: status %d to %q, want 303 to /login", r.Status, r.Location)
@@ -92,11 +76,11 @@ func TestRulesSSOSignInRenewsTheSession(t *testing.T) {
 // browser may do on its very next request.
 func TestRulesRevocationsActOnTheNextRequest(t *testing.T) {
 	t.Parallel()
-	w := newRulesWorld(t)
-	boss := w.app.ClientAs(t, w.boss)
+	w, _ := newRulesWorld(t)
+	boss := w.ClientAs(t, w.UserByEmail(t, "boss@example.se"))
 	t.Run("demotion", func(t *testing.T) {
-		other := w.app.User(t, "admin2@example.se", handlertest.UserOpts{Admin: true})
-		c := w.app.ClientAs(t, other)
+		other := w.User(t, "admin2@example.se", handlertest.UserOpts{Admin: true})
+		c := w.ClientAs(t, other)
 		if r := c.Get(t, "/users"); r.Status != http.StatusOK {
 			t.Fatalf("before: status %d", r.Status)
 		}
@@ -110,8 +94,8 @@ func TestRulesRevocationsActOnTheNextRequest(t *testing.T) {
 		}
 	})
 	t.Run("grant removed", func(t *testing.T) {
-		it := w.app.User(t, "it2@example.se", handlertest.UserOpts{AuthSettings: true})
-		c := w.app.ClientAs(t, it)
+		it := w.User(t, "it2@example.se", handlertest.UserOpts{AuthSettings: true})
+		c := w.ClientAs(t, it)
 		if r := c.Get(t, "/auth-settings/sso"); r.Status != http.StatusOK {
 			t.Fatalf("before: status %d", r.Status)
 		}
@@ -129,10 +113,10 @@ func TestRulesRevocationsActOnTheNextRequest(t *testing.T) {
 		}
 	})
 	t.Run("password sign-in off", func(t *testing.T) {
-		pwd := w.app.ClientAs(t, w.plain)
-		sso := w.app.SSOClientAs(t, w.plain, 1)
-		storetest.PasswordLogin(t, w.app.Store, false)
-		defer storetest.PasswordLogin(t, w.app.Store, true)
+		pwd := w.ClientAs(t, w.UserByEmail(t, "plain@example.se"))
+		sso := w.SSOClientAs(t, w.UserByEmail(t, "plain@example.se"), 1)
+		storetest.PasswordLogin(t, w.Store, false)
+		defer storetest.PasswordLogin(t, w.Store, true)
 		if r := pwd.Get(t, "/profile"); r.Status != http.StatusSeeOther || r.Location != "/login" {
 			t.Errorf("password session after password sign-in went off: status %d to %q, want 303 to /login", r.Status, r.Location)
 		}
@@ -146,19 +130,19 @@ func TestRulesRevocationsActOnTheNextRequest(t *testing.T) {
 // page as text, never as markup.
 func TestRulesTestSignInShowsClaimsEscaped(t *testing.T) {
 	t.Parallel()
-	w := newRulesWorld(t)
-	w.op.SetUser(oidctest.User{Subject: "<b>sub</b>", Email: "boss@example.se", EmailVerified: true, Name: `<script>alert("name")</script>`})
-	c := w.app.ClientAs(t, w.boss)
-	r := c.Post(t, w.path("/auth-settings/sso/:id")+"/test", nil)
+	w, ids := newRulesWorld(t)
+	w.OP.SetUser(oidctest.User{Subject: "<b>sub</b>", Email: "boss@example.se", EmailVerified: true, Name: `<script>alert("name")</script>`})
+	c := w.ClientAs(t, w.UserByEmail(t, "boss@example.se"))
+	r := c.Post(t, routePath(ids, "/auth-settings/sso/:id")+"/test", nil)
 	if r.Status != http.StatusSeeOther {
 		t.Fatalf("start: status %d", r.Status)
 	}
-	q, err := oidctest.Callback(context.Background(), r.Location, w.app.Server.RedirectURI())
+	q, err := oidctest.Callback(context.Background(), r.Location, w.Server.RedirectURI())
 	if err != nil {
 		t.Fatal(err)
 	}
 	c.Get(t, "/auth/oidc/callback?"+q.Encode())
-	page := c.Get(t, w.path("/auth-settings/sso/:id")+"/test")
+	page := c.Get(t, routePath(ids, "/auth-settings/sso/:id")+"/test")
 	if page.Status != http.StatusOK {
 		t.Fatalf("result page: status %d", page.Status)
 	}

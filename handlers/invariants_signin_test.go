@@ -273,10 +273,10 @@ func TestRulesSignInStepsLimitedPerClient(t *testing.T) {
 		}
 	})
 	t.Run("the SSO start", func(t *testing.T) {
-		env := newSSOEnv(t)
-		c := env.app.Client()
+		env := handlertest.New(t, handlertest.WithSSO())
+		c := env.Client()
 		c.Post(t, "/login", url.Values{"email": {"anna@example.se"}})
-		start := "/login/sso/" + fmt.Sprint(env.idp)
+		start := "/login/sso/" + fmt.Sprint(env.IdP)
 		for i := range handlers.LimitSSOStartPerClient {
 			if r := c.Post(t, start, nil); r.Status != http.StatusSeeOther {
 				t.Fatalf("start %d: status %d, want 303", i+1, r.Status)
@@ -292,7 +292,7 @@ func TestRulesSignInStepsLimitedPerClient(t *testing.T) {
 			}
 		}
 		var limited int
-		for _, r := range storetest.AuditRows(t, env.app.Store, "login.failure") {
+		for _, r := range storetest.AuditRows(t, env.Store, "login.failure") {
 			if strings.Contains(r.Detail, "rate limited") {
 				limited++
 			}

@@ -11,83 +11,60 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
-	"portvakt/handlers"
-	"portvakt/handlers/dnscheck"
-	"portvakt/handlers/dnscheck/dnstest"
 	"portvakt/handlers/handlertest"
-	"portvakt/handlers/oidcrp/oidctest"
 	"portvakt/store"
 	"portvakt/store/storetest"
 )
 
-// rulesWorld is the portal with something behind every route: a verified and a pending
-// domain, a provider serving the verified one, a user with a mail in the outbox, and a person
-// who is both administrator and Authentication Settings user, so that every route lets them
-// in. Its DNS server and OpenID provider are real and on loopback.
-type rulesWorld struct {
-	app    *handlertest.App
-	dns    *dnstest.Server
-	op     *oidctest.Provider
-	boss   store.User // administrator with Authentication Settings access
-	plain  store.User // a user without any role
-	params map[string]string
-}
-
-func newRulesWorld(t *testing.T, opts ...func(*handlers.Config)) *rulesWorld {
+// newRulesWorld is the portal with something behind every route: a verified and a pending
+// domain, a provider serving the verified one (App.DomainID and App.IdP), a user with a mail in
+// the outbox, and boss@example.se, both administrator and Authentication Settings user, so that
+// every route lets them in; plain@example.se has no role. Its DNS server and OpenID provider are
+// real and on loopback. It returns the app and, by route prefix, the id of a real object of the
+// route's kind, for routePath.
+func newRulesWorld(t *testing.T) (*handlertest.App, map[string]string) {
 	t.Helper()
-	w := &rulesWorld{dns: dnstest.Start(t), op: oidctest.New(t)}
-	w.app = handlertest.New(t, append([]func(*handlers.Config){func(cfg *handlers.Config) {
-		cfg.DNSTimeout = 300 * time.Millisecond
-		cfg.DomainChecker = &dnscheck.Checker{Server: w.dns.Addr(), Timeout: cfg.DNSTimeout}
-	}}, opts...)...)
-	w.op.RegisterRedirectURI(w.app.Server.RedirectURI())
-	w.boss = w.app.User(t, "boss@example.se", handlertest.UserOpts{Admin: true, AuthSettings: true, Verified: true})
-	w.plain = w.app.User(t, "plain@example.se", handlertest.UserOpts{Verified: true})
-	domain := storetest.VerifiedDomain(t, w.app.Store, "example.se").ID
-	p, err := w.app.Store.AddDomain(context.Background(), store.CLIActor, "example.org", "token2")
+	ctx := context.Background()
+	w := handlertest.New(t, handlertest.WithDNS(), handlertest.WithOIDC())
+	boss := w.User(t, "boss@example.se", handlertest.UserOpts{Admin: true, AuthSettings: true, Verified: true})
+	plain := w.User(t, "plain@example.se", handlertest.UserOpts{Verified: true})
+	w.DomainID = w.VerifiedDomain(t, "example.se").ID
+	pending, err := w.Store.AddDomain(ctx, store.CLIActor, "example.org", "token2")
 	if err != nil {
 		t.Fatal(err)
 	}
-	pending := p.ID
-	c := w.app.ClientAs(t, w.boss)
-	r := c.Post(t, "/auth-settings/sso", url.Values{"preset": {"other"}, "name": {"Test IdP"}, "issuer": {w.op.Issuer()},
-		"client_id": {w.op.ClientID()}, "client_secret": {w.op.ClientSecret()}, "scopes": {"openid email profile"},
-		"enabled": {"on"}, "domain": {strconv.FormatInt(domain, 10)}})
-	if r.Status != http.StatusSeeOther {
-		t.Fatalf("create provider: status %d\n%s", r.Status, r.Body)
-	}
-	idp := strings.TrimPrefix(r.Location, "/auth-settings/sso/")
+	c := w.ClientAs(t, boss)
+	w.IdP = w.CreateIdP(t, c, handlertest.IdPForm(w.OP, w.DomainID))
 	if r := c.Post(t, "/users", url.Values{"name": {"Nora"}, "email": {"nora@example.se"}, "lang": {"sv"}}); r.Status != http.StatusSeeOther {
 		t.Fatalf("create user: status %d\n%s", r.Status, r.Body)
 	}
-	var mail int64
-	if err := storetest.DB(t, w.app.Store).QueryRow("SELECT MAX(id) FROM outbox").Scan(&mail); err != nil {
-		t.Fatal(err)
+	mails, _, err := w.Store.ListMail(ctx, store.MailFilter{Limit: 1})
+	if err != nil || len(mails) != 1 {
+		t.Fatalf("the new user's mail: %v, %v", mails, err)
 	}
-	app, _, err := w.app.Store.CreateApplication(context.Background(), store.CLIActor, store.AppSettings{Name: "HR", Kind: store.AppWeb,
+	app, _, err := w.Store.CreateApplication(ctx, store.CLIActor, store.AppSettings{Name: "HR", Kind: store.AppWeb,
 		Enabled: true, Everyone: true, RedirectURIs: []string{"https://hr.example.se/callback"}}.Normalize())
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.params = map[string]string{
+	idp := strconv.FormatInt(w.IdP, 10)
+	return w, map[string]string{
 		"/auth-settings/apps/:id":    strconv.FormatInt(app.ID, 10),
-		"/users/outbox/:id":          strconv.FormatInt(mail, 10),
-		"/users/:id":                 strconv.FormatInt(w.plain.ID, 10),
-		"/auth-settings/domains/:id": strconv.FormatInt(pending, 10),
+		"/users/outbox/:id":          strconv.FormatInt(mails[0].ID, 10),
+		"/users/:id":                 strconv.FormatInt(plain.ID, 10),
+		"/auth-settings/domains/:id": strconv.FormatInt(pending.ID, 10),
 		"/auth-settings/sso/:id":     idp,
 		"/login/sso/:id":             idp,
 		"/profile/link/:id":          idp,
 	}
-	return w
 }
 
-// path fills a route's :id with the id of a real object of its kind, by the longest prefix
-// that matches.
-func (w *rulesWorld) path(route string) string {
+// routePath fills a route's :id with the id of a real object of its kind from newRulesWorld's
+// ids, by the longest prefix that matches.
+func routePath(ids map[string]string, route string) string {
 	best := ""
-	for prefix := range w.params {
+	for prefix := range ids {
 		if strings.HasPrefix(route, prefix) && len(prefix) > len(best) {
 			best = prefix
 		}
@@ -95,7 +72,7 @@ func (w *rulesWorld) path(route string) string {
 	if best == "" {
 		return route
 	}
-	return strings.Replace(route, ":id", w.params[best], 1)
+	return strings.Replace(route, ":id", ids[best], 1)
 }
 
 // rulesRoute is one registered route.
@@ -131,20 +108,11 @@ func routesOf(app *handlertest.App, method string) []rulesRoute {
 	return out
 }
 
-// auditCount is the number of rows in the audit log.
-func auditCount(t testing.TB, app *handlertest.App) int {
-	t.Helper()
-	var n int
-	if err := storetest.DB(t, app.Store).QueryRow("SELECT COUNT(*) FROM audit_log").Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
 var identRE = regexp.MustCompile(`^[a-z_0-9]+$`)
 
 // snapshot returns every row of every table as text, except a session's last-seen time, which
-// any request may refresh. A full-text index and its shadow tables are left out: they are
+// any request may refresh. It reads the database itself: the point is to see every row, those
+// no store method shows included. A full-text index and its shadow tables are left out: they are
 // derived from the tables they index.
 func snapshot(t testing.TB, app *handlertest.App) map[string][]string {
 	t.Helper()

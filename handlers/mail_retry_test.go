@@ -32,11 +32,10 @@ func TestMailRetriedWithBackoffWhileServerDown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	app := handlertest.New(t, func(cfg *handlers.Config) { cfg.Mail = sender })
+	app := handlertest.New(t, handlertest.WithConfig(func(cfg *handlers.Config) { cfg.Mail = sender }), handlertest.WithClock())
 	now := time.Now().Truncate(time.Second)
-	var clockMu sync.Mutex
-	storetest.SetClock(t, app.Store, func() time.Time { clockMu.Lock(); defer clockMu.Unlock(); return now })
-	setNow := func(t time.Time) { clockMu.Lock(); now = t; clockMu.Unlock() }
+	app.Clock.Set(now)
+	setNow := app.Clock.Set
 	c := app.ClientAs(t, app.User(t, "admin@example.se", handlertest.UserOpts{Admin: true}))
 	ctx := context.Background()
 

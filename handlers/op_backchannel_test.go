@@ -73,13 +73,13 @@ func (rcv *logoutReceiver) received() ([]logoutClaims, []error) {
 // their session at Password OFF.
 func TestBackChannelLogout(t *testing.T) {
 	t.Parallel()
-	env := newSSOEnv(t)
-	w := opWorldOn(t, env.app)
+	env := handlertest.New(t, handlertest.WithSSO())
+	w := opWorldOn(t, env)
 	hr := w.register(t, store.AppWeb)
 	rcv := newLogoutReceiver(t, w, hr.app.ClientID)
 	settings := hr.app.Settings()
 	settings.BackchannelURI = rcv.srv.URL + "/backchannel"
-	if _, err := env.app.Store.UpdateApplication(context.Background(), store.CLIActor, hr.app.ID, settings); err != nil {
+	if _, err := env.Store.UpdateApplication(context.Background(), store.CLIActor, hr.app.ID, settings); err != nil {
 		t.Fatal(err)
 	}
 	signIn := func(c *handlertest.Client) (sub, sid string) {
@@ -98,7 +98,7 @@ func TestBackChannelLogout(t *testing.T) {
 	}
 	deliver := func(want int) []logoutClaims {
 		t.Helper()
-		n, err := env.app.Server.SendAppLogouts(context.Background())
+		n, err := env.Server.SendAppLogouts(context.Background())
 		if err != nil || n != want {
 			t.Fatalf("delivered %d logouts (%v), want %d", n, err, want)
 		}
@@ -119,7 +119,7 @@ func TestBackChannelLogout(t *testing.T) {
 	}
 
 	t.Run("signing out of portvakt", func(t *testing.T) {
-		c, _ := env.app.SignedIn(t, "anna@example.se", handlertest.UserOpts{Verified: true})
+		c, _ := env.SignedIn(t, "anna@example.se", handlertest.UserOpts{Verified: true})
 		sub, sid := signIn(c)
 		if r := c.Post(t, "/logout", nil); r.Status != http.StatusSeeOther {
 			t.Fatalf("sign out: status %d", r.Status)
@@ -128,13 +128,13 @@ func TestBackChannelLogout(t *testing.T) {
 		check(got[len(got)-1], sub, sid)
 	})
 	t.Run("deactivation", func(t *testing.T) {
-		c, bo := env.app.SignedIn(t, "bo@example.se", handlertest.UserOpts{Verified: true})
+		c, bo := env.SignedIn(t, "bo@example.se", handlertest.UserOpts{Verified: true})
 		sub, sid := signIn(c)
-		p, err := env.app.Store.ProvisionedByID(context.Background(), bo.ID)
+		p, err := env.Store.ProvisionedByID(context.Background(), bo.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := env.app.Store.UpdateProvisioned(context.Background(), store.CLIActor, store.ProvisionToken{}, bo.ID,
+		if _, _, err := env.Store.UpdateProvisioned(context.Background(), store.CLIActor, store.ProvisionToken{}, bo.ID,
 			store.Provision{Email: p.Email, Name: p.Name}, store.VerificationMail{}); err != nil {
 			t.Fatal(err)
 		}
@@ -142,17 +142,17 @@ func TestBackChannelLogout(t *testing.T) {
 		check(got[len(got)-1], sub, sid)
 	})
 	t.Run("Password OFF ends a password session", func(t *testing.T) {
-		c, _ := env.app.SignedIn(t, "cy@example.se", handlertest.UserOpts{Verified: true})
+		c, _ := env.SignedIn(t, "cy@example.se", handlertest.UserOpts{Verified: true})
 		sub, sid := signIn(c)
-		env.testSignIn(t)
-		if r := env.it.Post(t, reviewPath, confirmForm(t, env.it, "Example.se")); r.Status != http.StatusSeeOther {
+		testSignIn(t, env)
+		if r := env.IT.Post(t, reviewPath, confirmForm(t, env.IT, "Example.se")); r.Status != http.StatusSeeOther {
 			t.Fatalf("switch off: status %d", r.Status)
 		}
 		got := deliver(1)
 		check(got[len(got)-1], sub, sid)
 	})
 	t.Run("a delivery that fails is retried later, not lost", func(t *testing.T) {
-		sso := env.app.SSOClientAs(t, env.itUser, env.idp)
+		sso := env.SSOClientAs(t, env.ITUser, env.IdP)
 		sub, sid := signIn(sso)
 		rcv.failing.Store(true)
 		if r := sso.Post(t, "/logout", nil); r.Status != http.StatusSeeOther {
@@ -161,8 +161,8 @@ func TestBackChannelLogout(t *testing.T) {
 		deliver(0)
 		rcv.failing.Store(false)
 		deliver(0) // not due yet: the retry waits
-		later := env.app.Store.Now().Add(time.Minute)
-		storetest.SetClock(t, env.app.Store, func() time.Time { return later })
+		later := env.Store.Now().Add(time.Minute)
+		storetest.SetClock(t, env.Store, func() time.Time { return later })
 		got := deliver(1)
 		check(got[len(got)-1], sub, sid)
 	})

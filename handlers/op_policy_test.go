@@ -23,8 +23,8 @@ import (
 // integration's client-credentials tokens never depend on the sign-in policy.
 func TestPolicyReachesTheApps(t *testing.T) {
 	t.Parallel()
-	env := newSSOEnv(t)
-	w := opWorldOn(t, env.app)
+	env := handlertest.New(t, handlertest.WithSSO())
+	w := opWorldOn(t, env)
 	hr := w.register(t, store.AppWeb)
 	clock := w.register(t, store.AppIntegration)
 	cc := clientcredentials.Config{ClientID: clock.app.ClientID, ClientSecret: clock.secret, TokenURL: w.provider.Endpoint().TokenURL}
@@ -36,17 +36,17 @@ func TestPolicyReachesTheApps(t *testing.T) {
 		t.Fatal("the integration's own token is not active")
 	}
 
-	anna, _ := env.app.SignedIn(t, "anna@example.se", handlertest.UserOpts{Verified: true})
+	anna, _ := env.SignedIn(t, "anna@example.se", handlertest.UserOpts{Verified: true})
 	pwd := hr.tokens(t, anna)
-	env.testSignIn(t) // it@example.se is now signed in through SSO
+	testSignIn(t, env) // it@example.se is now signed in through SSO
 	v2 := oauth2.GenerateVerifier()
-	sso, err := hr.exchange(t, hr.signIn(t, env.it, v2), v2)
+	sso, err := hr.exchange(t, hr.signIn(t, env.IT, v2), v2)
 	if err != nil {
 		t.Fatal(err)
 	}
 
 	t.Run("the Policies page and the review say which apps the switch reaches", func(t *testing.T) {
-		doc := env.it.Get(t, "/auth-settings/policies").Doc(t)
+		doc := env.IT.Get(t, "/auth-settings/policies").Doc(t)
 		var rows []string
 		doc.Find("[data-testid=policy-app]").Each(func(_ int, s *goquery.Selection) {
 			var cells []string
@@ -60,11 +60,11 @@ func TestPolicyReachesTheApps(t *testing.T) {
 		if !slices.Equal(rows, want) {
 			t.Errorf("apps on the Policies page:\n%q\nwant\n%q", rows, want)
 		}
-		if got := env.it.Get(t, reviewPath).Doc(t).Find("[data-testid=policy-apps-what]").Text(); !strings.Contains(got, "(just nu 1)") {
+		if got := env.IT.Get(t, reviewPath).Doc(t).Find("[data-testid=policy-apps-what]").Text(); !strings.Contains(got, "(just nu 1)") {
 			t.Errorf("review: %q", got)
 		}
 	})
-	r := env.it.Post(t, reviewPath, confirmForm(t, env.it, "Example.se"))
+	r := env.IT.Post(t, reviewPath, confirmForm(t, env.IT, "Example.se"))
 	if r.Status != http.StatusSeeOther {
 		t.Fatalf("switch password sign-in off: status %d\n%s", r.Status, r.Body)
 	}

@@ -22,19 +22,19 @@ import (
 // sign-in.
 func TestAppSignInIsPortvaktsSignIn(t *testing.T) {
 	t.Parallel()
-	env := newSSOEnv(t)
-	w := opWorldOn(t, env.app)
+	env := handlertest.New(t, handlertest.WithSSO())
+	w := opWorldOn(t, env)
 	hr := w.register(t, store.AppWeb)
-	env.app.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
-	env.op.SetUser(oidctest.User{Subject: "anna-1", Email: "anna@example.se", EmailVerified: true, Name: "Anna"})
-	c := env.app.Client()
+	env.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
+	env.OP.SetUser(oidctest.User{Subject: "anna-1", Email: "anna@example.se", EmailVerified: true, Name: "Anna"})
+	c := env.Client()
 	verifier := oauth2.GenerateVerifier()
 
 	r := hr.authorize(t, c, verifier)
 	if r.Status != http.StatusFound || r.Location != paths.Login {
 		t.Fatalf("not signed in: status %d Location %q, want portvakt's sign-in", r.Status, r.Location)
 	}
-	r = env.ssoLogin(t, c, "anna@example.se")
+	r = env.SSOSignIn(t, c, env.IdP, "anna@example.se")
 	if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, paths.OPContinue+"?") {
 		t.Fatalf("after signing in: status %d Location %q, want back to the app's sign-in", r.Status, r.Location)
 	}
@@ -55,8 +55,8 @@ func TestAppSignInIsPortvaktsSignIn(t *testing.T) {
 	if err := hr.idToken(t, tok).Claims(&claims); err != nil {
 		t.Fatal(err)
 	}
-	if claims.Email != "anna@example.se" || !slices.Equal(claims.AMR, []string{"fed"}) || claims.IdP != env.op.Issuer() {
-		t.Errorf("claims %+v, want anna, amr [fed] and idp %s", claims, env.op.Issuer())
+	if claims.Email != "anna@example.se" || !slices.Equal(claims.AMR, []string{"fed"}) || claims.IdP != env.OP.Issuer() {
+		t.Errorf("claims %+v, want anna, amr [fed] and idp %s", claims, env.OP.Issuer())
 	}
 
 	// One sign-in for every app: the next app needs no new one.
@@ -66,7 +66,7 @@ func TestAppSignInIsPortvaktsSignIn(t *testing.T) {
 	if code := mobile.signIn(t, c, v2); code == "" {
 		t.Fatal("no code for the second app")
 	}
-	if got := storeAudit(t, env.app, "app.sign_in"); len(got) != 2 {
+	if got := storeAudit(t, env, "app.sign_in"); len(got) != 2 {
 		t.Errorf("app.sign_in audit rows = %v, want one per app", got)
 	}
 }

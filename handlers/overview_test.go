@@ -21,26 +21,26 @@ import (
 // unverified, and on a domain no provider serves; it@example.se an administrator with the
 // Authentication Settings grant.
 type overviewEnv struct {
-	*ssoEnv
+	*handlertest.App
 	admin *handlertest.Client
 }
 
 func newOverviewEnv(t *testing.T) *overviewEnv {
 	t.Helper()
-	env := &overviewEnv{ssoEnv: newSSOEnv(t)}
+	env := &overviewEnv{App: handlertest.New(t, handlertest.WithSSO())}
 	ctx := context.Background()
-	p, err := env.app.Store.IdP(ctx, env.idp)
+	p, err := env.Store.IdP(ctx, env.IdP)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := env.app.Store.SaveIdPTest(ctx, store.Actor{UserID: env.itUser.ID, Label: env.itUser.Email}, env.idp, p.Revision, true, "{}", ""); err != nil {
+	if err := env.Store.SaveIdPTest(ctx, store.Actor{UserID: env.ITUser.ID, Label: env.ITUser.Email}, env.IdP, p.Revision, true, "{}", ""); err != nil {
 		t.Fatal(err)
 	}
-	env.app.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
-	env.app.User(t, "bo@example.se", handlertest.UserOpts{})
-	env.app.User(t, "=cmd|'/c_calc'!a0@other.se", handlertest.UserOpts{Verified: true})
-	boss := env.app.User(t, "boss@example.se", handlertest.UserOpts{Admin: true, AuthSettings: true, Verified: true})
-	env.admin = env.app.ClientAs(t, boss)
+	env.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
+	env.User(t, "bo@example.se", handlertest.UserOpts{})
+	env.User(t, "=cmd|'/c_calc'!a0@other.se", handlertest.UserOpts{Verified: true})
+	boss := env.User(t, "boss@example.se", handlertest.UserOpts{Admin: true, AuthSettings: true, Verified: true})
+	env.admin = env.ClientAs(t, boss)
 	return env
 }
 
@@ -94,7 +94,7 @@ func tableCounts(t *testing.T, doc *goquery.Document) map[string][]int {
 func TestOverviewChartDrawsTheTableNumbers(t *testing.T) {
 	env := newOverviewEnv(t)
 	ctx := context.Background()
-	st := env.app.Store
+	st := env.Store
 	now, clock := time.Now(), st.Now
 	t.Cleanup(func() { st.Now = clock })
 	anna, _ := st.UserByEmail(ctx, "anna@example.se")
@@ -105,8 +105,8 @@ func TestOverviewChartDrawsTheTableNumbers(t *testing.T) {
 			t.Fatal(err)
 		}
 		if i%2 == 0 {
-			if _, err := st.SignInSSO(ctx, store.SSOSignIn{Identity: store.SSOIdentity{IdPID: env.idp, Issuer: env.op.Issuer(),
-				Subject: "it-1", Email: "it@example.se"}, Self: env.itUser.ID}); err != nil {
+			if _, err := st.SignInSSO(ctx, store.SSOSignIn{Identity: store.SSOIdentity{IdPID: env.IdP, Issuer: env.OP.Issuer(),
+				Subject: "it-1", Email: "it@example.se"}, Self: env.ITUser.ID}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -115,8 +115,8 @@ func TestOverviewChartDrawsTheTableNumbers(t *testing.T) {
 	for _, lang := range []string{"sv", "en"} {
 		for _, days := range []string{"", "?days=90"} {
 			t.Run(lang+days, func(t *testing.T) {
-				env.it.Post(t, "/lang", url.Values{"lang": {lang}})
-				doc := env.it.Get(t, "/auth-settings"+days).Doc(t)
+				env.IT.Post(t, "/lang", url.Values{"lang": {lang}})
+				doc := env.IT.Get(t, "/auth-settings"+days).Doc(t)
 				fromSVG, fromTable := chartCounts(t, doc), tableCounts(t, doc)
 				if len(fromTable) != 2 {
 					t.Fatalf("table series %v, want password and the provider", fromTable)
@@ -170,7 +170,7 @@ func TestOverviewNumbersLeadToTheirPeople(t *testing.T) {
 			t.Errorf("%s: current filter %q", group, cur)
 		}
 	})
-	if n := env.it.Get(t, "/auth-settings").Doc(t).Find(`[data-testid="numbers"] a`).Length(); n != 0 {
+	if n := env.IT.Get(t, "/auth-settings").Doc(t).Find(`[data-testid="numbers"] a`).Length(); n != 0 {
 		t.Errorf("an Authentication Settings user who is no administrator gets %d links to Users", n)
 	}
 	steps := map[string]string{}
@@ -229,7 +229,7 @@ func TestUsersFiltersAndExport(t *testing.T) {
 }
 
 func TestOverviewInvitations(t *testing.T) {
-	app, srv := mailApp(t)
+	app := handlertest.New(t, handlertest.WithSMTP(), exempelAB)
 	ctx := context.Background()
 	d := storetest.VerifiedDomain(t, app.Store, "example.se")
 	idp, err := app.Store.CreateIdP(ctx, store.CLIActor, store.IdPInput{Name: "Entra", Preset: "entra", Issuer: "https://login.example.se",
@@ -256,7 +256,7 @@ func TestOverviewInvitations(t *testing.T) {
 	}
 	mails := map[string]string{}
 	for range 2 {
-		m := srv.Next(t)
+		m := app.SMTP.Next(t)
 		mails[m.To[0]] = m.Subject + "\n" + m.Text
 	}
 	if m := mails["anna@example.se"]; !strings.Contains(m, "Sign in once through single sign-on") ||

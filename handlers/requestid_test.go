@@ -45,9 +45,9 @@ func (b *syncBuffer) String() string {
 func TestRequestIDFromTheClientIsUsedOnlyWhenItIsShortAndPlain(t *testing.T) {
 	t.Parallel()
 	logs := &syncBuffer{}
-	app := handlertest.New(t, func(cfg *handlers.Config) {
+	app := handlertest.New(t, handlertest.WithConfig(func(cfg *handlers.Config) {
 		cfg.Logger = slog.New(slog.NewTextHandler(logs, nil))
-	})
+	}))
 	app.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
 	tests := []struct {
 		name, sent string

@@ -22,7 +22,7 @@ import (
 // look-up by userName and the create, over 10,000 people, through the whole middleware chain and
 // the token check, beside a bare echo handler answering with as many bytes.
 func BenchmarkSCIM(b *testing.B) {
-	app := handlertest.New(b, func(c *handlers.Config) { c.TokenRate, c.TokenBurst = 1e9, 1e9 })
+	app := handlertest.New(b, handlertest.WithConfig(func(c *handlers.Config) { c.TokenRate, c.TokenBurst = 1e9, 1e9 }))
 	db, err := sql.Open("sqlite", "file:"+app.Store.Path()+"?_pragma=busy_timeout(10000)")
 	if err != nil {
 		b.Fatal(err)

@@ -14,11 +14,11 @@ import (
 // cannot be saved so that nobody who holds it can sign in; nobody could then switch password
 // sign-in back on from the pages.
 func TestGrantsKeepSomeoneInWhilePasswordIsOff(t *testing.T) {
-	env := newSSOEnv(t)
-	env.testSignIn(t) // it@ is linked and holds the grant
-	boss := env.app.User(t, "boss@example.se", handlertest.UserOpts{Admin: true, Verified: true})
-	storetest.PasswordLogin(t, env.app.Store, false)
-	c := env.app.SSOClientAs(t, boss, env.idp)
+	env := handlertest.New(t, handlertest.WithSSO())
+	testSignIn(t, env) // it@ is linked and holds the grant
+	boss := env.User(t, "boss@example.se", handlertest.UserOpts{Admin: true, Verified: true})
+	storetest.PasswordLogin(t, env.Store, false)
+	c := env.SSOClientAs(t, boss, env.IdP)
 
 	r := c.Post(t, "/security/grants", url.Values{"action": {"save"}})
 	if r.Status != http.StatusUnprocessableEntity {
@@ -27,7 +27,7 @@ func TestGrantsKeepSomeoneInWhilePasswordIsOff(t *testing.T) {
 	if got := r.Doc(t).Find("[data-testid=error-summary]").Text(); !strings.Contains(got, "ingen med tillgång") {
 		t.Errorf("error summary %q", got)
 	}
-	if got := storetest.AuditRows(t, env.app.Store, "grant.remove"); len(got) != 0 {
+	if got := storetest.AuditRows(t, env.Store, "grant.remove"); len(got) != 0 {
 		t.Errorf("grant removed: %v", got)
 	}
 }

@@ -49,29 +49,28 @@ func editForm(t *testing.T, c *handlertest.Client, idp int64) url.Values {
 // draft applies it and moves their link to an identity the delegate's issuer made up, and the
 // delegate then signs in as the administrator.
 func TestSSODraftStaysItsAuthors(t *testing.T) {
-	env := newSSOEnv(t)
-	env.testSignIn(t)
-	eve := env.app.User(t, "eve@example.se", handlertest.UserOpts{AuthSettings: true, Verified: true})
-	boss := env.app.User(t, "boss@example.se", handlertest.UserOpts{Admin: true, AuthSettings: true, Verified: true})
-	evil := oidctest.New(t) // eve's own provider, which vouches for whatever eve likes
-	evil.RegisterRedirectURI(env.app.Server.RedirectURI())
-	idp := strconv.FormatInt(env.idp, 10)
+	env := handlertest.New(t, handlertest.WithSSO())
+	testSignIn(t, env)
+	eve := env.User(t, "eve@example.se", handlertest.UserOpts{AuthSettings: true, Verified: true})
+	boss := env.User(t, "boss@example.se", handlertest.UserOpts{Admin: true, AuthSettings: true, Verified: true})
+	evil := env.NewOP(t) // eve's own provider, which vouches for whatever eve likes
+	idp := strconv.FormatInt(env.IdP, 10)
 
-	form := idpForm(env.op, env.domain)
+	form := handlertest.IdPForm(env.OP, env.DomainID)
 	form.Set("issuer", evil.Issuer())
 	form.Set("client_id", evil.ClientID())
 	form.Set("client_secret", evil.ClientSecret())
-	if r := env.app.ClientAs(t, eve).Post(t, "/auth-settings/sso/"+idp, form); r.Status != http.StatusSeeOther {
+	if r := env.ClientAs(t, eve).Post(t, "/auth-settings/sso/"+idp, form); r.Status != http.StatusSeeOther {
 		t.Fatalf("eve saves a draft: status %d\n%s", r.Status, r.Body)
 	}
 
-	bossC := env.app.ClientAs(t, boss)
-	f := editForm(t, bossC, env.idp)
+	bossC := env.ClientAs(t, boss)
+	f := editForm(t, bossC, env.IdP)
 	f.Set("name", "Test IdP (Entra)")
 	if r := bossC.Post(t, "/auth-settings/sso/"+idp, f); r.Status != http.StatusSeeOther {
 		t.Fatalf("boss renames the provider: status %d\n%s", r.Status, r.Body)
 	}
-	if d, err := env.app.Store.IdPDraft(t.Context(), env.idp); err != nil || d.AuthorID != eve.ID {
+	if d, err := env.Store.IdPDraft(t.Context(), env.IdP); err != nil || d.AuthorID != eve.ID {
 		t.Errorf("draft author %q, %v; want it to stay eve's", d.Author, err)
 	}
 
@@ -79,15 +78,15 @@ func TestSSODraftStaysItsAuthors(t *testing.T) {
 	evil.SetUser(oidctest.User{Subject: "made-up-by-eve", Email: "boss@example.se", EmailVerified: true})
 	r := bossC.Post(t, "/auth-settings/sso/"+idp+"/test", url.Values{"draft": {"1"}})
 	if r.Status == http.StatusSeeOther && strings.HasPrefix(r.Location, evil.Issuer()+"/authorize") {
-		env.callback(t, bossC, r.Location)
+		env.SSOCallback(t, bossC, r.Location)
 	}
-	eveC := env.app.Client()
+	eveC := env.Client()
 	if r := eveC.Post(t, "/login", url.Values{"email": {"boss@example.se"}}); r.Status != http.StatusSeeOther {
 		t.Fatalf("e-mail step: status %d", r.Status)
 	}
 	r = eveC.Post(t, "/login/sso/"+idp, nil)
 	if r.Status == http.StatusSeeOther && strings.HasPrefix(r.Location, evil.Issuer()+"/authorize") {
-		env.callback(t, eveC, r.Location)
+		env.SSOCallback(t, eveC, r.Location)
 	}
 	if r := eveC.Get(t, "/users"); r.Status == http.StatusOK {
 		t.Errorf("eve signed in as the administrator through her own issuer")

@@ -19,29 +19,28 @@ import (
 // administrator can sign in to revoke the grant. The apply must be refused while it leaves an
 // administrator without a way in.
 func TestSSODraftNewIssuerWhilePasswordOffKeepsTheAdministratorsIn(t *testing.T) {
-	env := newSSOEnv(t)
-	boss := env.app.User(t, "boss@example.se", handlertest.UserOpts{Admin: true, Verified: true})
-	env.op.SetUser(oidctest.User{Subject: "boss-1", Email: "boss@example.se", EmailVerified: true})
-	if r := env.profileLink(t, env.app.ClientAs(t, boss)); r.Status != http.StatusSeeOther || r.Location != "/profile" {
+	env := handlertest.New(t, handlertest.WithSSO())
+	boss := env.User(t, "boss@example.se", handlertest.UserOpts{Admin: true, Verified: true})
+	env.OP.SetUser(oidctest.User{Subject: "boss-1", Email: "boss@example.se", EmailVerified: true})
+	if r := profileLink(t, env, env.ClientAs(t, boss)); r.Status != http.StatusSeeOther || r.Location != "/profile" {
 		t.Fatalf("boss links from the profile: status %d Location %q", r.Status, r.Location)
 	}
-	env.testSignIn(t)
-	storetest.PasswordLogin(t, env.app.Store, false)
+	testSignIn(t, env)
+	storetest.PasswordLogin(t, env.Store, false)
 
-	mine := oidctest.New(t) // the delegate's own provider
-	mine.RegisterRedirectURI(env.app.Server.RedirectURI())
-	env.saveDraft(t, func(f url.Values) {
+	mine := env.NewOP(t) // the delegate's own provider
+	saveDraft(t, env, func(f url.Values) {
 		f.Set("issuer", mine.Issuer())
 		f.Set("client_id", mine.ClientID())
 		f.Set("client_secret", mine.ClientSecret())
 	})
 	mine.SetUser(oidctest.User{Subject: "it-mine", Email: "it@example.se", EmailVerified: true})
-	env.testDraft(t, mine)
+	testDraft(t, env, mine)
 
-	if p, _ := env.app.Store.IdP(t.Context(), env.idp); p.Issuer != env.op.Issuer() {
+	if p, _ := env.Store.IdP(t.Context(), env.IdP); p.Issuer != env.OP.Issuer() {
 		t.Errorf("the draft was applied: live issuer %q", p.Issuer)
 	}
-	st, err := env.app.Store.PasswordOffCheck(t.Context(), "")
+	st, err := env.Store.PasswordOffCheck(t.Context(), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,13 +51,13 @@ func TestSSODraftNewIssuerWhilePasswordOffKeepsTheAdministratorsIn(t *testing.T)
 	}
 	// The administrator's own identity at the new issuer does not get them in either.
 	mine.SetUser(oidctest.User{Subject: "boss-mine", Email: "boss@example.se", EmailVerified: true})
-	env.op.SetUser(oidctest.User{Subject: "boss-1", Email: "boss@example.se", EmailVerified: true})
-	c := env.app.Client()
+	env.OP.SetUser(oidctest.User{Subject: "boss-1", Email: "boss@example.se", EmailVerified: true})
+	c := env.Client()
 	r := c.Post(t, "/login", url.Values{"email": {"boss@example.se"}})
 	if r.Status != http.StatusSeeOther {
 		t.Fatalf("e-mail step: status %d", r.Status)
 	}
-	q, err := oidctest.Callback(t.Context(), r.Location, env.app.Server.RedirectURI())
+	q, err := oidctest.Callback(t.Context(), r.Location, env.Server.RedirectURI())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,7 +18,7 @@ import (
 	"portvakt/handlers"
 	"portvakt/handlers/handlertest"
 	"portvakt/handlers/oidcrp"
-	"portvakt/store/storetest"
+	"portvakt/store"
 )
 
 // faultTimeout is the provider requests' timeout in the fault tests: the production client
@@ -70,20 +70,30 @@ func TestSSOProviderFaults(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			// Each part has a portal of its own, so that both wait for their provider at once.
-			newEnv := func(t *testing.T) (env *ssoEnv, idp string) {
+			newEnv := func(t *testing.T) (env *handlertest.App, idp string) {
 				client := oidcrp.NewHTTPClient()
 				client.Timeout = faultTimeout
-				env = newSSOEnv(t, func(cfg *handlers.Config) { cfg.OIDCClient = client })
-				env.app.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
-				env.app.User(t, "bo@example.se", handlertest.UserOpts{Verified: true})
-				storetest.Exec(t, env.app.Store, "UPDATE identity_providers SET issuer = ? WHERE id = ?", tt.issuer(t), env.idp)
-				return env, strconv.FormatInt(env.idp, 10)
+				env = handlertest.New(t, handlertest.WithSSO(), handlertest.WithConfig(func(cfg *handlers.Config) { cfg.OIDCClient = client }))
+				env.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
+				env.User(t, "bo@example.se", handlertest.UserOpts{Verified: true})
+				// The provider was saved while its issuer answered, and has failed since: the page
+				// checks the discovery at saving, so the new issuer goes in through the store.
+				p, err := env.Store.IdP(t.Context(), env.IdP)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := env.Store.UpdateIdP(t.Context(), store.CLIActor, env.IdP, store.IdPInput{Name: p.Name, Preset: p.Preset,
+					PresetJSON: p.PresetJSON, Issuer: tt.issuer(t), ClientID: p.ClientID, SecretEnc: p.SecretEnc, Scopes: p.Scopes,
+					Enabled: true, DomainIDs: []int64{env.DomainID}}); err != nil {
+					t.Fatal(err)
+				}
+				return env, strconv.FormatInt(env.IdP, 10)
 			}
 
 			t.Run("sign-in", func(t *testing.T) {
 				t.Parallel()
 				env, idp := newEnv(t)
-				anna := env.app.Client()
+				anna := env.Client()
 				if r := anna.Post(t, "/login", url.Values{"email": {"anna@example.se"}}); r.Status != http.StatusSeeOther {
 					t.Fatalf("e-mail step: status %d", r.Status)
 				}
@@ -123,7 +133,7 @@ func TestSSOProviderFaults(t *testing.T) {
 						t.Errorf("start: status %d, message %q; want 502 saying the provider cannot be reached", r.Status, msg)
 					}
 				}
-				if got := ssoAuditRows(t, env.app, "login.failure"); len(got) == 0 {
+				if got := ssoAuditRows(t, env, "login.failure"); len(got) == 0 {
 					t.Error("no sign-in failure in the audit log")
 				}
 			})
@@ -132,13 +142,13 @@ func TestSSOProviderFaults(t *testing.T) {
 				t.Parallel()
 				env, idp := newEnv(t)
 				began := time.Now()
-				r := env.it.Post(t, "/auth-settings/sso/"+idp+"/test", nil)
+				r := env.IT.Post(t, "/auth-settings/sso/"+idp+"/test", nil)
 				if tt.atCode {
 					if r.Status != http.StatusSeeOther {
 						t.Fatalf("start: status %d, want 303 to the provider\n%.600s", r.Status, r.Body)
 					}
 					began = time.Now()
-					r = env.it.Get(t, "/auth/oidc/callback?"+callbackQuery(t, r.Location).Encode())
+					r = env.IT.Get(t, "/auth/oidc/callback?"+callbackQuery(t, r.Location).Encode())
 				}
 				if elapsed := time.Since(began); elapsed > faultTimeout+time.Second {
 					t.Errorf("the test sign-in answered after %s, want within the provider timeout %s", elapsed, faultTimeout)
@@ -146,13 +156,13 @@ func TestSSOProviderFaults(t *testing.T) {
 				if r.Status != http.StatusSeeOther || r.Location != "/auth-settings/sso/"+idp+"/test" {
 					t.Fatalf("status %d Location %q, want 303 to the test result\n%.600s", r.Status, r.Location, r.Body)
 				}
-				doc := env.it.Get(t, r.Location).Doc(t)
+				doc := env.IT.Get(t, r.Location).Doc(t)
 				kind := doc.Find("[data-testid=test-kind]").Text()
 				msg := doc.Find("[data-testid=test-message]").Text()
 				if kind != tt.kind || msg == "" {
 					t.Errorf("test result: kind %q, message %q; want %s with a message", kind, msg, tt.kind)
 				}
-				if got := ssoAuditRows(t, env.app, "idp.test.failure"); len(got) == 0 {
+				if got := ssoAuditRows(t, env, "idp.test.failure"); len(got) == 0 {
 					t.Error("no failed test in the audit log")
 				}
 			})
@@ -163,7 +173,7 @@ func TestSSOProviderFaults(t *testing.T) {
 // othersAnswer runs, until done closes, the requests of people the failing sign-in must not
 // hold up: the sign-in page, an administrator's page and a password sign-in (a write). Each
 // must answer while the sign-in is still waiting for its provider.
-func othersAnswer(t *testing.T, env *ssoEnv, done <-chan struct{}) *others {
+func othersAnswer(t *testing.T, env *handlertest.App, done <-chan struct{}) *others {
 	o := &others{}
 	o.wg.Go(func() {
 		for range 3 { // a few rounds: the password sign-ins must stay within the per-address limits
@@ -202,14 +212,14 @@ func (o *others) fail(err error) {
 	o.err = err
 }
 
-func (o *others) round(env *ssoEnv) error {
-	if r, err := env.app.Client().TryGet("/login"); err != nil || r.Status != http.StatusOK {
+func (o *others) round(env *handlertest.App) error {
+	if r, err := env.Client().TryGet("/login"); err != nil || r.Status != http.StatusOK {
 		return errors.Join(errors.New("GET /login failed"), err)
 	}
-	if r, err := env.it.TryGet("/auth-settings/sso"); err != nil || r.Status != http.StatusOK {
+	if r, err := env.IT.TryGet("/auth-settings/sso"); err != nil || r.Status != http.StatusOK {
 		return errors.Join(errors.New("GET /auth-settings/sso failed"), err)
 	}
-	bo := env.app.Client()
+	bo := env.Client()
 	if r, err := bo.TryPost("/login", url.Values{"email": {"bo@example.se"}}); err != nil || r.Status != http.StatusSeeOther {
 		return errors.Join(errors.New("e-mail step of a password sign-in failed"), err)
 	}

@@ -16,31 +16,31 @@ import (
 // stands in for it.)
 func TestSSOGoogleHostedDomain(t *testing.T) {
 	t.Parallel()
-	env := newSSOEnv(t)
-	env.app.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
+	env := handlertest.New(t, handlertest.WithSSO())
+	env.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
 	ctx := context.Background()
-	p, err := env.app.Store.IdP(ctx, env.idp)
+	p, err := env.Store.IdP(ctx, env.IdP)
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = env.app.Store.UpdateIdP(ctx, store.CLIActor, env.idp, store.IdPInput{Name: p.Name, Preset: "google",
-		Issuer: p.Issuer, ClientID: p.ClientID, Scopes: p.Scopes, Enabled: true, DomainIDs: []int64{env.domain}})
+	err = env.Store.UpdateIdP(ctx, store.CLIActor, env.IdP, store.IdPInput{Name: p.Name, Preset: "google",
+		Issuer: p.Issuer, ClientID: p.ClientID, Scopes: p.Scopes, Enabled: true, DomainIDs: []int64{env.DomainID}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Run("refuses a Google account without hd", func(t *testing.T) {
-		env.op.SetUser(oidctest.User{Subject: "anna-1", Email: "anna@example.se", EmailVerified: true})
-		r := env.ssoLogin(t, env.app.Client(), "anna@example.se")
+		env.OP.SetUser(oidctest.User{Subject: "anna-1", Email: "anna@example.se", EmailVerified: true})
+		r := env.SSOSignIn(t, env.Client(), env.IdP, "anna@example.se")
 		wantRefused(t, env, r, "hosted_domain")
 	})
 	t.Run("refuses hd of another organisation", func(t *testing.T) {
-		env.op.SetUser(oidctest.User{Subject: "anna-1", Email: "anna@example.se", EmailVerified: true, HostedDomain: "other.se"})
-		r := env.ssoLogin(t, env.app.Client(), "anna@example.se")
+		env.OP.SetUser(oidctest.User{Subject: "anna-1", Email: "anna@example.se", EmailVerified: true, HostedDomain: "other.se"})
+		r := env.SSOSignIn(t, env.Client(), env.IdP, "anna@example.se")
 		wantRefused(t, env, r, "hosted_domain")
 	})
 	t.Run("accepts hd equal to the served domain", func(t *testing.T) {
-		env.op.SetUser(oidctest.User{Subject: "anna-1", Email: "anna@example.se", EmailVerified: true, HostedDomain: "example.se"})
-		r := env.ssoLogin(t, env.app.Client(), "anna@example.se")
+		env.OP.SetUser(oidctest.User{Subject: "anna-1", Email: "anna@example.se", EmailVerified: true, HostedDomain: "example.se"})
+		r := env.SSOSignIn(t, env.Client(), env.IdP, "anna@example.se")
 		if r.Status != http.StatusSeeOther || r.Location != "/" {
 			t.Fatalf("callback: status %d Location %q\n%s", r.Status, r.Location, r.Body)
 		}

@@ -15,14 +15,14 @@ import (
 
 func TestSSOSignIn(t *testing.T) {
 	t.Parallel()
-	env := newSSOEnv(t)
-	anna := env.app.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
-	env.op.SetUser(oidctest.User{Subject: "anna-1", Email: "Anna@Example.se", EmailVerified: true, Name: "Anna"})
-	c := env.app.Client()
+	env := handlertest.New(t, handlertest.WithSSO())
+	anna := env.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
+	env.OP.SetUser(oidctest.User{Subject: "anna-1", Email: "Anna@Example.se", EmailVerified: true, Name: "Anna"})
+	c := env.Client()
 
 	t.Run("the e-mail step may lead to every enabled provider", func(t *testing.T) {
 		// With password sign-in off it goes straight to the provider.
-		if csp := c.Get(t, "/login").Header.Get("Content-Security-Policy"); !strings.Contains(csp, "form-action 'self' "+env.op.Issuer()) {
+		if csp := c.Get(t, "/login").Header.Get("Content-Security-Policy"); !strings.Contains(csp, "form-action 'self' "+env.OP.Issuer()) {
 			t.Errorf("CSP %q does not let the e-mail step lead to the provider", csp)
 		}
 	})
@@ -32,43 +32,43 @@ func TestSSOSignIn(t *testing.T) {
 		if got := r.Doc(t).Find("[data-testid=login-sso]").Text(); got != "Logga in med Test IdP" {
 			t.Errorf("SSO button %q", got)
 		}
-		if csp := r.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "form-action 'self' "+env.op.Issuer()) {
+		if csp := r.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "form-action 'self' "+env.OP.Issuer()) {
 			t.Errorf("CSP %q does not let the form lead to the provider", csp)
 		}
 	})
 	t.Run("the first sign-in links by verified e-mail", func(t *testing.T) {
-		r := env.ssoLogin(t, c, "anna@example.se")
+		r := env.SSOSignIn(t, c, env.IdP, "anna@example.se")
 		if r.Status != http.StatusSeeOther || r.Location != "/" {
 			t.Fatalf("callback: status %d Location %q\n%s", r.Status, r.Location, r.Body)
 		}
-		link, err := env.app.Store.LinkOfUser(context.Background(), anna.ID)
-		if err != nil || link.Issuer != env.op.Issuer() || link.Subject != "anna-1" {
+		link, err := env.Store.LinkOfUser(context.Background(), anna.ID)
+		if err != nil || link.Issuer != env.OP.Issuer() || link.Subject != "anna-1" {
 			t.Fatalf("link %+v, %v", link, err)
 		}
 		profile := c.Get(t, "/profile").Doc(t)
 		if got := profile.Find("[data-testid=profile-method]").Text(); !strings.Contains(got, "single sign-on via Test IdP") {
 			t.Errorf("profile method %q", got)
 		}
-		if got := lastAudit(t, env.app, "login.success"); !strings.Contains(got, "method=sso") {
+		if got := lastAudit(t, env, "login.success"); !strings.Contains(got, "method=sso") {
 			t.Errorf("audit %q", got)
 		}
 	})
 	t.Run("later sign-ins match by the link, not the e-mail", func(t *testing.T) {
-		env.op.SetUser(oidctest.User{Subject: "anna-1", Email: "anna@elsewhere.org", EmailVerified: false, Name: "Anna"})
-		r := env.ssoLogin(t, env.app.Client(), "anna@example.se")
+		env.OP.SetUser(oidctest.User{Subject: "anna-1", Email: "anna@elsewhere.org", EmailVerified: false, Name: "Anna"})
+		r := env.SSOSignIn(t, env.Client(), env.IdP, "anna@example.se")
 		if r.Status != http.StatusSeeOther || r.Location != "/" {
 			t.Fatalf("callback: status %d\n%s", r.Status, r.Body)
 		}
 	})
 	t.Run("another subject with the same e-mail is refused", func(t *testing.T) {
-		env.op.SetUser(oidctest.User{Subject: "impostor", Email: "anna@example.se", EmailVerified: true})
-		r := env.ssoLogin(t, env.app.Client(), "anna@example.se")
+		env.OP.SetUser(oidctest.User{Subject: "impostor", Email: "anna@example.se", EmailVerified: true})
+		r := env.SSOSignIn(t, env.Client(), env.IdP, "anna@example.se")
 		wantRefused(t, env, r, "already_linked")
 	})
 }
 
 // wantRefused checks a refused sign-in: 403 page with a message, and the reason in the audit log.
-func wantRefused(t *testing.T, env *ssoEnv, r *handlertest.Response, kind string) {
+func wantRefused(t *testing.T, env *handlertest.App, r *handlertest.Response, kind string) {
 	t.Helper()
 	if r.Status != http.StatusForbidden && r.Status != http.StatusBadRequest {
 		t.Fatalf("status %d, want a refusal\n%s", r.Status, r.Body)
@@ -76,18 +76,18 @@ func wantRefused(t *testing.T, env *ssoEnv, r *handlertest.Response, kind string
 	if r.Doc(t).Find("[data-testid=sso-failure]").Length() != 1 {
 		t.Errorf("no failure message on the page")
 	}
-	if got := lastAudit(t, env.app, "login.failure"); !strings.Contains(got, ": "+kind+": ") {
+	if got := lastAudit(t, env, "login.failure"); !strings.Contains(got, ": "+kind+": ") {
 		t.Errorf("audit detail %q, want kind %s", got, kind)
 	}
 }
 
 func TestSSOSignInRefusals(t *testing.T) {
 	t.Parallel()
-	env := newSSOEnv(t)
-	env.app.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
-	env.app.User(t, "bo@example.se", handlertest.UserOpts{Verified: false})
-	storetest.VerifiedDomain(t, env.app.Store, "other.se")
-	env.app.User(t, "cia@other.se", handlertest.UserOpts{Verified: true})
+	env := handlertest.New(t, handlertest.WithSSO())
+	env.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
+	env.User(t, "bo@example.se", handlertest.UserOpts{Verified: false})
+	storetest.VerifiedDomain(t, env.Store, "other.se")
+	env.User(t, "cia@other.se", handlertest.UserOpts{Verified: true})
 	tests := []struct {
 		name      string
 		user      oidctest.User
@@ -114,24 +114,24 @@ func TestSSOSignInRefusals(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run("refuses "+tt.name, func(t *testing.T) {
-			env.op.SetUser(tt.user)
-			env.op.Misbehave(tt.misbehave...)
-			r := env.ssoLogin(t, env.app.Client(), "anna@example.se")
+			env.OP.SetUser(tt.user)
+			env.OP.Misbehave(tt.misbehave...)
+			r := env.SSOSignIn(t, env.Client(), env.IdP, "anna@example.se")
 			wantRefused(t, env, r, tt.kind)
 		})
 	}
-	env.op.Misbehave()
+	env.OP.Misbehave()
 	t.Run("refuses a domain not on the allowed list", func(t *testing.T) {
-		storetest.AllowedDomains(t, env.app.Store, "elsewhere.se")
-		env.op.SetUser(annaAt())
-		r := env.ssoLogin(t, env.app.Client(), "anna@example.se")
+		storetest.AllowedDomains(t, env.Store, "elsewhere.se")
+		env.OP.SetUser(annaAt())
+		r := env.SSOSignIn(t, env.Client(), env.IdP, "anna@example.se")
 		wantRefused(t, env, r, "domain_not_allowed")
-		storetest.AllowedDomains(t, env.app.Store)
+		storetest.AllowedDomains(t, env.Store)
 	})
 	t.Run("accepts after key rotation", func(t *testing.T) {
-		env.op.SetUser(annaAt())
-		env.op.RotateKeys()
-		r := env.ssoLogin(t, env.app.Client(), "anna@example.se")
+		env.OP.SetUser(annaAt())
+		env.OP.RotateKeys()
+		r := env.SSOSignIn(t, env.Client(), env.IdP, "anna@example.se")
 		if r.Status != http.StatusSeeOther {
 			t.Fatalf("status %d\n%s", r.Status, r.Body)
 		}
@@ -144,20 +144,20 @@ func annaAt() oidctest.User {
 
 func TestSSOState(t *testing.T) {
 	t.Parallel()
-	env := newSSOEnv(t)
-	env.app.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
-	env.op.SetUser(annaAt())
+	env := handlertest.New(t, handlertest.WithSSO())
+	env.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
+	env.OP.SetUser(annaAt())
 	start := func(c *handlertest.Client) url.Values {
 		c.Post(t, "/login", url.Values{"email": {"anna@example.se"}})
-		r := c.Post(t, "/login/sso/"+strconv.FormatInt(env.idp, 10), nil)
-		q, err := oidctest.Callback(context.Background(), r.Location, env.app.Server.RedirectURI())
+		r := c.Post(t, "/login/sso/"+strconv.FormatInt(env.IdP, 10), nil)
+		q, err := oidctest.Callback(context.Background(), r.Location, env.Server.RedirectURI())
 		if err != nil {
 			t.Fatal(err)
 		}
 		return q
 	}
 	t.Run("refuses a replayed state", func(t *testing.T) {
-		c := env.app.Client()
+		c := env.Client()
 		q := start(c)
 		if r := c.Get(t, "/auth/oidc/callback?"+q.Encode()); r.Status != http.StatusSeeOther {
 			t.Fatalf("first callback: status %d", r.Status)
@@ -166,18 +166,18 @@ func TestSSOState(t *testing.T) {
 		wantRefused(t, env, r, "state")
 	})
 	t.Run("refuses a callback in another browser", func(t *testing.T) {
-		q := start(env.app.Client())
-		r := env.app.Client().Get(t, "/auth/oidc/callback?"+q.Encode())
+		q := start(env.Client())
+		r := env.Client().Get(t, "/auth/oidc/callback?"+q.Encode())
 		wantRefused(t, env, r, "state")
 	})
 	t.Run("refuses an unknown state", func(t *testing.T) {
-		r := env.app.Client().Get(t, "/auth/oidc/callback?code=x&state=made-up")
+		r := env.Client().Get(t, "/auth/oidc/callback?code=x&state=made-up")
 		wantRefused(t, env, r, "state")
 	})
 	t.Run("shows the provider's error escaped", func(t *testing.T) {
-		env.op.FailAuthorization("access_denied", "<script>alert(1)</script>")
-		defer env.op.FailAuthorization("", "")
-		c := env.app.Client()
+		env.OP.FailAuthorization("access_denied", "<script>alert(1)</script>")
+		defer env.OP.FailAuthorization("", "")
+		c := env.Client()
 		q := start(c)
 		r := c.Get(t, "/auth/oidc/callback?"+q.Encode())
 		wantRefused(t, env, r, "access_denied")
@@ -192,25 +192,25 @@ func TestSSOState(t *testing.T) {
 
 func TestSSOStraightToProviderWhenPasswordsAreOff(t *testing.T) {
 	t.Parallel()
-	env := newSSOEnv(t)
-	storetest.PasswordLogin(t, env.app.Store, false)
-	c := env.app.Client()
+	env := handlertest.New(t, handlertest.WithSSO())
+	storetest.PasswordLogin(t, env.Store, false)
+	c := env.Client()
 	r := c.Post(t, "/login", url.Values{"email": {"anna@example.se"}})
-	if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, env.op.Issuer()+"/authorize") {
+	if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, env.OP.Issuer()+"/authorize") {
 		t.Fatalf("status %d Location %q, want the provider", r.Status, r.Location)
 	}
-	if hint := env.op.LastAuthorization(); hint != nil {
+	if hint := env.OP.LastAuthorization(); hint != nil {
 		t.Fatalf("authorization already requested")
 	}
 	u, _ := url.Parse(r.Location)
 	if got := u.Query().Get("login_hint"); got != "anna@example.se" {
 		t.Errorf("login_hint %q", got)
 	}
-	if csp := c.Get(t, "/login").Header.Get("Content-Security-Policy"); !strings.Contains(csp, env.op.Issuer()) {
+	if csp := c.Get(t, "/login").Header.Get("Content-Security-Policy"); !strings.Contains(csp, env.OP.Issuer()) {
 		t.Errorf("e-mail step CSP %q does not allow the provider", csp)
 	}
 	t.Run("other domains still get the password-off message", func(t *testing.T) {
-		c := env.app.Client()
+		c := env.Client()
 		if r := c.Post(t, "/login", url.Values{"email": {"x@other.se"}}); r.Location != "/login/method" {
 			t.Fatalf("Location %q", r.Location)
 		}
@@ -222,32 +222,32 @@ func TestSSOStraightToProviderWhenPasswordsAreOff(t *testing.T) {
 
 func TestSSODisabledProvider(t *testing.T) {
 	t.Parallel()
-	env := newSSOEnv(t)
-	env.app.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
-	env.op.SetUser(annaAt())
-	c := env.app.Client()
+	env := handlertest.New(t, handlertest.WithSSO())
+	env.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
+	env.OP.SetUser(annaAt())
+	c := env.Client()
 	c.Post(t, "/login", url.Values{"email": {"anna@example.se"}})
-	start := c.Post(t, "/login/sso/"+strconv.FormatInt(env.idp, 10), nil)
-	q, err := oidctest.Callback(context.Background(), start.Location, env.app.Server.RedirectURI())
+	start := c.Post(t, "/login/sso/"+strconv.FormatInt(env.IdP, 10), nil)
+	q, err := oidctest.Callback(context.Background(), start.Location, env.Server.RedirectURI())
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := idpForm(env.op, env.domain)
+	f := handlertest.IdPForm(env.OP, env.DomainID)
 	f.Del("enabled")
 	f.Del("client_secret")
-	if r := env.it.Post(t, "/auth-settings/sso/"+strconv.FormatInt(env.idp, 10), f); r.Status != http.StatusSeeOther {
+	if r := env.IT.Post(t, "/auth-settings/sso/"+strconv.FormatInt(env.IdP, 10), f); r.Status != http.StatusSeeOther {
 		t.Fatalf("disable: status %d\n%s", r.Status, r.Body)
 	}
 	t.Run("a sign-in under way is refused", func(t *testing.T) {
 		wantRefused(t, env, c.Get(t, "/auth/oidc/callback?"+q.Encode()), "provider_disabled")
 	})
 	t.Run("it is no longer offered", func(t *testing.T) {
-		c := env.app.Client()
+		c := env.Client()
 		c.Post(t, "/login", url.Values{"email": {"anna@example.se"}})
 		if n := c.Get(t, "/login/method").Doc(t).Find("[data-testid=login-sso]").Length(); n != 0 {
 			t.Errorf("%d SSO buttons, want none", n)
 		}
-		if r := c.Post(t, "/login/sso/"+strconv.FormatInt(env.idp, 10), nil); r.Location != "/login/method" {
+		if r := c.Post(t, "/login/sso/"+strconv.FormatInt(env.IdP, 10), nil); r.Location != "/login/method" {
 			t.Errorf("starting it anyway: status %d Location %q", r.Status, r.Location)
 		}
 	})

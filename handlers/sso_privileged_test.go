@@ -18,18 +18,18 @@ import (
 // from their own signed-in session, never by an SSO sign-in (DESIGN.md flow 13).
 func TestSSOPrivilegedAccountsLinkOnlyThemselves(t *testing.T) {
 	t.Parallel()
-	env := newSSOEnv(t)
-	boss := env.app.User(t, "boss@example.se", handlertest.UserOpts{Admin: true, Verified: true})
-	delegate := env.app.User(t, "it2@example.se", handlertest.UserOpts{AuthSettings: true, Verified: true})
+	env := handlertest.New(t, handlertest.WithSSO())
+	boss := env.User(t, "boss@example.se", handlertest.UserOpts{Admin: true, Verified: true})
+	delegate := env.User(t, "it2@example.se", handlertest.UserOpts{AuthSettings: true, Verified: true})
 	ctx := context.Background()
 
 	for _, who := range []store.User{boss, delegate} {
 		t.Run("an SSO sign-in does not link "+who.Email, func(t *testing.T) {
-			env.op.SetUser(oidctest.User{Subject: "forged-" + who.Email, Email: who.Email, EmailVerified: true})
-			c := env.app.Client()
-			r := env.ssoLogin(t, c, who.Email)
+			env.OP.SetUser(oidctest.User{Subject: "forged-" + who.Email, Email: who.Email, EmailVerified: true})
+			c := env.Client()
+			r := env.SSOSignIn(t, c, env.IdP, who.Email)
 			wantRefused(t, env, r, "privileged_link_self")
-			if _, err := env.app.Store.LinkOfUser(ctx, who.ID); !errors.Is(err, store.ErrNotFound) {
+			if _, err := env.Store.LinkOfUser(ctx, who.ID); !errors.Is(err, store.ErrNotFound) {
 				t.Errorf("link made: %v", err)
 			}
 			if r := c.Get(t, "/profile"); r.Status != http.StatusSeeOther {
@@ -39,35 +39,35 @@ func TestSSOPrivilegedAccountsLinkOnlyThemselves(t *testing.T) {
 	}
 
 	t.Run("the profile offers linking to an unlinked person", func(t *testing.T) {
-		c := env.app.ClientAs(t, boss)
+		c := env.ClientAs(t, boss)
 		doc := c.Get(t, "/profile").Doc(t)
 		form := doc.Find("[data-testid=profile-link-form]")
 		if form.Length() != 1 {
 			t.Fatalf("no link form on the profile")
 		}
-		if got, _ := form.Attr("action"); got != "/profile/link/"+strconv.FormatInt(env.idp, 10) {
+		if got, _ := form.Attr("action"); got != "/profile/link/"+strconv.FormatInt(env.IdP, 10) {
 			t.Errorf("link form action %q", got)
 		}
 	})
 
 	t.Run("the profile link refuses another person's identity", func(t *testing.T) {
-		c := env.app.ClientAs(t, boss)
-		env.op.SetUser(oidctest.User{Subject: "it-1", Email: "it@example.se", EmailVerified: true})
-		r := env.profileLink(t, c)
+		c := env.ClientAs(t, boss)
+		env.OP.SetUser(oidctest.User{Subject: "it-1", Email: "it@example.se", EmailVerified: true})
+		r := profileLink(t, env, c)
 		wantRefused(t, env, r, "other_user")
-		if _, err := env.app.Store.LinkOfUser(ctx, boss.ID); !errors.Is(err, store.ErrNotFound) {
+		if _, err := env.Store.LinkOfUser(ctx, boss.ID); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("link made: %v", err)
 		}
 	})
 
 	t.Run("a privileged person links from their own profile", func(t *testing.T) {
-		c := env.app.ClientAs(t, boss)
-		env.op.SetUser(oidctest.User{Subject: "boss-1", Email: "boss@example.se", EmailVerified: true})
-		r := env.profileLink(t, c)
+		c := env.ClientAs(t, boss)
+		env.OP.SetUser(oidctest.User{Subject: "boss-1", Email: "boss@example.se", EmailVerified: true})
+		r := profileLink(t, env, c)
 		if r.Status != http.StatusSeeOther || r.Location != "/profile" {
 			t.Fatalf("callback: status %d Location %q\n%s", r.Status, r.Location, r.Body)
 		}
-		l, err := env.app.Store.LinkOfUser(ctx, boss.ID)
+		l, err := env.Store.LinkOfUser(ctx, boss.ID)
 		if err != nil || l.Subject != "boss-1" {
 			t.Fatalf("link %+v, %v", l, err)
 		}
@@ -81,16 +81,16 @@ func TestSSOPrivilegedAccountsLinkOnlyThemselves(t *testing.T) {
 	})
 
 	t.Run("once linked, the privileged person signs in through SSO", func(t *testing.T) {
-		env.op.SetUser(oidctest.User{Subject: "boss-1", Email: "boss@example.se", EmailVerified: true})
-		c := env.app.Client()
-		if r := env.ssoLogin(t, c, "boss@example.se"); r.Status != http.StatusSeeOther || r.Location != "/" {
+		env.OP.SetUser(oidctest.User{Subject: "boss-1", Email: "boss@example.se", EmailVerified: true})
+		c := env.Client()
+		if r := env.SSOSignIn(t, c, env.IdP, "boss@example.se"); r.Status != http.StatusSeeOther || r.Location != "/" {
 			t.Fatalf("callback: status %d Location %q\n%s", r.Status, r.Location, r.Body)
 		}
 	})
 
 	t.Run("the profile link is refused to a person who is linked already", func(t *testing.T) {
-		c := env.app.ClientAs(t, boss)
-		r := c.Post(t, "/profile/link/"+strconv.FormatInt(env.idp, 10), nil)
+		c := env.ClientAs(t, boss)
+		r := c.Post(t, "/profile/link/"+strconv.FormatInt(env.IdP, 10), nil)
 		if r.Status != http.StatusSeeOther || r.Location != "/profile" {
 			t.Fatalf("status %d Location %q", r.Status, r.Location)
 		}
@@ -98,13 +98,13 @@ func TestSSOPrivilegedAccountsLinkOnlyThemselves(t *testing.T) {
 }
 
 // profileLink starts "Link my single sign-on identity" on the profile and returns the callback.
-func (env *ssoEnv) profileLink(t testing.TB, c *handlertest.Client) *handlertest.Response {
+func profileLink(t testing.TB, env *handlertest.App, c *handlertest.Client) *handlertest.Response {
 	t.Helper()
-	r := c.Post(t, "/profile/link/"+strconv.FormatInt(env.idp, 10), nil)
-	if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, env.op.Issuer()+"/authorize") {
+	r := c.Post(t, "/profile/link/"+strconv.FormatInt(env.IdP, 10), nil)
+	if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, env.OP.Issuer()+"/authorize") {
 		t.Fatalf("start: status %d, Location %q\n%s", r.Status, r.Location, r.Body)
 	}
-	return env.callback(t, c, r.Location)
+	return env.SSOCallback(t, c, r.Location)
 }
 
 // TestSSOLinkMadeBeforePrivilegeIsProvenAgain: a link made by a sign-in, before its person was
@@ -112,25 +112,25 @@ func (env *ssoEnv) profileLink(t testing.TB, c *handlertest.Client) *handlertest
 // the person is an administrator or grant holder, it gets them in only after they prove it from
 // their own session.
 func TestSSOLinkMadeBeforePrivilegeIsProvenAgain(t *testing.T) {
-	env := newSSOEnv(t)
-	anna := env.app.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
-	env.op.SetUser(oidctest.User{Subject: "anna-1", Email: "anna@example.se", EmailVerified: true})
-	if r := env.ssoLogin(t, env.app.Client(), "anna@example.se"); r.Status != http.StatusSeeOther || r.Location != "/" {
+	env := handlertest.New(t, handlertest.WithSSO())
+	anna := env.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
+	env.OP.SetUser(oidctest.User{Subject: "anna-1", Email: "anna@example.se", EmailVerified: true})
+	if r := env.SSOSignIn(t, env.Client(), env.IdP, "anna@example.se"); r.Status != http.StatusSeeOther || r.Location != "/" {
 		t.Fatalf("first sign-in: status %d Location %q", r.Status, r.Location)
 	}
-	if err := env.app.Store.GrantAuthSettings(context.Background(), store.CLIActor, anna.ID); err != nil {
+	if err := env.Store.GrantAuthSettings(context.Background(), store.CLIActor, anna.ID); err != nil {
 		t.Fatal(err)
 	}
-	wantRefused(t, env, env.ssoLogin(t, env.app.Client(), "anna@example.se"), "privileged_link_self")
+	wantRefused(t, env, env.SSOSignIn(t, env.Client(), env.IdP, "anna@example.se"), "privileged_link_self")
 
-	c := env.app.ClientAs(t, anna)
+	c := env.ClientAs(t, anna)
 	if doc := c.Get(t, "/profile").Doc(t); doc.Find("[data-testid=profile-link-form]").Length() != 1 {
 		t.Fatalf("the profile does not offer to link again")
 	}
-	if r := env.profileLink(t, c); r.Status != http.StatusSeeOther || r.Location != "/profile" {
+	if r := profileLink(t, env, c); r.Status != http.StatusSeeOther || r.Location != "/profile" {
 		t.Fatalf("link from the profile: status %d Location %q\n%s", r.Status, r.Location, r.Body)
 	}
-	if r := env.ssoLogin(t, env.app.Client(), "anna@example.se"); r.Status != http.StatusSeeOther || r.Location != "/" {
+	if r := env.SSOSignIn(t, env.Client(), env.IdP, "anna@example.se"); r.Status != http.StatusSeeOther || r.Location != "/" {
 		t.Fatalf("sign-in after linking from the profile: status %d Location %q\n%s", r.Status, r.Location, r.Body)
 	}
 }

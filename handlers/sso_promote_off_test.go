@@ -29,21 +29,21 @@ func TestSSOPromotionWhilePasswordOffKeepsTheWayIn(t *testing.T) {
 		}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			env := newSSOEnv(t)
-			env.testSignIn(t)
-			boss := env.app.User(t, "boss@example.se", handlertest.UserOpts{Admin: true, Verified: true})
-			bossC := env.app.ClientAs(t, boss)
-			env.op.SetUser(oidctest.User{Subject: "boss-1", Email: "boss@example.se", EmailVerified: true})
-			if r := env.profileLink(t, bossC); r.Status != http.StatusSeeOther || r.Location != "/profile" {
+			env := handlertest.New(t, handlertest.WithSSO())
+			testSignIn(t, env)
+			boss := env.User(t, "boss@example.se", handlertest.UserOpts{Admin: true, Verified: true})
+			bossC := env.ClientAs(t, boss)
+			env.OP.SetUser(oidctest.User{Subject: "boss-1", Email: "boss@example.se", EmailVerified: true})
+			if r := profileLink(t, env, bossC); r.Status != http.StatusSeeOther || r.Location != "/profile" {
 				t.Fatalf("boss links from the profile: status %d Location %q", r.Status, r.Location)
 			}
-			anna := env.app.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
-			storetest.PasswordLogin(t, env.app.Store, false)
+			anna := env.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
+			storetest.PasswordLogin(t, env.Store, false)
 
 			if r := tt.post(t, bossC, anna.ID); r.Status == http.StatusSeeOther {
 				t.Errorf("while password sign-in is off, a person not linked yet %s: status %d, want it refused", tt.name, r.Status)
 			}
-			st, err := env.app.Store.PasswordOffCheck(t.Context(), "")
+			st, err := env.Store.PasswordOffCheck(t.Context(), "")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -52,8 +52,8 @@ func TestSSOPromotionWhilePasswordOffKeepsTheWayIn(t *testing.T) {
 					t.Errorf("anna is left without a way in: %s", u.Why)
 				}
 			}
-			env.op.SetUser(oidctest.User{Subject: "anna-1", Email: "anna@example.se", EmailVerified: true})
-			if r := env.ssoDirectLogin(t, env.app.Client(), "anna@example.se"); r.Status != http.StatusSeeOther {
+			env.OP.SetUser(oidctest.User{Subject: "anna-1", Email: "anna@example.se", EmailVerified: true})
+			if r := ssoDirectLogin(t, env, env.Client(), "anna@example.se"); r.Status != http.StatusSeeOther {
 				t.Errorf("anna's first SSO sign-in: status %d, want signed in", r.Status)
 			}
 		})

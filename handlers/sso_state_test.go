@@ -38,14 +38,14 @@ func setCookies(app *handlertest.App, c *handlertest.Client, cks []*http.Cookie)
 
 // startSSO walks the e-mail step and starts the sign-in; it returns the provider's answer to
 // deliver to the callback.
-func (env *ssoEnv) startSSO(t testing.TB, c *handlertest.Client, email string) url.Values {
+func startSSO(t testing.TB, env *handlertest.App, c *handlertest.Client, email string) url.Values {
 	t.Helper()
 	c.Post(t, "/login", url.Values{"email": {email}})
-	r := c.Post(t, "/login/sso/"+strconv.FormatInt(env.idp, 10), nil)
+	r := c.Post(t, "/login/sso/"+strconv.FormatInt(env.IdP, 10), nil)
 	if r.Status != http.StatusSeeOther {
 		t.Fatalf("start: status %d\n%s", r.Status, r.Body)
 	}
-	q, err := oidctest.Callback(context.Background(), r.Location, env.app.Server.RedirectURI())
+	q, err := oidctest.Callback(context.Background(), r.Location, env.Server.RedirectURI())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,10 +53,10 @@ func (env *ssoEnv) startSSO(t testing.TB, c *handlertest.Client, email string) u
 }
 
 // wantStateRefused checks a callback refused for its state, with reason in the audit detail.
-func wantStateRefused(t *testing.T, env *ssoEnv, r *handlertest.Response, reason string) {
+func wantStateRefused(t *testing.T, env *handlertest.App, r *handlertest.Response, reason string) {
 	t.Helper()
 	wantRefused(t, env, r, "state")
-	if got := lastAudit(t, env.app, "login.failure"); !strings.Contains(got, reason) {
+	if got := lastAudit(t, env, "login.failure"); !strings.Contains(got, reason) {
 		t.Errorf("audit %q, want the reason %q", got, reason)
 	}
 }
@@ -65,33 +65,33 @@ func wantStateRefused(t *testing.T, env *ssoEnv, r *handlertest.Response, reason
 // database; the started sign-in waits in the browser's cookie.
 func TestSSOStartWritesNothing(t *testing.T) {
 	t.Parallel()
-	env := newSSOEnv(t)
+	env := handlertest.New(t, handlertest.WithSSO())
 	t.Run("choosing the provider", func(t *testing.T) {
-		c := env.app.Client()
+		c := env.Client()
 		c.Post(t, "/login", url.Values{"email": {"anna@example.se"}})
-		before := snapshot(t, env.app)
-		r := c.Post(t, "/login/sso/"+strconv.FormatInt(env.idp, 10), nil)
-		if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, env.op.Issuer()+"/authorize") {
+		before := snapshot(t, env)
+		r := c.Post(t, "/login/sso/"+strconv.FormatInt(env.IdP, 10), nil)
+		if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, env.OP.Issuer()+"/authorize") {
 			t.Fatalf("start: status %d Location %q", r.Status, r.Location)
 		}
-		if d := diffSnapshots(before, snapshot(t, env.app)); d != "" {
+		if d := diffSnapshots(before, snapshot(t, env)); d != "" {
 			t.Errorf("the start changed the database:\n%s", d)
 		}
-		if n := len(stateCookies(t, env.app, c)); n != 1 {
+		if n := len(stateCookies(t, env, c)); n != 1 {
 			t.Errorf("%d state cookies, want 1", n)
 		}
 	})
 	t.Run("straight from the e-mail step while passwords are off", func(t *testing.T) {
-		storetest.PasswordLogin(t, env.app.Store, false)
-		defer storetest.PasswordLogin(t, env.app.Store, true)
-		c := env.app.Client()
+		storetest.PasswordLogin(t, env.Store, false)
+		defer storetest.PasswordLogin(t, env.Store, true)
+		c := env.Client()
 		c.CSRF(t)
-		before := snapshot(t, env.app)
+		before := snapshot(t, env)
 		r := c.Post(t, "/login", url.Values{"email": {"anna@example.se"}})
-		if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, env.op.Issuer()+"/authorize") {
+		if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, env.OP.Issuer()+"/authorize") {
 			t.Fatalf("e-mail step: status %d Location %q", r.Status, r.Location)
 		}
-		if d := diffSnapshots(before, snapshot(t, env.app)); d != "" {
+		if d := diffSnapshots(before, snapshot(t, env)); d != "" {
 			t.Errorf("the start changed the database:\n%s", d)
 		}
 	})
@@ -101,16 +101,16 @@ func TestSSOStartWritesNothing(t *testing.T) {
 // unaltered, in the browser that started it.
 func TestSSOStateCookie(t *testing.T) {
 	t.Parallel()
-	env := newSSOEnv(t)
-	env.app.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
-	env.op.SetUser(annaAt())
+	env := handlertest.New(t, handlertest.WithSSO())
+	env.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
+	env.OP.SetUser(annaAt())
 	callback := func(c *handlertest.Client, q url.Values) *handlertest.Response {
 		return c.Get(t, "/auth/oidc/callback?"+q.Encode())
 	}
 	t.Run("is HttpOnly, SameSite=Lax and lives as long as the state", func(t *testing.T) {
-		c := env.app.Client()
+		c := env.Client()
 		c.Post(t, "/login", url.Values{"email": {"anna@example.se"}})
-		r := c.Post(t, "/login/sso/"+strconv.FormatInt(env.idp, 10), nil)
+		r := c.Post(t, "/login/sso/"+strconv.FormatInt(env.IdP, 10), nil)
 		var found bool
 		for _, ck := range (&http.Response{Header: r.Header}).Cookies() {
 			if !strings.HasPrefix(ck.Name, "pv_sso_") {
@@ -126,40 +126,40 @@ func TestSSOStateCookie(t *testing.T) {
 		}
 	})
 	t.Run("refuses a replayed state, also with its cookie kept", func(t *testing.T) {
-		c := env.app.Client()
-		q := env.startSSO(t, c, "anna@example.se")
-		kept := stateCookies(t, env.app, c)
+		c := env.Client()
+		q := startSSO(t, env, c, "anna@example.se")
+		kept := stateCookies(t, env, c)
 		if r := callback(c, q); r.Status != http.StatusSeeOther {
 			t.Fatalf("first callback: status %d\n%s", r.Status, r.Body)
 		}
-		if n := len(stateCookies(t, env.app, c)); n != 0 {
+		if n := len(stateCookies(t, env, c)); n != 0 {
 			t.Errorf("%d state cookies after the callback, want none", n)
 		}
 		wantStateRefused(t, env, callback(c, q), "state unknown")
-		setCookies(env.app, c, kept)
+		setCookies(env, c, kept)
 		wantStateRefused(t, env, callback(c, q), "state already used")
 	})
 	t.Run("refuses a state from another browser", func(t *testing.T) {
-		c := env.app.Client()
-		q := env.startSSO(t, c, "anna@example.se")
-		wantStateRefused(t, env, callback(env.app.Client(), q), "state unknown")
-		other := env.app.Client()
-		setCookies(env.app, other, stateCookies(t, env.app, c)) // the cookie alone, carried over
+		c := env.Client()
+		q := startSSO(t, env, c, "anna@example.se")
+		wantStateRefused(t, env, callback(env.Client(), q), "state unknown")
+		other := env.Client()
+		setCookies(env, other, stateCookies(t, env, c)) // the cookie alone, carried over
 		wantStateRefused(t, env, callback(other, q), "another browser")
 		if r := callback(c, q); r.Status != http.StatusSeeOther {
 			t.Errorf("the browser that started it, after the foreign attempts: status %d\n%s", r.Status, r.Body)
 		}
 	})
 	t.Run("refuses an expired state", func(t *testing.T) {
-		c := env.app.Client()
-		q := env.startSSO(t, c, "anna@example.se")
-		storetest.SetClock(t, env.app.Store, func() time.Time { return time.Now().Add(10*time.Minute + time.Second) })
+		c := env.Client()
+		q := startSSO(t, env, c, "anna@example.se")
+		storetest.SetClock(t, env.Store, func() time.Time { return time.Now().Add(10*time.Minute + time.Second) })
 		wantStateRefused(t, env, callback(c, q), "state expired")
 	})
 	t.Run("refuses an altered cookie", func(t *testing.T) {
-		c := env.app.Client()
-		q := env.startSSO(t, c, "anna@example.se")
-		cks := stateCookies(t, env.app, c)
+		c := env.Client()
+		q := startSSO(t, env, c, "anna@example.se")
+		cks := stateCookies(t, env, c)
 		if len(cks) != 1 {
 			t.Fatalf("%d state cookies, want 1", len(cks))
 		}
@@ -172,16 +172,16 @@ func TestSSOStateCookie(t *testing.T) {
 			v[i] = 'B'
 		}
 		cks[0].Value = string(v)
-		setCookies(env.app, c, cks)
+		setCookies(env, c, cks)
 		wantStateRefused(t, env, callback(c, q), "does not open")
 	})
 	t.Run("refuses a cookie moved to another state's name", func(t *testing.T) {
-		c := env.app.Client()
-		q1 := env.startSSO(t, c, "anna@example.se")
-		first := stateCookies(t, env.app, c)
-		q2 := env.startSSO(t, c, "anna@example.se")
+		c := env.Client()
+		q1 := startSSO(t, env, c, "anna@example.se")
+		first := stateCookies(t, env, c)
+		q2 := startSSO(t, env, c, "anna@example.se")
 		var second *http.Cookie
-		for _, ck := range stateCookies(t, env.app, c) {
+		for _, ck := range stateCookies(t, env, c) {
 			if ck.Name != first[0].Name {
 				second = ck
 			}
@@ -189,16 +189,16 @@ func TestSSOStateCookie(t *testing.T) {
 		if len(first) != 1 || second == nil {
 			t.Fatalf("state cookies: %d after the first start, none new after the second", len(first))
 		}
-		setCookies(env.app, c, []*http.Cookie{{Name: second.Name, Value: first[0].Value}})
+		setCookies(env, c, []*http.Cookie{{Name: second.Name, Value: first[0].Value}})
 		wantStateRefused(t, env, callback(c, q2), "does not open")
 		if r := callback(c, q1); r.Status != http.StatusSeeOther {
 			t.Errorf("the first state in its own cookie: status %d\n%s", r.Status, r.Body)
 		}
 	})
 	t.Run("refuses a state whose provider was removed meanwhile", func(t *testing.T) { // last: it removes the provider
-		c := env.app.Client()
-		q := env.startSSO(t, c, "anna@example.se")
-		if err := env.app.Store.DeleteIdP(context.Background(), store.CLIActor, env.idp); err != nil {
+		c := env.Client()
+		q := startSSO(t, env, c, "anna@example.se")
+		if err := env.Store.DeleteIdP(context.Background(), store.CLIActor, env.IdP); err != nil {
 			t.Fatal(err)
 		}
 		wantStateRefused(t, env, callback(c, q), "provider was removed")
@@ -209,13 +209,13 @@ func TestSSOStateCookie(t *testing.T) {
 // keeps the four latest, and the oldest beyond them is refused like an expired one.
 func TestSSOParallelSignIns(t *testing.T) {
 	t.Parallel()
-	env := newSSOEnv(t)
-	env.app.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
-	env.op.SetUser(annaAt())
+	env := handlertest.New(t, handlertest.WithSSO())
+	env.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
+	env.OP.SetUser(annaAt())
 	t.Run("two tabs", func(t *testing.T) {
-		c := env.app.Client()
-		q1 := env.startSSO(t, c, "anna@example.se")
-		q2 := env.startSSO(t, c, "anna@example.se")
+		c := env.Client()
+		q1 := startSSO(t, env, c, "anna@example.se")
+		q2 := startSSO(t, env, c, "anna@example.se")
 		for i, q := range []url.Values{q2, q1} {
 			if r := c.Get(t, "/auth/oidc/callback?"+q.Encode()); r.Status != http.StatusSeeOther {
 				t.Errorf("callback %d: status %d\n%s", i+1, r.Status, r.Body)
@@ -223,12 +223,12 @@ func TestSSOParallelSignIns(t *testing.T) {
 		}
 	})
 	t.Run("five tabs", func(t *testing.T) {
-		c := env.app.Client()
+		c := env.Client()
 		var qs []url.Values
 		for range 5 {
-			qs = append(qs, env.startSSO(t, c, "anna@example.se"))
+			qs = append(qs, startSSO(t, env, c, "anna@example.se"))
 		}
-		if n := len(stateCookies(t, env.app, c)); n != 4 {
+		if n := len(stateCookies(t, env, c)); n != 4 {
 			t.Errorf("%d state cookies, want 4", n)
 		}
 		wantStateRefused(t, env, c.Get(t, "/auth/oidc/callback?"+qs[0].Encode()), "state unknown")

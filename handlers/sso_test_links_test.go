@@ -24,15 +24,14 @@ import (
 // person through a provider that is not the enabled one serving their domain (the one the
 // profile's link uses).
 func TestSSOTestOfAnotherProviderDoesNotLinkPrivileged(t *testing.T) {
-	env := newSSOEnv(t)
-	env.testSignIn(t)
-	eve := env.app.User(t, "eve@example.se", handlertest.UserOpts{AuthSettings: true, Verified: true})
-	eveC := env.app.ClientAs(t, eve)
-	boss := env.app.User(t, "boss@example.se", handlertest.UserOpts{Admin: true, AuthSettings: true, Verified: true})
-	evil := oidctest.New(t)
-	evil.RegisterRedirectURI(env.app.Server.RedirectURI())
+	env := handlertest.New(t, handlertest.WithSSO())
+	testSignIn(t, env)
+	eve := env.User(t, "eve@example.se", handlertest.UserOpts{AuthSettings: true, Verified: true})
+	eveC := env.ClientAs(t, eve)
+	boss := env.User(t, "boss@example.se", handlertest.UserOpts{Admin: true, AuthSettings: true, Verified: true})
+	evil := env.NewOP(t)
 
-	form := idpForm(evil, env.domain)
+	form := handlertest.IdPForm(evil, env.DomainID)
 	form.Set("name", "Try me")
 	form.Del("enabled")
 	r := eveC.Post(t, "/auth-settings/sso", form)
@@ -41,28 +40,28 @@ func TestSSOTestOfAnotherProviderDoesNotLinkPrivileged(t *testing.T) {
 	}
 	tryMe := strings.TrimPrefix(r.Location, "/auth-settings/sso/")
 
-	bossC := env.app.ClientAs(t, boss)
+	bossC := env.ClientAs(t, boss)
 	evil.SetUser(oidctest.User{Subject: "made-up-by-eve", Email: "boss@example.se", EmailVerified: true})
 	r = bossC.Post(t, "/auth-settings/sso/"+tryMe+"/test", nil)
 	if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, evil.Issuer()+"/authorize") {
 		t.Fatalf("boss starts the test: status %d Location %q", r.Status, r.Location)
 	}
-	env.callback(t, bossC, r.Location)
-	if l, err := env.app.Store.LinkOfUser(t.Context(), boss.ID); !errors.Is(err, store.ErrNotFound) {
+	env.SSOCallback(t, bossC, r.Location)
+	if l, err := env.Store.LinkOfUser(t.Context(), boss.ID); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("the test of eve's switched-off provider linked the administrator: %+v, %v", l, err)
 	}
 
 	// What follows from it: eve verifies a domain of her own (she can, through DNS) and serves it
 	// with her issuer; any address there signs her in as whoever her issuer names.
-	own := storetest.VerifiedDomain(t, env.app.Store, "eve-owns.se").ID
-	form = idpForm(evil, own)
+	own := storetest.VerifiedDomain(t, env.Store, "eve-owns.se").ID
+	form = handlertest.IdPForm(evil, own)
 	form.Set("name", "Eve's")
 	r = eveC.Post(t, "/auth-settings/sso", form)
 	if r.Status != http.StatusSeeOther {
 		t.Fatalf("eve adds her second provider: status %d\n%s", r.Status, r.Body)
 	}
 	second := strings.TrimPrefix(r.Location, "/auth-settings/sso/")
-	c := env.app.Client()
+	c := env.Client()
 	if r := c.Post(t, "/login", url.Values{"email": {"anyone@eve-owns.se"}}); r.Status != http.StatusSeeOther {
 		t.Fatalf("e-mail step: status %d", r.Status)
 	}
@@ -70,7 +69,7 @@ func TestSSOTestOfAnotherProviderDoesNotLinkPrivileged(t *testing.T) {
 	if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, evil.Issuer()+"/authorize") {
 		t.Fatalf("start: status %d Location %q", r.Status, r.Location)
 	}
-	env.callback(t, c, r.Location)
+	env.SSOCallback(t, c, r.Location)
 	if r := c.Get(t, "/users"); r.Status == http.StatusOK {
 		t.Errorf("eve signed in as the administrator (provider %s)", strconv.Quote(second))
 	}

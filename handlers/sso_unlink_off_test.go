@@ -16,29 +16,29 @@ import (
 // session, and the unlink ends that session. The removal must be refused while it would leave
 // the person with no way in, as an applied draft is (ReasonLocksOutSelf).
 func TestSSOUnlinkWhilePasswordOffKeepsTheWayIn(t *testing.T) {
-	env := newSSOEnv(t)
-	env.testSignIn(t)
-	boss := env.app.User(t, "boss@example.se", handlertest.UserOpts{Admin: true, Verified: true})
-	bossC := env.app.ClientAs(t, boss)
-	env.op.SetUser(oidctest.User{Subject: "boss-1", Email: "boss@example.se", EmailVerified: true})
-	if r := env.profileLink(t, bossC); r.Status != http.StatusSeeOther || r.Location != "/profile" {
+	env := handlertest.New(t, handlertest.WithSSO())
+	testSignIn(t, env)
+	boss := env.User(t, "boss@example.se", handlertest.UserOpts{Admin: true, Verified: true})
+	bossC := env.ClientAs(t, boss)
+	env.OP.SetUser(oidctest.User{Subject: "boss-1", Email: "boss@example.se", EmailVerified: true})
+	if r := profileLink(t, env, bossC); r.Status != http.StatusSeeOther || r.Location != "/profile" {
 		t.Fatalf("boss links from the profile: status %d Location %q", r.Status, r.Location)
 	}
-	storetest.PasswordLogin(t, env.app.Store, false)
+	storetest.PasswordLogin(t, env.Store, false)
 
 	r := bossC.Post(t, "/users/"+strconv.FormatInt(boss.ID, 10)+"/unlink", nil)
 	if r.Status == http.StatusSeeOther {
 		t.Errorf("unlinking oneself while password sign-in is off: status %d, want it refused", r.Status)
 	}
-	if _, err := env.app.Store.LinkOfUser(t.Context(), boss.ID); err != nil {
+	if _, err := env.Store.LinkOfUser(t.Context(), boss.ID); err != nil {
 		t.Errorf("the administrator's link is gone: %v", err)
 	}
 	// What the removal leads to: the administrator's next sign-in is refused, with no session
 	// left to link from.
-	if r := env.ssoDirectLogin(t, env.app.Client(), "boss@example.se"); r.Status != http.StatusSeeOther {
+	if r := ssoDirectLogin(t, env, env.Client(), "boss@example.se"); r.Status != http.StatusSeeOther {
 		t.Errorf("the administrator's SSO sign-in afterwards: status %d, want signed in", r.Status)
 	}
-	st, err := env.app.Store.PasswordOffCheck(t.Context(), "")
+	st, err := env.Store.PasswordOffCheck(t.Context(), "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,19 +14,19 @@ import (
 // Pages about one thing are titled after it, in every area, so that tabs and history tell them apart.
 func TestPagesAboutOneThingAreTitledAfterIt(t *testing.T) {
 	t.Parallel()
-	env := newSSOEnv(t)
-	idp := "/auth-settings/sso/" + strconv.FormatInt(env.idp, 10)
+	env := handlertest.New(t, handlertest.WithSSO())
+	idp := "/auth-settings/sso/" + strconv.FormatInt(env.IdP, 10)
 	tests := []struct {
 		name, path, want string
 	}{
-		{"a domain", "/auth-settings/domains/" + strconv.FormatInt(env.domain, 10), "example.se – portvakt"},
+		{"a domain", "/auth-settings/domains/" + strconv.FormatInt(env.DomainID, 10), "example.se – portvakt"},
 		{"an identity provider", idp, "Test IdP – portvakt"},
 		{"removing an identity provider", idp + "/remove", "Ta bort Test IdP? – portvakt"},
 		{"a provider's test sign-in", idp + "/test", "Testa inloggning: Test IdP – portvakt"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := env.it.Get(t, tt.path)
+			r := env.IT.Get(t, tt.path)
 			if r.Status != http.StatusOK {
 				t.Fatalf("GET %s: status %d", tt.path, r.Status)
 			}

@@ -19,7 +19,7 @@ func userPath(u store.User) string { return fmt.Sprintf("/users/%d", u.ID) }
 
 func TestChangingEmailUnverifiesAndNeedsLinkRemoved(t *testing.T) {
 	t.Parallel()
-	app, srv := mailApp(t)
+	app := handlertest.New(t, handlertest.WithSMTP(), exempelAB)
 	c := app.ClientAs(t, app.User(t, "admin@example.se", handlertest.UserOpts{Admin: true}))
 	u := app.User(t, "kim@example.se", handlertest.UserOpts{Verified: true})
 	storetest.Link(t, app.Store, u.ID, "https://login.example.se", "abc-123")
@@ -45,7 +45,7 @@ func TestChangingEmailUnverifiesAndNeedsLinkRemoved(t *testing.T) {
 	if got := page.Doc(t).Find(`[data-testid="email-status"]`).Text(); got != "Inte verifierad" {
 		t.Errorf("status after change = %q, want Inte verifierad", got)
 	}
-	if m := srv.Next(t); m.To[0] != "kim.new@example.se" {
+	if m := app.SMTP.Next(t); m.To[0] != "kim.new@example.se" {
 		t.Errorf("verification mail went to %v", m.To)
 	}
 	got := strings.Join(storetest.AuditActions(t, app.Store, "kim@example.se"), " ") + " | " + strings.Join(storetest.AuditActions(t, app.Store, "kim.new@example.se"), " ")
@@ -56,13 +56,13 @@ func TestChangingEmailUnverifiesAndNeedsLinkRemoved(t *testing.T) {
 
 func TestResendVoidsTheOldLink(t *testing.T) {
 	t.Parallel()
-	app, srv := mailApp(t)
+	app := handlertest.New(t, handlertest.WithSMTP(), exempelAB)
 	c := app.ClientAs(t, app.User(t, "admin@example.se", handlertest.UserOpts{Admin: true}))
 	page := follow(t, c, c.Post(t, "/users", url.Values{"name": {"Per"}, "email": {"per@example.se"}}))
-	first := linkPath(t, srv.Next(t).Text)
+	first := linkPath(t, app.SMTP.Next(t).Text)
 	resendPath := page.Doc(t).Find(`form[action$="/resend"]`).AttrOr("action", "")
 	follow(t, c, c.Post(t, resendPath, nil))
-	second := linkPath(t, srv.Next(t).Text)
+	second := linkPath(t, app.SMTP.Next(t).Text)
 	visitor := app.Client()
 	if r := visitor.Get(t, first); r.Status != http.StatusGone {
 		t.Errorf("old link: status %d, want 410", r.Status)

@@ -7,27 +7,17 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"portvakt/handlers"
 	"portvakt/handlers/handlertest"
-	"portvakt/handlers/mail"
 	"portvakt/handlers/mail/smtptest"
 	"portvakt/store/storetest"
 )
 
-// mailApp starts portvakt sending through a real SMTP server on loopback with STARTTLS and AUTH.
-func mailApp(t *testing.T) (*handlertest.App, *smtptest.Server) {
-	t.Helper()
-	srv := smtptest.Start(t, smtptest.WithStartTLS(), smtptest.WithAuth("portvakt", "mail secret"))
-	sender, err := mail.NewSMTPSender(srv.URL(), "portvakt <portvakt@example.se>",
-		mail.WithRootCAs(srv.CertPool), mail.WithTimeout(5*time.Second))
-	if err != nil {
-		t.Fatal(err)
-	}
-	app := handlertest.New(t, func(cfg *handlers.Config) { cfg.Mail = sender; cfg.OrgName = "Exempel AB" })
-	return app, srv
-}
+// exempelAB names the organisation, which the mail tests read in the mail: with
+// handlertest.WithSMTP, portvakt sends through a real SMTP server on loopback with STARTTLS and
+// AUTH.
+var exempelAB = handlertest.WithConfig(func(cfg *handlers.Config) { cfg.OrgName = "Exempel AB" })
 
 var verifyLink = regexp.MustCompile(`https?://[^\s"<>]+/verify\?token=[A-Za-z0-9_%-]+`)
 
@@ -61,14 +51,14 @@ func flash(t *testing.T, r *handlertest.Response) string {
 
 func TestCreateUserSendsVerificationMailThatVerifies(t *testing.T) {
 	t.Parallel()
-	app, srv := mailApp(t)
+	app := handlertest.New(t, handlertest.WithSMTP(), exempelAB)
 	c := app.ClientAs(t, app.User(t, "admin@example.se", handlertest.UserOpts{Admin: true}))
 	r := c.Post(t, "/users", url.Values{"name": {"Åsa Öberg"}, "email": {" Asa@Example.SE "}, "lang": {"en"}})
 	page := follow(t, c, r)
 	if got := flash(t, page); !strings.Contains(got, "har skickats till asa@example.se") {
 		t.Errorf("flash = %q, want it to say the mail was sent", got)
 	}
-	m := srv.Next(t)
+	m := app.SMTP.Next(t)
 	if m.To[0] != "asa@example.se" || m.Subject != "Confirm your e-mail address" || m.AuthUser != "portvakt" || !m.TLS {
 		t.Errorf("mail to %v subject %q auth %q tls %v", m.To, m.Subject, m.AuthUser, m.TLS)
 	}
@@ -105,7 +95,7 @@ func TestCreateUserSendsVerificationMailThatVerifies(t *testing.T) {
 
 func TestVerificationPageSpeaksTheUsersLanguage(t *testing.T) {
 	t.Parallel()
-	app, srv := mailApp(t)
+	app := handlertest.New(t, handlertest.WithSMTP(), exempelAB)
 	c := app.ClientAs(t, app.User(t, "admin@example.se", handlertest.UserOpts{Admin: true}))
 	tests := []struct{ lang, email, wantSubject, wantTitle string }{
 		{"sv", "sven@example.se", "Bekräfta din e-postadress", "Bekräfta e-postadress"},
@@ -114,7 +104,7 @@ func TestVerificationPageSpeaksTheUsersLanguage(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.lang, func(t *testing.T) {
 			c.Post(t, "/users", url.Values{"name": {"Person"}, "email": {tt.email}, "lang": {tt.lang}})
-			m := srv.Next(t)
+			m := app.SMTP.Next(t)
 			if m.Subject != tt.wantSubject {
 				t.Errorf("subject = %q, want %q", m.Subject, tt.wantSubject)
 			}
@@ -157,9 +147,9 @@ func TestWithoutMailServerMailWaitsInOutbox(t *testing.T) {
 
 func TestFailedSendIsShownAndCanBeRetried(t *testing.T) {
 	t.Parallel()
-	app, srv := mailApp(t)
+	app := handlertest.New(t, handlertest.WithSMTP(), exempelAB)
 	c := app.ClientAs(t, app.User(t, "admin@example.se", handlertest.UserOpts{Admin: true}))
-	srv.Fail(smtptest.StageRcpt, 550, "No such user here")
+	app.SMTP.Fail(smtptest.StageRcpt, 550, "No such user here")
 	page := follow(t, c, c.Post(t, "/users", url.Values{"name": {"Nils"}, "email": {"nils@example.se"}}))
 	if got := flash(t, page); !strings.Contains(got, "550 No such user here") {
 		t.Errorf("flash = %q, want the server's refusal", got)
@@ -171,12 +161,12 @@ func TestFailedSendIsShownAndCanBeRetried(t *testing.T) {
 	if got := c.Get(t, href).Doc(t).Find(`[data-testid="mail-error"]`).Text(); !strings.Contains(got, "550") {
 		t.Errorf("outbox error = %q, want the 550", got)
 	}
-	srv.Recover()
+	app.SMTP.Recover()
 	retried := follow(t, c, c.Post(t, href+"/retry", nil))
 	if got := retried.Doc(t).Find(`[data-testid="mail-status"]`).Text(); got != "Skickat" {
 		t.Errorf("status after retry = %q, want Skickat", got)
 	}
-	m := srv.Next(t)
+	m := app.SMTP.Next(t)
 	token := strings.TrimPrefix(linkPath(t, m.Text), "/verify?token=")
 	if shown := c.Get(t, href).Doc(t).Find(`[data-testid="mail-text"]`).Text(); strings.Contains(shown, token) {
 		t.Error("the outbox shows the live link of a delivered mail")

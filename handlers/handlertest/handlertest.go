@@ -1,5 +1,27 @@
-// Package handlertest runs the real portvakt web layer against a real SQLite store for tests,
-// with an HTTP client that keeps cookies and sends CSRF tokens like a browser.
+// Package handlertest is the one set of fixtures for the tests of portvakt's web layer: it runs
+// the real handlers against a real SQLite store, with an HTTP client that keeps cookies and sends
+// CSRF tokens like a browser, and starts the real peers a test asks for, all on 127.0.0.1.
+//
+// New(t, options...) starts the App; the options add its parts, in any combination:
+//
+//   - WithDNS: a DNS server (App.DNS, package dnstest) as the domain checker, with the short
+//     timeout DNSTimeout.
+//   - WithOIDC: an OpenID provider (App.OP, package oidctest) that accepts the app's redirect URI.
+//   - WithIT: it@example.se with Authentication Settings access (App.ITUser), signed in (App.IT).
+//   - WithSSO: all of the SSO setup: the provider, example.se verified (App.DomainID),
+//     it@example.se, and an enabled identity provider serving example.se (App.IdP), created
+//     through its page.
+//   - WithSMTP: an SMTP server that records what it receives (App.SMTP, package smtptest), with
+//     STARTTLS and AUTH, that portvakt sends through.
+//   - WithTLS: the app served over https with an https base URL (__Host- cookies).
+//   - WithClock: the store's clock stands still until the test moves it (App.Clock).
+//   - WithConfig: any other change of handlers.Config.
+//
+// The App's methods make people and sign them in (User, SignedIn, ClientAs, SSOClientAs), add a
+// verified domain (VerifiedDomain, DomainNamed), create an identity provider through its page
+// (IdPForm, CreateIdP) and walk an SSO sign-in (SSOSignIn, SSOCallback); a Client records every
+// cookie set on it (SetCookies). A test that needs more builds it from these parts, in a function
+// of its own file that returns the App, rather than in a fixture type beside this one.
 //
 // What keeps a test built on it fast, with nothing to do but use it:
 //
@@ -26,6 +48,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
@@ -33,7 +56,10 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"portvakt/handlers"
+	"portvakt/handlers/dnscheck/dnstest"
+	"portvakt/handlers/mail/smtptest"
 	"portvakt/handlers/oidcop"
+	"portvakt/handlers/oidcrp/oidctest"
 	"portvakt/store"
 	"portvakt/store/account"
 	"portvakt/store/storetest"
@@ -46,7 +72,8 @@ const Password = "a long and good password"
 // hash, so a user made here signs in quickly on any server.
 var hasher = account.CheapPasswordHasherForTests()
 
-// App is portvakt's web layer served on 127.0.0.1 by an httptest.Server.
+// App is portvakt's web layer served on 127.0.0.1 by an httptest.Server, with the real peers
+// its options started.
 type App struct {
 	Store  *store.Store
 	Server *handlers.Server
@@ -54,15 +81,35 @@ type App struct {
 	HTTP   *httptest.Server
 	URL    string
 	Config handlers.Config
+
+	DNS   *dnstest.Server    // WithDNS: the domain checker's DNS server
+	OP    *oidctest.Provider // WithOIDC or WithSSO: the OpenID provider
+	SMTP  *smtptest.Server   // WithSMTP: the mail server portvakt sends through
+	Clock *Clock             // WithClock: the store's clock
+
+	// WithIT and WithSSO: it@example.se, who has Authentication Settings access, and a client
+	// signed in as them.
+	ITUser store.User
+	IT     *Client
+	// WithSSO: the verified domain example.se and the enabled provider serving it.
+	DomainID int64
+	IdP      int64
 }
 
-// New starts the app on a fresh database. Options may change the configuration (for example to
-// inject a DNS server or an OpenID provider started by the test) before the server is built.
-func New(tb testing.TB, opts ...func(*handlers.Config)) *App {
+// New starts the app on a fresh database with the parts the options add.
+func New(tb testing.TB, opts ...Option) *App {
 	tb.Helper()
-	st := storetest.Open(tb)
+	a := &App{Store: storetest.Open(tb)}
+	var b build
+	for _, o := range opts {
+		o(&b)
+	}
 	srv := httptest.NewUnstartedServer(nil)
-	base, _ := url.Parse("http://" + srv.Listener.Addr().String())
+	scheme := "http://"
+	if b.tls {
+		scheme = "https://"
+	}
+	base, _ := url.Parse(scheme + srv.Listener.Addr().String())
 	cfg := handlers.Config{
 		BaseURL: base,
 		Keys:    handlers.NewRandomKeys(),
@@ -74,17 +121,25 @@ func New(tb testing.TB, opts ...func(*handlers.Config)) *App {
 		// keys made afresh have their own test (TestServerMakesItsOwnSigningKey).
 		SigningKeyMaker: oidcop.ReusedKeysForTests(),
 	}
-	for _, o := range opts {
-		o(&cfg)
+	for _, f := range b.config {
+		f(tb, a, &cfg)
 	}
-	e, s, err := handlers.New(cfg, st)
+	e, s, err := handlers.New(cfg, a.Store)
 	if err != nil {
 		tb.Fatalf("handlers.New: %v", err)
 	}
 	srv.Config.Handler = e
-	srv.Start()
+	if b.tls {
+		srv.StartTLS()
+	} else {
+		srv.Start()
+	}
 	tb.Cleanup(srv.Close)
-	return &App{Store: st, Server: s, Echo: e, HTTP: srv, URL: srv.URL, Config: cfg}
+	a.Server, a.Echo, a.HTTP, a.URL, a.Config = s, e, srv, srv.URL, cfg
+	for _, f := range b.ready {
+		f(tb, a)
+	}
+	return a
 }
 
 // UserOpts describes a user to create.
@@ -120,6 +175,9 @@ func (a *App) User(tb testing.TB, email string, o UserOpts) store.User {
 type Client struct {
 	app  *App
 	HTTP *http.Client
+
+	mu         sync.Mutex
+	setCookies []string // every Set-Cookie header, parsed only when asked for
 }
 
 // Client returns a new client with an empty cookie jar. It goes through the app's own
@@ -141,6 +199,21 @@ type Response struct {
 	Header   http.Header
 	Body     string
 	Location string
+}
+
+// Cookies returns the cookies the response set.
+func (r *Response) Cookies() []*http.Cookie {
+	return (&http.Response{Header: r.Header}).Cookies()
+}
+
+// Cookie returns the cookie called name that the response set, or nil.
+func (r *Response) Cookie(name string) *http.Cookie {
+	for _, c := range r.Cookies() {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
 }
 
 // Doc parses the body as HTML.
@@ -171,11 +244,34 @@ func (c *Client) TryDo(req *http.Request) (*Response, error) {
 		return nil, fmt.Errorf("%s %s: %w", req.Method, req.URL, err)
 	}
 	defer resp.Body.Close()
+	if sc := resp.Header.Values("Set-Cookie"); len(sc) > 0 {
+		c.mu.Lock()
+		c.setCookies = append(c.setCookies, sc...)
+		c.mu.Unlock()
+	}
 	body, err := io.ReadAll(resp.Body)
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: read body: %w", req.Method, req.URL, err)
 	}
 	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: string(body), Location: resp.Header.Get("Location")}, nil
+}
+
+// SetCookies returns every cookie the portal has set on this client, in order.
+func (c *Client) SetCookies() []*http.Cookie {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return (&http.Response{Header: http.Header{"Set-Cookie": c.setCookies}}).Cookies()
+}
+
+// Cookie returns the value of the cookie called name in the client's jar, or "".
+func (c *Client) Cookie(name string) string {
+	u, _ := url.Parse(c.app.URL)
+	for _, ck := range c.HTTP.Jar.Cookies(u) {
+		if ck.Name == name {
+			return ck.Value
+		}
+	}
+	return ""
 }
 
 // Get fetches path.
@@ -209,11 +305,11 @@ func (c *Client) CSRF(tb testing.TB) string {
 
 // TryCSRF is CSRF for other goroutines: it returns the error instead of failing the test.
 func (c *Client) TryCSRF() (string, error) {
-	u, _ := url.Parse(c.app.URL)
 	for range 2 {
-		for _, ck := range c.HTTP.Jar.Cookies(u) {
-			if ck.Name == "_csrf" {
-				return ck.Value, nil
+		// Over https the cookie carries the __Host- prefix.
+		for _, name := range []string{"_csrf", "__Host-csrf"} {
+			if token := c.Cookie(name); token != "" {
+				return token, nil
 			}
 		}
 		if _, err := c.TryGet("/login"); err != nil {
