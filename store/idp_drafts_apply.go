@@ -38,57 +38,66 @@ func (s *Store) ApplyIdPDraft(ctx context.Context, a Actor, idpID, revision int6
 	notify func(DraftApplied, []MailRecipient) ([]NewMail, error)) (DraftApplied, error) {
 	var out DraftApplied
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		live, err := scanIdP(tx.QueryRowContext(ctx, "SELECT "+idpColumns+idpFrom+" WHERE p.id = ?", idpID))
-		if err != nil {
-			return fmt.Errorf("store: apply draft of identity provider %d: %w", idpID, notFound(err))
-		}
-		d, err := scanDraft(tx.QueryRowContext(ctx, draftSelect, idpID))
-		if errors.Is(err, sql.ErrNoRows) || (err == nil && (d.Revision != revision || d.AuthorID != a.UserID || a.UserID == 0)) {
-			return fmt.Errorf("store: apply draft of identity provider %d: %w", idpID, ErrDraftChanged)
-		}
-		if err != nil {
-			return fmt.Errorf("store: apply draft of identity provider %d: %w", idpID, err)
-		}
-		before, err := s.passwordOffState(ctx, tx, "")
-		if err != nil {
-			return err
-		}
-		out = DraftApplied{Name: live.Name, By: a.Label, Before: liveSettings(live), After: d,
-			IssuerOrClient: d.Issuer != live.Issuer || d.ClientID != live.ClientID}
-		_, err = tx.ExecContext(ctx, `UPDATE identity_providers SET preset_json = ?, issuer = ?, client_id = ?, secret_enc = ?,
-			scopes = ?, revision = revision + 1, tested_at = ?, tested_by = ?, updated_at = ? WHERE id = ?`,
-			d.PresetJSON, d.Issuer, d.ClientID, d.SecretEnc, d.Scopes, s.now(), a.UserID, s.now(), idpID)
-		if err != nil {
-			return fmt.Errorf("store: apply draft of identity provider %d: %w", idpID, err)
-		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM identity_provider_drafts WHERE idp_id = ?", idpID); err != nil {
-			return fmt.Errorf("store: apply draft of identity provider %d: %w", idpID, err)
-		}
-		if relinkSubject != "" && d.Issuer != live.Issuer {
-			if err := s.relink(ctx, tx, a, live, d.Issuer, relinkSubject); err != nil {
-				return err
-			}
-		}
-		if err := s.stillAWayIn(ctx, tx, a.UserID, before.Affected); err != nil {
-			return err
-		}
-		e := AuditEntry{Action: ActionIdPDraftApply, Target: live.Name, Before: describeSettings(out.Before), After: describeSettings(d),
-			Detail: "tested with the draft"}
-		if !bytes.Equal(d.SecretEnc, live.SecretEnc) {
-			e.Detail = addDetail(e.Detail, "client secret replaced")
-		}
-		if out.IssuerOrClient {
-			if out.SessionsEnded, err = s.endSSOSessions(ctx, tx, ssoByProvider, idpID); err != nil {
-				return err
-			}
-			e.Detail = addDetail(e.Detail, out.SessionsEnded)
-			if err := s.queueAdminMails(ctx, tx, &out, notify); err != nil {
-				return err
-			}
-		}
-		return s.audit(ctx, tx, a, e)
+		var err error
+		out, err = s.applyDraft(ctx, tx, a, idpID, revision, relinkSubject, notify)
+		return err
 	})
 	return out, err
+}
+
+// applyDraft is ApplyIdPDraft inside tx.
+func (s *Store) applyDraft(ctx context.Context, tx *sql.Tx, a Actor, idpID, revision int64, relinkSubject string,
+	notify func(DraftApplied, []MailRecipient) ([]NewMail, error)) (DraftApplied, error) {
+	var out DraftApplied
+	live, err := scanIdP(tx.QueryRowContext(ctx, "SELECT "+idpColumns+idpFrom+" WHERE p.id = ?", idpID))
+	if err != nil {
+		return DraftApplied{}, fmt.Errorf("store: apply draft of identity provider %d: %w", idpID, notFound(err))
+	}
+	d, err := scanDraft(tx.QueryRowContext(ctx, draftSelect, idpID))
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && (d.Revision != revision || d.AuthorID != a.UserID || a.UserID == 0)) {
+		return DraftApplied{}, fmt.Errorf("store: apply draft of identity provider %d: %w", idpID, ErrDraftChanged)
+	}
+	if err != nil {
+		return DraftApplied{}, fmt.Errorf("store: apply draft of identity provider %d: %w", idpID, err)
+	}
+	before, err := s.passwordOffState(ctx, tx, "")
+	if err != nil {
+		return DraftApplied{}, err
+	}
+	out = DraftApplied{Name: live.Name, By: a.Label, Before: liveSettings(live), After: d,
+		IssuerOrClient: d.Issuer != live.Issuer || d.ClientID != live.ClientID}
+	_, err = tx.ExecContext(ctx, `UPDATE identity_providers SET preset_json = ?, issuer = ?, client_id = ?, secret_enc = ?,
+		scopes = ?, revision = revision + 1, tested_at = ?, tested_by = ?, updated_at = ? WHERE id = ?`,
+		d.PresetJSON, d.Issuer, d.ClientID, d.SecretEnc, d.Scopes, s.now(), a.UserID, s.now(), idpID)
+	if err != nil {
+		return DraftApplied{}, fmt.Errorf("store: apply draft of identity provider %d: %w", idpID, err)
+	}
+	if _, err := tx.ExecContext(ctx, "DELETE FROM identity_provider_drafts WHERE idp_id = ?", idpID); err != nil {
+		return DraftApplied{}, fmt.Errorf("store: apply draft of identity provider %d: %w", idpID, err)
+	}
+	if relinkSubject != "" && d.Issuer != live.Issuer {
+		if err := s.relink(ctx, tx, a, live, d.Issuer, relinkSubject); err != nil {
+			return DraftApplied{}, err
+		}
+	}
+	if err := s.stillAWayIn(ctx, tx, a.UserID, before.Affected); err != nil {
+		return DraftApplied{}, err
+	}
+	e := AuditEntry{Action: ActionIdPDraftApply, Target: live.Name, Before: describeSettings(out.Before), After: describeSettings(d),
+		Detail: "tested with the draft"}
+	if !bytes.Equal(d.SecretEnc, live.SecretEnc) {
+		e.Detail = addDetail(e.Detail, "client secret replaced")
+	}
+	if out.IssuerOrClient {
+		if out.SessionsEnded, err = s.endSSOSessions(ctx, tx, ssoByProvider, idpID); err != nil {
+			return DraftApplied{}, err
+		}
+		e.Detail = addDetail(e.Detail, out.SessionsEnded)
+		if err := s.queueAdminMails(ctx, tx, &out, notify); err != nil {
+			return DraftApplied{}, err
+		}
+	}
+	return out, s.audit(ctx, tx, a, e)
 }
 
 // stillAWayIn re-checks, inside a transaction that changed a provider while password sign-in is
