@@ -160,3 +160,38 @@ func TestSSOTestGrantRevokedDuringCallback(t *testing.T) {
 		})
 	}
 }
+
+// TestSSODraftDiscardedAndSavedAgainDuringTest: the draft is discarded and another saved while
+// its test is out at the provider. The new draft starts its revisions again, but the test ran
+// with other settings: it must not apply the new draft, which nobody has tested.
+func TestSSODraftDiscardedAndSavedAgainDuringTest(t *testing.T) {
+	t.Parallel()
+	env := newSSOEnv(t)
+	env.testSignIn(t)
+	idp := strconv.FormatInt(env.idp, 10)
+	env.saveDraft(t, func(f url.Values) { f.Set("scopes", "openid email") })
+	r := env.it.Post(t, "/auth-settings/sso/"+idp+"/test", url.Values{"draft": {"1"}})
+	if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, env.op.Issuer()+"/authorize") {
+		t.Fatalf("start the draft's test: status %d Location %q", r.Status, r.Location)
+	}
+	q, err := oidctest.Callback(t.Context(), r.Location, env.app.Server.RedirectURI())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := env.it.Post(t, "/auth-settings/sso/"+idp+"/draft/discard", nil); r.Status != http.StatusSeeOther {
+		t.Fatalf("discard: status %d", r.Status)
+	}
+	env.saveDraft(t, func(f url.Values) { f.Set("scopes", "openid") })
+	if r = env.it.Get(t, "/auth/oidc/callback?"+q.Encode()); r.Status != http.StatusSeeOther {
+		t.Fatalf("callback: status %d\n%s", r.Status, r.Body)
+	}
+	if p, _ := env.app.Store.IdP(t.Context(), env.idp); p.Scopes != "openid email profile" {
+		t.Errorf("live scopes %q: a draft nobody tested was applied", p.Scopes)
+	}
+	if d, err := env.app.Store.IdPDraft(t.Context(), env.idp); err != nil || d.Scopes != "openid" {
+		t.Errorf("draft %+v, %v; want the new one waiting for its test", d, err)
+	}
+	if got := env.it.Get(t, r.Location).Doc(t).Find("[data-testid=test-outcome]").Text(); !strings.Contains(got, "Utkastet sparades om") {
+		t.Errorf("result %q, want the draft changed during the test", got)
+	}
+}
