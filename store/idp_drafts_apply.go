@@ -9,14 +9,16 @@ import (
 	"slices"
 )
 
-// Applying a provider's draft after a passing test sign-in (DESIGN.md flow 12).
+// Applying a provider's draft after a passing test sign-in (DESIGN.md flow 12), inside the
+// transaction of FinishSSOTest.
 
 // MailRecipient is a person to tell about a change, in their language ("" when not set).
 type MailRecipient struct {
 	Email, Name, Lang string
 }
 
-// DraftApplied is what ApplyIdPDraft changed, for the result page and the administrators' mail.
+// DraftApplied is what a passing test of a draft changed in applying it, for the result page
+// and the administrators' mail.
 type DraftApplied struct {
 	Name           string
 	By             string // who applied it
@@ -26,26 +28,14 @@ type DraftApplied struct {
 	MailIDs        []int64
 }
 
-// ApplyIdPDraft makes the provider's draft its live settings after a passing test sign-in with
-// revision of the draft by a.UserID, who must be the draft's author. In the same transaction it
-// marks the settings tested by a, and when the issuer or client ID changes it ends the sessions
-// that came through the provider and queues the mails that notify returns for the administrators.
-// A non-empty relinkSubject moves a's link from the old issuer to (new issuer, relinkSubject): the
-// identity the test signed in with.
-// While password sign-in is off, it refuses (*PasswordOffError) when afterwards no tested
-// provider would serve a verified domain or a would have no way in.
-func (s *Store) ApplyIdPDraft(ctx context.Context, a Actor, idpID, revision int64, relinkSubject string,
-	notify func(DraftApplied, []MailRecipient) ([]NewMail, error)) (DraftApplied, error) {
-	var out DraftApplied
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		var err error
-		out, err = s.applyDraft(ctx, tx, a, idpID, revision, relinkSubject, notify)
-		return err
-	})
-	return out, err
-}
-
-// applyDraft is ApplyIdPDraft inside tx.
+// applyDraft makes the provider's draft its live settings, inside tx, after a passing test
+// sign-in with revision of the draft by a.UserID, who must be the draft's author
+// (ErrDraftChanged otherwise). It marks the settings tested by a, and when the issuer or client
+// ID changes it ends the sessions that came through the provider and queues the mails that
+// notify returns for the administrators. A non-empty relinkSubject moves a's link from the old
+// issuer to (new issuer, relinkSubject): the identity the test signed in with. While password
+// sign-in is off, it refuses (*PasswordOffError) when afterwards no tested provider would serve a
+// verified domain or a would have no way in; what it wrote is then for the caller to undo.
 func (s *Store) applyDraft(ctx context.Context, tx *sql.Tx, a Actor, idpID, revision int64, relinkSubject string,
 	notify func(DraftApplied, []MailRecipient) ([]NewMail, error)) (DraftApplied, error) {
 	var out DraftApplied

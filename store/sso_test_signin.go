@@ -29,7 +29,7 @@ type SSOTest struct {
 	// draft changed before the callback): it is recorded and nothing else happens.
 	Failure *LinkRefusal
 	// Notify renders the administrators' mails when an applied draft changes the issuer or
-	// client ID; they are queued in the outbox in the same transaction (see ApplyIdPDraft).
+	// client ID; they are queued in the outbox in the same transaction (see applyDraft).
 	Notify func(DraftApplied, []MailRecipient) ([]NewMail, error)
 	// Record renders the outcome as the test's result page keeps it. It is called inside the
 	// transaction, so it only formats.
