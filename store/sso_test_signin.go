@@ -21,7 +21,7 @@ import (
 type SSOTest struct {
 	// SignIn is the verified answer, from the person testing (Self, who must hold the
 	// Authentication Settings grant) in their browser. Its Identity.IdPID is the provider tested;
-	// only that counts when Failure is set.
+	// only that counts when Failure is set. AnyIssuer is FinishSSOTest's to set.
 	SignIn   SSOSignIn
 	Revision int64 // the provider's revision the test started with, or its draft's
 	Draft    bool  // a test of the provider's draft
@@ -39,7 +39,7 @@ type SSOTest struct {
 // SSOTestOutcome is what a test sign-in came to.
 type SSOTestOutcome struct {
 	// SSOOutcome is the match of the tested identity: the person it maps to (also when refused)
-	// and how. Session is the session started, through the live settings, after a pass.
+	// and how. Session is the session a pass started, through the settings live afterwards.
 	SSOOutcome
 	Refusal    *LinkRefusal  // why the test failed; nil when it passed
 	Marked     bool          // a passing test of the live settings marked the provider tested
@@ -98,7 +98,7 @@ func (s *Store) testSignIn(ctx context.Context, tx *sql.Tx, in SSOTest, revision
 	}); err != nil {
 		var r *LinkRefusal
 		if !errors.As(err, &r) {
-			return err
+			return fmt.Errorf("store: test sign-in: %w", err)
 		}
 		out.Refusal, out.User = r, r.User
 		return nil
@@ -107,7 +107,8 @@ func (s *Store) testSignIn(ctx context.Context, tx *sql.Tx, in SSOTest, revision
 		if revision != in.Revision || a.UserID == 0 {
 			return nil
 		}
-		_, err := tx.ExecContext(ctx, "UPDATE identity_providers SET tested_at = ?, tested_by = ? WHERE id = ?", s.now(), a.UserID, match.Identity.IdPID)
+		_, err := tx.ExecContext(ctx, "UPDATE identity_providers SET tested_at = ?, tested_by = ? WHERE id = ?",
+			s.now(), a.UserID, match.Identity.IdPID)
 		if err != nil {
 			return fmt.Errorf("store: mark identity provider %d tested: %w", match.Identity.IdPID, err)
 		}
@@ -139,16 +140,21 @@ func (s *Store) testSignIn(ctx context.Context, tx *sql.Tx, in SSOTest, revision
 	}
 	out.Applied = &applied
 	// The person is signed in through the settings now live, as a test of the live settings would.
+	live := in.SignIn
+	live.AnyIssuer = false
 	err = savepoint(ctx, tx, func() error {
-		live, err := s.signInTx(ctx, tx, in.SignIn)
-		out.Session = live.Session
+		signedIn, err := s.signInTx(ctx, tx, live)
+		out.Session = signedIn.Session
 		return err
 	})
-	if r := (*LinkRefusal)(nil); errors.As(err, &r) {
+	var r *LinkRefusal
+	switch {
+	case errors.As(err, &r):
 		out.SignInRefused = r
-		return nil
+	case err != nil:
+		return fmt.Errorf("store: sign-in after applying the draft: %w", err)
 	}
-	return err
+	return nil
 }
 
 // recordTest keeps the test's result on the provider for its page and writes its audit row.
