@@ -34,6 +34,8 @@ func statusOf(err error) int {
 		return statusClientClosed
 	case errors.Is(err, store.ErrNotFound):
 		return http.StatusNotFound
+	case errors.Is(err, store.ErrNoGrant):
+		return http.StatusForbidden
 	case errors.Is(err, store.ErrConflict), errors.Is(err, store.ErrLastAdmin):
 		return http.StatusConflict
 	case errors.Is(err, store.ErrExpired):

@@ -69,7 +69,7 @@ func (s *Server) finishProfileLink(c echo.Context, p store.IdP, st store.OIDCSta
 	if ferr != nil {
 		return s.refuseSSO(c, p, sess.User.Email, refusalOf(ferr))
 	}
-	_, r, err := s.signInSSO(c, p, res, sess.UserID, false)
+	_, r, err := s.signInSSO(c, p, res, sess.UserID)
 	if err != nil {
 		return err
 	}

@@ -61,17 +61,19 @@ func ssoIdentity(p store.IdP, res *oidcrp.Result) store.SSOIdentity {
 	return id
 }
 
+// ssoSignIn is the sign-in with the identity in a verified answer, from this browser. self is
+// the signed-in person linking their own identity (profile, test sign-in), or 0.
+func (s *Server) ssoSignIn(c echo.Context, p store.IdP, res *oidcrp.Result, self int64) store.SSOSignIn {
+	old, _ := cookie(c).Values[keyToken].(string)
+	return store.SSOSignIn{Identity: ssoIdentity(p, res), Self: self, OldSession: old,
+		ClientIP: c.RealIP(), UserAgent: truncate(c.Request().UserAgent(), 300), Actor: s.actor(c)}
+}
+
 // signInSSO completes an SSO sign-in in the store (match, link, session in one transaction)
 // and gives the browser the new session. self is the signed-in person linking their own identity
-// (profile, test sign-in), or 0; draft accepts a test of a draft's settings, which links nobody
-// and signs nobody in. A refusal comes back as an ssoRefusal with the person it pointed at.
-func (s *Server) signInSSO(c echo.Context, p store.IdP, res *oidcrp.Result, self int64, draft bool) (store.SSOOutcome, ssoRefusal, error) {
-	ctx := c.Request().Context()
-	old, _ := cookie(c).Values[keyToken].(string)
-	out, err := s.store.SignInSSO(ctx, store.SSOSignIn{
-		Identity: ssoIdentity(p, res), Self: self, AnyIssuer: draft, OldSession: old,
-		ClientIP: c.RealIP(), UserAgent: truncate(c.Request().UserAgent(), 300), Actor: s.actor(c),
-	})
+// (profile), or 0. A refusal comes back as an ssoRefusal with the person it pointed at.
+func (s *Server) signInSSO(c echo.Context, p store.IdP, res *oidcrp.Result, self int64) (store.SSOOutcome, ssoRefusal, error) {
+	out, err := s.store.SignInSSO(c.Request().Context(), s.ssoSignIn(c, p, res, self))
 	var lr *store.LinkRefusal
 	if errors.As(err, &lr) {
 		return store.SSOOutcome{User: lr.User}, ssoRefusal{Kind: string(lr.Kind), Detail: lr.Detail}, nil
@@ -79,13 +81,16 @@ func (s *Server) signInSSO(c echo.Context, p store.IdP, res *oidcrp.Result, self
 	if err != nil {
 		return store.SSOOutcome{}, ssoRefusal{}, err
 	}
-	if out.Session != "" {
-		s.metrics.login(store.MethodSSO, true)
-		if err := s.useSession(c, out.Session); err != nil {
-			return out, ssoRefusal{}, err
-		}
+	return out, ssoRefusal{}, s.useSSOSession(c, out.Session)
+}
+
+// useSSOSession gives the browser the session an SSO sign-in started, if it started one.
+func (s *Server) useSSOSession(c echo.Context, token string) error {
+	if token == "" {
+		return nil
 	}
-	return out, ssoRefusal{}, nil
+	s.metrics.login(store.MethodSSO, true)
+	return s.useSession(c, token)
 }
 
 func quoteDetail(s string) string {

@@ -27,39 +27,7 @@ func (s *Server) withDraft(ctx context.Context, p store.IdP, revision int64) (st
 	return d.On(p), nil
 }
 
-// applyDraft makes the tested draft live and records in tr what happened.
-func (s *Server) applyDraft(c echo.Context, p store.IdP, st store.OIDCState, tr *testResult) error {
-	ctx := c.Request().Context()
-	subject := ""
-	if tr.Relinked {
-		subject = tr.Subject
-	}
-	applied, err := s.store.ApplyIdPDraft(ctx, s.actor(c), p.ID, st.Revision, subject, s.idpChangeMails(ctx))
-	var pe *store.PasswordOffError
-	switch {
-	case errors.As(err, &pe):
-		for _, r := range pe.Reasons {
-			tr.NotApplied = append(tr.NotApplied, string(r))
-		}
-		return nil
-	case errors.Is(err, store.ErrDraftChanged):
-		tr.NotApplied = []string{kindDraftChanged}
-		return nil
-	case err != nil:
-		return err
-	}
-	tr.Applied, tr.SessionsEnded, tr.Mailed = true, applied.SessionsEnded, len(applied.MailIDs)
-	s.rp.Forget(applied.Before.Issuer, applied.Before.ClientID)
-	s.rp.Forget(applied.After.Issuer, applied.After.ClientID)
-	for _, id := range applied.MailIDs {
-		if err := s.mailer.deliver(ctx, s.actor(c), id); err != nil && !errors.Is(err, errNoMailServer) {
-			s.log.WarnContext(ctx, "mail about a provider change", "mail_id", id, "error", err)
-		}
-	}
-	return nil
-}
-
-// idpChangeMails renders, for ApplyIdPDraft, the mail that tells each administrator in their
+// idpChangeMails renders, for store.FinishSSOTest applying a draft, the mail that tells each administrator in their
 // language that a provider now points elsewhere.
 func (s *Server) idpChangeMails(ctx context.Context) func(store.DraftApplied, []store.MailRecipient) ([]store.NewMail, error) {
 	return func(d store.DraftApplied, to []store.MailRecipient) ([]store.NewMail, error) {
@@ -81,39 +49,6 @@ func (s *Server) idpChangeMails(ctx context.Context) func(store.DraftApplied, []
 		}
 		return out, nil
 	}
-}
-
-// saveDraftTest keeps the result of a test of the draft for the result page.
-func (s *Server) saveDraftTest(c echo.Context, p store.IdP, tr testResult) error {
-	result, detail, err := testRecord(tr)
-	if err != nil {
-		return err
-	}
-	switch {
-	case tr.Applied:
-		detail = addNote(detail, "draft applied")
-	case tr.OK:
-		detail = addNote(detail, "draft not applied: "+joinCodes(tr.NotApplied))
-	}
-	return s.store.SaveIdPDraftTest(c.Request().Context(), s.actor(c), p.ID, tr.OK, result, detail)
-}
-
-func addNote(detail, note string) string {
-	if detail == "" {
-		return note
-	}
-	return detail + "; " + note
-}
-
-func joinCodes(codes []string) string {
-	out := ""
-	for i, c := range codes {
-		if i > 0 {
-			out += ", "
-		}
-		out += c
-	}
-	return out
 }
 
 // handleIdPDraftDiscard drops the provider's draft; the live settings stay.

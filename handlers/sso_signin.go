@@ -231,7 +231,7 @@ func (s *Server) finishLogin(c echo.Context, p store.IdP, res *oidcrp.Result, fe
 	if ferr != nil {
 		return s.refuseSSO(c, p, "", refusalOf(ferr))
 	}
-	_, r, err := s.signInSSO(c, p, res, 0, false)
+	_, r, err := s.signInSSO(c, p, res, 0)
 	if err != nil {
 		return err
 	}

@@ -161,6 +161,11 @@ func (s *Server) keepState(c echo.Context, st store.OIDCState) error {
 // browser's cookie, open under portvakt's key, match the state, be bound to this browser's
 // session cookie and be unexpired; then it is recorded as used, once. A refusal is one of the
 // errState errors; any other error is the store's.
+//
+// The record is a transaction of its own, before the code is redeemed at the provider, and not
+// part of the one that acts on the answer (store.SignInSSO, store.FinishSSOTest): a transaction
+// cannot wait on the provider, and the state must be spent before its code is, so that of two
+// callbacks with one state only one goes on to the provider.
 func (s *Server) takeState(c echo.Context, state string) (store.OIDCState, error) {
 	name := s.stateCookieName(state)
 	ck, err := c.Cookie(name)

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"portvakt/store"
 	"portvakt/views"
 )
 
@@ -22,7 +23,7 @@ func testView(pg views.Page, tr testResult) *views.SSOTestResult {
 	v.Draft, v.Applied = tr.Draft, tr.Applied
 	for _, code := range tr.NotApplied {
 		key := dynamicKey("policies.reason.", code)
-		if code == kindDraftChanged {
+		if code == string(store.RefuseDraftChanged) {
 			key = refusalTextKey(code)
 		}
 		v.NotApplied = append(v.NotApplied, l.T(key))

@@ -42,13 +42,10 @@ type testResult struct {
 	Draft             bool     // a test of the provider's draft
 	Relinked          bool     // the person's link moves to the draft's issuer with it
 	Applied           bool     // the draft passed and is now the live settings
-	NotApplied        []string // why a passing draft was not applied (store.PasswordOffReason, or kindDraftChanged)
+	NotApplied        []string // why a passing draft was not applied (store.PasswordOffReason, or store.RefuseDraftChanged)
 	SessionsEnded     string
 	Mailed            int // administrators told about a new issuer or client ID
 }
-
-// kindDraftChanged: the draft was saved again, discarded or applied while its test ran.
-const kindDraftChanged = "draft_changed"
 
 // handleIdPTestStart starts a test sign-in with the saved configuration.
 func (s *Server) handleIdPTestStart(c echo.Context) error {
@@ -74,18 +71,13 @@ func (s *Server) handleIdPTestStart(c echo.Context) error {
 	}
 	r := refusalOf(err)
 	tr := testResult{At: s.store.Now(), By: sess.User.Email, Kind: r.Kind, Detail: r.Detail, Draft: p.Draft}
-	if p.Draft {
-		err = s.saveDraftTest(c, p, tr)
-	} else {
-		err = s.saveTest(c, p, p.Revision, tr)
-	}
-	if err != nil {
+	if err := s.recordTest(c, p, p.Revision, tr, nil); err != nil {
 		return err
 	}
 	return redirect(c, paths.IdPTest(p.ID))
 }
 
-// finishTest records the result of a test sign-in and shows it.
+// finishTest finishes a test sign-in and shows its result.
 func (s *Server) finishTest(c echo.Context, p store.IdP, st store.OIDCState, res *oidcrp.Result, ferr error) error {
 	ctx := c.Request().Context()
 	sess := currentSession(c)
@@ -94,11 +86,11 @@ func (s *Server) finishTest(c echo.Context, p store.IdP, st store.OIDCState, res
 		return echo.NewHTTPError(http.StatusForbidden)
 	}
 	tr := testResult{At: s.store.Now(), By: sess.User.Email, Draft: st.Draft}
-	if errors.Is(ferr, store.ErrDraftChanged) {
-		tr.Kind, tr.Detail = kindDraftChanged, "the draft was saved again, discarded or applied while the test ran"
-		return s.endTest(c, p, st, tr, nil)
-	}
-	if ferr != nil {
+	switch {
+	case errors.Is(ferr, store.ErrDraftChanged):
+		tr.Kind, tr.Detail = string(store.RefuseDraftChanged), "the draft was saved again, discarded or applied while the test ran"
+		res = nil
+	case ferr != nil:
 		r := refusalOf(ferr)
 		tr.Kind, tr.Detail, tr.Code, tr.Description = r.Kind, r.Detail, r.Code, r.Description
 		if f, ok := oidcrp.AsFailure(ferr); ok {
@@ -109,70 +101,74 @@ func (s *Server) finishTest(c echo.Context, p store.IdP, st store.OIDCState, res
 				tr.Endpoints = &info
 			}
 		}
-		return s.endTest(c, p, st, tr, res)
+		res = nil
+	default:
+		tr.Endpoints = &res.Provider
+		tr.Issuer, tr.Subject, tr.Email, tr.EmailVerified = res.Issuer, res.Subject, res.Email, res.EmailVerified
+		tr.EmailFromUserInfo, tr.IDTokenClaims, tr.UserInfoClaims = res.EmailFromUserInfo, res.IDTokenClaims, res.UserInfoClaims
 	}
-	tr.Endpoints = &res.Provider
-	tr.Issuer, tr.Subject, tr.Email, tr.EmailVerified = res.Issuer, res.Subject, res.Email, res.EmailVerified
-	tr.EmailFromUserInfo, tr.IDTokenClaims, tr.UserInfoClaims = res.EmailFromUserInfo, res.IDTokenClaims, res.UserInfoClaims
-	out, r, err := s.signInSSO(c, p, res, sess.UserID, st.Draft)
+	err := s.recordTest(c, p, st.Revision, tr, res)
+	if errors.Is(err, store.ErrNoGrant) {
+		_ = s.auditSignInFailure(c, store.MethodSSO, "", "sso test of "+p.Name+": the person testing lost Authentication Settings access while it ran")
+		return echo.NewHTTPError(http.StatusForbidden)
+	}
 	if err != nil {
 		return err
-	}
-	tr.UserEmail, tr.UserName, tr.ByLink = out.User.Email, out.User.Name, out.ByLink
-	tr.Kind, tr.Detail, tr.Relinked = r.Kind, r.Detail, out.Relink
-	tr.OK = tr.Kind == ""
-	return s.endTest(c, p, st, tr, res)
-}
-
-// endTest saves the result and shows it. A passing test of the live settings has signed the
-// person in again through SSO; a passing test of the draft applies it, and then signs the person
-// in through the settings now live.
-func (s *Server) endTest(c echo.Context, p store.IdP, st store.OIDCState, tr testResult, res *oidcrp.Result) error {
-	if !st.Draft {
-		tr.Marked = tr.OK && st.Revision == p.Revision
-		if err := s.saveTest(c, p, st.Revision, tr); err != nil {
-			return err
-		}
-		return redirect(c, paths.IdPTest(p.ID))
-	}
-	if tr.OK {
-		if err := s.applyDraft(c, p, st, &tr); err != nil {
-			return err
-		}
-	}
-	if err := s.saveDraftTest(c, p, tr); err != nil {
-		return err
-	}
-	if tr.Applied {
-		if _, r, err := s.signInSSO(c, p, res, st.UserID, false); err != nil {
-			return err
-		} else if r.Kind != "" {
-			s.log.WarnContext(c.Request().Context(), "sign-in after applying a draft", "idp", p.Name, "refusal", r.Kind, "detail", r.Detail)
-		}
 	}
 	return redirect(c, paths.IdPTest(p.ID))
 }
 
-func (s *Server) saveTest(c echo.Context, p store.IdP, revision int64, tr testResult) error {
-	result, detail, err := testRecord(tr)
+// recordTest finishes a test of p (of its draft when tr.Draft) begun at revision, in one store
+// transaction: with res, the verified answer, the sign-in and what follows from it (the provider
+// marked tested, or the draft applied and the person signed in through it); without, the failure
+// tr holds. The result page keeps tr with the outcome. Then the browser gets the new session and
+// the administrators the mails the store queued.
+func (s *Server) recordTest(c echo.Context, p store.IdP, revision int64, tr testResult, res *oidcrp.Result) error {
+	ctx := c.Request().Context()
+	sess := currentSession(c)
+	in := store.SSOTest{Revision: revision, Draft: tr.Draft, Notify: s.idpChangeMails(ctx),
+		SignIn: store.SSOSignIn{Identity: store.SSOIdentity{IdPID: p.ID}, Self: sess.UserID, Actor: s.actor(c)},
+		Record: tr.with}
+	if res != nil {
+		in.SignIn = s.ssoSignIn(c, p, res, sess.UserID)
+	} else {
+		in.Failure = &store.LinkRefusal{Kind: store.LinkRefusalKind(tr.Kind), Detail: tr.Detail}
+	}
+	out, err := s.store.FinishSSOTest(ctx, in)
 	if err != nil {
 		return err
 	}
-	return s.store.SaveIdPTest(c.Request().Context(), s.actor(c), p.ID, revision, tr.OK, result, detail)
+	if err := s.useSSOSession(c, out.Session); err != nil {
+		return err
+	}
+	if r := out.SignInRefused; r != nil {
+		s.log.WarnContext(ctx, "sign-in after applying a draft", "idp", p.Name, "refusal", r.Kind, "detail", r.Detail)
+	}
+	if a := out.Applied; a != nil {
+		s.rp.Forget(a.Before.Issuer, a.Before.ClientID)
+		s.rp.Forget(a.After.Issuer, a.After.ClientID)
+		for _, id := range a.MailIDs {
+			if err := s.mailer.deliver(ctx, s.actor(c), id); err != nil && !errors.Is(err, errNoMailServer) {
+				s.log.WarnContext(ctx, "mail about a provider change", "mail_id", id, "error", err)
+			}
+		}
+	}
+	return nil
 }
 
-// testRecord is a test result as the store keeps it: the whole result for its page, and the
-// kind and detail of a refusal for the audit log.
-func testRecord(tr testResult) (result, detail string, err error) {
+// with is the result with what the store made of the test, as the result page keeps it (JSON).
+func (tr testResult) with(o store.SSOTestOutcome) (string, error) {
+	tr.OK, tr.Marked = o.Passed(), o.Marked
+	if r := o.Refusal; r != nil {
+		tr.Kind, tr.Detail = string(r.Kind), r.Detail
+	}
+	tr.UserEmail, tr.UserName, tr.ByLink, tr.Relinked = o.User.Email, o.User.Name, o.ByLink, o.Relink
+	tr.NotApplied = o.NotApplied
+	if a := o.Applied; a != nil {
+		tr.Applied, tr.SessionsEnded, tr.Mailed = true, a.SessionsEnded, len(a.MailIDs)
+	}
 	b, err := json.Marshal(tr)
-	if err != nil {
-		return "", "", err
-	}
-	detail = tr.Kind
-	if tr.Detail != "" {
-		detail += ": " + tr.Detail
-	}
-	return string(b), detail, nil
+	return string(b), err
 }
 
 // handleIdPTestResult shows the latest test sign-in of a provider.

@@ -103,7 +103,7 @@ func TestCodeListsAreComplete(t *testing.T) {
 // TestSSOKindsHaveTexts checks that every reason a sign-in can be refused has a message.
 func TestSSOKindsHaveTexts(t *testing.T) {
 	t.Parallel()
-	kinds := append([]string{kindEmailInvalid, kindDraftChanged, "error"}, strs(store.LinkRefusalKinds)...)
+	kinds := append([]string{kindEmailInvalid, "error"}, strs(store.LinkRefusalKinds)...)
 	kinds = append(kinds, strs(oidcrp.Kinds)...)
 	for _, k := range kinds {
 		if !views.HasText(refusalTextKey(k)) {

@@ -46,6 +46,10 @@ var (
 	// the test was made by someone other than the draft's author.
 	ErrDraftChanged = fmt.Errorf("the draft changed or belongs to someone else: %w", ErrConflict)
 
+	// ErrNoGrant means the person finishing a test sign-in no longer holds the Authentication
+	// Settings grant: it was revoked while the test ran. Nothing is recorded.
+	ErrNoGrant = errors.New("the person testing no longer holds the Authentication Settings grant")
+
 	// ErrNeededWhilePasswordOff means the change would stop a provider from serving a domain while
 	// password sign-in is off, which could leave its people with no way in.
 	ErrNeededWhilePasswordOff = fmt.Errorf("provider needed while password sign-in is off: %w", ErrConflict)

@@ -3,7 +3,9 @@ package store
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"database/sql"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"time"
@@ -12,7 +14,8 @@ import (
 // Staged provider changes (DESIGN.md flow 12). Once a provider is tested, a change of what a
 // sign-in depends on (issuer, client ID, client secret, scopes) is saved as a draft beside the
 // live settings, which keep serving. A test sign-in with the draft by the person who saved it
-// applies it, in one transaction that re-checks the password guard.
+// applies it, in the transaction that records the test (FinishSSOTest), which re-checks the
+// password guard.
 
 // IdPDraft is a staged change of a provider's sign-in settings.
 type IdPDraft struct {
@@ -22,7 +25,7 @@ type IdPDraft struct {
 	ClientID   string
 	SecretEnc  []byte
 	Scopes     string
-	Revision   int64  // grows with every save; a test applies only the revision it ran with
+	Revision   int64  // grows with every save, from a random start; a test applies only the revision it ran with
 	AuthorID   int64  // who saved it last, the one person whose test can apply it
 	Author     string // their e-mail
 	UpdatedAt  time.Time
@@ -138,11 +141,11 @@ func (s *Store) SaveIdPDraft(ctx context.Context, a Actor, idpID int64, in IdPIn
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO identity_provider_drafts
 			(idp_id, preset_json, issuer, client_id, secret_enc, scopes, revision, author_id, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (idp_id) DO UPDATE SET preset_json = excluded.preset_json, issuer = excluded.issuer,
 				client_id = excluded.client_id, secret_enc = excluded.secret_enc, scopes = excluded.scopes,
 				revision = revision + 1, author_id = excluded.author_id, updated_at = excluded.updated_at`,
-			idpID, d.PresetJSON, d.Issuer, d.ClientID, d.SecretEnc, d.Scopes, author, now, now)
+			idpID, d.PresetJSON, d.Issuer, d.ClientID, d.SecretEnc, d.Scopes, firstDraftRevision(), author, now, now)
 		if err != nil {
 			return fmt.Errorf("store: save draft of identity provider %d: %w", idpID, err)
 		}
@@ -154,6 +157,15 @@ func (s *Store) SaveIdPDraft(ctx context.Context, a Actor, idpID int64, in IdPIn
 		return s.audit(ctx, tx, a, e)
 	})
 	return staged, err
+}
+
+// firstDraftRevision is where a new draft's revisions start: at random, below 2^52, so that a
+// test begun with a draft that was discarded or applied since never finds its revision again in
+// the next draft of the provider, whose settings it did not test.
+func firstDraftRevision() int64 {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return int64(binary.BigEndian.Uint64(b[:])>>12) + 1
 }
 
 // DiscardIdPDraft drops the provider's draft; the live settings stay as they are. No draft gives
@@ -184,23 +196,4 @@ func notFound(err error) error {
 		return ErrNotFound
 	}
 	return err
-}
-
-// SaveIdPDraftTest records the result of a test sign-in with the provider's draft (JSON for the
-// result page) and its audit row. Applying the draft is ApplyIdPDraft's.
-func (s *Store) SaveIdPDraftTest(ctx context.Context, a Actor, id int64, passed bool, resultJSON, detail string) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		var name string
-		if err := tx.QueryRowContext(ctx, "SELECT name FROM identity_providers WHERE id = ?", id).Scan(&name); err != nil {
-			return fmt.Errorf("store: test of identity provider %d: %w", id, notFound(err))
-		}
-		if _, err := tx.ExecContext(ctx, "UPDATE identity_providers SET last_test = ? WHERE id = ?", resultJSON, id); err != nil {
-			return fmt.Errorf("store: test of identity provider %d: %w", id, err)
-		}
-		action := ActionIdPDraftTestFailure
-		if passed {
-			action = ActionIdPDraftTestSuccess
-		}
-		return s.audit(ctx, tx, a, AuditEntry{Action: action, Target: name, Detail: detail})
-	})
 }

@@ -9,14 +9,16 @@ import (
 	"slices"
 )
 
-// Applying a provider's draft after a passing test sign-in (DESIGN.md flow 12).
+// Applying a provider's draft after a passing test sign-in (DESIGN.md flow 12), inside the
+// transaction of FinishSSOTest.
 
 // MailRecipient is a person to tell about a change, in their language ("" when not set).
 type MailRecipient struct {
 	Email, Name, Lang string
 }
 
-// DraftApplied is what ApplyIdPDraft changed, for the result page and the administrators' mail.
+// DraftApplied is what a passing test of a draft changed in applying it, for the result page
+// and the administrators' mail.
 type DraftApplied struct {
 	Name           string
 	By             string // who applied it
@@ -26,69 +28,66 @@ type DraftApplied struct {
 	MailIDs        []int64
 }
 
-// ApplyIdPDraft makes the provider's draft its live settings after a passing test sign-in with
-// revision of the draft by a.UserID, who must be the draft's author. In the same transaction it
-// marks the settings tested by a, and when the issuer or client ID changes it ends the sessions
-// that came through the provider and queues the mails that notify returns for the administrators.
-// A non-empty relinkSubject moves a's link from the old issuer to (new issuer, relinkSubject): the
-// identity the test signed in with.
-// While password sign-in is off, it refuses (*PasswordOffError) when afterwards no tested
-// provider would serve a verified domain or a would have no way in.
-func (s *Store) ApplyIdPDraft(ctx context.Context, a Actor, idpID, revision int64, relinkSubject string,
+// applyDraft makes the provider's draft its live settings, inside tx, after a passing test
+// sign-in with revision of the draft by a.UserID, who must be the draft's author
+// (ErrDraftChanged otherwise). It marks the settings tested by a, and when the issuer or client
+// ID changes it ends the sessions that came through the provider and queues the mails that
+// notify returns for the administrators. A non-empty relinkSubject moves a's link from the old
+// issuer to (new issuer, relinkSubject): the identity the test signed in with. While password
+// sign-in is off, it refuses (*PasswordOffError) when afterwards no tested provider would serve a
+// verified domain or a would have no way in; what it wrote is then for the caller to undo.
+func (s *Store) applyDraft(ctx context.Context, tx *sql.Tx, a Actor, idpID, revision int64, relinkSubject string,
 	notify func(DraftApplied, []MailRecipient) ([]NewMail, error)) (DraftApplied, error) {
 	var out DraftApplied
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		live, err := scanIdP(tx.QueryRowContext(ctx, "SELECT "+idpColumns+idpFrom+" WHERE p.id = ?", idpID))
-		if err != nil {
-			return fmt.Errorf("store: apply draft of identity provider %d: %w", idpID, notFound(err))
+	live, err := scanIdP(tx.QueryRowContext(ctx, "SELECT "+idpColumns+idpFrom+" WHERE p.id = ?", idpID))
+	if err != nil {
+		return DraftApplied{}, fmt.Errorf("store: apply draft of identity provider %d: %w", idpID, notFound(err))
+	}
+	d, err := scanDraft(tx.QueryRowContext(ctx, draftSelect, idpID))
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && (d.Revision != revision || d.AuthorID != a.UserID || a.UserID == 0)) {
+		return DraftApplied{}, fmt.Errorf("store: apply draft of identity provider %d: %w", idpID, ErrDraftChanged)
+	}
+	if err != nil {
+		return DraftApplied{}, fmt.Errorf("store: apply draft of identity provider %d: %w", idpID, err)
+	}
+	before, err := s.passwordOffState(ctx, tx, "")
+	if err != nil {
+		return DraftApplied{}, err
+	}
+	out = DraftApplied{Name: live.Name, By: a.Label, Before: liveSettings(live), After: d,
+		IssuerOrClient: d.Issuer != live.Issuer || d.ClientID != live.ClientID}
+	_, err = tx.ExecContext(ctx, `UPDATE identity_providers SET preset_json = ?, issuer = ?, client_id = ?, secret_enc = ?,
+		scopes = ?, revision = revision + 1, tested_at = ?, tested_by = ?, updated_at = ? WHERE id = ?`,
+		d.PresetJSON, d.Issuer, d.ClientID, d.SecretEnc, d.Scopes, s.now(), a.UserID, s.now(), idpID)
+	if err != nil {
+		return DraftApplied{}, fmt.Errorf("store: apply draft of identity provider %d: %w", idpID, err)
+	}
+	if _, err := tx.ExecContext(ctx, "DELETE FROM identity_provider_drafts WHERE idp_id = ?", idpID); err != nil {
+		return DraftApplied{}, fmt.Errorf("store: apply draft of identity provider %d: %w", idpID, err)
+	}
+	if relinkSubject != "" && d.Issuer != live.Issuer {
+		if err := s.relink(ctx, tx, a, live, d.Issuer, relinkSubject); err != nil {
+			return DraftApplied{}, err
 		}
-		d, err := scanDraft(tx.QueryRowContext(ctx, draftSelect, idpID))
-		if errors.Is(err, sql.ErrNoRows) || (err == nil && (d.Revision != revision || d.AuthorID != a.UserID || a.UserID == 0)) {
-			return fmt.Errorf("store: apply draft of identity provider %d: %w", idpID, ErrDraftChanged)
+	}
+	if err := s.stillAWayIn(ctx, tx, a.UserID, before.Affected); err != nil {
+		return DraftApplied{}, err
+	}
+	e := AuditEntry{Action: ActionIdPDraftApply, Target: live.Name, Before: describeSettings(out.Before), After: describeSettings(d),
+		Detail: "tested with the draft"}
+	if !bytes.Equal(d.SecretEnc, live.SecretEnc) {
+		e.Detail = addDetail(e.Detail, "client secret replaced")
+	}
+	if out.IssuerOrClient {
+		if out.SessionsEnded, err = s.endSSOSessions(ctx, tx, ssoByProvider, idpID); err != nil {
+			return DraftApplied{}, err
 		}
-		if err != nil {
-			return fmt.Errorf("store: apply draft of identity provider %d: %w", idpID, err)
+		e.Detail = addDetail(e.Detail, out.SessionsEnded)
+		if err := s.queueAdminMails(ctx, tx, &out, notify); err != nil {
+			return DraftApplied{}, err
 		}
-		before, err := s.passwordOffState(ctx, tx, "")
-		if err != nil {
-			return err
-		}
-		out = DraftApplied{Name: live.Name, By: a.Label, Before: liveSettings(live), After: d,
-			IssuerOrClient: d.Issuer != live.Issuer || d.ClientID != live.ClientID}
-		_, err = tx.ExecContext(ctx, `UPDATE identity_providers SET preset_json = ?, issuer = ?, client_id = ?, secret_enc = ?,
-			scopes = ?, revision = revision + 1, tested_at = ?, tested_by = ?, updated_at = ? WHERE id = ?`,
-			d.PresetJSON, d.Issuer, d.ClientID, d.SecretEnc, d.Scopes, s.now(), a.UserID, s.now(), idpID)
-		if err != nil {
-			return fmt.Errorf("store: apply draft of identity provider %d: %w", idpID, err)
-		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM identity_provider_drafts WHERE idp_id = ?", idpID); err != nil {
-			return fmt.Errorf("store: apply draft of identity provider %d: %w", idpID, err)
-		}
-		if relinkSubject != "" && d.Issuer != live.Issuer {
-			if err := s.relink(ctx, tx, a, live, d.Issuer, relinkSubject); err != nil {
-				return err
-			}
-		}
-		if err := s.stillAWayIn(ctx, tx, a.UserID, before.Affected); err != nil {
-			return err
-		}
-		e := AuditEntry{Action: ActionIdPDraftApply, Target: live.Name, Before: describeSettings(out.Before), After: describeSettings(d),
-			Detail: "tested with the draft"}
-		if !bytes.Equal(d.SecretEnc, live.SecretEnc) {
-			e.Detail = addDetail(e.Detail, "client secret replaced")
-		}
-		if out.IssuerOrClient {
-			if out.SessionsEnded, err = s.endSSOSessions(ctx, tx, ssoByProvider, idpID); err != nil {
-				return err
-			}
-			e.Detail = addDetail(e.Detail, out.SessionsEnded)
-			if err := s.queueAdminMails(ctx, tx, &out, notify); err != nil {
-				return err
-			}
-		}
-		return s.audit(ctx, tx, a, e)
-	})
-	return out, err
+	}
+	return out, s.audit(ctx, tx, a, e)
 }
 
 // stillAWayIn re-checks, inside a transaction that changed a provider while password sign-in is

@@ -12,8 +12,8 @@ import (
 	"portvakt/store/storetest"
 )
 
-// draftFixture is a tested provider serving example.se, tested by it@example.se, who is linked
-// at its issuer and signed in through it.
+// draftFixture is a tested provider serving example.se, tested by it@example.se, who holds the
+// Authentication Settings grant, is linked at its issuer and signed in through it.
 type draftFixture struct {
 	s     *store.Store
 	id    int64
@@ -31,6 +31,9 @@ func newDraftFixture(t *testing.T) *draftFixture {
 	domain := storetest.VerifiedDomain(t, s, "example.se").ID
 	f.it = storetest.MustUser(t, s, store.NewUser{Email: "it@example.se", Name: "IT", EmailVerified: true})
 	f.me = store.Actor{UserID: f.it.ID, Label: f.it.Email}
+	if err := s.GrantAuthSettings(ctx, store.CLIActor, f.it.ID); err != nil {
+		t.Fatal(err)
+	}
 	f.in = store.IdPInput{Name: "Entra", Preset: "entra", PresetJSON: `{"Tenant":"a"}`, Issuer: "https://old.example", ClientID: "c",
 		SecretEnc: []byte("sealed-old"), Scopes: "openid email", Enabled: true, DomainIDs: []int64{domain}}
 	var err error
@@ -148,97 +151,4 @@ func TestIdPDraftStaysBesideTheLiveSettings(t *testing.T) {
 			}
 		}
 	})
-}
-
-// TestApplyIdPDraft: only a test of the current draft by its author applies it; applying a new
-// issuer ends the provider's sessions, moves the tester's link, marks the provider tested and
-// mails every administrator, all in one transaction.
-func TestApplyIdPDraft(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	f := newDraftFixture(t)
-	admin := storetest.MustUser(t, f.s, store.NewUser{Email: "admin@example.se", Name: "Admin", Admin: true})
-	bo := storetest.MustUser(t, f.s, store.NewUser{Email: "bo@example.se", Name: "Bo"})
-	boSession, err := f.s.CreateSession(ctx, store.NewSession{UserID: bo.ID, Method: store.MethodSSO, IdPID: f.id})
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := f.draft(t, func(in *store.IdPInput) { in.Issuer, in.SecretEnc = "https://new.example", []byte("sealed-new") })
-	var told []string
-	notify := func(a store.DraftApplied, to []store.MailRecipient) ([]store.NewMail, error) {
-		var out []store.NewMail
-		for _, r := range to {
-			told = append(told, r.Email)
-			out = append(out, store.NewMail{Kind: "idp_change", To: r.Email, Subject: a.Name + " " + a.After.Issuer, Body: []byte("x")})
-		}
-		return out, nil
-	}
-	t.Run("refuses another person's test", func(t *testing.T) {
-		other := store.Actor{UserID: admin.ID, Label: admin.Email}
-		if _, err := f.s.ApplyIdPDraft(ctx, other, f.id, d.Revision, "", notify); !errors.Is(err, store.ErrDraftChanged) {
-			t.Errorf("got %v, want ErrDraftChanged", err)
-		}
-	})
-	t.Run("refuses a test of an older revision", func(t *testing.T) {
-		if _, err := f.s.ApplyIdPDraft(ctx, f.me, f.id, d.Revision-1, "", notify); !errors.Is(err, store.ErrDraftChanged) {
-			t.Errorf("got %v, want ErrDraftChanged", err)
-		}
-	})
-	if p, _ := f.s.IdP(ctx, f.id); p.Issuer != "https://old.example" {
-		t.Fatalf("applied by a refused call: %+v", p)
-	}
-	applied, err := f.s.ApplyIdPDraft(ctx, f.me, f.id, d.Revision, "it-new", notify)
-	if err != nil {
-		t.Fatalf("apply: %v", err)
-	}
-	p, _ := f.s.IdP(ctx, f.id)
-	if p.Issuer != "https://new.example" || !bytes.Equal(p.SecretEnc, []byte("sealed-new")) || p.TestedAt.IsZero() || p.TestedBy != "it@example.se" {
-		t.Errorf("live settings after apply: %+v", p)
-	}
-	if _, err := f.s.IdPDraft(ctx, f.id); !errors.Is(err, store.ErrNotFound) {
-		t.Errorf("draft left after apply: %v", err)
-	}
-	for name, token := range map[string]string{"it": f.token, "bo": boSession} {
-		if _, err := f.s.SessionByToken(ctx, token); !errors.Is(err, store.ErrNotFound) {
-			t.Errorf("%s's session through the old issuer goes on: %v", name, err)
-		}
-	}
-	if l, err := f.s.LinkOfUser(ctx, f.it.ID); err != nil || l.Issuer != "https://new.example" || l.Subject != "it-new" {
-		t.Errorf("tester's link %+v, %v; want it at the new issuer", l, err)
-	}
-	if !slices.Equal(told, []string{"admin@example.se"}) || len(applied.MailIDs) != 1 {
-		t.Errorf("told %q, mails %v; want the administrator", told, applied.MailIDs)
-	}
-	if m, err := f.s.MailByID(ctx, applied.MailIDs[0]); err != nil || m.To != "admin@example.se" {
-		t.Errorf("queued mail %+v, %v", m, err)
-	}
-	rows := storetest.AuditRows(t, f.s, "idp.draft.apply")
-	if len(rows) != 1 || !strings.Contains(rows[0].Before, "https://old.example") || !strings.Contains(rows[0].After, "https://new.example") ||
-		!strings.Contains(rows[0].Detail, "2 SSO sessions ended") || strings.Contains(rows[0].Before+rows[0].After+rows[0].Detail, "sealed") {
-		t.Errorf("audit %+v", rows)
-	}
-}
-
-// TestApplyIdPDraftWhilePasswordOff: with password sign-in off, a draft whose issuer would leave
-// the person applying it without a way in is not applied.
-func TestApplyIdPDraftWhilePasswordOff(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	f := newDraftFixture(t)
-	storetest.PasswordLogin(t, f.s, false)
-	d := f.draft(t, func(in *store.IdPInput) { in.Issuer, in.SecretEnc = "https://new.example", []byte("sealed-new") })
-	_, err := f.s.ApplyIdPDraft(ctx, f.me, f.id, d.Revision, "", nil)
-	var pe *store.PasswordOffError
-	if !errors.As(err, &pe) || !slices.Contains(pe.Reasons, store.ReasonLocksOutSelf) {
-		t.Fatalf("got %v, want a refusal: locks out self", err)
-	}
-	if p, _ := f.s.IdP(ctx, f.id); p.Issuer != "https://old.example" {
-		t.Errorf("applied anyway: %+v", p)
-	}
-	if _, err := f.s.SessionByToken(ctx, f.token); err != nil {
-		t.Errorf("the refused apply ended the session: %v", err)
-	}
-	if _, err := f.s.ApplyIdPDraft(ctx, f.me, f.id, d.Revision, "it-new", nil); err != nil {
-		t.Errorf("with the tester's new identity: %v", err)
-	}
 }

@@ -162,7 +162,9 @@ func describeIdP(in IdPInput, domains []DomainRef) string {
 
 // SaveIdPTest records the result of a test sign-in (JSON for the result page) and its audit
 // row. When passed is true and the test ran with the provider's current revision, the provider
-// is marked tested by the actor.
+// is marked tested by the actor. It takes the result as given, with no sign-in: the portal
+// finishes a test sign-in through FinishSSOTest, which reads the rules and acts on them in one
+// transaction; this is for tests that need a tested provider.
 func (s *Store) SaveIdPTest(ctx context.Context, a Actor, id, revision int64, passed bool, resultJSON, detail string) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		var name string

@@ -37,6 +37,11 @@ type OIDCState struct {
 // the state is refused as expired anyway. A state already recorded gives ErrExpired ("expired or
 // used"). Records past their expiry are swept on the way, so the table holds at most the states
 // used within one lifetime.
+//
+// It is its own transaction, written before the callback redeems the code at the provider: no
+// transaction spans that network call, and a state spent first lets only one of two callbacks
+// with it reach the provider. What the answer leads to is another transaction (SignInSSO,
+// FinishSSOTest), which reads every rule again.
 func (s *Store) UseOIDCState(ctx context.Context, state string, expires time.Time) error {
 	now := s.now()
 	return s.inTx(ctx, func(tx *sql.Tx) error {

@@ -30,13 +30,14 @@ const (
 	RefuseOtherUser         LinkRefusalKind = "other_user"            // the identity is another person's
 	RefusePrivileged        LinkRefusalKind = "privileged_link_self"  // a privileged person links only from their own session
 	RefuseDeactivated       LinkRefusalKind = "user_deactivated"      // the person is deactivated
+	RefuseDraftChanged      LinkRefusalKind = "draft_changed"         // a draft's test: the draft was saved again, discarded or applied meanwhile
 )
 
 // LinkRefusalKinds lists every refusal kind, for the texts that explain them.
 var LinkRefusalKinds = []LinkRefusalKind{
 	RefuseProviderDisabled, RefuseProviderChanged, RefuseDomainNotVerified, RefuseDomainNotServed,
 	RefuseDomainNotAllowed, RefuseNoUser, RefuseUserUnverified, RefuseAlreadyLinked, RefuseOtherUser,
-	RefusePrivileged, RefuseDeactivated,
+	RefusePrivileged, RefuseDeactivated, RefuseDraftChanged,
 }
 
 // LinkRefusal is the refusal of SignInSSO, with a technical detail for the audit log and the
@@ -97,30 +98,8 @@ func (s *Store) SignInSSO(ctx context.Context, in SSOSignIn) (SSOOutcome, error)
 	var out SSOOutcome
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		if out, err = s.matchSSO(ctx, tx, in); err != nil {
-			return err
-		}
-		a := in.Actor
-		if a.UserID == 0 {
-			a.UserID, a.Label = out.User.ID, out.User.Email
-		}
-		if out.Linked {
-			if err := s.insertLink(ctx, tx, a, out.User, in.Identity, in.Self != 0); err != nil {
-				return err
-			}
-		}
-		if in.AnyIssuer || out.providerOff {
-			// A test of a draft signs nobody in until the draft is applied; a test of a provider
-			// that is switched off signs nobody in through it.
-			return nil
-		}
-		out.Session, err = s.insertSession(ctx, tx, NewSession{UserID: out.User.ID, Method: MethodSSO,
-			IdPID: in.Identity.IdPID, ClientIP: in.ClientIP, UserAgent: in.UserAgent, Replaces: in.OldSession})
-		if err != nil {
-			return err
-		}
-		a.UserID, a.Label = out.User.ID, out.User.Email
-		return s.recordLogin(ctx, tx, a, out.User.ID, MethodSSO, in.Identity.IdPID)
+		out, err = s.signInTx(ctx, tx, in)
+		return err
 	})
 	if err != nil {
 		var r *LinkRefusal
@@ -130,6 +109,36 @@ func (s *Store) SignInSSO(ctx context.Context, in SSOSignIn) (SSOOutcome, error)
 		return SSOOutcome{}, fmt.Errorf("store: sso sign-in: %w", err)
 	}
 	return out, nil
+}
+
+// signInTx is SignInSSO inside tx. A refusal is a *LinkRefusal, returned before anything is
+// written but for the link, whose insert fails as a whole.
+func (s *Store) signInTx(ctx context.Context, tx *sql.Tx, in SSOSignIn) (SSOOutcome, error) {
+	out, err := s.matchSSO(ctx, tx, in)
+	if err != nil {
+		return SSOOutcome{}, err
+	}
+	a := in.Actor
+	if a.UserID == 0 {
+		a.UserID, a.Label = out.User.ID, out.User.Email
+	}
+	if out.Linked {
+		if err := s.insertLink(ctx, tx, a, out.User, in.Identity, in.Self != 0); err != nil {
+			return SSOOutcome{}, err
+		}
+	}
+	if in.AnyIssuer || out.providerOff {
+		// A test of a draft signs nobody in until the draft is applied; a test of a provider
+		// that is switched off signs nobody in through it.
+		return out, nil
+	}
+	out.Session, err = s.insertSession(ctx, tx, NewSession{UserID: out.User.ID, Method: MethodSSO,
+		IdPID: in.Identity.IdPID, ClientIP: in.ClientIP, UserAgent: in.UserAgent, Replaces: in.OldSession})
+	if err != nil {
+		return SSOOutcome{}, err
+	}
+	a.UserID, a.Label = out.User.ID, out.User.Email
+	return out, s.recordLogin(ctx, tx, a, out.User.ID, MethodSSO, in.Identity.IdPID)
 }
 
 // matchSSO applies the rules of SignInSSO inside tx: the provider must be enabled with the
@@ -169,12 +178,6 @@ func (s *Store) matchSSO(ctx context.Context, tx *sql.Tx, in SSOSignIn) (SSOOutc
 		if in.Self != 0 && u.ID != in.Self {
 			return refuse(RefuseOtherUser, u, "the identity is linked to %s", u.Email)
 		}
-		if in.Self != 0 && !bySelf {
-			// The person proves the link from their own session: from now on it is theirs.
-			if _, err := tx.ExecContext(ctx, "UPDATE identity_links SET by_self = 1 WHERE user_id = ?", u.ID); err != nil {
-				return SSOOutcome{}, fmt.Errorf("confirm link of user %d: %w", u.ID, err)
-			}
-		}
 		if in.Self == 0 && !bySelf {
 			// A link made by a sign-in before the person became privileged: they link again
 			// from their own session.
@@ -186,6 +189,12 @@ func (s *Store) matchSSO(ctx context.Context, tx *sql.Tx, in SSOSignIn) (SSOOutc
 		}
 		if u.Deactivated {
 			return refuse(RefuseDeactivated, u, "the user %s is deactivated", u.Email)
+		}
+		if in.Self != 0 && !bySelf {
+			// The person proves the link from their own session: from now on it is theirs.
+			if _, err := tx.ExecContext(ctx, "UPDATE identity_links SET by_self = 1 WHERE user_id = ?", u.ID); err != nil {
+				return SSOOutcome{}, fmt.Errorf("confirm link of user %d: %w", u.ID, err)
+			}
 		}
 		return SSOOutcome{User: u, ByLink: true, providerOff: !enabled}, nil
 	case !errors.Is(err, sql.ErrNoRows):

@@ -174,6 +174,13 @@ func (p *Provider) redirect(w http.ResponseWriter, r *http.Request, to *url.URL,
 
 func (p *Provider) handleToken(w http.ResponseWriter, r *http.Request) {
 	p.mu.Lock()
+	during := p.duringToken
+	p.duringToken = nil
+	p.mu.Unlock()
+	if during != nil {
+		during()
+	}
+	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.counts.Token++
 	if err := r.ParseForm(); err != nil {

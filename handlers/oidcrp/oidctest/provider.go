@@ -63,6 +63,7 @@ type Provider struct {
 	secretsSeen  []string
 	lastAuth     url.Values
 	kidSerial    int
+	duringToken  func()
 }
 
 // Counts says how often each endpoint was called.
@@ -222,6 +223,14 @@ func (p *Provider) FailAuthorization(code, description string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.authErr = [2]string{code, description}
+}
+
+// DuringToken runs f once, at the next token request, before the provider answers it: what
+// happens elsewhere while a relying party waits on the provider to redeem its code.
+func (p *Provider) DuringToken(f func()) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.duringToken = f
 }
 
 // RotateKeys replaces the RSA signing key by a new one with a new kid and

@@ -1,0 +1,295 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"portvakt/store"
+	"portvakt/store/storetest"
+)
+
+// testBy is a test sign-in by u with the identity (issuer, subject) and u's e-mail.
+func (f *draftFixture) testBy(u store.User, issuer, subject string) store.SSOSignIn {
+	return store.SSOSignIn{Identity: store.SSOIdentity{IdPID: f.id, Issuer: issuer, Subject: subject, Email: u.Email},
+		Self: u.ID, Actor: store.Actor{UserID: u.ID, Label: u.Email}}
+}
+
+// recordOutcome is the Record of the tests: the outcome in a line, kept as the test's result.
+func recordOutcome(o store.SSOTestOutcome) (string, error) {
+	return fmt.Sprintf("passed=%t marked=%t applied=%t not_applied=%s", o.Passed(), o.Marked, o.Applied != nil,
+		strings.Join(o.NotApplied, ",")), nil
+}
+
+func lastTest(t *testing.T, s *store.Store, id int64) string {
+	t.Helper()
+	p, err := s.IdP(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p.LastTest
+}
+
+// TestFinishSSOTestOfLiveSettings: a test of the live settings signs the person in and marks the
+// provider tested only when it ran with the provider's current revision; a refused identity
+// records its refusal and nothing else; without the grant nothing is recorded.
+func TestFinishSSOTestOfLiveSettings(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := newDraftFixture(t)
+	bo := storetest.MustUser(t, f.s, store.NewUser{Email: "bo@example.se", Name: "Bo", EmailVerified: true})
+	p, _ := f.s.IdP(ctx, f.id)
+	test := func(in store.SSOSignIn, revision int64) store.SSOTest {
+		return store.SSOTest{SignIn: in, Revision: revision, Record: recordOutcome}
+	}
+	t.Run("a test begun at an older revision passes without marking", func(t *testing.T) {
+		out, err := f.s.FinishSSOTest(ctx, test(f.testBy(f.it, "https://old.example", "it-old"), p.Revision-1))
+		if err != nil || !out.Passed() || out.Marked || out.Session == "" || !out.ByLink {
+			t.Fatalf("got %+v, %v; want passed by the link, signed in, not marked", out, err)
+		}
+		if got := storetest.AuditRows(t, f.s, "idp.test.success"); !strings.Contains(got[len(got)-1].Detail, "not marked tested") {
+			t.Errorf("audit %+v", got[len(got)-1])
+		}
+	})
+	t.Run("a test at the current revision marks the provider tested", func(t *testing.T) {
+		out, err := f.s.FinishSSOTest(ctx, test(f.testBy(f.it, "https://old.example", "it-old"), p.Revision))
+		if err != nil || !out.Marked {
+			t.Fatalf("got %+v, %v; want marked", out, err)
+		}
+		if _, err := f.s.SessionByToken(ctx, out.Session); err != nil {
+			t.Errorf("the new session: %v", err)
+		}
+		if got := lastTest(t, f.s, f.id); got != "passed=true marked=true applied=false not_applied=" {
+			t.Errorf("result %q", got)
+		}
+	})
+	t.Run("a refused identity records the refusal and nothing else", func(t *testing.T) {
+		out, err := f.s.FinishSSOTest(ctx, test(f.testBy(bo, "https://old.example", "bo-1"), p.Revision))
+		if err == nil {
+			// bo is not the person testing: Self is bo, who holds no grant.
+			t.Fatalf("got %+v, want ErrNoGrant", out)
+		}
+		in := f.testBy(bo, "https://old.example", "bo-1")
+		in.Self, in.Actor = f.it.ID, f.me
+		out, err = f.s.FinishSSOTest(ctx, test(in, p.Revision))
+		if err != nil || out.Passed() || out.Refusal.Kind != store.RefuseOtherUser || out.User.ID != bo.ID || out.Session != "" {
+			t.Fatalf("got %+v, %v; want refused as another person's", out, err)
+		}
+		if _, err := f.s.LinkOfUser(ctx, bo.ID); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("bo linked by a refused test: %v", err)
+		}
+		if got := lastTest(t, f.s, f.id); got != "passed=false marked=false applied=false not_applied=" {
+			t.Errorf("result %q", got)
+		}
+		if got := storetest.AuditRows(t, f.s, "idp.test.failure"); len(got) != 1 || !strings.HasPrefix(got[0].Detail, "other_user: ") {
+			t.Errorf("audit %+v", got)
+		}
+	})
+	t.Run("a failure before the answer is recorded as it came", func(t *testing.T) {
+		in := test(store.SSOSignIn{Identity: store.SSOIdentity{IdPID: f.id}, Self: f.it.ID, Actor: f.me}, p.Revision)
+		in.Failure = &store.LinkRefusal{Kind: "token", Detail: "invalid_client"}
+		if out, err := f.s.FinishSSOTest(ctx, in); err != nil || out.Passed() {
+			t.Fatalf("got %+v, %v", out, err)
+		}
+		if got := storetest.AuditRows(t, f.s, "idp.test.failure"); got[len(got)-1].Detail != "token: invalid_client" {
+			t.Errorf("audit %+v", got[len(got)-1])
+		}
+	})
+	t.Run("without the grant nothing is recorded", func(t *testing.T) {
+		if _, _, err := f.s.SetGrants(ctx, store.CLIActor, nil); err != nil {
+			t.Fatal(err)
+		}
+		before := lastTest(t, f.s, f.id)
+		rows := len(storetest.AuditRows(t, f.s, "idp.test.success"))
+		_, err := f.s.FinishSSOTest(ctx, test(f.testBy(f.it, "https://old.example", "it-old"), p.Revision))
+		if !errors.Is(err, store.ErrNoGrant) {
+			t.Fatalf("got %v, want ErrNoGrant", err)
+		}
+		if lastTest(t, f.s, f.id) != before || len(storetest.AuditRows(t, f.s, "idp.test.success")) != rows {
+			t.Error("a test without the grant was recorded")
+		}
+	})
+}
+
+// TestFinishSSOTestAppliesDraft: only a passing test of the current draft by its author applies
+// it; applying a new issuer ends the provider's sessions, moves the tester's link, marks the
+// provider tested, mails every administrator, records the result and signs the tester in through
+// the new settings, all in one transaction.
+func TestFinishSSOTestAppliesDraft(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := newDraftFixture(t)
+	admin := storetest.MustUser(t, f.s, store.NewUser{Email: "admin@example.se", Name: "Admin", Admin: true, EmailVerified: true})
+	if err := f.s.GrantAuthSettings(ctx, store.CLIActor, admin.ID); err != nil {
+		t.Fatal(err)
+	}
+	bo := storetest.MustUser(t, f.s, store.NewUser{Email: "bo@example.se", Name: "Bo"})
+	boSession, err := f.s.CreateSession(ctx, store.NewSession{UserID: bo.ID, Method: store.MethodSSO, IdPID: f.id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := f.draft(t, func(in *store.IdPInput) { in.Issuer, in.SecretEnc = "https://new.example", []byte("sealed-new") })
+	var told []string
+	notify := func(a store.DraftApplied, to []store.MailRecipient) ([]store.NewMail, error) {
+		var out []store.NewMail
+		for _, r := range to {
+			told = append(told, r.Email)
+			out = append(out, store.NewMail{Kind: "idp_change", To: r.Email, Subject: a.Name + " " + a.After.Issuer, Body: []byte("x")})
+		}
+		return out, nil
+	}
+	test := func(u store.User, revision int64, subject string) store.SSOTest {
+		return store.SSOTest{SignIn: f.testBy(u, "https://new.example", subject), Revision: revision, Draft: true,
+			Notify: notify, Record: recordOutcome}
+	}
+	for _, tt := range []struct {
+		name string
+		in   store.SSOTest
+	}{
+		{"another person's test", test(admin, d.Revision, "admin-new")},
+		{"a test of an older revision", test(f.it, d.Revision-1, "it-new")},
+	} {
+		t.Run(tt.name+" passes and applies nothing", func(t *testing.T) {
+			out, err := f.s.FinishSSOTest(ctx, tt.in)
+			if err != nil || !out.Passed() || out.Applied != nil || !slices.Equal(out.NotApplied, []string{"draft_changed"}) || out.Session != "" {
+				t.Errorf("got %+v, %v; want passed, not applied: draft_changed", out, err)
+			}
+		})
+	}
+	if p, _ := f.s.IdP(ctx, f.id); p.Issuer != "https://old.example" {
+		t.Fatalf("applied by a refused call: %+v", p)
+	}
+	out, err := f.s.FinishSSOTest(ctx, test(f.it, d.Revision, "it-new"))
+	if err != nil || out.Applied == nil || !out.Relink {
+		t.Fatalf("got %+v, %v; want applied", out, err)
+	}
+	p, _ := f.s.IdP(ctx, f.id)
+	if p.Issuer != "https://new.example" || p.TestedAt.IsZero() || p.TestedBy != "it@example.se" {
+		t.Errorf("live settings after apply: %+v", p)
+	}
+	if p.LastTest != "passed=true marked=false applied=true not_applied=" {
+		t.Errorf("result %q", p.LastTest)
+	}
+	if _, err := f.s.IdPDraft(ctx, f.id); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("draft left after apply: %v", err)
+	}
+	for name, token := range map[string]string{"it": f.token, "bo": boSession} {
+		if _, err := f.s.SessionByToken(ctx, token); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("%s's session through the old issuer goes on: %v", name, err)
+		}
+	}
+	if s, err := f.s.SessionByToken(ctx, out.Session); err != nil || s.UserID != f.it.ID || s.Method != store.MethodSSO {
+		t.Errorf("the tester's session through the new settings: %+v, %v", s, err)
+	}
+	if l, err := f.s.LinkOfUser(ctx, f.it.ID); err != nil || l.Issuer != "https://new.example" || l.Subject != "it-new" {
+		t.Errorf("tester's link %+v, %v; want it at the new issuer", l, err)
+	}
+	if !slices.Equal(told, []string{"admin@example.se"}) || len(out.Applied.MailIDs) != 1 {
+		t.Errorf("told %q, mails %v; want the administrator", told, out.Applied.MailIDs)
+	}
+	if m, err := f.s.MailByID(ctx, out.Applied.MailIDs[0]); err != nil || m.To != "admin@example.se" {
+		t.Errorf("queued mail %+v, %v", m, err)
+	}
+	rows := storetest.AuditRows(t, f.s, "idp.draft.apply")
+	if len(rows) != 1 || !strings.Contains(rows[0].Before, "https://old.example") || !strings.Contains(rows[0].After, "https://new.example") ||
+		!strings.Contains(rows[0].Detail, "2 SSO sessions ended") || strings.Contains(rows[0].Before+rows[0].After+rows[0].Detail, "sealed") {
+		t.Errorf("audit %+v", rows)
+	}
+	if rows := storetest.AuditRows(t, f.s, "idp.draft.test.success"); len(rows) != 3 || rows[2].Detail != "draft applied" {
+		t.Errorf("audit %+v", rows)
+	}
+}
+
+// TestFinishSSOTestDraftRefusedByTheGuard: with password sign-in off, a draft whose new issuer
+// would leave an administrator without a way in is not applied. The test's result is recorded in
+// the same transaction, and nothing of the refused application stays: not the settings, not the
+// tester's moved link, not the ended sessions.
+func TestFinishSSOTestDraftRefusedByTheGuard(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := newDraftFixture(t)
+	boss := storetest.MustUser(t, f.s, store.NewUser{Email: "boss@example.se", Name: "Boss", Admin: true, EmailVerified: true})
+	storetest.Link(t, f.s, boss.ID, "https://old.example", "boss-old")
+	storetest.PasswordLogin(t, f.s, false)
+	d := f.draft(t, func(in *store.IdPInput) { in.Issuer, in.SecretEnc = "https://new.example", []byte("sealed-new") })
+	out, err := f.s.FinishSSOTest(ctx, store.SSOTest{SignIn: f.testBy(f.it, "https://new.example", "it-new"), Revision: d.Revision,
+		Draft: true, Record: recordOutcome})
+	if err != nil || !out.Passed() || out.Applied != nil || !slices.Contains(out.NotApplied, string(store.ReasonLocksOutPrivileged)) {
+		t.Fatalf("got %+v, %v; want passed, not applied: locks out an administrator", out, err)
+	}
+	p, _ := f.s.IdP(ctx, f.id)
+	if p.Issuer != "https://old.example" {
+		t.Errorf("applied anyway: %+v", p)
+	}
+	if !strings.HasPrefix(p.LastTest, "passed=true marked=false applied=false not_applied=") {
+		t.Errorf("result %q", p.LastTest)
+	}
+	if _, err := f.s.IdPDraft(ctx, f.id); err != nil {
+		t.Errorf("the draft is gone: %v", err)
+	}
+	if _, err := f.s.SessionByToken(ctx, f.token); err != nil {
+		t.Errorf("the refused apply ended the session: %v", err)
+	}
+	if l, err := f.s.LinkOfUser(ctx, f.it.ID); err != nil || l.Issuer != "https://old.example" {
+		t.Errorf("tester's link %+v, %v; want it left at the old issuer", l, err)
+	}
+	if rows := storetest.AuditRows(t, f.s, "idp.draft.apply"); len(rows) != 0 {
+		t.Errorf("audit of an apply that did not happen: %+v", rows)
+	}
+	if rows := storetest.AuditRows(t, f.s, "idp.draft.test.success"); len(rows) != 1 || !strings.Contains(rows[0].Detail, "draft not applied: locks_out_privileged") {
+		t.Errorf("audit %+v", rows)
+	}
+}
+
+// TestFinishSSOTestUnderConcurrency: tests of one draft finish while its author saves, discards
+// and saves other settings. At most one test applies, and what goes live is only ever the
+// settings a test ran with.
+func TestFinishSSOTestUnderConcurrency(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for round := range 5 {
+		f := newDraftFixture(t)
+		d := f.draft(t, func(in *store.IdPInput) { in.Scopes = "openid email profile" })
+		untested := f.in
+		untested.SecretEnc, untested.Scopes = nil, "openid"
+		var wg sync.WaitGroup
+		applied := make(chan bool, 4)
+		for range 4 {
+			wg.Go(func() {
+				out, err := f.s.FinishSSOTest(ctx, store.SSOTest{SignIn: f.testBy(f.it, "https://old.example", "it-old"),
+					Revision: d.Revision, Draft: true, Record: recordOutcome})
+				if err != nil {
+					t.Errorf("round %d: %v", round, err)
+				}
+				applied <- out.Applied != nil
+			})
+		}
+		wg.Go(func() {
+			if _, err := f.s.SaveIdPDraft(ctx, f.me, f.id, untested); err != nil {
+				t.Errorf("round %d: save: %v", round, err)
+			}
+			if err := f.s.DiscardIdPDraft(ctx, f.me, f.id); err != nil && !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("round %d: discard: %v", round, err)
+			}
+			if _, err := f.s.SaveIdPDraft(ctx, f.me, f.id, untested); err != nil {
+				t.Errorf("round %d: save again: %v", round, err)
+			}
+		})
+		wg.Wait()
+		close(applied)
+		n := 0
+		for a := range applied {
+			if a {
+				n++
+			}
+		}
+		p, _ := f.s.IdP(ctx, f.id)
+		if n > 1 || p.Scopes == "openid" || (n == 1) != (p.Scopes == "openid email profile") {
+			t.Errorf("round %d: %d tests applied, live scopes %q; want at most one, and only the tested settings", round, n, p.Scopes)
+		}
+	}
+}
