@@ -19,21 +19,21 @@ import (
 
 // startTest starts a test sign-in of the provider (of its draft with draft) as it@example.se and
 // plays op's front channel; it returns the callback's response.
-func (env *ssoEnv) startTest(t *testing.T, op *oidctest.Provider, draft bool) *handlertest.Response {
+func startTest(t *testing.T, env *handlertest.App, op *oidctest.Provider, draft bool) *handlertest.Response {
 	t.Helper()
 	form := url.Values{}
 	if draft {
 		form.Set("draft", "1")
 	}
-	r := env.it.Post(t, "/auth-settings/sso/"+strconv.FormatInt(env.idp, 10)+"/test", form)
+	r := env.IT.Post(t, "/auth-settings/sso/"+strconv.FormatInt(env.IdP, 10)+"/test", form)
 	if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, op.Issuer()+"/authorize") {
 		t.Fatalf("start the test: status %d Location %q", r.Status, r.Location)
 	}
-	q, err := oidctest.Callback(t.Context(), r.Location, env.app.Server.RedirectURI())
+	q, err := oidctest.Callback(t.Context(), r.Location, env.Server.RedirectURI())
 	if err != nil {
 		t.Fatal(err)
 	}
-	return env.it.Get(t, "/auth/oidc/callback?"+q.Encode())
+	return env.IT.Get(t, "/auth/oidc/callback?"+q.Encode())
 }
 
 // TestSSOTestRevisionMovesDuringCallback: the provider's settings change while the test's
@@ -41,34 +41,34 @@ func (env *ssoEnv) startTest(t *testing.T, op *oidctest.Provider, draft bool) *h
 // result page says so, rather than claiming what the store did not do.
 func TestSSOTestRevisionMovesDuringCallback(t *testing.T) {
 	t.Parallel()
-	env := newSSOEnv(t)
-	env.op.SetUser(oidctest.User{Subject: "it-1", Email: "it@example.se", EmailVerified: true})
+	env := handlertest.New(t, handlertest.WithSSO())
+	env.OP.SetUser(oidctest.User{Subject: "it-1", Email: "it@example.se", EmailVerified: true})
 	var changed error
-	env.op.DuringToken(func() {
-		p, err := env.app.Store.IdP(t.Context(), env.idp)
+	env.OP.DuringToken(func() {
+		p, err := env.Store.IdP(t.Context(), env.IdP)
 		if err != nil {
 			changed = err
 			return
 		}
-		changed = env.app.Store.UpdateIdP(t.Context(), store.CLIActor, env.idp, store.IdPInput{Name: p.Name, Preset: p.Preset,
+		changed = env.Store.UpdateIdP(t.Context(), store.CLIActor, env.IdP, store.IdPInput{Name: p.Name, Preset: p.Preset,
 			PresetJSON: p.PresetJSON, Issuer: p.Issuer, ClientID: p.ClientID, Scopes: "openid email", Enabled: p.Enabled,
-			DomainIDs: []int64{env.domain}})
+			DomainIDs: []int64{env.DomainID}})
 	})
-	r := env.startTest(t, env.op, false)
+	r := startTest(t, env, env.OP, false)
 	if changed != nil {
 		t.Fatalf("change during the callback: %v", changed)
 	}
 	if r.Status != http.StatusSeeOther {
 		t.Fatalf("callback: status %d\n%s", r.Status, r.Body)
 	}
-	got := env.it.Get(t, r.Location).Doc(t).Find("[data-testid=test-outcome]").Text()
+	got := env.IT.Get(t, r.Location).Doc(t).Find("[data-testid=test-outcome]").Text()
 	if !strings.Contains(got, "Inloggningen fungerar") || !strings.Contains(got, "inte markerad som testad") {
 		t.Errorf("result %q, want passed and not marked tested", got)
 	}
-	if p, _ := env.app.Store.IdP(t.Context(), env.idp); !p.TestedAt.IsZero() {
+	if p, _ := env.Store.IdP(t.Context(), env.IdP); !p.TestedAt.IsZero() {
 		t.Error("the provider is marked tested with settings the test did not use")
 	}
-	if got := lastAudit(t, env.app, "idp.test.success"); !strings.Contains(got, "not marked tested") {
+	if got := lastAudit(t, env, "idp.test.success"); !strings.Contains(got, "not marked tested") {
 		t.Errorf("audit %q", got)
 	}
 }
@@ -78,39 +78,39 @@ func TestSSOTestRevisionMovesDuringCallback(t *testing.T) {
 // waits for its own test.
 func TestSSODraftSavedAgainDuringCallback(t *testing.T) {
 	t.Parallel()
-	env := newSSOEnv(t)
-	env.testSignIn(t)
-	env.saveDraft(t, func(f url.Values) { f.Set("scopes", "openid email") })
+	env := handlertest.New(t, handlertest.WithSSO())
+	testSignIn(t, env)
+	saveDraft(t, env, func(f url.Values) { f.Set("scopes", "openid email") })
 	var saved error
-	env.op.DuringToken(func() {
-		form := idpForm(env.op, env.domain)
+	env.OP.DuringToken(func() {
+		form := handlertest.IdPForm(env.OP, env.DomainID)
 		form.Set("client_secret", "")
 		form.Set("scopes", "openid profile")
-		r, err := env.it.TryPost("/auth-settings/sso/"+strconv.FormatInt(env.idp, 10), form)
+		r, err := env.IT.TryPost("/auth-settings/sso/"+strconv.FormatInt(env.IdP, 10), form)
 		if err == nil && r.Status != http.StatusSeeOther {
 			err = fmt.Errorf("status %d", r.Status)
 		}
 		saved = err
 	})
-	r := env.startTest(t, env.op, true)
+	r := startTest(t, env, env.OP, true)
 	if saved != nil {
 		t.Fatalf("save during the callback: %v", saved)
 	}
 	if r.Status != http.StatusSeeOther {
 		t.Fatalf("callback: status %d\n%s", r.Status, r.Body)
 	}
-	got := env.it.Get(t, r.Location).Doc(t).Find("[data-testid=test-draft]").Text()
+	got := env.IT.Get(t, r.Location).Doc(t).Find("[data-testid=test-draft]").Text()
 	if strings.Contains(got, "gäller nu") {
 		t.Errorf("result %q, want the draft not applied", got)
 	}
-	p, _ := env.app.Store.IdP(t.Context(), env.idp)
+	p, _ := env.Store.IdP(t.Context(), env.IdP)
 	if p.Scopes != "openid email profile" || p.TestedAt.IsZero() {
 		t.Errorf("live settings %q tested %v, want the old ones, still tested", p.Scopes, !p.TestedAt.IsZero())
 	}
-	if d, err := env.app.Store.IdPDraft(t.Context(), env.idp); err != nil || d.Scopes != "openid profile" {
+	if d, err := env.Store.IdPDraft(t.Context(), env.IdP); err != nil || d.Scopes != "openid profile" {
 		t.Errorf("draft %+v, %v; want the one saved during the test", d, err)
 	}
-	if got := lastAudit(t, env.app, "idp.draft.test.success"); !strings.Contains(got, "draft not applied: draft_changed") {
+	if got := lastAudit(t, env, "idp.draft.test.success"); !strings.Contains(got, "draft not applied: draft_changed") {
 		t.Errorf("audit %q", got)
 	}
 }
@@ -128,32 +128,32 @@ func TestSSOTestGrantRevokedDuringCallback(t *testing.T) {
 		}
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			env := newSSOEnv(t)
-			other := env.app.User(t, "it2@example.se", handlertest.UserOpts{AuthSettings: true, Verified: true})
+			env := handlertest.New(t, handlertest.WithSSO())
+			other := env.User(t, "it2@example.se", handlertest.UserOpts{AuthSettings: true, Verified: true})
 			if draft {
-				env.testSignIn(t)
-				env.saveDraft(t, func(f url.Values) { f.Set("scopes", "openid email") })
+				testSignIn(t, env)
+				saveDraft(t, env, func(f url.Values) { f.Set("scopes", "openid email") })
 			}
-			before, _ := env.app.Store.IdP(t.Context(), env.idp)
-			env.op.SetUser(oidctest.User{Subject: "it-1", Email: "it@example.se", EmailVerified: true})
+			before, _ := env.Store.IdP(t.Context(), env.IdP)
+			env.OP.SetUser(oidctest.User{Subject: "it-1", Email: "it@example.se", EmailVerified: true})
 			var revoked error
-			env.op.DuringToken(func() {
-				_, _, revoked = env.app.Store.SetGrants(t.Context(), store.CLIActor, []int64{other.ID})
+			env.OP.DuringToken(func() {
+				_, _, revoked = env.Store.SetGrants(t.Context(), store.CLIActor, []int64{other.ID})
 			})
-			r := env.startTest(t, env.op, draft)
+			r := startTest(t, env, env.OP, draft)
 			if revoked != nil {
 				t.Fatalf("revoke during the callback: %v", revoked)
 			}
 			if r.Status != http.StatusForbidden {
 				t.Errorf("callback: status %d, want 403", r.Status)
 			}
-			p, _ := env.app.Store.IdP(t.Context(), env.idp)
+			p, _ := env.Store.IdP(t.Context(), env.IdP)
 			if p.TestedAt != before.TestedAt || p.Scopes != before.Scopes || p.LastTest != before.LastTest {
 				t.Errorf("the test went on without the grant: tested %v (was %v), scopes %q, result %q",
 					p.TestedAt, before.TestedAt, p.Scopes, p.LastTest)
 			}
 			if draft {
-				if _, err := env.app.Store.IdPDraft(t.Context(), env.idp); err != nil {
+				if _, err := env.Store.IdPDraft(t.Context(), env.IdP); err != nil {
 					t.Errorf("the draft is gone: %v", err)
 				}
 			}
@@ -166,32 +166,32 @@ func TestSSOTestGrantRevokedDuringCallback(t *testing.T) {
 // with other settings: it must not apply the new draft, which nobody has tested.
 func TestSSODraftDiscardedAndSavedAgainDuringTest(t *testing.T) {
 	t.Parallel()
-	env := newSSOEnv(t)
-	env.testSignIn(t)
-	idp := strconv.FormatInt(env.idp, 10)
-	env.saveDraft(t, func(f url.Values) { f.Set("scopes", "openid email") })
-	r := env.it.Post(t, "/auth-settings/sso/"+idp+"/test", url.Values{"draft": {"1"}})
-	if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, env.op.Issuer()+"/authorize") {
+	env := handlertest.New(t, handlertest.WithSSO())
+	testSignIn(t, env)
+	idp := strconv.FormatInt(env.IdP, 10)
+	saveDraft(t, env, func(f url.Values) { f.Set("scopes", "openid email") })
+	r := env.IT.Post(t, "/auth-settings/sso/"+idp+"/test", url.Values{"draft": {"1"}})
+	if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, env.OP.Issuer()+"/authorize") {
 		t.Fatalf("start the draft's test: status %d Location %q", r.Status, r.Location)
 	}
-	q, err := oidctest.Callback(t.Context(), r.Location, env.app.Server.RedirectURI())
+	q, err := oidctest.Callback(t.Context(), r.Location, env.Server.RedirectURI())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r := env.it.Post(t, "/auth-settings/sso/"+idp+"/draft/discard", nil); r.Status != http.StatusSeeOther {
+	if r := env.IT.Post(t, "/auth-settings/sso/"+idp+"/draft/discard", nil); r.Status != http.StatusSeeOther {
 		t.Fatalf("discard: status %d", r.Status)
 	}
-	env.saveDraft(t, func(f url.Values) { f.Set("scopes", "openid") })
-	if r = env.it.Get(t, "/auth/oidc/callback?"+q.Encode()); r.Status != http.StatusSeeOther {
+	saveDraft(t, env, func(f url.Values) { f.Set("scopes", "openid") })
+	if r = env.IT.Get(t, "/auth/oidc/callback?"+q.Encode()); r.Status != http.StatusSeeOther {
 		t.Fatalf("callback: status %d\n%s", r.Status, r.Body)
 	}
-	if p, _ := env.app.Store.IdP(t.Context(), env.idp); p.Scopes != "openid email profile" {
+	if p, _ := env.Store.IdP(t.Context(), env.IdP); p.Scopes != "openid email profile" {
 		t.Errorf("live scopes %q: a draft nobody tested was applied", p.Scopes)
 	}
-	if d, err := env.app.Store.IdPDraft(t.Context(), env.idp); err != nil || d.Scopes != "openid" {
+	if d, err := env.Store.IdPDraft(t.Context(), env.IdP); err != nil || d.Scopes != "openid" {
 		t.Errorf("draft %+v, %v; want the new one waiting for its test", d, err)
 	}
-	if got := env.it.Get(t, r.Location).Doc(t).Find("[data-testid=test-outcome]").Text(); !strings.Contains(got, "Utkastet sparades om") {
+	if got := env.IT.Get(t, r.Location).Doc(t).Find("[data-testid=test-outcome]").Text(); !strings.Contains(got, "Utkastet sparades om") {
 		t.Errorf("result %q, want the draft changed during the test", got)
 	}
 }
