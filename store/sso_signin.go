@@ -243,9 +243,10 @@ func (s *Store) matchSSO(ctx context.Context, tx *sql.Tx, in SSOSignIn) (SSOOutc
 	case in.Self == 0 && (u.IsAdmin || granted):
 		return refuse(RefusePrivileged, u, "%s is an administrator or holds the Authentication Settings grant and links only from their own profile", u.Email)
 	}
-	// A test of a draft's new issuer proves the identity is the person's; the link to it is
-	// made when the draft is applied.
-	return SSOOutcome{User: u, Linked: !draft, Relink: draft}, nil
+	// A test of a draft (AnyIssuer) links nobody: its settings are not live, and may never be.
+	// Its identity is linked when the draft is applied, by moving the person's link to a new
+	// issuer or by the sign-in through the settings then live.
+	return SSOOutcome{User: u, Linked: !in.AnyIssuer, Relink: draft}, nil
 }
 
 // linkDomainRule refuses linking an e-mail on domain unless the domain is verified, served by
