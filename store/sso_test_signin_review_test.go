@@ -62,6 +62,48 @@ func TestFinishSSOTestDraftLinksNobodyUntilApplied(t *testing.T) {
 	}
 }
 
+// TestFinishSSOTestDraftAppliedOnlyForItsTestersWayIn: once applied, a draft must get its tester
+// in. A tester linked at another issuer than the provider's (another provider's) keeps that link:
+// the draft's identity cannot become theirs. A test of the live settings refuses them as already
+// linked; so must a test of the draft, instead of applying it, marking the provider tested by
+// them, and recording a success for a sign-in that is then refused.
+func TestFinishSSOTestDraftAppliedOnlyForItsTestersWayIn(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := newDraftFixture(t)
+	ny, nyActor := grantedTester(t, f, "ny@example.se")
+	storetest.Link(t, f.s, ny.ID, "https://other.example", "ny-other")
+	in := f.in
+	in.Issuer, in.SecretEnc = "https://new.example", []byte("sealed-new")
+	if _, err := f.s.SaveIdPDraft(ctx, nyActor, f.id, in); err != nil {
+		t.Fatal(err)
+	}
+	d, err := f.s.IdPDraft(ctx, f.id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	live, err := f.s.FinishSSOTest(ctx, store.SSOTest{SignIn: f.testBy(ny, "https://old.example", "ny-old"),
+		Revision: f.revision(t), Record: recordOutcome})
+	if err != nil || live.Passed() || live.Refusal.Kind != store.RefuseAlreadyLinked {
+		t.Fatalf("test of the live settings: %+v, %v; want refused as already linked", live, err)
+	}
+	out, err := f.s.FinishSSOTest(ctx, store.SSOTest{SignIn: f.testBy(ny, "https://new.example", "ny-new"),
+		Revision: d.Revision, Draft: true, Record: recordOutcome})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Passed() || out.Refusal.Kind != store.RefuseAlreadyLinked || out.Applied != nil {
+		t.Errorf("test of the draft: %+v; want refused as already linked, not applied", out)
+	}
+	p, _ := f.s.IdP(ctx, f.id)
+	if p.Issuer != "https://old.example" || p.TestedBy == ny.Email {
+		t.Errorf("provider %q tested by %q: the draft was applied for a tester who cannot sign in with it", p.Issuer, p.TestedBy)
+	}
+	if l, err := f.s.LinkOfUser(ctx, ny.ID); err != nil || l.Issuer != "https://other.example" {
+		t.Errorf("ny's link %+v, %v; want it left where it was", l, err)
+	}
+}
+
 func (f *draftFixture) revision(t *testing.T) int64 {
 	t.Helper()
 	p, err := f.s.IdP(context.Background(), f.id)
