@@ -207,17 +207,19 @@ func holdsGrant(ctx context.Context, tx *sql.Tx, userID int64) (bool, error) {
 }
 
 // savepoint runs fn inside tx so that, when fn fails, what it wrote is undone and the
-// transaction goes on.
+// transaction goes on. fn's error comes back as it is only once the undo succeeded: when the
+// undo fails, the error does not wrap fn's, so that a refusal whose writes are still there is
+// not taken for one the caller may record and commit.
 func savepoint(ctx context.Context, tx *sql.Tx, fn func() error) error {
 	if _, err := tx.ExecContext(ctx, "SAVEPOINT part"); err != nil {
 		return fmt.Errorf("store: savepoint: %w", err)
 	}
 	if err := fn(); err != nil {
 		if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO part"); rerr != nil {
-			return fmt.Errorf("store: roll back to savepoint: %w (after %w)", rerr, err)
+			return fmt.Errorf("store: roll back to savepoint: %w (after %v)", rerr, err)
 		}
 		if _, rerr := tx.ExecContext(ctx, "RELEASE part"); rerr != nil {
-			return fmt.Errorf("store: release savepoint: %w (after %w)", rerr, err)
+			return fmt.Errorf("store: release savepoint: %w (after %v)", rerr, err)
 		}
 		return err
 	}
