@@ -60,6 +60,19 @@ func TestFinishSSOTestDraftLinksNobodyUntilApplied(t *testing.T) {
 			t.Errorf("audit of a link: %+v", r)
 		}
 	}
+	// A test of the current draft applies it; the sign-in through the settings now live links ny.
+	d, err = f.s.IdPDraft(ctx, f.id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err = f.s.FinishSSOTest(ctx, store.SSOTest{SignIn: f.testBy(ny, "https://old.example", "ny-pairwise-c2"),
+		Revision: d.Revision, Draft: true, Record: recordOutcome})
+	if err != nil || out.Applied == nil || out.SignInRefused != nil || out.Session == "" {
+		t.Fatalf("got %+v, %v; want applied and ny signed in", out, err)
+	}
+	if l, err := f.s.LinkOfUser(ctx, ny.ID); err != nil || l.Issuer != "https://old.example" || l.Subject != "ny-pairwise-c2" || !l.BySelf {
+		t.Errorf("ny's link %+v, %v; want the tested identity, linked by ny", l, err)
+	}
 }
 
 // TestFinishSSOTestDraftAppliedOnlyForItsTestersWayIn: once applied, a draft must get its tester
