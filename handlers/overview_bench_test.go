@@ -24,7 +24,7 @@ func BenchmarkOverviewPage(b *testing.B) {
 		b.Fatal(err)
 	}
 	u := app.User(b, "boss@example.se", handlertest.UserOpts{Admin: true, AuthSettings: true, Verified: true})
-	if err := st.SaveIdPTest(ctx, store.Actor{UserID: u.ID}, idp, 1, true, "{}", ""); err != nil {
+	if err := st.SaveIdPTest(ctx, store.Actor{UserID: u.ID}, idp, storetest.IdPRevision(b, st, idp), true, "{}", ""); err != nil {
 		b.Fatal(err)
 	}
 	now := time.Now().Unix()

@@ -238,7 +238,7 @@ func TestOverviewInvitations(t *testing.T) {
 		t.Fatal(err)
 	}
 	it := app.User(t, "it@example.se", handlertest.UserOpts{AuthSettings: true, Verified: true})
-	if err := app.Store.SaveIdPTest(ctx, store.Actor{UserID: it.ID}, idp, 1, true, "{}", ""); err != nil {
+	if err := app.Store.SaveIdPTest(ctx, store.Actor{UserID: it.ID}, idp, storetest.IdPRevision(t, app.Store, idp), true, "{}", ""); err != nil {
 		t.Fatal(err)
 	}
 	anna := app.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})

@@ -145,7 +145,7 @@ func (s *Store) SaveIdPDraft(ctx context.Context, a Actor, idpID int64, in IdPIn
 			ON CONFLICT (idp_id) DO UPDATE SET preset_json = excluded.preset_json, issuer = excluded.issuer,
 				client_id = excluded.client_id, secret_enc = excluded.secret_enc, scopes = excluded.scopes,
 				revision = revision + 1, author_id = excluded.author_id, updated_at = excluded.updated_at`,
-			idpID, d.PresetJSON, d.Issuer, d.ClientID, d.SecretEnc, d.Scopes, firstDraftRevision(), author, now, now)
+			idpID, d.PresetJSON, d.Issuer, d.ClientID, d.SecretEnc, d.Scopes, firstRevision(), author, now, now)
 		if err != nil {
 			return fmt.Errorf("store: save draft of identity provider %d: %w", idpID, err)
 		}
@@ -159,10 +159,11 @@ func (s *Store) SaveIdPDraft(ctx context.Context, a Actor, idpID int64, in IdPIn
 	return staged, err
 }
 
-// firstDraftRevision is where a new draft's revisions start: at random, below 2^52, so that a
-// test begun with a draft that was discarded or applied since never finds its revision again in
-// the next draft of the provider, whose settings it did not test.
-func firstDraftRevision() int64 {
+// firstRevision is where the revisions of a new provider or a new draft start: at random, below
+// 2^52, so that a test begun with a draft that was discarded or applied since never finds its
+// revision again in the next draft of the provider, and a test begun with a removed provider
+// never finds it in a provider made later under the same id; neither's settings were tested.
+func firstRevision() int64 {
 	var b [8]byte
 	_, _ = rand.Read(b[:])
 	return int64(binary.BigEndian.Uint64(b[:])>>12) + 1

@@ -263,3 +263,40 @@ func TestIdPSecretFollowsIssuer(t *testing.T) {
 		})
 	}
 }
+
+// TestIdPInPlaceOfARemovedOneTestedOnlyByItsOwnTest: a provider made after another was removed
+// may get the removed one's id; a test sign-in begun with the removed provider must not mark the
+// new one tested, however alike their settings, so the new one never starts at its revision.
+func TestIdPInPlaceOfARemovedOneTestedOnlyByItsOwnTest(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := storetest.Open(t)
+	d := storetest.VerifiedDomain(t, s, "example.se").ID
+	in := store.IdPInput{Name: "P", Preset: "other", Issuer: "https://p", ClientID: "c", SecretEnc: []byte{1}, Scopes: "openid",
+		Enabled: true, DomainIDs: []int64{d}}
+	old, err := s.CreateIdP(ctx, store.CLIActor, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, err := s.IdP(ctx, old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteIdP(ctx, store.CLIActor, old); err != nil {
+		t.Fatal(err)
+	}
+	id, err := s.CreateIdP(ctx, store.CLIActor, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now, err := s.IdP(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id != old {
+		t.Logf("the new provider got id %d, the removed one had %d", id, old)
+	}
+	if now.Revision == before.Revision {
+		t.Errorf("the provider made in place of a removed one starts at its revision %d: a test of the removed one would mark it", now.Revision)
+	}
+}

@@ -16,9 +16,9 @@ func (s *Store) CreateIdP(ctx context.Context, a Actor, in IdPInput) (int64, err
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		now := s.now()
 		res, err := tx.ExecContext(ctx, `INSERT INTO identity_providers
-			(name, preset, preset_json, issuer, client_id, secret_enc, scopes, enabled, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			in.Name, in.Preset, in.PresetJSON, in.Issuer, in.ClientID, in.SecretEnc, in.Scopes, in.Enabled, now, now)
+			(name, preset, preset_json, issuer, client_id, secret_enc, scopes, enabled, revision, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			in.Name, in.Preset, in.PresetJSON, in.Issuer, in.ClientID, in.SecretEnc, in.Scopes, in.Enabled, firstRevision(), now, now)
 		if err != nil {
 			return fmt.Errorf("store: create identity provider %q: %w", in.Name, err)
 		}

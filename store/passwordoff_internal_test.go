@@ -38,7 +38,7 @@ func newOffFixture(t *testing.T) *offFixture {
 	if err := f.s.CreateLink(ctx, CLIActor, Link{UserID: f.it.ID, IdPID: f.idp, Issuer: fixtureIssuer, Subject: "it-1"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.s.SaveIdPTest(ctx, Actor{UserID: f.it.ID, Label: f.it.Email}, f.idp, 1, true, "{}", ""); err != nil {
+	if err := f.s.SaveIdPTest(ctx, Actor{UserID: f.it.ID, Label: f.it.Email}, f.idp, revisionOf(t, f.s, f.idp), true, "{}", ""); err != nil {
 		t.Fatal(err)
 	}
 	f.token = f.session(t, f.it, MethodSSO)
@@ -311,4 +311,14 @@ func addDomain(t *testing.T, s *Store, name, status string) int64 {
 	}
 	id, _ := res.LastInsertId()
 	return id
+}
+
+// revisionOf is the provider's revision now: the one a test sign-in must have run with to mark it.
+func revisionOf(t testing.TB, s *Store, id int64) int64 {
+	t.Helper()
+	p, err := s.IdP(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p.Revision
 }

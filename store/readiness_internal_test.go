@@ -116,7 +116,7 @@ func TestCountUsers(t *testing.T) {
 	})
 
 	t.Run("testing the second provider makes its people ready", func(t *testing.T) {
-		if err := f.s.SaveIdPTest(ctx, Actor{UserID: f.it.ID, Label: f.it.Email}, f.okta, 1, true, "{}", ""); err != nil {
+		if err := f.s.SaveIdPTest(ctx, Actor{UserID: f.it.ID, Label: f.it.Email}, f.okta, revisionOf(t, f.s, f.okta), true, "{}", ""); err != nil {
 			t.Fatal(err)
 		}
 		got, err := f.s.CountUsers(ctx, "")

@@ -214,3 +214,13 @@ func Lang(tb testing.TB, st *store.Store, email, lang string) {
 		tb.Fatalf("set the language of %s: %v", email, err)
 	}
 }
+
+// IdPRevision is the provider's revision now: the one a test sign-in must have run with to mark it.
+func IdPRevision(tb testing.TB, s *store.Store, id int64) int64 {
+	tb.Helper()
+	p, err := s.IdP(context.Background(), id)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return p.Revision
+}
