@@ -31,8 +31,9 @@ import (
 //     screenshots only when PORTVAKT_SCREENSHOTS is set.
 //
 // TestMain (browser_harness_test.go) runs four tests at once, since they mostly wait on Chromium,
-// collects garbage less often, and makes serve and the user commands hash passwords at the cheap
-// test cost (passwordHasher).
+// collects garbage less often, makes serve and the user commands hash passwords at the cheap
+// test cost (passwordHasher), and gives each serve a signing key from four made once
+// (signingKeyMaker).
 
 // instance is portvakt started in-process by run(), on a temporary data folder and a free
 // loopback port, exactly as `portvakt serve` runs.
