@@ -35,14 +35,21 @@ func testView(pg views.Page, tr testResult) *views.SSOTestResult {
 		v.Notes = append(v.Notes, l.T("sso.draft.result.mailed", tr.Mailed))
 	}
 	if tr.UserEmail != "" {
-		how := l.T("sso.test.mapping.email")
-		if tr.ByLink {
+		// Only what the test did: a refused test links nobody, and neither does a test of a
+		// draft that was not applied.
+		how := l.T("sso.test.mapping.found")
+		switch {
+		case tr.ByLink:
 			how = l.T("sso.test.mapping.link")
-		}
-		if tr.Relinked {
+		case tr.Relinked:
 			how = l.T("sso.test.mapping.moved")
+		case tr.Linked:
+			how = l.T("sso.test.mapping.email")
 		}
 		v.Mapping = l.T("sso.test.mapping", tr.UserName, tr.UserEmail, how)
+		if !tr.OK {
+			v.Mapping = l.T("sso.test.mapping.other", tr.UserName, tr.UserEmail)
+		}
 	}
 	if e := tr.Endpoints; e != nil {
 		v.Endpoints = []views.KV{{Name: "issuer", Value: e.Issuer}, {Name: "authorization_endpoint", Value: e.AuthorizationEndpoint},

@@ -39,6 +39,7 @@ type testResult struct {
 	UserEmail         string
 	UserName          string
 	ByLink            bool
+	Linked            bool     // the test linked the identity to the person (by e-mail)
 	Draft             bool     // a test of the provider's draft
 	Relinked          bool     // the person's link moves to the draft's issuer with it
 	Applied           bool     // the draft passed and is now the live settings
@@ -162,7 +163,7 @@ func (tr testResult) with(o store.SSOTestOutcome) (string, error) {
 	if r := o.Refusal; r != nil {
 		tr.Kind, tr.Detail = string(r.Kind), r.Detail
 	}
-	tr.UserEmail, tr.UserName, tr.ByLink, tr.Relinked = o.User.Email, o.User.Name, o.ByLink, o.Relink
+	tr.UserEmail, tr.UserName, tr.ByLink, tr.Linked, tr.Relinked = o.User.Email, o.User.Name, o.ByLink, o.Linked, o.Relink
 	tr.NotApplied = o.NotApplied
 	if a := o.Applied; a != nil {
 		tr.Applied, tr.SessionsEnded, tr.Mailed = true, a.SessionsEnded, len(a.MailIDs)

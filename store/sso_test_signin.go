@@ -39,7 +39,8 @@ type SSOTest struct {
 // SSOTestOutcome is what a test sign-in came to.
 type SSOTestOutcome struct {
 	// SSOOutcome is the match of the tested identity: the person it maps to (also when refused)
-	// and how. Session is the session a pass started, through the settings live afterwards.
+	// and how. Session is the session a pass started, through the settings live afterwards; for
+	// a test of a draft, Linked is whether that sign-in linked the person (the match links nobody).
 	SSOOutcome
 	Refusal    *LinkRefusal  // why the test failed; nil when it passed
 	Marked     bool          // a passing test of the live settings marked the provider tested
@@ -144,7 +145,7 @@ func (s *Store) testSignIn(ctx context.Context, tx *sql.Tx, in SSOTest, revision
 	live.AnyIssuer = false
 	err = savepoint(ctx, tx, func() error {
 		signedIn, err := s.signInTx(ctx, tx, live)
-		out.Session = signedIn.Session
+		out.Session, out.Linked = signedIn.Session, signedIn.Linked
 		return err
 	})
 	var r *LinkRefusal

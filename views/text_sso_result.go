@@ -25,6 +25,8 @@ func init() {
 		"sso.test.mapping.email": {"hittad via den verifierade e-postadressen och nu kopplad", "found by the verified e-mail address and now linked"},
 		"sso.test.mapping.moved": {"hittad via den verifierade e-postadressen; din koppling flyttar med till den nya utfärdaren", "found by the verified e-mail address; your link moves with it to the new issuer"},
 		"sso.test.mapping.link":  {"hittad via en befintlig koppling", "found by an existing link"},
+		"sso.test.mapping.found": {"hittad via den verifierade e-postadressen", "found by the verified e-mail address"},
+		"sso.test.mapping.other": {"Identiteten pekar på %s (%s).", "The identity points at %s (%s)."},
 
 		"sso.failed.title":    {"Inloggningen misslyckades", "Sign-in failed"},
 		"sso.failed.provider": {"Identitetsleverantörens felkod:", "The identity provider's error code:"},
