@@ -407,3 +407,29 @@ func (f *draftFixture) revision(t *testing.T) int64 {
 	}
 	return p.Revision
 }
+
+// TestFinishSSOTestDraftOnlyForAnAnswerOfTheDraftsIssuer: a test of a draft applies it only for
+// an identity from the draft's issuer. An answer from another issuer (the live one here; or
+// Google's "accounts.google.com", which go-oidc accepts for "https://accounts.google.com") says
+// nothing about the draft's settings: applying on it would mark them tested and leave the tester
+// refused by the sign-in through them.
+func TestFinishSSOTestDraftOnlyForAnAnswerOfTheDraftsIssuer(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := newDraftFixture(t)
+	d := f.draft(t, func(in *store.IdPInput) { in.Issuer, in.SecretEnc = "https://new.example", []byte("sealed-new") })
+	out, err := f.s.FinishSSOTest(ctx, store.SSOTest{SignIn: f.testBy(f.it, "https://old.example", "it-old"),
+		Revision: d.Revision, Draft: true, Record: recordOutcome})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Passed() || out.Refusal.Kind != store.RefuseProviderChanged || out.Applied != nil {
+		t.Errorf("got %+v; want refused, the answer not being the draft's issuer's", out)
+	}
+	if p, _ := f.s.IdP(ctx, f.id); p.Issuer != "https://old.example" {
+		t.Errorf("the draft was applied on an answer from %q: live issuer %q", "https://old.example", p.Issuer)
+	}
+	if _, err := f.s.IdPDraft(ctx, f.id); err != nil {
+		t.Errorf("the draft is gone: %v", err)
+	}
+}
