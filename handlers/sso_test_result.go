@@ -14,7 +14,7 @@ import (
 func testView(pg views.Page, tr testResult) *views.SSOTestResult {
 	l := pg.Lang
 	v := &views.SSOTestResult{
-		At: l.Time(tr.At), By: tr.By, OK: tr.OK, Marked: tr.Marked, Kind: tr.Kind, Detail: tr.Detail,
+		At: l.Time(tr.At), By: tr.By, OK: tr.OK, Marked: tr.Marked, NoSession: tr.NoSession, Kind: tr.Kind, Detail: tr.Detail,
 		Code: tr.Code, Description: tr.Description, IDToken: claimRows(l, tr.IDTokenClaims), UserInfo: claimRows(l, tr.UserInfoClaims),
 	}
 	if !tr.OK {

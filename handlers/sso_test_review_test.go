@@ -114,3 +114,30 @@ func TestSSOTestResultSaysLinkedOnlyWhenLinked(t *testing.T) {
 		}
 	})
 }
+
+// TestSSOTestOfASwitchedOffProviderSaysNobodySignedIn: a test of a switched-off provider by a
+// person linked at its issuer passes and marks the provider tested, but signs nobody in through
+// it. The result page must not tell them they are now signed in through single sign-on: they
+// are still in the session they had, and the Password OFF review counts only an SSO sign-in.
+func TestSSOTestOfASwitchedOffProviderSaysNobodySignedIn(t *testing.T) {
+	t.Parallel()
+	env := handlertest.New(t, handlertest.WithSSO())
+	testSignIn(t, env)
+	form := handlertest.IdPForm(env.OP, env.DomainID)
+	form.Set("client_secret", "")
+	form.Del("enabled")
+	if r := env.IT.Post(t, "/auth-settings/sso/"+strconv.FormatInt(env.IdP, 10), form); r.Status != http.StatusSeeOther {
+		t.Fatalf("switch the provider off: status %d\n%s", r.Status, r.Body)
+	}
+	env.IT.SignIn(t, "it@example.se", handlertest.Password) // switching it off ended the SSO session
+	if r := startTest(t, env, env.OP, false); r.Status != http.StatusSeeOther {
+		t.Fatalf("callback: status %d\n%s", r.Status, r.Body)
+	}
+	got := env.IT.Get(t, "/auth-settings/sso/"+strconv.FormatInt(env.IdP, 10)+"/test").Doc(t).Find("[data-testid=test-outcome]").Text()
+	if !strings.Contains(got, "markerad som testad") {
+		t.Fatalf("result %q, want passed and marked tested", got)
+	}
+	if strings.Contains(got, "inloggad via single sign-on") {
+		t.Errorf("result %q says it@example.se is signed in through single sign-on; the test signed nobody in", got)
+	}
+}

@@ -24,6 +24,7 @@ type testResult struct {
 	By                string
 	OK                bool
 	Marked            bool
+	NoSession         bool // it passed but signed nobody in: the provider is switched off
 	Kind              string
 	Detail            string
 	Code              string
@@ -159,7 +160,7 @@ func (s *Server) recordTest(c echo.Context, p store.IdP, revision int64, tr test
 
 // with is the result with what the store made of the test, as the result page keeps it (JSON).
 func (tr testResult) with(o store.SSOTestOutcome) (string, error) {
-	tr.OK, tr.Marked = o.Passed(), o.Marked
+	tr.OK, tr.Marked, tr.NoSession = o.Passed(), o.Marked, o.Passed() && o.Session == ""
 	if r := o.Refusal; r != nil {
 		tr.Kind, tr.Detail = string(r.Kind), r.Detail
 	}
