@@ -14,7 +14,7 @@ import (
 func testView(pg views.Page, tr testResult) *views.SSOTestResult {
 	l := pg.Lang
 	v := &views.SSOTestResult{
-		At: l.Time(tr.At), By: tr.By, OK: tr.OK, Marked: tr.Marked, Kind: tr.Kind, Detail: tr.Detail,
+		At: l.Time(tr.At), By: tr.By, OK: tr.OK, Marked: tr.Marked, NoSession: tr.NoSession, Kind: tr.Kind, Detail: tr.Detail,
 		Code: tr.Code, Description: tr.Description, IDToken: claimRows(l, tr.IDTokenClaims), UserInfo: claimRows(l, tr.UserInfoClaims),
 	}
 	if !tr.OK {
@@ -35,14 +35,21 @@ func testView(pg views.Page, tr testResult) *views.SSOTestResult {
 		v.Notes = append(v.Notes, l.T("sso.draft.result.mailed", tr.Mailed))
 	}
 	if tr.UserEmail != "" {
-		how := l.T("sso.test.mapping.email")
-		if tr.ByLink {
+		// Only what the test did: a refused test links nobody, and neither does a test of a
+		// draft that was not applied.
+		how := l.T("sso.test.mapping.found")
+		switch {
+		case tr.ByLink:
 			how = l.T("sso.test.mapping.link")
-		}
-		if tr.Relinked {
+		case tr.Relinked:
 			how = l.T("sso.test.mapping.moved")
+		case tr.Linked:
+			how = l.T("sso.test.mapping.email")
 		}
 		v.Mapping = l.T("sso.test.mapping", tr.UserName, tr.UserEmail, how)
+		if !tr.OK {
+			v.Mapping = l.T("sso.test.mapping.other", tr.UserName, tr.UserEmail)
+		}
 	}
 	if e := tr.Endpoints; e != nil {
 		v.Endpoints = []views.KV{{Name: "issuer", Value: e.Issuer}, {Name: "authorization_endpoint", Value: e.AuthorizationEndpoint},

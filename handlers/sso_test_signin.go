@@ -24,6 +24,7 @@ type testResult struct {
 	By                string
 	OK                bool
 	Marked            bool
+	NoSession         bool // it passed but signed nobody in: the provider is switched off
 	Kind              string
 	Detail            string
 	Code              string
@@ -39,6 +40,7 @@ type testResult struct {
 	UserEmail         string
 	UserName          string
 	ByLink            bool
+	Linked            bool     // the test linked the identity to the person (by e-mail)
 	Draft             bool     // a test of the provider's draft
 	Relinked          bool     // the person's link moves to the draft's issuer with it
 	Applied           bool     // the draft passed and is now the live settings
@@ -158,11 +160,11 @@ func (s *Server) recordTest(c echo.Context, p store.IdP, revision int64, tr test
 
 // with is the result with what the store made of the test, as the result page keeps it (JSON).
 func (tr testResult) with(o store.SSOTestOutcome) (string, error) {
-	tr.OK, tr.Marked = o.Passed(), o.Marked
+	tr.OK, tr.Marked, tr.NoSession = o.Passed(), o.Marked, o.Passed() && o.Session == ""
 	if r := o.Refusal; r != nil {
 		tr.Kind, tr.Detail = string(r.Kind), r.Detail
 	}
-	tr.UserEmail, tr.UserName, tr.ByLink, tr.Relinked = o.User.Email, o.User.Name, o.ByLink, o.Relink
+	tr.UserEmail, tr.UserName, tr.ByLink, tr.Linked, tr.Relinked = o.User.Email, o.User.Name, o.ByLink, o.Linked, o.Relink
 	tr.NotApplied = o.NotApplied
 	if a := o.Applied; a != nil {
 		tr.Applied, tr.SessionsEnded, tr.Mailed = true, a.SessionsEnded, len(a.MailIDs)

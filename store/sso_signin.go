@@ -195,6 +195,11 @@ func (s *Store) matchSSO(ctx context.Context, tx *sql.Tx, in SSOSignIn) (SSOOutc
 			if _, err := tx.ExecContext(ctx, "UPDATE identity_links SET by_self = 1 WHERE user_id = ?", u.ID); err != nil {
 				return SSOOutcome{}, fmt.Errorf("confirm link of user %d: %w", u.ID, err)
 			}
+			if err := s.audit(ctx, tx, in.Actor, AuditEntry{Action: ActionLinkUpdate, Target: u.Email,
+				After:  fmt.Sprintf("issuer=%q subject=%q", id.Issuer, id.Subject),
+				Detail: "a link a sign-in made, confirmed by the person from their own session"}); err != nil {
+				return SSOOutcome{}, err
+			}
 		}
 		return SSOOutcome{User: u, ByLink: true, providerOff: !enabled}, nil
 	case !errors.Is(err, sql.ErrNoRows):

@@ -39,7 +39,8 @@ type SSOTest struct {
 // SSOTestOutcome is what a test sign-in came to.
 type SSOTestOutcome struct {
 	// SSOOutcome is the match of the tested identity: the person it maps to (also when refused)
-	// and how. Session is the session a pass started, through the settings live afterwards.
+	// and how. Session is the session a pass started, through the settings live afterwards; for
+	// a test of a draft, Linked is whether that sign-in linked the person (the match links nobody).
 	SSOOutcome
 	Refusal    *LinkRefusal  // why the test failed; nil when it passed
 	Marked     bool          // a passing test of the live settings marked the provider tested
@@ -91,6 +92,21 @@ func (s *Store) testSignIn(ctx context.Context, tx *sql.Tx, in SSOTest, revision
 	a := in.SignIn.Actor
 	match := in.SignIn
 	match.AnyIssuer = in.Draft // a test of a draft signs nobody in until the draft is applied
+	if in.Draft {
+		// The answer must come from the draft's issuer: any other says nothing about the draft.
+		// A draft gone or saved again since is for applyDraft to tell.
+		var issuer string
+		err := tx.QueryRowContext(ctx, "SELECT issuer FROM identity_provider_drafts WHERE idp_id = ? AND revision = ?",
+			match.Identity.IdPID, in.Revision).Scan(&issuer)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("store: draft of identity provider %d: %w", match.Identity.IdPID, err)
+		}
+		if err == nil && issuer != match.Identity.Issuer {
+			out.Refusal = &LinkRefusal{Kind: RefuseProviderChanged,
+				Detail: fmt.Sprintf("the identity's issuer is %s, not the draft's %s", match.Identity.Issuer, issuer)}
+			return nil
+		}
+	}
 	if err := savepoint(ctx, tx, func() error {
 		var err error
 		out.SSOOutcome, err = s.signInTx(ctx, tx, match)
@@ -144,7 +160,7 @@ func (s *Store) testSignIn(ctx context.Context, tx *sql.Tx, in SSOTest, revision
 	live.AnyIssuer = false
 	err = savepoint(ctx, tx, func() error {
 		signedIn, err := s.signInTx(ctx, tx, live)
-		out.Session = signedIn.Session
+		out.Session, out.Linked = signedIn.Session, signedIn.Linked
 		return err
 	})
 	var r *LinkRefusal

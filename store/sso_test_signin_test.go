@@ -407,3 +407,64 @@ func (f *draftFixture) revision(t *testing.T) int64 {
 	}
 	return p.Revision
 }
+
+// TestFinishSSOTestDraftOnlyForAnAnswerOfTheDraftsIssuer: a test of a draft applies it only for
+// an identity from the draft's issuer. An answer from another issuer (the live one here; or
+// Google's "accounts.google.com", which go-oidc accepts for "https://accounts.google.com") says
+// nothing about the draft's settings: applying on it would mark them tested and leave the tester
+// refused by the sign-in through them.
+func TestFinishSSOTestDraftOnlyForAnAnswerOfTheDraftsIssuer(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := newDraftFixture(t)
+	d := f.draft(t, func(in *store.IdPInput) { in.Issuer, in.SecretEnc = "https://new.example", []byte("sealed-new") })
+	out, err := f.s.FinishSSOTest(ctx, store.SSOTest{SignIn: f.testBy(f.it, "https://old.example", "it-old"),
+		Revision: d.Revision, Draft: true, Record: recordOutcome})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Passed() || out.Refusal.Kind != store.RefuseProviderChanged || out.Applied != nil {
+		t.Errorf("got %+v; want refused, the answer not being the draft's issuer's", out)
+	}
+	if p, _ := f.s.IdP(ctx, f.id); p.Issuer != "https://old.example" {
+		t.Errorf("the draft was applied on an answer from %q: live issuer %q", "https://old.example", p.Issuer)
+	}
+	if _, err := f.s.IdPDraft(ctx, f.id); err != nil {
+		t.Errorf("the draft is gone: %v", err)
+	}
+}
+
+// TestFinishSSOTestConfirmingALinkIsAudited: a link a sign-in made before its person got the
+// Authentication Settings grant gets them in only once they prove it from their own session. A
+// test sign-in proves it, also a test of a draft that is then not applied; that change of who
+// has a way in must stand in the audit log like every other change of a link.
+func TestFinishSSOTestConfirmingALinkIsAudited(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := newDraftFixture(t)
+	ny := storetest.MustUser(t, f.s, store.NewUser{Email: "ny@example.se", Name: "Ny", EmailVerified: true})
+	if _, err := f.s.SignInSSO(ctx, store.SSOSignIn{Identity: store.SSOIdentity{IdPID: f.id, Issuer: "https://old.example",
+		Subject: "ny-old", Email: ny.Email}}); err != nil {
+		t.Fatalf("ny's first sign-in: %v", err)
+	}
+	if err := f.s.GrantAuthSettings(ctx, store.CLIActor, ny.ID); err != nil {
+		t.Fatal(err)
+	}
+	if l, err := f.s.LinkOfUser(ctx, ny.ID); err != nil || l.BySelf {
+		t.Fatalf("ny's link %+v, %v; want one a sign-in made", l, err)
+	}
+	before := len(storetest.AuditRows(t, f.s, "link.update"))
+	out, err := f.s.FinishSSOTest(ctx, store.SSOTest{SignIn: store.SSOSignIn{Identity: store.SSOIdentity{IdPID: f.id,
+		Issuer: "https://old.example", Subject: "ny-old", Email: ny.Email}, Self: ny.ID, Actor: store.Actor{UserID: ny.ID, Label: ny.Email}},
+		Revision: f.revision(t), Record: recordOutcome})
+	if err != nil || !out.Passed() {
+		t.Fatalf("ny's test: %+v, %v", out, err)
+	}
+	if l, err := f.s.LinkOfUser(ctx, ny.ID); err != nil || !l.BySelf {
+		t.Fatalf("ny's link %+v, %v; want it confirmed", l, err)
+	}
+	rows := storetest.AuditRows(t, f.s, "link.update")
+	if len(rows) != before+1 || rows[len(rows)-1].Target != ny.Email {
+		t.Errorf("audit link.update %+v; want a row for ny's link confirmed from their own session", rows)
+	}
+}

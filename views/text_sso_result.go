@@ -12,6 +12,7 @@ func init() {
 		"sso.test.ok":            {"Inloggningen fungerar.", "The sign-in works."},
 		"sso.test.failed":        {"Inloggningen misslyckades.", "The sign-in failed."},
 		"sso.test.marked":        {"Leverantören är nu markerad som testad med de nuvarande inställningarna, och du är inloggad via single sign-on.", "The provider is now marked as tested with its current settings, and you are signed in through single sign-on."},
+		"sso.test.marked.off":    {"Leverantören är nu markerad som testad med de nuvarande inställningarna. Den är avstängd, så testet loggade inte in dig via den.", "The provider is now marked as tested with its current settings. It is switched off, so the test did not sign you in through it."},
 		"sso.test.notmarked":     {"Inställningarna ändrades under testet, så leverantören är inte markerad som testad. Testa igen.", "The settings changed during the test, so the provider is not marked as tested. Test again."},
 		"sso.test.when":          {"Testat %s av %s.", "Tested %s by %s."},
 		"sso.test.detail":        {"Orsak", "Reason"},
@@ -25,6 +26,8 @@ func init() {
 		"sso.test.mapping.email": {"hittad via den verifierade e-postadressen och nu kopplad", "found by the verified e-mail address and now linked"},
 		"sso.test.mapping.moved": {"hittad via den verifierade e-postadressen; din koppling flyttar med till den nya utfärdaren", "found by the verified e-mail address; your link moves with it to the new issuer"},
 		"sso.test.mapping.link":  {"hittad via en befintlig koppling", "found by an existing link"},
+		"sso.test.mapping.found": {"hittad via den verifierade e-postadressen", "found by the verified e-mail address"},
+		"sso.test.mapping.other": {"Identiteten pekar på %s (%s).", "The identity points at %s (%s)."},
 
 		"sso.failed.title":    {"Inloggningen misslyckades", "Sign-in failed"},
 		"sso.failed.provider": {"Identitetsleverantörens felkod:", "The identity provider's error code:"},
