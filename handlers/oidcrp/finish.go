@@ -199,8 +199,12 @@ func checkHostedDomain(cfg Config, claims map[string]any) *Failure {
 func newResult(idt *oidc.IDToken, claims map[string]any, info ProviderInfo) *Result {
 	email, _ := claims["email"].(string)
 	verified, _ := boolClaim(claims, "email_verified")
+	issuer := idt.Issuer
+	if issuer == googleIssuerNoScheme && info.Issuer == GoogleIssuer {
+		issuer = GoogleIssuer // the token was verified as Google's; its identity is at Google's issuer
+	}
 	return &Result{
-		Issuer: idt.Issuer, Subject: idt.Subject, Email: email, EmailVerified: verified,
+		Issuer: issuer, Subject: idt.Subject, Email: email, EmailVerified: verified,
 		Name: nameClaim(claims), IDTokenClaims: claims, Provider: info,
 	}
 }

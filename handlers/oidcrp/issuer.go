@@ -73,6 +73,10 @@ var ErrUnknownPreset = errors.New("oidcrp: unknown preset")
 // GoogleIssuer is the issuer of Google Workspace accounts.
 const GoogleIssuer = "https://accounts.google.com"
 
+// googleIssuerNoScheme is the iss Google may also sign ID tokens with (its documentation allows
+// both), which go-oidc accepts for GoogleIssuer.
+const googleIssuerNoScheme = "accounts.google.com"
+
 // PresetInput holds the fields a preset asks for; each preset reads only its own.
 type PresetInput struct {
 	Tenant     string // Entra ID: directory (tenant) id or a verified tenant domain

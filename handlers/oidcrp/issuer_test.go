@@ -3,6 +3,8 @@ package oidcrp
 import (
 	"errors"
 	"testing"
+
+	"github.com/coreos/go-oidc/v3/oidc"
 )
 
 func TestBuildIssuer(t *testing.T) {
@@ -139,4 +141,19 @@ func FuzzValidateIssuer(f *testing.F) {
 			t.Errorf("accepted %q but not %q again: %v", s, got, err)
 		}
 	})
+}
+
+// TestGoogleIssuerWithoutScheme: Google may sign ID tokens with iss "accounts.google.com", which
+// go-oidc accepts for the issuer https://accounts.google.com; the identity is still at the
+// provider's issuer, or every such sign-in would be refused as coming from another provider.
+func TestGoogleIssuerWithoutScheme(t *testing.T) {
+	info := ProviderInfo{Issuer: GoogleIssuer}
+	res := newResult(&oidc.IDToken{Issuer: "accounts.google.com", Subject: "1"}, map[string]any{}, info)
+	if res.Issuer != GoogleIssuer {
+		t.Errorf("identity at issuer %q, want %q", res.Issuer, GoogleIssuer)
+	}
+	other := newResult(&oidc.IDToken{Issuer: "accounts.google.com", Subject: "1"}, map[string]any{}, ProviderInfo{Issuer: "https://idp.example"})
+	if other.Issuer != "accounts.google.com" {
+		t.Errorf("another provider's token: issuer %q, want it as signed", other.Issuer)
+	}
 }
