@@ -9,6 +9,7 @@ import (
 	"portvakt/handlers"
 	"portvakt/handlers/handlertest"
 	"portvakt/handlers/oidcrp/oidctest"
+	"portvakt/store"
 	"portvakt/store/storetest"
 )
 
@@ -52,4 +53,18 @@ func BenchmarkSSOSignIn(b *testing.B) {
 			b.Fatalf("sign-in: status %d", r.Status)
 		}
 	}
+}
+
+// linkedBoss makes the provider of env tested (by it@example.se) and an administrator,
+// boss@example.se, who has linked their identity from their profile.
+func linkedBoss(t *testing.T, env *handlertest.App) (store.User, *handlertest.Client) {
+	t.Helper()
+	testSignIn(t, env)
+	boss := env.User(t, "boss@example.se", handlertest.UserOpts{Admin: true, Verified: true})
+	bossC := env.ClientAs(t, boss)
+	env.OP.SetUser(oidctest.User{Subject: "boss-1", Email: "boss@example.se", EmailVerified: true})
+	if r := profileLink(t, env, bossC); r.Status != http.StatusSeeOther || r.Location != "/profile" {
+		t.Fatalf("boss links from the profile: status %d Location %q", r.Status, r.Location)
+	}
+	return boss, bossC
 }

@@ -30,13 +30,7 @@ func TestSSOPromotionWhilePasswordOffKeepsTheWayIn(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			env := handlertest.New(t, handlertest.WithSSO())
-			testSignIn(t, env)
-			boss := env.User(t, "boss@example.se", handlertest.UserOpts{Admin: true, Verified: true})
-			bossC := env.ClientAs(t, boss)
-			env.OP.SetUser(oidctest.User{Subject: "boss-1", Email: "boss@example.se", EmailVerified: true})
-			if r := profileLink(t, env, bossC); r.Status != http.StatusSeeOther || r.Location != "/profile" {
-				t.Fatalf("boss links from the profile: status %d Location %q", r.Status, r.Location)
-			}
+			_, bossC := linkedBoss(t, env)
 			anna := env.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
 			storetest.PasswordLogin(t, env.Store, false)
 

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"portvakt/handlers/handlertest"
-	"portvakt/handlers/oidcrp/oidctest"
 	"portvakt/store/storetest"
 )
 
@@ -17,13 +16,7 @@ import (
 // the person with no way in, as an applied draft is (ReasonLocksOutSelf).
 func TestSSOUnlinkWhilePasswordOffKeepsTheWayIn(t *testing.T) {
 	env := handlertest.New(t, handlertest.WithSSO())
-	testSignIn(t, env)
-	boss := env.User(t, "boss@example.se", handlertest.UserOpts{Admin: true, Verified: true})
-	bossC := env.ClientAs(t, boss)
-	env.OP.SetUser(oidctest.User{Subject: "boss-1", Email: "boss@example.se", EmailVerified: true})
-	if r := profileLink(t, env, bossC); r.Status != http.StatusSeeOther || r.Location != "/profile" {
-		t.Fatalf("boss links from the profile: status %d Location %q", r.Status, r.Location)
-	}
+	boss, bossC := linkedBoss(t, env)
 	storetest.PasswordLogin(t, env.Store, false)
 
 	r := bossC.Post(t, "/users/"+strconv.FormatInt(boss.ID, 10)+"/unlink", nil)
