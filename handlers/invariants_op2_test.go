@@ -63,6 +63,42 @@ func TestReauthThroughSSOAsksTheProviderToo(t *testing.T) {
 	}
 }
 
+// TestReauthThroughSSORefusesTheProvidersOldSignIn: asked for a new sign-in, a provider may
+// still answer from its own session (not every provider honours prompt=login and max_age=0).
+// Its ID token says so (auth_time before the request); portvakt must not pass that on to the
+// app as a sign-in made just now.
+func TestReauthThroughSSORefusesTheProvidersOldSignIn(t *testing.T) {
+	t.Parallel()
+	env := handlertest.New(t, handlertest.WithSSO())
+	w := opWorldOn(t, env)
+	web := w.register(t, store.AppWeb)
+	c := env.Client()
+	env.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
+	env.OP.SetUser(oidctest.User{Subject: "anna-1", Email: "anna@example.se", EmailVerified: true, Name: "Anna"})
+	if r := env.SSOSignIn(t, c, env.IdP, "anna@example.se"); r.Status != http.StatusSeeOther {
+		t.Fatalf("SSO sign-in: status %d", r.Status)
+	}
+	env.OP.Misbehave(oidctest.OldAuthTime)
+	r := web.authorize(t, c, oauth2.GenerateVerifier(), oauth2.SetAuthURLParam("prompt", "login"))
+	if r.Status != http.StatusFound || !strings.HasPrefix(r.Location, paths.Login) {
+		t.Fatalf("prompt=login: status %d Location %q, want the sign-in page", r.Status, r.Location)
+	}
+	if r := c.Post(t, "/login", url.Values{"email": {"anna@example.se"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("e-mail step: status %d", r.Status)
+	}
+	r = c.Post(t, "/login/sso/"+strconv.FormatInt(env.IdP, 10), nil)
+	if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, env.OP.Issuer()) {
+		t.Fatalf("start at the provider: status %d Location %q", r.Status, r.Location)
+	}
+	r = env.SSOCallback(t, c, r.Location)
+	if r.Status != http.StatusForbidden || strings.HasPrefix(r.Location, rpRedirect) {
+		t.Fatalf("the provider answered from an hour-old sign-in: status %d Location %q, want it refused", r.Status, r.Location)
+	}
+	if got := lastAudit(t, env, "login.failure"); !strings.Contains(got, "stale_authentication") {
+		t.Errorf("audit row %q, want the reason", got)
+	}
+}
+
 // TestHugeMaxAgeIsNoSignInLoop: max_age is the oldest sign-in the app accepts, in seconds. A
 // value past 292 years overflows time.Duration to a negative age limit, so every session, even
 // one a second old, is "too old": the person is sent to sign in again, signs in, and is sent

@@ -81,7 +81,7 @@ func (s *Server) startOIDC(c echo.Context, p store.IdP, purpose string, userID i
 	st := store.OIDCState{
 		State: pending.State, Binding: oidcBinding(c), IdPID: p.ID, Revision: p.Revision, Purpose: purpose,
 		UserID: userID, Draft: p.Draft, Nonce: pending.Nonce, Verifier: pending.Verifier, RedirectURI: pending.RedirectURI,
-		Issuer: pending.Issuer, ClientID: pending.ClientID, Next: next, CreatedAt: s.store.Now(),
+		Issuer: pending.Issuer, ClientID: pending.ClientID, Next: next, CreatedAt: s.store.Now(), AskedNewAt: pending.AskedNewAt,
 	}
 	if err := s.keepState(c, st); err != nil {
 		return err
@@ -215,7 +215,7 @@ func (s *Server) handleOIDCCallback(c echo.Context) error {
 		return err
 	}
 	pending := oidcrp.Pending{State: st.State, Nonce: st.Nonce, Verifier: st.Verifier, RedirectURI: st.RedirectURI,
-		ProviderID: st.IdPID, Issuer: st.Issuer, ClientID: st.ClientID}
+		ProviderID: st.IdPID, Issuer: st.Issuer, ClientID: st.ClientID, AskedNewAt: st.AskedNewAt}
 	res, ferr := s.rp.Finish(ctx, cfg, q, pending)
 	switch st.Purpose {
 	case store.PurposeTest:

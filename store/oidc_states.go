@@ -31,6 +31,7 @@ type OIDCState struct {
 	ClientID    string
 	Next        string
 	CreatedAt   time.Time
+	AskedNewAt  time.Time `json:",omitzero"` // a new sign-in was asked of the provider then (zero: an ordinary one)
 }
 
 // UseOIDCState records that state has been used, keeping the record until expires, after which

@@ -50,6 +50,7 @@ func init() {
 		"sso.kind.invalid_token":               {"ID-token gick inte att godta.", "The ID token could not be accepted."},
 		"sso.kind.nonce_mismatch":              {"ID-token hörde inte till den här inloggningen (nonce stämde inte).", "The ID token did not belong to this sign-in (the nonce did not match)."},
 		"sso.kind.missing_sub":                 {"ID-token saknade användar-id (sub).", "The ID token had no user ID (sub)."},
+		"sso.kind.stale_authentication":        {"Identitetsleverantören svarade med en tidigare inloggning, fast en ny inloggning begärdes. Logga in igen; kvarstår det, be it-avdelningen kontrollera att leverantören följer prompt=login.", "The identity provider answered with an earlier sign-in although a new one was asked for. Sign in again; if it persists, ask IT to check that the provider honours prompt=login."},
 		"sso.kind.missing_iat":                 {"ID-token saknade utfärdandetid (iat).", "The ID token had no issue time (iat)."},
 		"sso.kind.azp_mismatch":                {"ID-token var avsedd för en annan klient (azp).", "The ID token was meant for another client (azp)."},
 		"sso.kind.userinfo":                    {"Det gick inte att hämta uppgifter från leverantörens UserInfo.", "Could not fetch the details from the provider's UserInfo."},

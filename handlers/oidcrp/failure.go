@@ -72,10 +72,13 @@ const (
 	// KindHostedDomain: a Google Workspace sign-in whose hd claim is missing or is not a domain
 	// the provider serves (a consumer Google account, or another organisation's).
 	KindHostedDomain Kind = "hosted_domain"
+	// KindStaleAuthentication: asked for a new sign-in, the provider answered from an earlier
+	// one (auth_time before the request).
+	KindStaleAuthentication Kind = "stale_authentication"
 )
 
 // Kinds lists every reason a sign-in can be refused, for the texts that explain them.
-var Kinds = []Kind{KindProviderError, KindAccessDenied, KindRedirectURINotRegistered, KindInvalidClient, KindState, KindMalformedResponse, KindTokenEndpoint, KindUnreachable, KindIssuerMismatch, KindAudienceMismatch, KindExpired, KindNotYetValid, KindBadSignature, KindUnsupportedAlg, KindInvalidToken, KindNonceMismatch, KindMissingSub, KindMissingIat, KindAZPMismatch, KindUserInfo, KindUserInfoSubMismatch, KindEmailMissing, KindEmailUnverified, KindHostedDomain}
+var Kinds = []Kind{KindProviderError, KindAccessDenied, KindRedirectURINotRegistered, KindInvalidClient, KindState, KindMalformedResponse, KindTokenEndpoint, KindUnreachable, KindIssuerMismatch, KindAudienceMismatch, KindExpired, KindNotYetValid, KindBadSignature, KindUnsupportedAlg, KindInvalidToken, KindNonceMismatch, KindMissingSub, KindMissingIat, KindAZPMismatch, KindUserInfo, KindUserInfoSubMismatch, KindEmailMissing, KindEmailUnverified, KindHostedDomain, KindStaleAuthentication}
 
 // Bounds on text a provider chooses, before it reaches the audit log, the stored test result
 // and the page.

@@ -3,6 +3,7 @@ package oidcrp
 import (
 	"context"
 	"crypto/subtle"
+	"encoding/json"
 	"net/url"
 	"strings"
 	"time"
@@ -163,6 +164,9 @@ func (rp *RP) checkIDToken(cfg Config, p Pending, idt *oidc.IDToken, claims map[
 		return fail(KindNotYetValid, "the ID token is issued at %s, in the future (now %s)",
 			idt.IssuedAt.UTC().Format(time.RFC3339), rp.now().UTC().Format(time.RFC3339))
 	}
+	if f := checkAuthTime(p, claims); f != nil {
+		return f
+	}
 	azp, hasAZP := claims["azp"].(string)
 	if len(idt.Audience) > 1 && (!hasAZP || azp != cfg.ClientID) {
 		return fail(KindAZPMismatch, "the ID token has audiences %q and azp %q, expected azp %q", idt.Audience, azp, cfg.ClientID)
@@ -171,6 +175,30 @@ func (rp *RP) checkIDToken(cfg Config, p Pending, idt *oidc.IDToken, claims map[
 		return fail(KindAZPMismatch, "the ID token's azp is %v, expected %q", claims["azp"], cfg.ClientID)
 	}
 	return checkHostedDomain(cfg, claims)
+}
+
+// checkAuthTime refuses, when a new sign-in was asked for, an answer from a sign-in the provider
+// says was made before the request (auth_time, with Leeway for the clocks). OpenID Connect
+// requires auth_time when max_age is sent; a provider that leaves it out all the same cannot be
+// checked, and its answer is taken as the new sign-in asked for.
+func checkAuthTime(p Pending, claims map[string]any) *Failure {
+	if p.AskedNewAt.IsZero() {
+		return nil
+	}
+	raw, present := claims["auth_time"]
+	if !present {
+		return nil
+	}
+	n, _ := raw.(json.Number) // claims are decoded with UseNumber
+	secs, err := n.Float64()  // a NumericDate: seconds, possibly with a fraction
+	if err != nil || secs < 0 || secs > 1<<40 {
+		return fail(KindInvalidToken, "the ID token's auth_time is %v, not a time in seconds", raw)
+	}
+	if at := time.Unix(int64(secs), 0); at.Before(p.AskedNewAt.Add(-Leeway)) {
+		return fail(KindStaleAuthentication, "asked for a new sign-in at %s, the provider answered from one at %s",
+			p.AskedNewAt.UTC().Format(time.RFC3339), at.UTC().Format(time.RFC3339))
+	}
+	return nil
 }
 
 // checkHostedDomain applies the Google preset's rule: Google signs in every Google account,

@@ -294,3 +294,41 @@ func TestSignInConcurrently(t *testing.T) {
 		}
 	}
 }
+
+// TestFreshSignInRefusesAnOldOne: asked for a new sign-in (prompt=login, max_age=0), a provider
+// that answers from a sign-in made before the request (auth_time) is refused: portvakt would
+// otherwise tell the app that asked that the person has just signed in. An ordinary sign-in
+// takes the provider's session as it is.
+func TestFreshSignInRefusesAnOldOne(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	op := oidctest.New(t)
+	op.Misbehave(oidctest.OldAuthTime)
+	cfg := testConfig(op)
+	rp := New(nil, nil)
+	if _, err := signIn(t, rp, cfg); err != nil {
+		t.Fatalf("an ordinary sign-in from the provider's hour-old session: %v", err)
+	}
+	authURL, pending, err := rp.Start(ctx, cfg, redirectURI, "anna@example.com", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := oidctest.Callback(ctx, authURL, redirectURI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = rp.Finish(ctx, cfg, q, pending)
+	wantKind(t, err, KindStaleAuthentication)
+
+	op.Misbehave() // a provider that signs the person in again
+	authURL, pending, err = rp.Start(ctx, cfg, redirectURI, "anna@example.com", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q, err = oidctest.Callback(ctx, authURL, redirectURI); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rp.Finish(ctx, cfg, q, pending); err != nil {
+		t.Errorf("a new sign-in at the provider: %v", err)
+	}
+}

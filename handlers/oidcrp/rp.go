@@ -53,6 +53,10 @@ type Pending struct {
 	// was started with.
 	Issuer   string
 	ClientID string
+	// AskedNewAt, when set, is when a new sign-in was asked for (prompt=login, max_age=0): the
+	// provider's answer must come from a sign-in made then or later (auth_time), not from the
+	// session it had.
+	AskedNewAt time.Time
 }
 
 // RP is the relying party. It caches each provider's discovery and verifier
@@ -128,6 +132,7 @@ func (rp *RP) Start(ctx context.Context, cfg Config, redirectURI, loginHint stri
 	}
 	if len(fresh) > 0 && fresh[0] {
 		opts = append(opts, oauth2.SetAuthURLParam("prompt", "login"), oauth2.SetAuthURLParam("max_age", "0"))
+		p.AskedNewAt = rp.now()
 	}
 	return e.oauth2Config(cfg, redirectURI).AuthCodeURL(p.State, opts...), p, nil
 }

@@ -41,6 +41,9 @@ const (
 	ExpiredWithinLeeway Misbehaviour = "expired within leeway"
 	// IssuedInFuture sets iat ten minutes ahead.
 	IssuedInFuture Misbehaviour = "iat in the future"
+	// OldAuthTime answers from a sign-in an hour old (auth_time), as a provider that ignores
+	// prompt=login and max_age=0 does.
+	OldAuthTime Misbehaviour = "auth_time an hour old"
 	// NotBeforeFuture sets nbf ten minutes ahead.
 	NotBeforeFuture Misbehaviour = "nbf in the future"
 	// EmailUnverified says email_verified false.
