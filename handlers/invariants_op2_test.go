@@ -198,3 +198,47 @@ func TestRedirectCheckSeesTheURIThatIsUsed(t *testing.T) {
 		}
 	}
 }
+
+// TestReauthThroughSSORefusesASignInStartedBefore: the new sign-in an app asks for must be one
+// started after it asked. Someone at an unlocked, signed-in computer starts an ordinary SSO
+// sign-in (the e-mail step works while signed in) and leaves the provider's page waiting; then
+// the app asks for a new sign-in, and the waiting one is finished: its state was sealed without
+// a request for a new sign-in (no prompt=login, no AskedNewAt), the provider answers from its
+// own session, and the new portvakt session answered the app as a sign-in made just now.
+func TestReauthThroughSSORefusesASignInStartedBefore(t *testing.T) {
+	t.Parallel()
+	env := handlertest.New(t, handlertest.WithSSO())
+	w := opWorldOn(t, env)
+	web := w.register(t, store.AppWeb)
+	c := env.Client()
+	env.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
+	env.OP.SetUser(oidctest.User{Subject: "anna-1", Email: "anna@example.se", EmailVerified: true, Name: "Anna"})
+	if r := env.SSOSignIn(t, c, env.IdP, "anna@example.se"); r.Status != http.StatusSeeOther {
+		t.Fatalf("SSO sign-in: status %d", r.Status)
+	}
+	env.OP.Misbehave(oidctest.OldAuthTime)
+	if r := c.Post(t, "/login", url.Values{"email": {"anna@example.se"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("e-mail step while signed in: status %d", r.Status)
+	}
+	parked := c.Post(t, "/login/sso/"+strconv.FormatInt(env.IdP, 10), nil)
+	if parked.Status != http.StatusSeeOther || !strings.HasPrefix(parked.Location, env.OP.Issuer()) {
+		t.Fatalf("ordinary start: status %d Location %q", parked.Status, parked.Location)
+	}
+	r := web.authorize(t, c, oauth2.GenerateVerifier(), oauth2.SetAuthURLParam("prompt", "login"))
+	if r.Status != http.StatusFound || !strings.HasPrefix(r.Location, paths.Login) {
+		t.Fatalf("prompt=login: status %d Location %q, want the sign-in page", r.Status, r.Location)
+	}
+	r = env.SSOCallback(t, c, parked.Location)
+	if r.Status == http.StatusSeeOther && strings.HasPrefix(r.Location, paths.OPContinue) {
+		r = c.Get(t, r.Location)
+	}
+	if strings.HasPrefix(r.Location, rpRedirect) {
+		t.Fatalf("a sign-in started before the app asked answered it: status %d Location %q", r.Status, r.Location)
+	}
+	if r.Status != http.StatusForbidden {
+		t.Fatalf("status %d Location %q, want the sign-in refused", r.Status, r.Location)
+	}
+	if got := lastAudit(t, env, "login.failure"); !strings.Contains(got, "stale_authentication") {
+		t.Errorf("audit row %q, want the reason", got)
+	}
+}

@@ -73,15 +73,15 @@ func (s *Server) startOIDC(c echo.Context, p store.IdP, purpose string, userID i
 	}
 	// An app asked for a new sign-in (prompt=login, max_age): the identity provider is asked
 	// for one too, instead of answering from its own session.
-	fresh := cookie(c).Values[keyReauth] != nil
-	authURL, pending, err := s.rp.Start(ctx, cfg, s.RedirectURI(), loginHint, fresh)
+	reauth, _ := cookie(c).Values[keyReauth].(string)
+	authURL, pending, err := s.rp.Start(ctx, cfg, s.RedirectURI(), loginHint, reauth != "")
 	if err != nil {
 		return err
 	}
 	st := store.OIDCState{
 		State: pending.State, Binding: oidcBinding(c), IdPID: p.ID, Revision: p.Revision, Purpose: purpose,
 		UserID: userID, Draft: p.Draft, Nonce: pending.Nonce, Verifier: pending.Verifier, RedirectURI: pending.RedirectURI,
-		Issuer: pending.Issuer, ClientID: pending.ClientID, Next: next, CreatedAt: s.store.Now(), AskedNewAt: pending.AskedNewAt,
+		Issuer: pending.Issuer, ClientID: pending.ClientID, Next: next, CreatedAt: s.store.Now(), AskedNewAt: pending.AskedNewAt, Reauth: reauth,
 	}
 	if err := s.keepState(c, st); err != nil {
 		return err
@@ -216,7 +216,16 @@ func (s *Server) handleOIDCCallback(c echo.Context) error {
 	}
 	pending := oidcrp.Pending{State: st.State, Nonce: st.Nonce, Verifier: st.Verifier, RedirectURI: st.RedirectURI,
 		ProviderID: st.IdPID, Issuer: st.Issuer, ClientID: st.ClientID, AskedNewAt: st.AskedNewAt}
-	res, ferr := s.rp.Finish(ctx, cfg, q, pending)
+	var res *oidcrp.Result
+	var ferr error
+	if waiting, _ := cookie(c).Values[keyReauth].(string); waiting != "" && st.Reauth != waiting {
+		// An app waits for a new sign-in, and this one was started before it asked: the provider
+		// was not asked for a new sign-in, yet the session this makes would answer the app.
+		ferr = &oidcrp.Failure{Kind: oidcrp.KindStaleAuthentication,
+			Detail: "the sign-in was started before an app asked for a new one, and cannot answer it"}
+	} else {
+		res, ferr = s.rp.Finish(ctx, cfg, q, pending)
+	}
 	switch st.Purpose {
 	case store.PurposeTest:
 		return s.finishTest(c, p, st, res, ferr)

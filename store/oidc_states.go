@@ -31,7 +31,8 @@ type OIDCState struct {
 	ClientID    string
 	Next        string
 	CreatedAt   time.Time
-	AskedNewAt  time.Time `json:",omitzero"` // a new sign-in was asked of the provider then (zero: an ordinary one)
+	AskedNewAt  time.Time `json:",omitzero"`  // a new sign-in was asked of the provider then (zero: an ordinary one)
+	Reauth      string    `json:",omitempty"` // the app sign-in that waited for a new sign-in at the start, if any
 }
 
 // UseOIDCState records that state has been used, keeping the record until expires, after which
