@@ -242,3 +242,58 @@ func TestReauthThroughSSORefusesASignInStartedBefore(t *testing.T) {
 		t.Errorf("audit row %q, want the reason", got)
 	}
 }
+
+// TestReauthWithoutSessionAsksTheProviderToo: an app that asks for a new sign-in (prompt=login)
+// of a browser whose portvakt session has ended (idle, signed out) is sent through the ordinary
+// sign-in. Through SSO, the provider was asked for an ordinary sign-in and answered from its own
+// session, which outlives portvakt's: the app was told the person had just signed in although
+// nobody was asked anything.
+func TestReauthWithoutSessionAsksTheProviderToo(t *testing.T) {
+	t.Parallel()
+	env := handlertest.New(t, handlertest.WithSSO())
+	w := opWorldOn(t, env)
+	web := w.register(t, store.AppWeb)
+	c := env.Client()
+	env.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
+	env.OP.SetUser(oidctest.User{Subject: "anna-1", Email: "anna@example.se", EmailVerified: true, Name: "Anna"})
+	env.OP.Misbehave(oidctest.OldAuthTime)
+	r := web.authorize(t, c, oauth2.GenerateVerifier(), oauth2.SetAuthURLParam("prompt", "login"))
+	if r.Status != http.StatusFound || !strings.HasPrefix(r.Location, paths.Login) {
+		t.Fatalf("prompt=login: status %d Location %q, want the sign-in page", r.Status, r.Location)
+	}
+	later := env.Store.Now().Add(5 * time.Second) // the person takes a moment to sign in
+	storetest.SetClock(t, env.Store, func() time.Time { return later })
+	if r := c.Post(t, "/login", url.Values{"email": {"anna@example.se"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("e-mail step: status %d", r.Status)
+	}
+	r = c.Post(t, "/login/sso/"+strconv.FormatInt(env.IdP, 10), nil)
+	if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, env.OP.Issuer()) {
+		t.Fatalf("start at the provider: status %d Location %q", r.Status, r.Location)
+	}
+	u, err := url.Parse(r.Location)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q := u.Query(); q.Get("prompt") != "login" || q.Get("max_age") != "0" {
+		t.Errorf("the app asked for a new sign-in, but the provider is asked for an ordinary one: %s", r.Location)
+	}
+	r = env.SSOCallback(t, c, r.Location)
+	if r.Status == http.StatusSeeOther && strings.HasPrefix(r.Location, paths.OPContinue) {
+		r = c.Get(t, r.Location)
+	}
+	if strings.HasPrefix(r.Location, rpRedirect) {
+		t.Fatalf("the provider's hour-old sign-in answered the app's prompt=login: status %d Location %q", r.Status, r.Location)
+	}
+	if r.Status != http.StatusForbidden {
+		t.Fatalf("status %d Location %q, want the sign-in refused", r.Status, r.Location)
+	}
+
+	env.OP.Misbehave() // the provider signs the person in again: the app gets its code
+	r = env.SSOSignIn(t, c, env.IdP, "anna@example.se")
+	if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, paths.OPContinue) {
+		t.Fatalf("a new sign-in at the provider: status %d Location %q, want the app's sign-in continued", r.Status, r.Location)
+	}
+	if r = c.Get(t, r.Location); r.Status != http.StatusFound || !strings.HasPrefix(r.Location, rpRedirect) {
+		t.Fatalf("continue after a new sign-in: status %d Location %q, want the app's redirect URI", r.Status, r.Location)
+	}
+}

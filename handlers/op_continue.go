@@ -61,6 +61,12 @@ func (s *Server) handleOPContinue(c echo.Context) error {
 			op.AuthRequestError(w, r, authReq, oidc.ErrLoginRequired(), s.op)
 			return nil
 		}
+		if maxAge := authReq.MaxAge(); maxAge != nil && *maxAge == 0 {
+			// A sign-in after the request (prompt=login, max_age=0): one through SSO must not be
+			// the provider's answer from its own session, which outlives portvakt's.
+			cs := cookie(c)
+			cs.Values[keyReauth], cs.Values[keyReauthFrom] = id, ""
+		}
 		s.rememberNext(c, paths.OPContinueFor(id))
 		return c.Redirect(http.StatusFound, paths.Login)
 	}
