@@ -297,3 +297,31 @@ func TestReauthWithoutSessionAsksTheProviderToo(t *testing.T) {
 		t.Fatalf("continue after a new sign-in: status %d Location %q, want the app's redirect URI", r.Status, r.Location)
 	}
 }
+
+// TestAbandonedReauthLeavesLaterSignInsOrdinary: a person sent to sign in again for an app who
+// walks away from it keeps the mark of that sign-in in their cookie. Once the app's sign-in has
+// expired nobody waits for a new sign-in, and a later ordinary sign-in through a provider that
+// answers from its own session must go through, not be refused as an old sign-in again and again.
+func TestAbandonedReauthLeavesLaterSignInsOrdinary(t *testing.T) {
+	t.Parallel()
+	env := handlertest.New(t, handlertest.WithSSO())
+	w := opWorldOn(t, env)
+	web := w.register(t, store.AppWeb)
+	c := env.Client()
+	env.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
+	env.OP.SetUser(oidctest.User{Subject: "anna-1", Email: "anna@example.se", EmailVerified: true, Name: "Anna"})
+	if r := env.SSOSignIn(t, c, env.IdP, "anna@example.se"); r.Status != http.StatusSeeOther {
+		t.Fatalf("SSO sign-in: status %d", r.Status)
+	}
+	r := web.authorize(t, c, oauth2.GenerateVerifier(), oauth2.SetAuthURLParam("prompt", "login"))
+	if r.Status != http.StatusFound || !strings.HasPrefix(r.Location, paths.Login) {
+		t.Fatalf("prompt=login: status %d Location %q, want the sign-in page", r.Status, r.Location)
+	}
+	later := env.Store.Now().Add(store.OPAuthRequestTTL + time.Minute)
+	storetest.SetClock(t, env.Store, func() time.Time { return later })
+	env.OP.Misbehave(oidctest.OldAuthTime)
+	r = env.SSOSignIn(t, c, env.IdP, "anna@example.se")
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("an ordinary sign-in after an app's sign-in expired: status %d, want it through\n%.400s", r.Status, r.Body)
+	}
+}

@@ -73,7 +73,7 @@ func (s *Server) startOIDC(c echo.Context, p store.IdP, purpose string, userID i
 	}
 	// An app asked for a new sign-in (prompt=login, max_age): the identity provider is asked
 	// for one too, instead of answering from its own session.
-	reauth, _ := cookie(c).Values[keyReauth].(string)
+	reauth := s.waitingReauth(c)
 	authURL, pending, err := s.rp.Start(ctx, cfg, s.RedirectURI(), loginHint, reauth != "")
 	if err != nil {
 		return err
@@ -90,6 +90,23 @@ func (s *Server) startOIDC(c echo.Context, p store.IdP, purpose string, userID i
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, authURL)
+}
+
+// waitingReauth is the app's sign-in that waits in this browser for a new sign-in, or "". The
+// mark outlives a sign-in the person walked away from; once that has expired nobody waits, and
+// the mark is dropped so that later sign-ins are ordinary ones (on any other error it stays).
+func (s *Server) waitingReauth(c echo.Context) string {
+	cs := cookie(c)
+	id, _ := cs.Values[keyReauth].(string)
+	if id == "" {
+		return ""
+	}
+	if _, err := s.store.OPAuthRequestByID(c.Request().Context(), id); errors.Is(err, store.ErrNotFound) {
+		delete(cs.Values, keyReauth)
+		delete(cs.Values, keyReauthFrom)
+		return ""
+	}
+	return id
 }
 
 // idpOrigins returns the origins of the providers' authorization endpoints, which the pages
@@ -218,7 +235,7 @@ func (s *Server) handleOIDCCallback(c echo.Context) error {
 		ProviderID: st.IdPID, Issuer: st.Issuer, ClientID: st.ClientID, AskedNewAt: st.AskedNewAt}
 	var res *oidcrp.Result
 	var ferr error
-	if waiting, _ := cookie(c).Values[keyReauth].(string); waiting != "" && st.Reauth != waiting {
+	if waiting := s.waitingReauth(c); waiting != "" && st.Reauth != waiting {
 		// An app waits for a new sign-in, and this one was started before it asked: the provider
 		// was not asked for a new sign-in, yet the session this makes would answer the app.
 		ferr = &oidcrp.Failure{Kind: oidcrp.KindStaleAuthentication,
