@@ -325,3 +325,36 @@ func TestAbandonedReauthLeavesLaterSignInsOrdinary(t *testing.T) {
 		t.Fatalf("an ordinary sign-in after an app's sign-in expired: status %d, want it through\n%.400s", r.Status, r.Body)
 	}
 }
+
+// TestReauthRefusesAProfileLinkStartedBefore: a link from the profile signs the person in again
+// through the provider, so one started before an app asked for a new sign-in, and finished
+// after, would answer the app as TestReauthThroughSSORefusesASignInStartedBefore's ordinary
+// sign-in did.
+func TestReauthRefusesAProfileLinkStartedBefore(t *testing.T) {
+	t.Parallel()
+	env := handlertest.New(t, handlertest.WithSSO())
+	w := opWorldOn(t, env)
+	web := w.register(t, store.AppWeb)
+	c, _ := env.SignedIn(t, "anna@example.se", handlertest.UserOpts{Verified: true})
+	env.OP.SetUser(oidctest.User{Subject: "anna-1", Email: "anna@example.se", EmailVerified: true, Name: "Anna"})
+	env.OP.Misbehave(oidctest.OldAuthTime)
+	parked := c.Post(t, paths.ProfileLink(env.IdP), nil)
+	if parked.Status != http.StatusSeeOther || !strings.HasPrefix(parked.Location, env.OP.Issuer()) {
+		t.Fatalf("link start: status %d Location %q", parked.Status, parked.Location)
+	}
+	start := web.conf.AuthCodeURL("state-1", oauth2.S256ChallengeOption(oauth2.GenerateVerifier()), oauth2.SetAuthURLParam("prompt", "login"))
+	cont := c.Get(t, strings.TrimPrefix(start, w.app.URL))
+	if cont.Status != http.StatusFound || !strings.HasPrefix(cont.Location, paths.OPContinue) {
+		t.Fatalf("authorize: status %d Location %q", cont.Status, cont.Location)
+	}
+	if r := c.Get(t, cont.Location); r.Status != http.StatusFound || !strings.HasPrefix(r.Location, paths.Login) {
+		t.Fatalf("prompt=login: status %d Location %q, want the sign-in page", r.Status, r.Location)
+	}
+	r := env.SSOCallback(t, c, parked.Location)
+	if r.Status != http.StatusForbidden {
+		t.Errorf("link started before the app asked: status %d Location %q, want it refused", r.Status, r.Location)
+	}
+	if r := c.Get(t, cont.Location); strings.HasPrefix(r.Location, rpRedirect) {
+		t.Fatalf("the link's session answered the app's prompt=login: Location %q", r.Location)
+	}
+}
