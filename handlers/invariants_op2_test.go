@@ -358,3 +358,40 @@ func TestReauthRefusesAProfileLinkStartedBefore(t *testing.T) {
 		t.Fatalf("the link's session answered the app's prompt=login: Location %q", r.Location)
 	}
 }
+
+// TestReauthSurvivesAnotherAppsSignIn: while an app waits for a new sign-in, another app's
+// ordinary sign-in is answered by the session as it is, and that used to forget which sign-in was
+// waiting. An ordinary SSO sign-in started next asked the provider for nothing, and its session,
+// newer than the waiting request, answered it as a sign-in made just now.
+func TestReauthSurvivesAnotherAppsSignIn(t *testing.T) {
+	t.Parallel()
+	env := handlertest.New(t, handlertest.WithSSO())
+	w := opWorldOn(t, env)
+	web := w.register(t, store.AppWeb)
+	other := w.register(t, store.AppWeb)
+	c := env.Client()
+	env.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
+	env.OP.SetUser(oidctest.User{Subject: "anna-1", Email: "anna@example.se", EmailVerified: true, Name: "Anna"})
+	if r := env.SSOSignIn(t, c, env.IdP, "anna@example.se"); r.Status != http.StatusSeeOther {
+		t.Fatalf("SSO sign-in: status %d", r.Status)
+	}
+	env.OP.Misbehave(oidctest.OldAuthTime)
+	start := web.conf.AuthCodeURL("state-1", oauth2.S256ChallengeOption(oauth2.GenerateVerifier()), oauth2.SetAuthURLParam("prompt", "login"))
+	cont := c.Get(t, strings.TrimPrefix(start, w.app.URL))
+	if cont.Status != http.StatusFound || !strings.HasPrefix(cont.Location, paths.OPContinue) {
+		t.Fatalf("authorize: status %d Location %q", cont.Status, cont.Location)
+	}
+	if r := c.Get(t, cont.Location); r.Status != http.StatusFound || !strings.HasPrefix(r.Location, paths.Login) {
+		t.Fatalf("prompt=login: status %d Location %q, want the sign-in page", r.Status, r.Location)
+	}
+	other.signIn(t, c, oauth2.GenerateVerifier()) // the other app's ordinary sign-in
+	later := env.Store.Now().Add(5 * time.Second)
+	storetest.SetClock(t, env.Store, func() time.Time { return later })
+	r := env.SSOSignIn(t, c, env.IdP, "anna@example.se")
+	if r := c.Get(t, cont.Location); strings.HasPrefix(r.Location, rpRedirect) {
+		t.Fatalf("the provider's own session answered the waiting prompt=login: Location %q", r.Location)
+	}
+	if r.Status != http.StatusForbidden {
+		t.Errorf("SSO sign-in while the app waits: status %d Location %q, want it refused as an old sign-in", r.Status, r.Location)
+	}
+}

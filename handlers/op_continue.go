@@ -97,8 +97,12 @@ func (s *Server) handleOPContinue(c echo.Context) error {
 	case err != nil:
 		return err
 	}
-	delete(cookie(c).Values, keyReauth)
-	delete(cookie(c).Values, keyReauthFrom)
+	if cs := cookie(c); cs.Values[keyReauth] == id {
+		// Only this sign-in's mark: another app's sign-in answered by the session as it is must
+		// not forget the one still waiting for a new sign-in.
+		delete(cs.Values, keyReauth)
+		delete(cs.Values, keyReauthFrom)
+	}
 	if err := s.saveCookie(c); err != nil {
 		return err
 	}
