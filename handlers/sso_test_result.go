@@ -63,6 +63,12 @@ func testView(pg views.Page, tr testResult) *views.SSOTestResult {
 		}
 		v.Identity = []views.KV{{Name: "iss", Value: tr.Issuer}, {Name: "sub", Value: tr.Subject},
 			{Name: "email", Value: tr.Email + " (" + from + ")"}, {Name: "email_verified", Value: strconv.FormatBool(tr.EmailVerified)}}
+		// Only with auth_time can portvakt hold the provider to an app's request for a new
+		// sign-in (oidcrp's checkAuthTime).
+		v.AuthTime = l.T("sso.test.authtime.missing")
+		if _, sent := tr.IDTokenClaims["auth_time"]; sent {
+			v.AuthTime = l.T("sso.test.authtime.sent")
+		}
 	}
 	return v
 }

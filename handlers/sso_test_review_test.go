@@ -141,3 +141,22 @@ func TestSSOTestOfASwitchedOffProviderSaysNobodySignedIn(t *testing.T) {
 		t.Errorf("result %q says it@example.se is signed in through single sign-on; the test signed nobody in", got)
 	}
 }
+
+// TestSSOTestSaysWhetherTheProviderSendsAuthTime: whether portvakt can hold a provider to an
+// app's request for a new sign-in depends on auth_time in its ID tokens; the test sign-in's
+// result says which, and for a provider without it what to change.
+func TestSSOTestSaysWhetherTheProviderSendsAuthTime(t *testing.T) {
+	t.Parallel()
+	env := handlertest.New(t, handlertest.WithSSO())
+	page := "/auth-settings/sso/" + strconv.FormatInt(env.IdP, 10) + "/test"
+	testSignIn(t, env)
+	if got := env.IT.Get(t, page).Doc(t).Find("[data-testid=test-authtime]").Text(); !strings.Contains(got, "skickar auth_time") {
+		t.Errorf("a provider that sends auth_time: %q", got)
+	}
+	env.OP.Misbehave(oidctest.NoAuthTime)
+	testSignIn(t, env)
+	if got := env.IT.Get(t, page).Doc(t).Find("[data-testid=test-authtime]").Text(); !strings.Contains(got, "skickar inte auth_time") ||
+		!strings.Contains(got, "Entra ID") {
+		t.Errorf("a provider without auth_time: %q", got)
+	}
+}

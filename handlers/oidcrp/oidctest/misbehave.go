@@ -44,6 +44,8 @@ const (
 	// OldAuthTime answers from a sign-in an hour old (auth_time), as a provider that ignores
 	// prompt=login and max_age=0 does.
 	OldAuthTime Misbehaviour = "auth_time an hour old"
+	// NoAuthTime leaves auth_time out of the ID token, as Entra ID does unless it is configured.
+	NoAuthTime Misbehaviour = "no auth_time"
 	// NotBeforeFuture sets nbf ten minutes ahead.
 	NotBeforeFuture Misbehaviour = "nbf in the future"
 	// EmailUnverified says email_verified false.

@@ -58,6 +58,8 @@ func (p *Provider) idClaims(g *grant, accessToken string) map[string]any {
 		c["iat"], c["exp"] = now.Add(-70*time.Minute).Unix(), now.Add(-10*time.Minute).Unix()
 	case b[ExpiredWithinLeeway]:
 		c["iat"], c["exp"] = now.Add(-61*time.Minute).Unix(), now.Add(-time.Minute).Unix()
+	case b[NoAuthTime]:
+		delete(c, "auth_time")
 	case b[OldAuthTime]:
 		c["auth_time"] = now.Add(-time.Hour).Unix()
 	case b[IssuedInFuture]:
