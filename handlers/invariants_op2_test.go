@@ -29,22 +29,11 @@ import (
 // check. The request to the provider must carry prompt=login (or max_age=0) on.
 func TestReauthThroughSSOAsksTheProviderToo(t *testing.T) {
 	t.Parallel()
-	env := handlertest.New(t, handlertest.WithSSO())
-	w := opWorldOn(t, env)
-	web := w.register(t, store.AppWeb)
-	c := env.Client()
-	env.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
-	env.OP.SetUser(oidctest.User{Subject: "anna-1", Email: "anna@example.se", EmailVerified: true, Name: "Anna"})
-	if r := env.SSOSignIn(t, c, env.IdP, "anna@example.se"); r.Status != http.StatusSeeOther {
-		t.Fatalf("SSO sign-in: status %d", r.Status)
-	}
+	env, web, c := annaSignedInThroughSSO(t)
 	later := env.Store.Now().Add(5 * time.Second)
 	storetest.SetClock(t, env.Store, func() time.Time { return later })
 
-	r := web.authorize(t, c, oauth2.GenerateVerifier(), oauth2.SetAuthURLParam("prompt", "login"))
-	if r.Status != http.StatusFound || !strings.HasPrefix(r.Location, paths.Login) {
-		t.Fatalf("prompt=login: status %d Location %q, want the sign-in page", r.Status, r.Location)
-	}
+	r := askForANewSignIn(t, web, c)
 	if r := c.Post(t, "/login", url.Values{"email": {"anna@example.se"}}); r.Status != http.StatusSeeOther {
 		t.Fatalf("e-mail step: status %d", r.Status)
 	}
@@ -69,20 +58,9 @@ func TestReauthThroughSSOAsksTheProviderToo(t *testing.T) {
 // app as a sign-in made just now.
 func TestReauthThroughSSORefusesTheProvidersOldSignIn(t *testing.T) {
 	t.Parallel()
-	env := handlertest.New(t, handlertest.WithSSO())
-	w := opWorldOn(t, env)
-	web := w.register(t, store.AppWeb)
-	c := env.Client()
-	env.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
-	env.OP.SetUser(oidctest.User{Subject: "anna-1", Email: "anna@example.se", EmailVerified: true, Name: "Anna"})
-	if r := env.SSOSignIn(t, c, env.IdP, "anna@example.se"); r.Status != http.StatusSeeOther {
-		t.Fatalf("SSO sign-in: status %d", r.Status)
-	}
+	env, web, c := annaSignedInThroughSSO(t)
 	env.OP.Misbehave(oidctest.OldAuthTime)
-	r := web.authorize(t, c, oauth2.GenerateVerifier(), oauth2.SetAuthURLParam("prompt", "login"))
-	if r.Status != http.StatusFound || !strings.HasPrefix(r.Location, paths.Login) {
-		t.Fatalf("prompt=login: status %d Location %q, want the sign-in page", r.Status, r.Location)
-	}
+	r := askForANewSignIn(t, web, c)
 	if r := c.Post(t, "/login", url.Values{"email": {"anna@example.se"}}); r.Status != http.StatusSeeOther {
 		t.Fatalf("e-mail step: status %d", r.Status)
 	}
@@ -207,15 +185,7 @@ func TestRedirectCheckSeesTheURIThatIsUsed(t *testing.T) {
 // own session, and the new portvakt session answered the app as a sign-in made just now.
 func TestReauthThroughSSORefusesASignInStartedBefore(t *testing.T) {
 	t.Parallel()
-	env := handlertest.New(t, handlertest.WithSSO())
-	w := opWorldOn(t, env)
-	web := w.register(t, store.AppWeb)
-	c := env.Client()
-	env.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
-	env.OP.SetUser(oidctest.User{Subject: "anna-1", Email: "anna@example.se", EmailVerified: true, Name: "Anna"})
-	if r := env.SSOSignIn(t, c, env.IdP, "anna@example.se"); r.Status != http.StatusSeeOther {
-		t.Fatalf("SSO sign-in: status %d", r.Status)
-	}
+	env, web, c := annaSignedInThroughSSO(t)
 	env.OP.Misbehave(oidctest.OldAuthTime)
 	if r := c.Post(t, "/login", url.Values{"email": {"anna@example.se"}}); r.Status != http.StatusSeeOther {
 		t.Fatalf("e-mail step while signed in: status %d", r.Status)
@@ -224,10 +194,7 @@ func TestReauthThroughSSORefusesASignInStartedBefore(t *testing.T) {
 	if parked.Status != http.StatusSeeOther || !strings.HasPrefix(parked.Location, env.OP.Issuer()) {
 		t.Fatalf("ordinary start: status %d Location %q", parked.Status, parked.Location)
 	}
-	r := web.authorize(t, c, oauth2.GenerateVerifier(), oauth2.SetAuthURLParam("prompt", "login"))
-	if r.Status != http.StatusFound || !strings.HasPrefix(r.Location, paths.Login) {
-		t.Fatalf("prompt=login: status %d Location %q, want the sign-in page", r.Status, r.Location)
-	}
+	r := askForANewSignIn(t, web, c)
 	r = env.SSOCallback(t, c, parked.Location)
 	if r.Status == http.StatusSeeOther && strings.HasPrefix(r.Location, paths.OPContinue) {
 		r = c.Get(t, r.Location)
@@ -257,10 +224,7 @@ func TestReauthWithoutSessionAsksTheProviderToo(t *testing.T) {
 	env.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
 	env.OP.SetUser(oidctest.User{Subject: "anna-1", Email: "anna@example.se", EmailVerified: true, Name: "Anna"})
 	env.OP.Misbehave(oidctest.OldAuthTime)
-	r := web.authorize(t, c, oauth2.GenerateVerifier(), oauth2.SetAuthURLParam("prompt", "login"))
-	if r.Status != http.StatusFound || !strings.HasPrefix(r.Location, paths.Login) {
-		t.Fatalf("prompt=login: status %d Location %q, want the sign-in page", r.Status, r.Location)
-	}
+	r := askForANewSignIn(t, web, c)
 	later := env.Store.Now().Add(5 * time.Second) // the person takes a moment to sign in
 	storetest.SetClock(t, env.Store, func() time.Time { return later })
 	if r := c.Post(t, "/login", url.Values{"email": {"anna@example.se"}}); r.Status != http.StatusSeeOther {
@@ -304,19 +268,8 @@ func TestReauthWithoutSessionAsksTheProviderToo(t *testing.T) {
 // answers from its own session must go through, not be refused as an old sign-in again and again.
 func TestAbandonedReauthLeavesLaterSignInsOrdinary(t *testing.T) {
 	t.Parallel()
-	env := handlertest.New(t, handlertest.WithSSO())
-	w := opWorldOn(t, env)
-	web := w.register(t, store.AppWeb)
-	c := env.Client()
-	env.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
-	env.OP.SetUser(oidctest.User{Subject: "anna-1", Email: "anna@example.se", EmailVerified: true, Name: "Anna"})
-	if r := env.SSOSignIn(t, c, env.IdP, "anna@example.se"); r.Status != http.StatusSeeOther {
-		t.Fatalf("SSO sign-in: status %d", r.Status)
-	}
-	r := web.authorize(t, c, oauth2.GenerateVerifier(), oauth2.SetAuthURLParam("prompt", "login"))
-	if r.Status != http.StatusFound || !strings.HasPrefix(r.Location, paths.Login) {
-		t.Fatalf("prompt=login: status %d Location %q, want the sign-in page", r.Status, r.Location)
-	}
+	env, web, c := annaSignedInThroughSSO(t)
+	r := askForANewSignIn(t, web, c)
 	later := env.Store.Now().Add(store.OPAuthRequestTTL + time.Minute)
 	storetest.SetClock(t, env.Store, func() time.Time { return later })
 	env.OP.Misbehave(oidctest.OldAuthTime)
@@ -394,4 +347,30 @@ func TestReauthSurvivesAnotherAppsSignIn(t *testing.T) {
 	if r.Status != http.StatusForbidden {
 		t.Errorf("SSO sign-in while the app waits: status %d Location %q, want it refused as an old sign-in", r.Status, r.Location)
 	}
+}
+
+// annaSignedInThroughSSO is the portal with a provider (handlertest.WithSSO), a web app, and a
+// browser in which anna@example.se has signed in through the provider.
+func annaSignedInThroughSSO(t *testing.T) (*handlertest.App, *rp, *handlertest.Client) {
+	t.Helper()
+	env := handlertest.New(t, handlertest.WithSSO())
+	web := opWorldOn(t, env).register(t, store.AppWeb)
+	c := env.Client()
+	env.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
+	env.OP.SetUser(oidctest.User{Subject: "anna-1", Email: "anna@example.se", EmailVerified: true, Name: "Anna"})
+	if r := env.SSOSignIn(t, c, env.IdP, "anna@example.se"); r.Status != http.StatusSeeOther {
+		t.Fatalf("SSO sign-in: status %d", r.Status)
+	}
+	return env, web, c
+}
+
+// askForANewSignIn has the app ask for a new sign-in (prompt=login) in c's browser, which
+// portvakt answers with its sign-in page.
+func askForANewSignIn(t *testing.T, web *rp, c *handlertest.Client) *handlertest.Response {
+	t.Helper()
+	r := web.authorize(t, c, oauth2.GenerateVerifier(), oauth2.SetAuthURLParam("prompt", "login"))
+	if r.Status != http.StatusFound || !strings.HasPrefix(r.Location, paths.Login) {
+		t.Fatalf("prompt=login: status %d Location %q, want the sign-in page", r.Status, r.Location)
+	}
+	return r
 }
