@@ -205,6 +205,21 @@ func TestSSODraftDiscardedAndSavedAgainDuringTest(t *testing.T) {
 func TestSSODraftTestLinksNobodyWhenNotApplied(t *testing.T) {
 	t.Parallel()
 	env := handlertest.New(t, handlertest.WithSSO())
+	_, nyUser, _ := draftTestSavedAgain(t, env)
+	if p, _ := env.Store.IdP(t.Context(), env.IdP); p.Scopes != "openid email profile" {
+		t.Errorf("live scopes %q: a draft was applied", p.Scopes)
+	}
+	if l, err := env.Store.LinkOfUser(t.Context(), nyUser.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("ny linked to %+v (%v) by the test of a draft that was not applied", l, err)
+	}
+}
+
+// draftTestSavedAgain has ny@example.se, who holds Authentication Settings and is not linked,
+// save a draft of the provider's scopes (openid email) and test it, saving the draft again
+// (openid profile) while the test's callback waits on the provider. It returns ny's browser and
+// person and the callback's response.
+func draftTestSavedAgain(t *testing.T, env *handlertest.App) (*handlertest.Client, store.User, *handlertest.Response) {
+	t.Helper()
 	testSignIn(t, env)
 	ny, nyUser := env.SignedIn(t, "ny@example.se", handlertest.UserOpts{AuthSettings: true, Verified: true})
 	idp := strconv.FormatInt(env.IdP, 10)
@@ -234,10 +249,5 @@ func TestSSODraftTestLinksNobodyWhenNotApplied(t *testing.T) {
 	if saved != nil {
 		t.Fatalf("save during the callback: %v", saved)
 	}
-	if p, _ := env.Store.IdP(t.Context(), env.IdP); p.Scopes != "openid email profile" {
-		t.Errorf("live scopes %q: a draft was applied", p.Scopes)
-	}
-	if l, err := env.Store.LinkOfUser(t.Context(), nyUser.ID); !errors.Is(err, store.ErrNotFound) {
-		t.Errorf("ny linked to %+v (%v) by the test of a draft that was not applied", l, err)
-	}
+	return ny, nyUser, r
 }

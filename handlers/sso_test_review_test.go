@@ -2,7 +2,6 @@ package handlers_test
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -48,32 +47,7 @@ func TestSSOTestResultSaysLinkedOnlyWhenLinked(t *testing.T) {
 	t.Run("a test of a draft that was not applied", func(t *testing.T) {
 		t.Parallel()
 		env := handlertest.New(t, handlertest.WithSSO())
-		testSignIn(t, env)
-		ny, _ := env.SignedIn(t, "ny@example.se", handlertest.UserOpts{AuthSettings: true, Verified: true})
-		idp := strconv.FormatInt(env.IdP, 10)
-		save := func(scopes string) error {
-			form := handlertest.IdPForm(env.OP, env.DomainID)
-			form.Set("client_secret", "")
-			form.Set("scopes", scopes)
-			r, err := ny.TryPost("/auth-settings/sso/"+idp, form)
-			if err == nil && r.Status != http.StatusSeeOther {
-				err = fmt.Errorf("status %d", r.Status)
-			}
-			return err
-		}
-		if err := save("openid email"); err != nil {
-			t.Fatalf("save the draft: %v", err)
-		}
-		env.OP.SetUser(oidctest.User{Subject: "ny-1", Email: "ny@example.se", EmailVerified: true})
-		var saved error
-		env.OP.DuringToken(func() { saved = save("openid profile") })
-		r := ny.Post(t, "/auth-settings/sso/"+idp+"/test", url.Values{"draft": {"1"}})
-		if r.Status != http.StatusSeeOther {
-			t.Fatalf("start the draft's test: status %d", r.Status)
-		}
-		if r = env.SSOCallback(t, ny, r.Location); r.Status != http.StatusSeeOther || saved != nil {
-			t.Fatalf("callback: status %d, save during it: %v", r.Status, saved)
-		}
+		ny, _, _ := draftTestSavedAgain(t, env)
 		if got := outcome(t, ny, env); strings.Contains(got, nowLinked) {
 			t.Errorf("result %q says ny is now linked", got)
 		}
