@@ -33,22 +33,16 @@ func TestReauthThroughSSOAsksTheProviderToo(t *testing.T) {
 	later := env.Store.Now().Add(5 * time.Second)
 	storetest.SetClock(t, env.Store, func() time.Time { return later })
 
-	r := askForANewSignIn(t, web, c)
-	if r := c.Post(t, "/login", url.Values{"email": {"anna@example.se"}}); r.Status != http.StatusSeeOther {
-		t.Fatalf("e-mail step: status %d", r.Status)
-	}
-	r = c.Post(t, "/login/sso/"+strconv.FormatInt(env.IdP, 10), nil)
-	if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, env.OP.Issuer()) {
-		t.Fatalf("start at the provider: status %d Location %q", r.Status, r.Location)
-	}
-	u, err := url.Parse(r.Location)
+	askForANewSignIn(t, web, c)
+	start := env.SSOStart(t, c, env.IdP, "anna@example.se")
+	u, err := url.Parse(start)
 	if err != nil {
 		t.Fatal(err)
 	}
 	q := u.Query()
 	if !strings.Contains(q.Get("prompt"), "login") && q.Get("max_age") != "0" {
 		t.Fatalf("the app asked for a fresh sign-in, but portvakt asks the identity provider for an ordinary one "+
-			"(no prompt=login, no max_age): %s", r.Location)
+			"(no prompt=login, no max_age): %s", start)
 	}
 }
 
@@ -60,15 +54,8 @@ func TestReauthThroughSSORefusesTheProvidersOldSignIn(t *testing.T) {
 	t.Parallel()
 	env, web, c := annaSignedInThroughSSO(t)
 	env.OP.Misbehave(oidctest.OldAuthTime)
-	r := askForANewSignIn(t, web, c)
-	if r := c.Post(t, "/login", url.Values{"email": {"anna@example.se"}}); r.Status != http.StatusSeeOther {
-		t.Fatalf("e-mail step: status %d", r.Status)
-	}
-	r = c.Post(t, "/login/sso/"+strconv.FormatInt(env.IdP, 10), nil)
-	if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, env.OP.Issuer()) {
-		t.Fatalf("start at the provider: status %d Location %q", r.Status, r.Location)
-	}
-	r = env.SSOCallback(t, c, r.Location)
+	askForANewSignIn(t, web, c)
+	r := env.SSOCallback(t, c, env.SSOStart(t, c, env.IdP, "anna@example.se"))
 	if r.Status != http.StatusForbidden || strings.HasPrefix(r.Location, rpRedirect) {
 		t.Fatalf("the provider answered from an hour-old sign-in: status %d Location %q, want it refused", r.Status, r.Location)
 	}
@@ -227,21 +214,15 @@ func TestReauthWithoutSessionAsksTheProviderToo(t *testing.T) {
 	r := askForANewSignIn(t, web, c)
 	later := env.Store.Now().Add(5 * time.Second) // the person takes a moment to sign in
 	storetest.SetClock(t, env.Store, func() time.Time { return later })
-	if r := c.Post(t, "/login", url.Values{"email": {"anna@example.se"}}); r.Status != http.StatusSeeOther {
-		t.Fatalf("e-mail step: status %d", r.Status)
-	}
-	r = c.Post(t, "/login/sso/"+strconv.FormatInt(env.IdP, 10), nil)
-	if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, env.OP.Issuer()) {
-		t.Fatalf("start at the provider: status %d Location %q", r.Status, r.Location)
-	}
-	u, err := url.Parse(r.Location)
+	start := env.SSOStart(t, c, env.IdP, "anna@example.se")
+	u, err := url.Parse(start)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if q := u.Query(); q.Get("prompt") != "login" || q.Get("max_age") != "0" {
-		t.Errorf("the app asked for a new sign-in, but the provider is asked for an ordinary one: %s", r.Location)
+		t.Errorf("the app asked for a new sign-in, but the provider is asked for an ordinary one: %s", start)
 	}
-	r = env.SSOCallback(t, c, r.Location)
+	r = env.SSOCallback(t, c, start)
 	if r.Status == http.StatusSeeOther && strings.HasPrefix(r.Location, paths.OPContinue) {
 		r = c.Get(t, r.Location)
 	}

@@ -247,6 +247,13 @@ func (a *App) CreateIdP(tb testing.TB, c *Client, form url.Values) int64 {
 // front channel and the callback, whose response it returns.
 func (a *App) SSOSignIn(tb testing.TB, c *Client, idp int64, email string) *Response {
 	tb.Helper()
+	return a.SSOCallback(tb, c, a.SSOStart(tb, c, idp, email))
+}
+
+// SSOStart walks the start of an SSO sign-in on c: the e-mail step and the choice of the
+// provider idp. It returns the address at App.OP the browser is sent to.
+func (a *App) SSOStart(tb testing.TB, c *Client, idp int64, email string) string {
+	tb.Helper()
 	if r := c.Post(tb, "/login", url.Values{"email": {email}}); r.Status != http.StatusSeeOther {
 		tb.Fatalf("e-mail step: status %d", r.Status)
 	}
@@ -254,7 +261,7 @@ func (a *App) SSOSignIn(tb testing.TB, c *Client, idp int64, email string) *Resp
 	if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, a.OP.Issuer()+"/authorize") {
 		tb.Fatalf("start: status %d, Location %q\n%s", r.Status, r.Location, r.Body)
 	}
-	return a.SSOCallback(tb, c, r.Location)
+	return r.Location
 }
 
 // SSOCallback plays the provider's front channel for the authorization request authURL and
