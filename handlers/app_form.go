@@ -132,8 +132,7 @@ func (s *Server) appFormView(c echo.Context, old *store.Application, f appForm) 
 	l := lang(c)
 	k := f.kind
 	v := views.AppFormView{Kind: string(k), KindName: appKindName(l, k), Heading: l.T(dynamicKey("apps.kind.", string(k)+".new")),
-		ShowRedirects: k.SignsPeopleIn(), ShowPostLogout: k.SignsPeopleIn(), ShowBackchannel: k == store.AppWeb,
-		ShowPeople: k.SignsPeopleIn(), ShowRefresh: k.SignsPeopleIn(), Everyone: f.everyone, People: f.rows, Enabled: f.enabled}
+		SignsPeopleIn: k.SignsPeopleIn(), ShowBackchannel: k == store.AppWeb, Everyone: f.everyone, People: f.rows, Enabled: f.enabled}
 	field := func(id, value string, max int) views.Field {
 		return views.Field{ID: id, Name: id, Label: l.T(dynamicKey("apps.field.", id)), Hint: l.T(dynamicKey("apps.field.", id+".hint")),
 			Value: value, MaxLen: max, Autocomplete: "off"}

@@ -54,11 +54,8 @@ type AppFormView struct {
 	RedirectURIs    Field
 	PostLogoutURIs  Field
 	BackchannelURI  Field
-	ShowRedirects   bool
-	ShowPostLogout  bool
+	SignsPeopleIn   bool // redirect and logout addresses, who may use it, a refresh lifetime
 	ShowBackchannel bool
-	ShowPeople      bool
-	ShowRefresh     bool
 	Everyone        bool
 	People          []GrantRow
 	PeopleError     string

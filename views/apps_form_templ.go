@@ -435,7 +435,7 @@ func appForm(p Page, v AppFormView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		if v.ShowRedirects {
+		if v.SignsPeopleIn {
 			templ_7745c5c3_Err = TextArea(v.RedirectURIs).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -459,7 +459,7 @@ func appForm(p Page, v AppFormView) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		if v.ShowPostLogout {
+		if v.SignsPeopleIn {
 			templ_7745c5c3_Err = TextArea(v.PostLogoutURIs).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -471,7 +471,7 @@ func appForm(p Page, v AppFormView) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		if v.ShowPeople {
+		if v.SignsPeopleIn {
 			templ_7745c5c3_Err = appPeople(p, v).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -498,7 +498,7 @@ func appForm(p Page, v AppFormView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		if v.ShowRefresh {
+		if v.SignsPeopleIn {
 			templ_7745c5c3_Err = Input(v.RefreshTTL).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
