@@ -61,7 +61,7 @@ func (s *Server) handleApps(c echo.Context) error {
 func (s *Server) handleAppNew(c echo.Context) error {
 	l := lang(c)
 	kind := store.AppKind(c.QueryParam("type"))
-	pg := s.page(c, "apps.new.title", "apps", s.appsCrumbs(c, crumb(c, "apps.new.title", ""))...)
+	pg := s.appPage(c, nil)
 	if !store.ValidAppKind(kind) {
 		var v views.AppKindView
 		for _, k := range store.AppKinds {
