@@ -27,12 +27,20 @@ func (s *Server) handleApp(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	people, err := s.store.ApplicationPeople(c.Request().Context(), a.ID)
+	v, err := s.storedAppFormView(c, a)
 	if err != nil {
 		return err
 	}
-	v := s.appFormView(c, &a, appFormFromSettings(a.Settings(), people))
 	return render(c, http.StatusOK, views.AppFormPage(s.appPage(c, &a), v))
+}
+
+// storedAppFormView is an app's form filled in with its settings as stored.
+func (s *Server) storedAppFormView(c echo.Context, a store.Application) (views.AppFormView, error) {
+	people, err := s.store.ApplicationPeople(c.Request().Context(), a.ID)
+	if err != nil {
+		return views.AppFormView{}, err
+	}
+	return s.appFormView(c, &a, appFormFromSettings(a.Settings(), people)), nil
 }
 
 // handleAppUpdate saves an application's settings; its type stays.

@@ -26,13 +26,13 @@ func (s *Server) handleAppSecretRotate(c echo.Context) error {
 		overlap = store.AppSecretOverlap
 	case "now":
 	default:
-		people, err := s.store.ApplicationPeople(c.Request().Context(), a.ID)
+		v, err := s.storedAppFormView(c, a)
 		if err != nil {
 			return err
 		}
 		pg := s.appPage(c, &a)
 		pg.Errors = []views.FieldError{{Field: "overlap-keep", Message: lang(c).T("apps.secret.err.overlap")}}
-		return unprocessable(c, views.AppFormPage(pg, s.appFormView(c, &a, appFormFromSettings(a.Settings(), people))))
+		return unprocessable(c, views.AppFormPage(pg, v))
 	}
 	ctx := c.Request().Context()
 	secret, err := s.store.RotateApplicationSecret(ctx, s.actor(c), a.ID, overlap)
