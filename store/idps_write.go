@@ -181,13 +181,12 @@ func (s *Store) SaveIdPTest(ctx context.Context, a Actor, id, revision int64, pa
 		}
 		e := AuditEntry{Action: ActionIdPTestFailure, Target: name, Detail: detail}
 		if passed && revision == current && a.UserID != 0 {
-			_, err := tx.ExecContext(ctx, "UPDATE identity_providers SET tested_at = ?, tested_by = ? WHERE id = ?", s.now(), a.UserID, id)
-			if err != nil {
-				return fmt.Errorf("store: mark identity provider %d tested: %w", id, err)
+			if err := s.markTested(ctx, tx, id, a.UserID); err != nil {
+				return err
 			}
 			e.Action, e.After = ActionIdPTestSuccess, "tested"
 		} else if passed {
-			e.Action, e.Detail = ActionIdPTestSuccess, strings.TrimPrefix(detail+"; configuration changed during the test, not marked tested", "; ")
+			e.Action, e.Detail = ActionIdPTestSuccess, addDetail(detail, "configuration changed during the test, not marked tested")
 		}
 		return s.audit(ctx, tx, a, e)
 	})

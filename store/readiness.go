@@ -193,12 +193,6 @@ func (b readinessBasis) where(f UserFilter) (string, []any) {
 	return where, args
 }
 
-// CountUsers counts the people in every group, within the search query (empty: everybody).
-func (s *Store) CountUsers(ctx context.Context, query string) (UserCounts, error) {
-	_, c, err := s.userGroups(ctx, query)
-	return c, err
-}
-
 // jsonText is v as JSON, for json_each.
 func jsonText(v any) string {
 	b, _ := json.Marshal(v) // strings and numbers always marshal

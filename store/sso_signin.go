@@ -312,9 +312,5 @@ func isPrivileged(ctx context.Context, tx *sql.Tx, u User) (bool, error) {
 	if u.IsAdmin {
 		return true, nil
 	}
-	var granted bool
-	if err := tx.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM auth_settings_grants WHERE user_id = ?)", u.ID).Scan(&granted); err != nil {
-		return false, fmt.Errorf("read grant of user %d: %w", u.ID, err)
-	}
-	return granted, nil
+	return holdsGrant(ctx, tx, u.ID)
 }

@@ -123,10 +123,8 @@ func (s *Store) testSignIn(ctx context.Context, tx *sql.Tx, in SSOTest, revision
 		if revision != in.Revision || a.UserID == 0 {
 			return nil
 		}
-		_, err := tx.ExecContext(ctx, "UPDATE identity_providers SET tested_at = ?, tested_by = ? WHERE id = ?",
-			s.now(), a.UserID, match.Identity.IdPID)
-		if err != nil {
-			return fmt.Errorf("store: mark identity provider %d tested: %w", match.Identity.IdPID, err)
+		if err := s.markTested(ctx, tx, match.Identity.IdPID, a.UserID); err != nil {
+			return err
 		}
 		out.Marked = true
 		return nil
@@ -210,6 +208,15 @@ func (s *Store) recordTest(ctx context.Context, tx *sql.Tx, in SSOTest, name str
 		e.Action, e.Detail = ActionIdPTestSuccess, addDetail(e.Detail, "configuration changed during the test, not marked tested")
 	}
 	return s.audit(ctx, tx, in.SignIn.Actor, e)
+}
+
+// markTested marks the provider's live settings tested by userID, now.
+func (s *Store) markTested(ctx context.Context, tx *sql.Tx, idpID, userID int64) error {
+	_, err := tx.ExecContext(ctx, "UPDATE identity_providers SET tested_at = ?, tested_by = ? WHERE id = ?", s.now(), userID, idpID)
+	if err != nil {
+		return fmt.Errorf("store: mark identity provider %d tested: %w", idpID, err)
+	}
+	return nil
 }
 
 // holdsGrant reports whether userID holds the Authentication Settings grant.

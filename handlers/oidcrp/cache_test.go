@@ -42,7 +42,7 @@ func TestDiscoveryFailureCached(t *testing.T) {
 	cfg := testConfig(op)
 	ctx := context.Background()
 	start := func() error {
-		_, _, err := rp.Start(ctx, cfg, redirectURI, "")
+		_, _, err := rp.Start(ctx, cfg, redirectURI, "", false)
 		return err
 	}
 	for range 5 {
@@ -87,11 +87,11 @@ func TestDiscoveryFailureCached(t *testing.T) {
 		op.Misbehave(oidctest.DiscoveryStatus500)
 		other := cfg
 		other.ClientID = "another-client"
-		_, _, err := rp.Start(ctx, other, redirectURI, "")
+		_, _, err := rp.Start(ctx, other, redirectURI, "", false)
 		if err == nil {
 			t.Fatal("Start for a new configuration was served the cached discovery of the old one")
 		}
-		if _, _, err := rp.Start(ctx, cfg, redirectURI, ""); err != nil {
+		if _, _, err := rp.Start(ctx, cfg, redirectURI, "", false); err != nil {
 			t.Errorf("Start for the unchanged configuration: %v, want the cached discovery", err)
 		}
 	})
@@ -100,7 +100,7 @@ func TestDiscoveryFailureCached(t *testing.T) {
 		other.ClientID = "another-client"
 		op.Misbehave()
 		rp.Forget(other.Issuer, other.ClientID)
-		if _, _, err := rp.Start(ctx, other, redirectURI, ""); err != nil {
+		if _, _, err := rp.Start(ctx, other, redirectURI, "", false); err != nil {
 			t.Errorf("Start after Forget: %v", err)
 		}
 	})

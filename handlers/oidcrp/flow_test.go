@@ -25,7 +25,7 @@ func testConfig(op *oidctest.Provider) Config {
 func signIn(t *testing.T, rp *RP, cfg Config) (*Result, error) {
 	t.Helper()
 	ctx := context.Background()
-	authURL, pending, err := rp.Start(ctx, cfg, redirectURI, "anna@example.com")
+	authURL, pending, err := rp.Start(ctx, cfg, redirectURI, "anna@example.com", false)
 	if err != nil {
 		t.Fatalf("Start: %v", err)
 	}
@@ -79,7 +79,7 @@ func TestStartSendsPKCEStateNonceAndLoginHint(t *testing.T) {
 	rp := New(nil, nil)
 	cfg := testConfig(op)
 	cfg.Scopes = []string{"email"}
-	authURL, p, err := rp.Start(context.Background(), cfg, redirectURI, "anna@example.com")
+	authURL, p, err := rp.Start(context.Background(), cfg, redirectURI, "anna@example.com", false)
 	if err != nil {
 		t.Fatalf("Start: %v", err)
 	}
@@ -108,7 +108,7 @@ func TestStartSendsPKCEStateNonceAndLoginHint(t *testing.T) {
 			t.Errorf("%s %q has fewer than 128 random bits", name, v)
 		}
 	}
-	_, p2, _ := rp.Start(context.Background(), cfg, redirectURI, "")
+	_, p2, _ := rp.Start(context.Background(), cfg, redirectURI, "", false)
 	if p2.State == p.State || p2.Nonce == p.Nonce || p2.Verifier == p.Verifier {
 		t.Error("two sign-ins share state, nonce or verifier")
 	}
@@ -274,7 +274,7 @@ func TestSignInConcurrently(t *testing.T) {
 	for range 5 {
 		go func() {
 			ctx := context.Background()
-			authURL, p, err := rp.Start(ctx, cfg, redirectURI, "")
+			authURL, p, err := rp.Start(ctx, cfg, redirectURI, "", false)
 			if err != nil {
 				errs <- err
 				return

@@ -57,7 +57,7 @@ func TestFinishRefuses(t *testing.T) {
 	op := oidctest.New(t)
 	ctx := context.Background()
 	start := func(t *testing.T, rp *RP, cfg Config) (url.Values, Pending) {
-		authURL, p, err := rp.Start(ctx, cfg, redirectURI, "")
+		authURL, p, err := rp.Start(ctx, cfg, redirectURI, "", false)
 		if err != nil {
 			t.Fatalf("Start: %v", err)
 		}
@@ -127,7 +127,7 @@ func TestStartRefusesDiscoveryWithOtherIssuer(t *testing.T) {
 	t.Parallel()
 	op := oidctest.New(t)
 	op.Misbehave(oidctest.DiscoveryOtherIssuer)
-	_, _, err := New(nil, nil).Start(context.Background(), testConfig(op), redirectURI, "")
+	_, _, err := New(nil, nil).Start(context.Background(), testConfig(op), redirectURI, "", false)
 	var de *DiscoveryError
 	if !errors.As(err, &de) || de.Kind != DiscoveryIssuerMismatch {
 		t.Errorf("got %v, want issuer mismatch", err)

@@ -117,7 +117,7 @@ func withOpenID(scopes []string) []string {
 // on so that the person need not type their e-mail twice. With fresh, the
 // provider is asked to sign the person in again (prompt=login, max_age=0)
 // rather than answer from a session of its own.
-func (rp *RP) Start(ctx context.Context, cfg Config, redirectURI, loginHint string, fresh ...bool) (string, Pending, error) {
+func (rp *RP) Start(ctx context.Context, cfg Config, redirectURI, loginHint string, fresh bool) (string, Pending, error) {
 	e, err := rp.entry(ctx, cfg)
 	if err != nil {
 		return "", Pending{}, err
@@ -130,7 +130,7 @@ func (rp *RP) Start(ctx context.Context, cfg Config, redirectURI, loginHint stri
 	if loginHint != "" {
 		opts = append(opts, oauth2.SetAuthURLParam("login_hint", loginHint))
 	}
-	if len(fresh) > 0 && fresh[0] {
+	if fresh {
 		opts = append(opts, oauth2.SetAuthURLParam("prompt", "login"), oauth2.SetAuthURLParam("max_age", "0"))
 		p.AskedNewAt = rp.now()
 	}
