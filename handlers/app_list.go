@@ -39,16 +39,16 @@ func (s *Server) handleApps(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	people, err := s.store.ApplicationPeopleCounts(ctx)
+	if err != nil {
+		return err
+	}
 	var v views.AppListView
 	for _, a := range apps {
 		row := views.AppRow{ID: a.ID, Name: a.Name, Kind: appKindName(l, a.Kind), RedirectURIs: a.RedirectURIs,
 			LastSignIn: a.LastSignInAt, Enabled: a.Enabled, Machine: !a.Kind.SignsPeopleIn(), Everyone: a.Everyone}
 		if !a.Everyone {
-			people, err := s.store.ApplicationPeople(ctx, a.ID)
-			if err != nil {
-				return err
-			}
-			row.People = len(people)
+			row.People = people[a.ID]
 		}
 		v.Apps = append(v.Apps, row)
 	}

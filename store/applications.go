@@ -359,6 +359,26 @@ type AppPerson struct {
 	Name  string
 }
 
+// ApplicationPeopleCounts returns how many people each app open to listed people lists, by
+// app id, in one query for the list of applications.
+func (s *Store) ApplicationPeopleCounts(ctx context.Context) (map[int64]int, error) {
+	rows, err := s.read.QueryContext(ctx, "SELECT app_id, COUNT(*) FROM application_people GROUP BY app_id")
+	if err != nil {
+		return nil, fmt.Errorf("store: people of applications: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]int{}
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, fmt.Errorf("store: people of applications: %w", err)
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
+}
+
 // ApplicationPeople returns the people allowed on an app that is not for everyone, by name.
 func (s *Store) ApplicationPeople(ctx context.Context, id int64) ([]AppPerson, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT u.id, u.email, u.name FROM application_people p
