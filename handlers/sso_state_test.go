@@ -4,8 +4,10 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -238,4 +240,44 @@ func TestSSOParallelSignIns(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestSSOStateTwoCallbacksAtOnce: the state is spent before its code is redeemed, so of two
+// callbacks carrying one state at the same moment only one goes on to the provider's token
+// endpoint and signs in; the other is refused without redeeming anything.
+func TestSSOStateTwoCallbacksAtOnce(t *testing.T) {
+	t.Parallel()
+	env := handlertest.New(t, handlertest.WithSSO())
+	env.User(t, "anna@example.se", handlertest.UserOpts{Verified: true})
+	env.OP.SetUser(annaAt())
+	c := env.Client()
+	q := startSSO(t, env, c, "anna@example.se")
+	before := env.OP.Counts().Token
+	var wg sync.WaitGroup
+	statuses := make([]int, 2)
+	errs := make([]error, 2)
+	for i := range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r, err := c.TryGet("/auth/oidc/callback?" + q.Encode())
+			if err == nil {
+				statuses[i] = r.Status
+			}
+			errs[i] = err
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	slices.Sort(statuses)
+	if statuses[0] != http.StatusSeeOther || statuses[1] != http.StatusBadRequest {
+		t.Errorf("statuses %v, want one sign-in (303) and one refusal (400)", statuses)
+	}
+	if n := env.OP.Counts().Token - before; n != 1 {
+		t.Errorf("%d token requests for one state, want 1", n)
+	}
 }
