@@ -154,3 +154,20 @@ func TestCodeIsSingleUse(t *testing.T) {
 		t.Error("the access token from a code used twice is still active")
 	}
 }
+
+// TestIntrospectionAnswersOnlyTheTokensApp: introspection answers only the app an access token
+// was issued to (SECURITY.md); another app, with its own valid secret, learns nothing of it.
+func TestIntrospectionAnswersOnlyTheTokensApp(t *testing.T) {
+	t.Parallel()
+	w := newOPWorld(t)
+	web := w.register(t, store.AppWeb)
+	other := w.register(t, store.AppWeb)
+	c, _ := w.app.SignedIn(t, "ann@example.com", handlertest.UserOpts{Verified: true})
+	tok := web.tokens(t, c)
+	if !web.introspect(t, tok.AccessToken) {
+		t.Fatal("the app the token was issued to is told it is not active")
+	}
+	if other.introspect(t, tok.AccessToken) {
+		t.Error("another app is told that this app's access token is active")
+	}
+}
