@@ -171,3 +171,30 @@ func TestIntrospectionAnswersOnlyTheTokensApp(t *testing.T) {
 		t.Error("another app is told that this app's access token is active")
 	}
 }
+
+// TestAuthorizeRefusesRequestObjectsAndUnknownApps: request objects (request, request_uri) are
+// refused, and an unknown app gets a page at portvakt, never a redirect (SECURITY.md).
+func TestAuthorizeRefusesRequestObjectsAndUnknownApps(t *testing.T) {
+	t.Parallel()
+	w := newOPWorld(t)
+	web := w.register(t, store.AppWeb)
+	c, _ := w.app.SignedIn(t, "ann@example.com", handlertest.UserOpts{Verified: true})
+	base := func() url.Values {
+		return url.Values{"client_id": {web.app.ClientID}, "redirect_uri": {rpRedirect}, "response_type": {"code"},
+			"scope": {"openid"}, "state": {"s"}}
+	}
+	for name, extra := range map[string]url.Values{
+		"request":        {"request": {"eyJhbGciOiJub25lIn0.eyJzY29wZSI6Im9wZW5pZCJ9."}},
+		"request_uri":    {"request_uri": {"https://evil.example/request.jwt"}},
+		"unknown client": {"client_id": {"app-000000000000000000000000"}},
+	} {
+		q := base()
+		for k, v := range extra {
+			q[k] = v
+		}
+		r := c.Get(t, paths.OPAuthorize+"?"+q.Encode())
+		if r.Status != http.StatusBadRequest || r.Location != "" {
+			t.Errorf("%s: status %d Location %q, want a page at portvakt", name, r.Status, r.Location)
+		}
+	}
+}
