@@ -198,3 +198,27 @@ func TestAuthorizeRefusesRequestObjectsAndUnknownApps(t *testing.T) {
 		}
 	}
 }
+
+// TestAuthorizeParametersComeOnce: every parameter of an authorization request comes once
+// (SECURITY.md): the library reads one value and a check may read another, so a request with
+// two gets a page at portvakt.
+func TestAuthorizeParametersComeOnce(t *testing.T) {
+	t.Parallel()
+	w := newOPWorld(t)
+	web := w.register(t, store.AppWeb)
+	c, _ := w.app.SignedIn(t, "ann@example.com", handlertest.UserOpts{Verified: true})
+	for name, values := range map[string][]string{
+		"prompt":  {"none", "login"},
+		"max_age": {"3600", "0"},
+		"scope":   {"openid", "openid email"},
+		"state":   {"a", "b"},
+	} {
+		q := url.Values{"client_id": {web.app.ClientID}, "redirect_uri": {rpRedirect}, "response_type": {"code"},
+			"scope": {"openid"}, "state": {"s"}}
+		q[name] = values
+		r := c.Get(t, paths.OPAuthorize+"?"+q.Encode())
+		if r.Status != http.StatusBadRequest || r.Location != "" {
+			t.Errorf("%s twice: status %d Location %q, want a page at portvakt", name, r.Status, r.Location)
+		}
+	}
+}
