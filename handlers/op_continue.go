@@ -56,35 +56,28 @@ func (s *Server) handleOPContinue(c echo.Context) error {
 	w := c.Response()
 	w.Before(func() { s.addIssuer(c) })
 	sess := currentSession(c)
-	if sess == nil {
+	token, _ := c.Get(ctxToken).(string) // "" without a session
+	fresh := false
+	if sess != nil {
+		if fresh, err = s.needsFreshSignIn(c, authReq, rec, sess, token); err != nil {
+			return err
+		}
+	}
+	if sess == nil || fresh {
+		// The person signs in: they are not signed in, or the app asks for a sign-in newer than
+		// this session (prompt=login, max_age), or for another person than the one signed in
+		// (id_token_hint). A session stays until they do, so a link cannot sign anyone out.
 		if slices.Contains(authReq.Prompt(), oidc.PromptNone) {
 			op.AuthRequestError(w, r, authReq, oidc.ErrLoginRequired(), s.op)
 			return nil
 		}
-		if maxAge := authReq.MaxAge(); maxAge != nil && *maxAge == 0 {
-			// A sign-in after the request (prompt=login, max_age=0): one through SSO must not be
-			// the provider's answer from its own session, which outlives portvakt's.
+		if maxAge := authReq.MaxAge(); fresh || (maxAge != nil && *maxAge == 0) {
+			// A sign-in after the request (prompt=login, max_age=0): only another session than
+			// token answers, and one through SSO must not be the provider's answer from its own
+			// session, which outlives portvakt's.
 			cs := cookie(c)
-			cs.Values[keyReauth], cs.Values[keyReauthFrom] = id, ""
+			cs.Values[keyReauth], cs.Values[keyReauthFrom] = id, token
 		}
-		s.rememberNext(c, paths.OPContinueFor(id))
-		return c.Redirect(http.StatusFound, paths.Login)
-	}
-	token, _ := c.Get(ctxToken).(string)
-	fresh, err := s.needsFreshSignIn(c, authReq, rec, sess, token)
-	if err != nil {
-		return err
-	}
-	if fresh {
-		// The app asks for a sign-in newer than this session (prompt=login, max_age), or for
-		// another person than the one signed in (id_token_hint): the person signs in again. The
-		// session stays until they do, so a link cannot sign anyone out.
-		if slices.Contains(authReq.Prompt(), oidc.PromptNone) {
-			op.AuthRequestError(w, r, authReq, oidc.ErrLoginRequired(), s.op)
-			return nil
-		}
-		cs := cookie(c)
-		cs.Values[keyReauth], cs.Values[keyReauthFrom] = id, token
 		s.rememberNext(c, paths.OPContinueFor(id))
 		return c.Redirect(http.StatusFound, paths.Login)
 	}

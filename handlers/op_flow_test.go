@@ -154,3 +154,71 @@ func TestCodeIsSingleUse(t *testing.T) {
 		t.Error("the access token from a code used twice is still active")
 	}
 }
+
+// TestIntrospectionAnswersOnlyTheTokensApp: introspection answers only the app an access token
+// was issued to (SECURITY.md); another app, with its own valid secret, learns nothing of it.
+func TestIntrospectionAnswersOnlyTheTokensApp(t *testing.T) {
+	t.Parallel()
+	w := newOPWorld(t)
+	web := w.register(t, store.AppWeb)
+	other := w.register(t, store.AppWeb)
+	c, _ := w.app.SignedIn(t, "ann@example.com", handlertest.UserOpts{Verified: true})
+	tok := web.tokens(t, c)
+	if !web.introspect(t, tok.AccessToken) {
+		t.Fatal("the app the token was issued to is told it is not active")
+	}
+	if other.introspect(t, tok.AccessToken) {
+		t.Error("another app is told that this app's access token is active")
+	}
+}
+
+// TestAuthorizeRefusesRequestObjectsAndUnknownApps: request objects (request, request_uri) are
+// refused, and an unknown app gets a page at portvakt, never a redirect (SECURITY.md).
+func TestAuthorizeRefusesRequestObjectsAndUnknownApps(t *testing.T) {
+	t.Parallel()
+	w := newOPWorld(t)
+	web := w.register(t, store.AppWeb)
+	c, _ := w.app.SignedIn(t, "ann@example.com", handlertest.UserOpts{Verified: true})
+	base := func() url.Values {
+		return url.Values{"client_id": {web.app.ClientID}, "redirect_uri": {rpRedirect}, "response_type": {"code"},
+			"scope": {"openid"}, "state": {"s"}}
+	}
+	for name, extra := range map[string]url.Values{
+		"request":        {"request": {"eyJhbGciOiJub25lIn0.eyJzY29wZSI6Im9wZW5pZCJ9."}},
+		"request_uri":    {"request_uri": {"https://evil.example/request.jwt"}},
+		"unknown client": {"client_id": {"app-000000000000000000000000"}},
+	} {
+		q := base()
+		for k, v := range extra {
+			q[k] = v
+		}
+		r := c.Get(t, paths.OPAuthorize+"?"+q.Encode())
+		if r.Status != http.StatusBadRequest || r.Location != "" {
+			t.Errorf("%s: status %d Location %q, want a page at portvakt", name, r.Status, r.Location)
+		}
+	}
+}
+
+// TestAuthorizeParametersComeOnce: every parameter of an authorization request comes once
+// (SECURITY.md): the library reads one value and a check may read another, so a request with
+// two gets a page at portvakt.
+func TestAuthorizeParametersComeOnce(t *testing.T) {
+	t.Parallel()
+	w := newOPWorld(t)
+	web := w.register(t, store.AppWeb)
+	c, _ := w.app.SignedIn(t, "ann@example.com", handlertest.UserOpts{Verified: true})
+	for name, values := range map[string][]string{
+		"prompt":  {"none", "login"},
+		"max_age": {"3600", "0"},
+		"scope":   {"openid", "openid email"},
+		"state":   {"a", "b"},
+	} {
+		q := url.Values{"client_id": {web.app.ClientID}, "redirect_uri": {rpRedirect}, "response_type": {"code"},
+			"scope": {"openid"}, "state": {"s"}}
+		q[name] = values
+		r := c.Get(t, paths.OPAuthorize+"?"+q.Encode())
+		if r.Status != http.StatusBadRequest || r.Location != "" {
+			t.Errorf("%s twice: status %d Location %q, want a page at portvakt", name, r.Status, r.Location)
+		}
+	}
+}

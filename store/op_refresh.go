@@ -43,15 +43,8 @@ func (s *Store) OPRefreshGrant(ctx context.Context, refresh string) (OPGrant, er
 	var g OPGrant
 	replayed := false
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		grant, replay, err := s.refreshGrant(ctx, tx, refresh)
-		if err != nil {
-			return err
-		}
-		if replay {
-			replayed = true
-			return s.revokeReplayed(ctx, tx, grant)
-		}
-		g, err = usableGrant(ctx, tx, grant)
+		var err error
+		g, replayed, err = s.liveRefreshGrant(ctx, tx, refresh)
 		return err
 	})
 	if err == nil && replayed {
@@ -61,6 +54,20 @@ func (s *Store) OPRefreshGrant(ctx context.Context, refresh string) (OPGrant, er
 		return OPGrant{}, fmt.Errorf("store: refresh token: %w", err)
 	}
 	return g, nil
+}
+
+// liveRefreshGrant returns, inside tx, the grant of a refresh token that may still be used. A
+// token replayed after RefreshReuseGrace revokes its family and reports replayed.
+func (s *Store) liveRefreshGrant(ctx context.Context, tx *sql.Tx, refresh string) (g OPGrant, replayed bool, err error) {
+	grant, replay, err := s.refreshGrant(ctx, tx, refresh)
+	if err != nil {
+		return OPGrant{}, false, err
+	}
+	if replay {
+		return OPGrant{}, true, s.revokeReplayed(ctx, tx, grant)
+	}
+	g, err = usableGrant(ctx, tx, grant)
+	return g, false, err
 }
 
 // revokeReplayed revokes the family of a refresh token presented again, and says so in the
@@ -85,16 +92,9 @@ func (s *Store) RotateOPRefresh(ctx context.Context, clientID, refresh string) (
 	var out OPIssued
 	replayed := false
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		grant, replay, err := s.refreshGrant(ctx, tx, refresh)
-		if err != nil {
-			return err
-		}
-		if replay {
-			replayed = true
-			return s.revokeReplayed(ctx, tx, grant)
-		}
-		g, err := usableGrant(ctx, tx, grant)
-		if err != nil {
+		g, replay, err := s.liveRefreshGrant(ctx, tx, refresh)
+		if err != nil || replay {
+			replayed = replay
 			return err
 		}
 		if g.ClientID != clientID {
@@ -108,10 +108,10 @@ func (s *Store) RotateOPRefresh(ctx context.Context, clientID, refresh string) (
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, "UPDATE op_grants SET expires_at = MAX(expires_at, ?) WHERE id = ?", now+ttl, grant); err != nil {
+		if _, err := tx.ExecContext(ctx, "UPDATE op_grants SET expires_at = MAX(expires_at, ?) WHERE id = ?", now+ttl, g.ID); err != nil {
 			return err
 		}
-		out, err = s.issueUnder(ctx, tx, grant, access, ttl, true)
+		out, err = s.issueUnder(ctx, tx, g.ID, access, ttl, true)
 		return err
 	})
 	if err == nil && replayed {

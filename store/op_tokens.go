@@ -265,19 +265,24 @@ func (s *Store) SubjectOfUser(ctx context.Context, userID int64) (string, error)
 }
 
 // OPAccessToken returns a live access token's grant and expiry, for signing the token itself.
+// It runs on every token response, so it reads both in one query.
 func (s *Store) OPAccessToken(ctx context.Context, jti string) (OPGrant, time.Time, error) {
-	var grant string
 	var expires int64
-	err := s.read.QueryRowContext(ctx, "SELECT grant_id, expires_at FROM op_access_tokens WHERE id = ?", jti).Scan(&grant, &expires)
+	g, err := scanOPGrant(scanAlso{s.read.QueryRowContext(ctx, "SELECT "+opGrantColumns+", t.expires_at"+opGrantFrom+
+		"JOIN op_access_tokens t ON t.grant_id = g.id WHERE t.id = ?", jti), []any{&expires}})
 	if errors.Is(err, sql.ErrNoRows) {
 		err = ErrTokenInvalid
 	}
 	if err != nil {
 		return OPGrant{}, time.Time{}, fmt.Errorf("store: access token: %w", err)
 	}
-	g, err := scanOPGrant(s.read.QueryRowContext(ctx, "SELECT "+opGrantColumns+opGrantFrom+"WHERE g.id = ?", grant))
-	if err != nil {
-		return OPGrant{}, time.Time{}, fmt.Errorf("store: access token: %w", err)
-	}
 	return g, time.Unix(expires, 0), nil
 }
+
+// scanAlso scans row into a scan function's columns followed by extra.
+type scanAlso struct {
+	row   interface{ Scan(...any) error }
+	extra []any
+}
+
+func (s scanAlso) Scan(dest ...any) error { return s.row.Scan(append(dest, s.extra...)...) }

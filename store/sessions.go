@@ -84,9 +84,6 @@ func (s *Store) insertSession(ctx context.Context, tx *sql.Tx, ns NewSession) (s
 // and sign-ins in progress of apps move to the new session when it is the same person's, so
 // that signing out later still reaches them; another person's end with the old session.
 func (s *Store) replaceSession(ctx context.Context, tx *sql.Tx, oldHash, newHash string, userID int64) error {
-	if oldHash == newHash {
-		return nil
-	}
 	var owner int64
 	err := tx.QueryRowContext(ctx, "SELECT user_id FROM sessions WHERE id_hash = ?", oldHash).Scan(&owner)
 	if errors.Is(err, sql.ErrNoRows) {
